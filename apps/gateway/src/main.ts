@@ -1,0 +1,2 @@
+import { hello } from '@switchyard/core';
+console.log(hello);

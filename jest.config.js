@@ -1,0 +1,30 @@
+// Two projects: `unit` (specs beside the code; no database, real HTTP allowed in-process) and
+// `integration` (*.e2e-spec.ts: boots the gateway against the real Postgres or PGlite).
+// Jest runs in native ESM mode (NestJS 12 ships ESM only); swc compiles TypeScript with the
+// same options as the build.
+import { swcOptions } from './scripts/swc-options.mjs';
+
+const { jsc, module } = swcOptions();
+const shared = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc, module, sourceMaps: 'inline' }] },
+  moduleNameMapper: {
+    '^@switchyard/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@switchyard/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/apps/admin/'],
+};
+
+export default {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
+    },
+  ],
+};
