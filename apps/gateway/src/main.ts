@@ -1,2 +1,56 @@
-import { hello } from '@switchyard/core';
-console.log(hello);
+import 'reflect-metadata';
+import type { Server } from 'node:http';
+import { AppConfig, ConfigValidationError } from '@switchyard/core';
+import { Logger } from 'nestjs-pino';
+import { createApp } from './app.factory.js';
+import { ShutdownState } from './health/shutdown-state.js';
+
+async function main(): Promise<void> {
+  const app = await createApp();
+  const config = app.get(AppConfig);
+  const logger = app.get(Logger);
+  await app.listen(config.http.port, config.http.host);
+  const server = app.getHttpServer() as Server;
+  // Outlive a load balancer's idle timeout so it never sends on a socket we are closing.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  const url = await app.getUrl();
+  logger.log(
+    `Switchyard is listening on ${url.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost')} ` +
+      `(database: ${config.embeddedDatabase ? `embedded PGlite in ${config.dataDir}` : 'postgres'}; docs at /docs)`,
+    'Bootstrap',
+  );
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal} received: draining in-flight requests (up to ${config.http.shutdownTimeoutMs} ms)`, 'Shutdown');
+    app.get(ShutdownState).draining = true;
+    // In-flight requests and streams may finish until the deadline; then their sockets are cut.
+    const deadline = setTimeout(() => server.closeAllConnections(), config.http.shutdownTimeoutMs);
+    deadline.unref();
+    app
+      .close()
+      .then(() => {
+        clearTimeout(deadline);
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigValidationError) {
+    console.error(`Switchyard cannot start. ${err.message}\nSee docs/configuration.md for every variable.`);
+  } else {
+    console.error('Switchyard failed to start:', err instanceof Error ? err.message : err);
+  }
+  process.exit(1);
+});

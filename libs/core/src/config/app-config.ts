@@ -1,0 +1,97 @@
+import { isAbsolute, resolve } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { EnvironmentVariables } from './env.schema.js';
+
+/** The validated, typed configuration. Built once at boot; nothing else reads `process.env`. */
+export class AppConfig {
+  constructor(
+    readonly env: 'development' | 'production' | 'test',
+    readonly http: {
+      host: string;
+      port: number;
+      publicUrl?: string;
+      corsOrigins: string[] | '*' | false;
+      maxBodyBytes: number;
+      maxApiBodyBytes: number;
+      shutdownTimeoutMs: number;
+      trustProxy: boolean | number | string;
+      swagger: boolean;
+    },
+    readonly database: { url?: string; poolSize: number; ssl: boolean },
+    readonly dataDir: string,
+    readonly redisUrl: string | undefined,
+    readonly log: { level: string; format: 'json' | 'pretty'; requests: boolean },
+  ) {}
+
+  /** True when no DATABASE_URL is set: the gateway runs PGlite in-process. */
+  get embeddedDatabase(): boolean {
+    return !this.database.url;
+  }
+}
+
+/** Raised when the environment is invalid; its message names every bad variable. */
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+function describe(errors: ValidationError[], raw: Record<string, unknown>): string[] {
+  return errors.map((e) => {
+    const reasons = Object.values(e.constraints ?? {}).join('; ');
+    const got = raw[e.property];
+    return `${e.property} ${reasons} (got ${JSON.stringify(got)})`;
+  });
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  const v = value.trim().toLowerCase();
+  if (v === 'true') return true;
+  if (v === 'false' || v === '') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return value.trim();
+}
+
+function parseCors(value: string): string[] | '*' | false {
+  const v = value.trim();
+  if (v === '') return false;
+  if (v === '*') return '*';
+  return v
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+}
+
+/** Validates a raw environment (strings) and returns the typed config, or throws ConfigValidationError. */
+export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
+  const known = Object.keys(new EnvironmentVariables());
+  const input: Record<string, unknown> = {};
+  for (const key of [...known, 'PUBLIC_URL', 'DATABASE_URL', 'REDIS_URL']) {
+    if (raw[key] !== undefined) input[key] = raw[key];
+  }
+  const env = plainToInstance(EnvironmentVariables, input, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) throw new ConfigValidationError(describe(errors, input));
+
+  const dataDir = isAbsolute(env.DATA_DIR) ? env.DATA_DIR : resolve(process.cwd(), env.DATA_DIR);
+  return new AppConfig(
+    env.NODE_ENV,
+    {
+      host: env.HOST,
+      port: env.PORT,
+      publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
+      corsOrigins: parseCors(env.CORS_ORIGINS),
+      maxBodyBytes: env.MAX_BODY_BYTES,
+      maxApiBodyBytes: env.MAX_API_BODY_BYTES,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      trustProxy: parseTrustProxy(env.TRUST_PROXY),
+      swagger: env.SWAGGER_ENABLED,
+    },
+    { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, ssl: env.DATABASE_SSL },
+    dataDir,
+    env.REDIS_URL,
+    { level: env.LOG_LEVEL, format: env.LOG_FORMAT, requests: env.LOG_REQUESTS },
+  );
+}

@@ -1,0 +1,37 @@
+import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+
+export interface DatabaseOptionsInput {
+  url: string;
+  poolSize: number;
+  ssl: boolean;
+  embedded: boolean;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+}
+
+/**
+ * TypeORM options for both the app and the migration CLI. The schema comes from migrations/
+ * only: `synchronize` is off everywhere and migrations run explicitly at boot.
+ */
+export function databaseOptions(input: DatabaseOptionsInput): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: input.url,
+    ssl: input.ssl ? { rejectUnauthorized: false } : false,
+    entities: input.entities,
+    migrations: input.migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    // PGlite serves one session; a larger pool would interleave transactions.
+    extra: {
+      max: input.embedded ? 1 : input.poolSize,
+      idleTimeoutMillis: 30_000,
+      application_name: 'switchyard',
+    },
+  };
+}

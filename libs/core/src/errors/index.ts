@@ -1,0 +1,3 @@
+export * from './api-error.js';
+export { toApiError } from './error-mapping.js';
+export { OpenAiExceptionFilter, writeError } from './openai-exception.filter.js';

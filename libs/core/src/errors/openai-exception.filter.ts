@@ -1,0 +1,49 @@
+import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { InternalError } from './api-error.js';
+import { toApiError } from './error-mapping.js';
+
+type LoggedRequest = Request & { log?: Logger };
+
+/**
+ * The one place errors become responses: the OpenAI envelope, the right status, the request id,
+ * and never a stack trace or internal detail. Unexpected errors are logged with their stack.
+ */
+@Catch()
+export class OpenAiExceptionFilter implements ExceptionFilter {
+  constructor(private readonly fallbackLogger?: Pick<Logger, 'error'>) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<LoggedRequest>();
+    const res = ctx.getResponse<Response>();
+    writeError(exception, req, res, this.fallbackLogger);
+  }
+}
+
+/** Writes `exception` as an OpenAI error envelope; also used by Express-level error middleware. */
+export function writeError(
+  exception: unknown,
+  req: LoggedRequest,
+  res: Response,
+  fallbackLogger?: Pick<Logger, 'error'>,
+): void {
+  const { error, unexpected } = toApiError(exception, req.method, req.originalUrl?.split('?')[0] ?? req.url);
+  const requestId = req.id ? String(req.id) : undefined;
+  const logger = req.log ?? fallbackLogger;
+  if (unexpected) {
+    logger?.error({ err: exception, requestId }, 'unhandled error');
+  }
+  if (res.headersSent) {
+    // A stream already started: the body is the stream's business; just end it.
+    if (!res.writableEnded) res.end();
+    return;
+  }
+  const body =
+    error instanceof InternalError && requestId
+      ? { error: { ...error.toEnvelope().error, message: `${error.message} Request id: ${requestId}.` } }
+      : error.toEnvelope();
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  res.status(error.status).json(body);
+}

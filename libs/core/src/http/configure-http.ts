@@ -1,0 +1,69 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppConfig } from '../config/app-config.js';
+import { OpenAiExceptionFilter, writeError } from '../errors/openai-exception.filter.js';
+import { createValidationPipe } from './validation.pipe.js';
+
+/**
+ * The HTTP edge shared by every app instance: body limits per surface (/v1 carries prompts and
+ * images, the management API does not), security headers, CORS, validation and the error filter.
+ * The app must be created with `bodyParser: false`.
+ */
+export function configureHttp(app: INestApplication): void {
+  const config = app.get(AppConfig);
+  const expressApp = app as NestExpressApplication;
+  const logger = app.get(Logger);
+  expressApp.useLogger(logger);
+  expressApp.set('trust proxy', config.http.trustProxy);
+  expressApp.disable('x-powered-by');
+
+  expressApp.use(
+    helmet({
+      // Swagger UI and the admin UI load their own scripts and styles from this origin.
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          // Operators often reach a self-hosted gateway over plain HTTP on a private network.
+          upgradeInsecureRequests: null,
+        },
+      },
+      crossOriginResourcePolicy: { policy: 'same-site' },
+    }),
+  );
+  if (config.http.corsOrigins) {
+    expressApp.enableCors({
+      origin: config.http.corsOrigins === '*' ? true : config.http.corsOrigins,
+      exposedHeaders: [
+        'x-request-id',
+        'x-switchyard-provider',
+        'x-switchyard-model',
+        'x-switchyard-cost',
+        'x-ratelimit-limit-requests',
+        'x-ratelimit-remaining-requests',
+        'x-ratelimit-reset-requests',
+        'retry-after',
+      ],
+    });
+  }
+
+  const v1Json = express.json({ limit: config.http.maxBodyBytes, type: ['application/json', 'application/*+json'] });
+  const apiJson = express.json({ limit: config.http.maxApiBodyBytes });
+  const apiForm = express.urlencoded({ extended: false, limit: config.http.maxApiBodyBytes });
+  expressApp.use('/v1', v1Json);
+  expressApp.use('/api', apiJson, apiForm);
+  // Body-parser errors happen before Nest's router; render them in the same envelope.
+  expressApp.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!err) return next();
+    writeError(err, req, res);
+  });
+
+  expressApp.useGlobalPipes(createValidationPipe());
+  expressApp.useGlobalFilters(new OpenAiExceptionFilter());
+}

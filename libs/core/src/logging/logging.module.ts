@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from '../config/app-config.js';
+import { requestIdFor } from '../http/request-id.js';
+import { REDACT_PATHS } from './redaction.js';
+
+/**
+ * Structured JSON logs through nestjs-pino. Every line of a request carries its request id;
+ * credentials are redacted wherever they appear in a logged object.
+ */
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.log.level,
+          genReqId: requestIdFor,
+          autoLogging: config.log.requests ? { ignore: (req) => req.url?.startsWith('/api/v1/health') === true } : false,
+          customProps: () => ({ service: 'switchyard' }),
+          redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+          serializers: {
+            req: (req: { id: string; method: string; url: string; headers: Record<string, unknown> }) => ({
+              id: req.id,
+              method: req.method,
+              url: req.url,
+              headers: req.headers,
+            }),
+            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+          },
+          transport:
+            config.log.format === 'pretty'
+              ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
+              : undefined,
+        },
+      }),
+    }),
+  ],
+})
+export class LoggingModule {}
