@@ -20,7 +20,14 @@ export default tseslint.config(
       // Libs are reached only through their public index, never by reaching into another lib's files.
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/libs/*/src/**', '../../libs/**'], message: 'Import a lib through @switchyard/<lib>.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/libs/*/src/**', '../../libs/**'],
+              message: 'Import a lib through @switchyard/<lib>.',
+            },
+          ],
+        },
       ],
     },
   },

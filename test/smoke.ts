@@ -45,7 +45,11 @@ export function smokeSuite(database: TestDatabaseKind): void {
         .set('content-type', 'application/json')
         .send('{"model": ')
         .expect(400);
-      expect(res.body.error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_json', param: null });
+      expect(res.body.error).toMatchObject({
+        type: 'invalid_request_error',
+        code: 'invalid_json',
+        param: null,
+      });
     });
 
     it('refuses bodies over the limit with 413, separately for /v1 and /api', async () => {
@@ -71,7 +75,10 @@ export function smokeSuite(database: TestDatabaseKind): void {
     });
 
     it('echoes a sane x-request-id and generates one otherwise', async () => {
-      const given = await request(gw.url).get('/api/v1/health').set('x-request-id', 'trace-42.a:b').expect(200);
+      const given = await request(gw.url)
+        .get('/api/v1/health')
+        .set('x-request-id', 'trace-42.a:b')
+        .expect(200);
       expect(given.headers['x-request-id']).toBe('trace-42.a:b');
       const generated = await request(gw.url)
         .get('/api/v1/health')

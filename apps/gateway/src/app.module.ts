@@ -1,5 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CoreConfigModule, DatabaseModule, LoggingModule, SettingsModule, type CoreConfigOptions } from '@switchyard/core';
+import {
+  CoreConfigModule,
+  DatabaseModule,
+  LoggingModule,
+  SettingsModule,
+  type CoreConfigOptions,
+} from '@switchyard/core';
 import { migrations } from '../../../migrations/index.js';
 import { entities } from './entities.js';
 import { HealthModule } from './health/health.module.js';

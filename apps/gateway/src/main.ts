@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const config = app.get(AppConfig);
   const logger = app.get(Logger);
   await app.listen(config.http.port, config.http.host);
-  const server = app.getHttpServer() as Server;
+  const server: Server = app.getHttpServer();
   // Outlive a load balancer's idle timeout so it never sends on a socket we are closing.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -26,7 +26,10 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
-    logger.log(`${signal} received: draining in-flight requests (up to ${config.http.shutdownTimeoutMs} ms)`, 'Shutdown');
+    logger.log(
+      `${signal} received: draining in-flight requests (up to ${config.http.shutdownTimeoutMs} ms)`,
+      'Shutdown',
+    );
     app.get(ShutdownState).draining = true;
     // In-flight requests and streams may finish until the deadline; then their sockets are cut.
     const deadline = setTimeout(() => server.closeAllConnections(), config.http.shutdownTimeoutMs);

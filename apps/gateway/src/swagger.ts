@@ -10,7 +10,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         '`{"error":{"message","type","code","param"}}`.',
     )
     .setVersion('0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A JWT access token or a Switchyard API key' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'A JWT access token or a Switchyard API key',
+    })
     .build();
   return SwaggerModule.createDocument(app, config);
 }

@@ -40,7 +40,10 @@ export class ConfigValidationError extends Error {
 
 function describe(errors: ValidationError[], raw: Record<string, unknown>): string[] {
   return errors.map((e) => {
-    const reasons = Object.values(e.constraints ?? {}).join('; ');
+    // class-validator prefixes its default messages with the property name; say it once.
+    const reasons = Object.values(e.constraints ?? {})
+      .map((m) => (m.startsWith(`${e.property} `) ? m.slice(e.property.length + 1) : m))
+      .join('; ');
     const got = raw[e.property];
     return `${e.property} ${reasons} (got ${JSON.stringify(got)})`;
   });
@@ -72,7 +75,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     if (raw[key] !== undefined) input[key] = raw[key];
   }
   const env = plainToInstance(EnvironmentVariables, input, { exposeDefaultValues: true });
-  const errors = validateSync(env, { skipMissingProperties: false });
+  const errors = validateSync(env, { skipMissingProperties: false, stopAtFirstError: true });
   if (errors.length > 0) throw new ConfigValidationError(describe(errors, input));
 
   const dataDir = isAbsolute(env.DATA_DIR) ? env.DATA_DIR : resolve(process.cwd(), env.DATA_DIR);

@@ -25,9 +25,9 @@ export class EnvironmentVariables {
   HOST = '0.0.0.0';
 
   @Transform(toInt)
-  @IsInt({ message: 'must be an integer port number' })
   @Min(0)
   @Max(65535)
+  @IsInt({ message: 'must be an integer port number' })
   PORT = 8080;
 
   @Transform(emptyToUndefined)
@@ -41,9 +41,9 @@ export class EnvironmentVariables {
   DATABASE_URL?: string;
 
   @Transform(toInt)
-  @IsInt({ message: 'must be an integer' })
   @Min(1)
   @Max(500)
+  @IsInt({ message: 'must be an integer' })
   DATABASE_POOL_SIZE = 10;
 
   @Transform(toBool)
@@ -74,18 +74,18 @@ export class EnvironmentVariables {
   CORS_ORIGINS = '';
 
   @Transform(toInt)
-  @IsInt({ message: 'must be an integer number of bytes' })
   @Min(1024)
+  @IsInt({ message: 'must be an integer number of bytes' })
   MAX_BODY_BYTES = 20 * 1024 * 1024;
 
   @Transform(toInt)
-  @IsInt({ message: 'must be an integer number of bytes' })
   @Min(1024)
+  @IsInt({ message: 'must be an integer number of bytes' })
   MAX_API_BODY_BYTES = 1024 * 1024;
 
   @Transform(toInt)
-  @IsInt({ message: 'must be an integer number of milliseconds' })
   @Min(0)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
   @IsString()

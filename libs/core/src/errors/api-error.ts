@@ -3,7 +3,13 @@
  * exactly this shape: `{"error":{"message","type","code","param"}}`.
  */
 export interface ErrorEnvelope {
-  error: { message: string; type: string; code: string | null; param: string | null; [extra: string]: unknown };
+  error: {
+    message: string;
+    type: string;
+    code: string | null;
+    param: string | null;
+    [extra: string]: unknown;
+  };
 }
 
 export interface ApiErrorOptions {
@@ -134,7 +140,10 @@ export class ClientError extends ApiError {
 export class InternalError extends ApiError {
   readonly status = 500;
   readonly type = 'server_error';
-  constructor(message = 'The server had an error while processing your request.', options: ApiErrorOptions = {}) {
+  constructor(
+    message = 'The server had an error while processing your request.',
+    options: ApiErrorOptions = {},
+  ) {
     super(message, { code: 'internal_error', ...options });
   }
 }

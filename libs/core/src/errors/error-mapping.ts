@@ -28,15 +28,18 @@ function isBodyParserError(err: unknown): err is BodyParserError {
   );
 }
 
+/** Nest's HttpException bodies are a string, or `{message: string | string[]}`. */
+function messageOf(response: unknown): string | undefined {
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown } | null)?.message;
+  if (typeof message === 'string') return message;
+  if (Array.isArray(message)) return message.filter((m) => typeof m === 'string').join('; ');
+  return undefined;
+}
+
 function fromHttpException(err: HttpException, method: string, path: string): ApiError {
   const status = err.getStatus();
-  const response = err.getResponse();
-  const text =
-    typeof response === 'string'
-      ? response
-      : Array.isArray((response as { message?: unknown }).message)
-        ? ((response as { message: string[] }).message.join('; ') ?? err.message)
-        : String((response as { message?: unknown }).message ?? err.message);
+  const text = messageOf(err.getResponse()) ?? err.message;
   switch (status) {
     case 400:
       return new InvalidRequestError(text);
@@ -66,7 +69,11 @@ function fromHttpException(err: HttpException, method: string, path: string): Ap
  * Turns anything thrown during a request into an ApiError. Unknown errors become a 500 that
  * carries no internals; the caller logs the original.
  */
-export function toApiError(err: unknown, method: string, path: string): { error: ApiError; unexpected: boolean } {
+export function toApiError(
+  err: unknown,
+  method: string,
+  path: string,
+): { error: ApiError; unexpected: boolean } {
   if (err instanceof ApiError) return { error: err, unexpected: false };
   if (err instanceof HttpException) {
     const error = fromHttpException(err, method, path);
@@ -92,11 +99,16 @@ export function toApiError(err: unknown, method: string, path: string): { error:
       case 'encoding.unsupported':
       case 'charset.unsupported':
         return {
-          error: new InvalidRequestError('Unsupported content encoding or charset.', { code: 'unsupported_encoding' }),
+          error: new InvalidRequestError('Unsupported content encoding or charset.', {
+            code: 'unsupported_encoding',
+          }),
           unexpected: false,
         };
       case 'request.aborted':
-        return { error: new InvalidRequestError('The request was aborted.', { code: 'request_aborted' }), unexpected: false };
+        return {
+          error: new InvalidRequestError('The request was aborted.', { code: 'request_aborted' }),
+          unexpected: false,
+        };
       default:
         break;
     }

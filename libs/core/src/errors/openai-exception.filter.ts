@@ -30,7 +30,7 @@ export function writeError(
   fallbackLogger?: Pick<Logger, 'error'>,
 ): void {
   const { error, unexpected } = toApiError(exception, req.method, req.originalUrl?.split('?')[0] ?? req.url);
-  const requestId = req.id ? String(req.id) : undefined;
+  const requestId = typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : undefined;
   const logger = req.log ?? fallbackLogger;
   if (unexpected) {
     logger?.error({ err: exception, requestId }, 'unhandled error');

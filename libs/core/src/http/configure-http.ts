@@ -53,7 +53,10 @@ export function configureHttp(app: INestApplication): void {
     });
   }
 
-  const v1Json = express.json({ limit: config.http.maxBodyBytes, type: ['application/json', 'application/*+json'] });
+  const v1Json = express.json({
+    limit: config.http.maxBodyBytes,
+    type: ['application/json', 'application/*+json'],
+  });
   const apiJson = express.json({ limit: config.http.maxApiBodyBytes });
   const apiForm = express.urlencoded({ extended: false, limit: config.http.maxApiBodyBytes });
   expressApp.use('/v1', v1Json);

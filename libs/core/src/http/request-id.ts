@@ -9,7 +9,8 @@ const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export function requestIdFor(req: IncomingMessage, res: ServerResponse): string {
   const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && SAFE_ID.test(given) ? given : `req_${randomUUID().replace(/-/g, '')}`;
+  const id =
+    typeof given === 'string' && SAFE_ID.test(given) ? given : `req_${randomUUID().replace(/-/g, '')}`;
   res.setHeader('x-request-id', id);
   return id;
 }

@@ -1,7 +1,10 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { InvalidRequestError } from '../errors/api-error.js';
 
-function firstProblem(errors: ValidationError[], prefix = ''): { param: string; message: string } | undefined {
+function firstProblem(
+  errors: ValidationError[],
+  prefix = '',
+): { param: string; message: string } | undefined {
   for (const e of errors) {
     const path = prefix ? `${prefix}.${e.property}` : e.property;
     if (e.constraints && Object.keys(e.constraints).length > 0) {

@@ -16,7 +16,9 @@ import { REDACT_PATHS } from './redaction.js';
         pinoHttp: {
           level: config.log.level,
           genReqId: requestIdFor,
-          autoLogging: config.log.requests ? { ignore: (req) => req.url?.startsWith('/api/v1/health') === true } : false,
+          autoLogging: config.log.requests
+            ? { ignore: (req) => req.url?.startsWith('/api/v1/health') === true }
+            : false,
           customProps: () => ({ service: 'switchyard' }),
           redact: { paths: REDACT_PATHS, censor: '[redacted]' },
           serializers: {

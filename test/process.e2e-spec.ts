@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { runGatewayToExit, spawnGateway } from './support/gateway-process.js';
+
+async function installationIdIn(dataDir: string): Promise<string> {
+  const db = await PGlite.create(join(dataDir, 'pg'));
+  try {
+    const { rows } = await db.query<{ value: { id: string } }>(
+      `SELECT value FROM settings WHERE key = 'installation'`,
+    );
+    return rows[0]!.value.id;
+  } finally {
+    await db.close();
+  }
+}
+
+describe('the gateway process', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sy-embedded-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('refuses to start on invalid configuration, naming every bad variable once and without a stack', async () => {
+    const { code, output } = await runGatewayToExit({
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://root@localhost/x',
+      LOG_LEVEL: 'loud',
+      MAX_BODY_BYTES: '12',
+    });
+    expect(code).toBe(1);
+    expect(output).toContain('Invalid configuration');
+    expect(output).toMatch(/PORT must be an integer port number \(got "eighty"\)/);
+    expect(output).toMatch(/DATABASE_URL must be a postgres:\/\/ URL/);
+    expect(output).toMatch(/LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/);
+    expect(output).toMatch(/MAX_BODY_BYTES/);
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+
+  it('keeps the embedded data across a graceful restart and a SIGKILL', async () => {
+    const first = await spawnGateway({ DATA_DIR: dataDir });
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    const id = await installationIdIn(dataDir);
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+
+    const second = await spawnGateway({ DATA_DIR: dataDir });
+    await fetch(`${second.url}/api/v1/health/ready`).then((r) => expect(r.status).toBe(200));
+    second.child.kill('SIGKILL');
+    await second.exited;
+
+    // A crash leaves a stale lock behind; the next start reclaims it and finds the same data.
+    const third = await spawnGateway({ DATA_DIR: dataDir });
+    expect((await fetch(`${third.url}/api/v1/health/ready`)).status).toBe(200);
+    third.child.kill('SIGTERM');
+    expect(await third.exited).toBe(0);
+    expect(await installationIdIn(dataDir)).toBe(id);
+  }, 60_000);
+
+  it('refuses a second process on the same embedded data dir with a clear message', async () => {
+    const owner = await spawnGateway({ DATA_DIR: dataDir });
+    try {
+      const { code, output } = await runGatewayToExit({ DATA_DIR: dataDir, PORT: '0' });
+      expect(code).toBe(1);
+      expect(output).toContain(`is in use by process ${owner.child.pid}`);
+    } finally {
+      owner.child.kill('SIGTERM');
+      await owner.exited;
+    }
+  }, 60_000);
+
+  it('finishes an in-flight request on SIGTERM, then exits 0', async () => {
+    const gw = await spawnGateway({ DATA_DIR: dataDir, SHUTDOWN_TIMEOUT_MS: '5000' });
+    const { port } = new URL(gw.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    const body = JSON.stringify({ hello: 'world' });
+    // Headers and half the body now; the rest after the shutdown has begun.
+    socket.write(
+      `POST /v1/not-a-route HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
+    );
+    let response = '';
+    socket.on('data', (c: Buffer) => (response += c.toString()));
+    await new Promise((r) => setTimeout(r, 200));
+    gw.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    socket.write(body.slice(5));
+    expect(await gw.exited).toBe(0);
+    expect(response).toMatch(/^HTTP\/1\.1 404/);
+    expect(response).toContain('"code":"unknown_url"');
+    socket.destroy();
+  }, 60_000);
+
+  it('logs JSON lines that carry the request id and never the credentials', async () => {
+    const gw = await spawnGateway({ DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+    await fetch(`${gw.url}/v1/models-nowhere`, {
+      headers: {
+        authorization: 'Bearer sk-sy-supersecretvalue',
+        'x-api-key': 'sk-sy-anothersecret',
+        'x-provider-key': 'sk-provider-secret',
+        cookie: 'session=abc',
+        'x-request-id': 'log-test-1',
+      },
+    });
+    gw.child.kill('SIGTERM');
+    await gw.exited;
+    const requestLines = gw.lines.filter((l) => l.includes('log-test-1'));
+    expect(requestLines.length).toBeGreaterThan(0);
+    for (const line of requestLines) expect(() => JSON.parse(line)).not.toThrow();
+    const all = gw.lines.join('\n');
+    for (const secret of ['supersecretvalue', 'anothersecret', 'sk-provider-secret', 'session=abc']) {
+      expect(all).not.toContain(secret);
+    }
+    expect(all).toContain('[redacted]');
+  }, 60_000);
+});
