@@ -1,0 +1,106 @@
+import type { FinishKind, ReplyPlan } from './conversation.types.js';
+import type { Exchange } from './exchange.types.js';
+import { badRequest } from './bad-request.util.js';
+import { parseAnthropicRequest } from './anthropic.parser.js';
+import { sendResult } from './http.util.js';
+import { asRecord, asString, type JsonObject } from './json.util.js';
+import { planReply, splitArguments, splitWords } from './reply.engine.js';
+import { sendSse, type SseFrame } from './sse.writer.js';
+import { countPromptTokens } from './tokens.util.js';
+
+const TOOL_USE_ID = 'toolu_sim_0';
+
+const STOP_REASONS: Record<FinishKind, string> = {
+  stop: 'end_turn',
+  stop_sequence: 'stop_sequence',
+  length: 'max_tokens',
+  tool_calls: 'tool_use',
+};
+
+function usage(input: number, output: number): JsonObject {
+  return {
+    input_tokens: input,
+    output_tokens: output,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+  };
+}
+
+function contentBlock(plan: ReplyPlan): JsonObject {
+  if (!plan.toolCall) return { type: 'text', text: plan.text };
+  return { type: 'tool_use', id: TOOL_USE_ID, name: plan.toolCall.name, input: plan.toolCall.args };
+}
+
+function event(type: string, payload: JsonObject = {}): SseFrame {
+  return { event: type, data: JSON.stringify({ type, ...payload }) };
+}
+
+/** The documented event sequence: start, block start, ping, deltas, block stop, message delta, stop. */
+function streamFrames(message: JsonObject, plan: ReplyPlan): SseFrame[] {
+  const frames: SseFrame[] = [
+    event('message_start', {
+      message: {
+        ...message,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: usage(plan.promptTokens, 1),
+      },
+    }),
+  ];
+  if (plan.toolCall) {
+    const { name, argsJson } = plan.toolCall;
+    frames.push(
+      event('content_block_start', {
+        index: 0,
+        content_block: { type: 'tool_use', id: TOOL_USE_ID, name, input: {} },
+      }),
+    );
+    frames.push(event('ping'));
+    for (const piece of splitArguments(argsJson)) {
+      frames.push(
+        event('content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: piece } }),
+      );
+    }
+  } else {
+    frames.push(event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }));
+    frames.push(event('ping'));
+    for (const word of splitWords(plan.text)) {
+      frames.push(event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: word } }));
+    }
+  }
+  frames.push(event('content_block_stop', { index: 0 }));
+  frames.push(
+    event('message_delta', {
+      delta: { stop_reason: STOP_REASONS[plan.finish], stop_sequence: plan.stopSequence },
+      usage: { output_tokens: plan.completionTokens },
+    }),
+  );
+  frames.push(event('message_stop'));
+  return frames;
+}
+
+/** POST /v1/messages */
+export async function handleMessages(ex: Exchange): Promise<void> {
+  const body = asRecord(ex.body);
+  if (typeof body.model !== 'string') return badRequest(ex, 'model: Field required');
+  if (typeof body.max_tokens !== 'number') return badRequest(ex, 'max_tokens: Field required');
+  if (!Array.isArray(body.messages)) return badRequest(ex, 'messages: Field required');
+  const plan = planReply(parseAnthropicRequest(body));
+  const message = { id: `msg_sim_${ex.seq}`, type: 'message', role: 'assistant', model: body.model };
+  if (body.stream === true) return sendSse(ex, streamFrames(message, plan));
+  sendResult(ex, {
+    ...message,
+    content: [contentBlock(plan)],
+    stop_reason: STOP_REASONS[plan.finish],
+    stop_sequence: plan.stopSequence,
+    usage: usage(plan.promptTokens, plan.completionTokens),
+  });
+}
+
+/** POST /v1/messages/count_tokens */
+export async function handleCountTokens(ex: Exchange): Promise<void> {
+  const body = asRecord(ex.body);
+  if (asString(body.model) === null) return badRequest(ex, 'model: Field required');
+  sendResult(ex, { input_tokens: countPromptTokens(parseAnthropicRequest(body).messageTexts) });
+}
