@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { EnvironmentVariables } from './env.schema.js';
+import { EnvironmentVariables, environmentVariableNames } from './env.schema.js';
 
 /** The validated, typed configuration. Built once at boot; nothing else reads `process.env`. */
 export class AppConfig {
@@ -69,9 +69,8 @@ function parseCors(value: string): string[] | '*' | false {
 
 /** Validates a raw environment (strings) and returns the typed config, or throws ConfigValidationError. */
 export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
-  const known = Object.keys(new EnvironmentVariables());
   const input: Record<string, unknown> = {};
-  for (const key of [...known, 'PUBLIC_URL', 'DATABASE_URL', 'REDIS_URL']) {
+  for (const key of environmentVariableNames()) {
     if (raw[key] !== undefined) input[key] = raw[key];
   }
   const env = plainToInstance(EnvironmentVariables, input, { exposeDefaultValues: true });
