@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CloseSignal } from './close.signal.js';
 import type { FaultSpec } from './fault.parser.js';
 import type { ImageStore } from './image.store.js';
 import type { MultipartForm } from './multipart.parser.js';
@@ -22,8 +23,8 @@ export interface Exchange {
   readonly apiKey: string | null;
   readonly model: string | null;
   readonly fault: FaultSpec;
-  /** Aborts when the client goes away or the simulator closes, so timers never outlive a socket. */
-  readonly signal: AbortSignal;
+  /** Fires when the client goes away or the simulator closes, so timers never outlive a socket. */
+  readonly signal: CloseSignal;
   /** Unix seconds at arrival, used as `created`. */
   readonly createdSec: number;
   /** Base URL clients used to reach us, for self-served asset links. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CloseSignal } from './close.signal.js';
 import type { Exchange } from './exchange.types.js';
 
 /** Bodies above this are refused; audio uploads are the largest thing we expect. */
@@ -25,20 +26,19 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** Waits `ms`; resolves false instead of throwing when the signal aborts first. */
-export function delay(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
+/** Waits `ms`; resolves false (never throws) when the connection closes first. */
+export function delay(ms: number, signal: CloseSignal): Promise<boolean> {
+  if (signal.closed) return Promise.resolve(false);
   if (ms <= 0) return Promise.resolve(true);
   return new Promise((resolve) => {
-    const onAbort = (): void => {
+    const unsubscribe = signal.onClose(() => {
       clearTimeout(timer);
       resolve(false);
-    };
+    });
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      unsubscribe();
       resolve(true);
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CloseSignal } from './close.signal.js';
 import type { Exchange } from './exchange.types.js';
 import { faultFromModel, mergeFaults, parseFaultHeader, type FaultSpec } from './fault.parser.js';
 import { BodyTooLargeError, delay, flatHeaders, readBody, sendJson } from './http.util.js';
@@ -81,7 +82,7 @@ export async function runPipeline(
   res: ServerResponse,
   path: string,
   query: URLSearchParams,
-  signal: AbortSignal,
+  signal: CloseSignal,
 ): Promise<void> {
   const method = req.method ?? 'GET';
   const route = matchRoute(method, path);

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { CloseSignal } from './close.signal.js';
 import { CONTROL_PREFIX, handleControl } from './control.handler.js';
 import { sendJson } from './http.util.js';
 import { ImageStore } from './image.store.js';
@@ -41,13 +42,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const sockets = new Set<Socket>();
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    const controller = new AbortController();
+    const signal = new CloseSignal();
     // 'close' fires when the response finished or the socket died; either way pending timers must stop.
-    res.on('close', () => controller.abort());
+    res.on('close', () => signal.fire());
     const [path, query] = splitUrl(req.url ?? '/');
     const work = path.startsWith(CONTROL_PREFIX)
       ? handleControl(req, res, path, { log, keys })
-      : runPipeline(state, req, res, path, query, controller.signal);
+      : runPipeline(state, req, res, path, query, signal);
     work.catch((error: unknown) => failUnexpectedly(res, error));
   };
 

@@ -37,25 +37,29 @@ export async function sendSse(
   const dropAfter =
     fault.dropAfter === null ? null : Math.min(fault.dropAfter, Math.max(0, frames.length - 1));
   const malformedAt = fault.malformed ? Math.floor((frames.length - 1) / 2) : -1;
+  // Destroying a socket discards unflushed writes, so a drop first waits for the last frame to leave.
+  let flushed: Promise<void> = Promise.resolve();
   let written = 0;
+  const write = (frame: SseFrame): boolean => {
+    const text = encodeFrame(frame, eol);
+    if (dropAfter === null) res.write(text);
+    else flushed = new Promise((resolve) => res.write(text, () => resolve()));
+    written++;
+    return written === dropAfter;
+  };
+  const drop = async (): Promise<void> => {
+    await flushed;
+    res.destroy();
+  };
+  if (dropAfter === 0) return drop();
   for (const [i, frame] of frames.entries()) {
-    if (written === dropAfter) {
-      res.destroy();
-      return;
-    }
     if (i > 0 && chunkDelayMs > 0 && !(await delay(chunkDelayMs, signal))) return;
-    if (signal.aborted) return;
+    if (signal.closed) return;
     if (i === malformedAt) {
       const broken = { ...frame, data: frame.data.slice(0, Math.max(1, Math.floor(frame.data.length / 2))) };
-      res.write(encodeFrame(broken, eol));
-      written++;
-      if (written === dropAfter) {
-        res.destroy();
-        return;
-      }
+      if (write(broken)) return drop();
     }
-    res.write(encodeFrame(frame, eol));
-    written++;
+    if (write(frame)) return drop();
   }
   res.end();
 }
