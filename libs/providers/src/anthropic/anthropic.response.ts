@@ -1,0 +1,180 @@
+import type { Message, RawMessageStreamEvent, StopReason, Usage } from '@anthropic-ai/sdk/resources/messages';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionMessageToolCall,
+} from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
+import { nowSeconds } from '../shared/ids.js';
+import { JSON_TOOL } from './anthropic.request.js';
+
+type FinishReason = ChatCompletion.Choice['finish_reason'];
+
+/** Anthropic's stop_reason in OpenAI's words. */
+export function finishReasonOf(reason: StopReason | null, calledTools: boolean): FinishReason {
+  switch (reason) {
+    case 'max_tokens':
+    case 'model_context_window_exceeded':
+      return 'length';
+    case 'tool_use':
+      return calledTools ? 'tool_calls' : 'stop';
+    case 'refusal':
+      return 'content_filter';
+    case 'end_turn':
+    case 'stop_sequence':
+    case 'pause_turn':
+    case null:
+      return 'stop';
+  }
+}
+
+type UsageCounts = Pick<Usage, 'input_tokens' | 'output_tokens'> &
+  Partial<Pick<Usage, 'cache_read_input_tokens' | 'cache_creation_input_tokens'>>;
+
+/** Anthropic usage as OpenAI's: cache reads and writes are prompt tokens too, as OpenAI counts them. */
+export function usageOf(usage: UsageCounts): CompletionUsage {
+  const cached = usage.cache_read_input_tokens ?? 0;
+  const prompt = usage.input_tokens + cached + (usage.cache_creation_input_tokens ?? 0);
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: usage.output_tokens,
+    total_tokens: prompt + usage.output_tokens,
+    prompt_tokens_details: { cached_tokens: cached },
+  };
+}
+
+/** An Anthropic message as an OpenAI chat completion (id prefixed, so it reads as OpenAI's). */
+export function toChatCompletion(message: Message): ChatCompletion {
+  let text = '';
+  const toolCalls: ChatCompletionMessageToolCall[] = [];
+  for (const block of message.content) {
+    if (block.type === 'text') text += block.text;
+    else if (block.type === 'tool_use' && block.name === JSON_TOOL) text += JSON.stringify(block.input);
+    else if (block.type === 'tool_use') {
+      toolCalls.push({
+        id: block.id,
+        type: 'function',
+        function: { name: block.name, arguments: JSON.stringify(block.input) },
+      });
+    }
+  }
+  return {
+    id: `chatcmpl-${message.id}`,
+    object: 'chat.completion',
+    created: nowSeconds(),
+    model: message.model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: toolCalls.length > 0 && text === '' ? null : text,
+          refusal: null,
+          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+        },
+        logprobs: null,
+        finish_reason: finishReasonOf(message.stop_reason, toolCalls.length > 0),
+      },
+    ],
+    usage: usageOf(message.usage),
+  };
+}
+
+/** What a streamed content block turns into. */
+type BlockRole = { kind: 'text' } | { kind: 'json' } | { kind: 'tool'; index: number } | { kind: 'other' };
+
+/**
+ * Anthropic stream events as OpenAI chunks, one for one: message_start gives the role chunk,
+ * text deltas content deltas, a tool_use block start a tool_calls head (id, name) and its
+ * input_json_delta events argument deltas, message_delta the finish chunk; message_stop adds the
+ * `choices: []` usage chunk when asked for. The JSON-mode tool streams as content.
+ */
+export class AnthropicStreamMapper {
+  private id = '';
+  private model = '';
+  private readonly created = nowSeconds();
+  private readonly blocks = new Map<number, BlockRole>();
+  private toolCalls = 0;
+  private usage: UsageCounts = { input_tokens: 0, output_tokens: 0 };
+
+  constructor(private readonly includeUsage: boolean) {}
+
+  private chunk(choices: ChatCompletionChunk.Choice[], usage?: CompletionUsage): ChatCompletionChunk {
+    return {
+      id: this.id,
+      object: 'chat.completion.chunk',
+      created: this.created,
+      model: this.model,
+      choices,
+      ...(usage ? { usage } : {}),
+    };
+  }
+
+  private delta(delta: ChatCompletionChunk.Choice.Delta): ChatCompletionChunk {
+    return this.chunk([{ index: 0, delta, finish_reason: null, logprobs: null }]);
+  }
+
+  map(event: RawMessageStreamEvent): ChatCompletionChunk[] {
+    switch (event.type) {
+      case 'message_start':
+        this.id = `chatcmpl-${event.message.id}`;
+        this.model = event.message.model;
+        this.usage = { ...event.message.usage };
+        return [this.delta({ role: 'assistant', content: '' })];
+      case 'content_block_start': {
+        const block = event.content_block;
+        if (block.type === 'text') {
+          this.blocks.set(event.index, { kind: 'text' });
+          return block.text ? [this.delta({ content: block.text })] : [];
+        }
+        if (block.type === 'tool_use' && block.name === JSON_TOOL) {
+          this.blocks.set(event.index, { kind: 'json' });
+          return [];
+        }
+        if (block.type === 'tool_use') {
+          const index = this.toolCalls++;
+          this.blocks.set(event.index, { kind: 'tool', index });
+          const head = {
+            index,
+            id: block.id,
+            type: 'function' as const,
+            function: { name: block.name, arguments: '' },
+          };
+          return [this.delta({ tool_calls: [head] })];
+        }
+        this.blocks.set(event.index, { kind: 'other' });
+        return [];
+      }
+      case 'content_block_delta': {
+        const role = this.blocks.get(event.index);
+        const delta = event.delta;
+        if (delta.type === 'text_delta') return [this.delta({ content: delta.text })];
+        if (delta.type !== 'input_json_delta' || delta.partial_json === '') return [];
+        if (role?.kind === 'json') return [this.delta({ content: delta.partial_json })];
+        if (role?.kind === 'tool') {
+          return [
+            this.delta({ tool_calls: [{ index: role.index, function: { arguments: delta.partial_json } }] }),
+          ];
+        }
+        return [];
+      }
+      case 'content_block_stop':
+        return [];
+      case 'message_delta': {
+        // message_delta usage is cumulative; input counts appear there only on some models.
+        const usage = event.usage;
+        this.usage = {
+          input_tokens: usage.input_tokens ?? this.usage.input_tokens,
+          output_tokens: usage.output_tokens,
+          cache_read_input_tokens: usage.cache_read_input_tokens ?? this.usage.cache_read_input_tokens,
+          cache_creation_input_tokens:
+            usage.cache_creation_input_tokens ?? this.usage.cache_creation_input_tokens,
+        };
+        const finish = finishReasonOf(event.delta.stop_reason, this.toolCalls > 0);
+        return [this.chunk([{ index: 0, delta: {}, finish_reason: finish, logprobs: null }])];
+      }
+      case 'message_stop':
+        return this.includeUsage ? [this.chunk([], usageOf(this.usage))] : [];
+    }
+  }
+}

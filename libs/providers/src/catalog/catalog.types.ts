@@ -1,0 +1,109 @@
+import type { WireFormat } from '../provider.port.js';
+
+/** What a model can do. The first six are operations (endpoints); the rest are features of chat. */
+export const CAPABILITIES = [
+  'chat',
+  'completions',
+  'embeddings',
+  'images',
+  'audio_speech',
+  'audio_transcription',
+  'vision',
+  'tools',
+  'json_mode',
+  'streaming',
+] as const;
+
+export type Capability = (typeof CAPABILITIES)[number];
+
+/** The capabilities that are endpoints: every model has at least one. */
+export const OPERATIONS = [
+  'chat',
+  'completions',
+  'embeddings',
+  'images',
+  'audio_speech',
+  'audio_transcription',
+] as const satisfies readonly Capability[];
+
+export type Operation = (typeof OPERATIONS)[number];
+
+/**
+ * List prices as decimal strings of credits (1 credit ≈ 1 USD by default), never floats:
+ * per million tokens in and out, per million cached input tokens, per image, per audio minute,
+ * per million characters (text to speech).
+ */
+export interface ModelPricing {
+  readonly inputPerMTok: string;
+  readonly outputPerMTok: string;
+  readonly cachedInputPerMTok?: string;
+  readonly perImage?: string;
+  readonly perAudioMinute?: string;
+  readonly perMChars?: string;
+}
+
+/** One model of one provider, with admin overrides applied. */
+export interface CatalogModel {
+  /** The id sent upstream. */
+  readonly id: string;
+  /** Other names callers may use for it (bare, or after `provider/`). */
+  readonly aliases: readonly string[];
+  readonly capabilities: readonly Capability[];
+  readonly contextWindow: number;
+  readonly maxOutputTokens: number;
+  readonly pricing: ModelPricing;
+  /** Switched off by an admin override: listed, never resolved. */
+  readonly disabled: boolean;
+}
+
+/** The environment variables a provider reads (always `<ID>_API_KEY`, `<ID>_BASE_URL`, `<ID>_TIMEOUT_MS`). */
+export interface ProviderEnvNames {
+  readonly apiKey: string;
+  readonly baseUrl: string;
+  readonly timeoutMs: string;
+}
+
+/** The terms for models a provider serves but the catalog cannot list (whatever a local server has loaded). */
+export interface UnlistedModelTerms {
+  readonly capabilities: readonly Capability[];
+  readonly contextWindow: number;
+  readonly maxOutputTokens: number;
+  readonly pricing: ModelPricing;
+}
+
+/** One provider, from its catalog file. */
+export interface CatalogProvider {
+  readonly id: string;
+  readonly name: string;
+  readonly format: WireFormat;
+  readonly defaultBaseUrl: string;
+  readonly env: ProviderEnvNames;
+  /** false for local servers (Ollama, vLLM, LM Studio) and the simulator. */
+  readonly keyRequired: boolean;
+  /** true when the default base URL is only a template (Azure): the provider needs `<ID>_BASE_URL`. */
+  readonly baseUrlRequired: boolean;
+  readonly timeoutMs: number;
+  /** Catalog order: lower first; bare model ids resolve to the first available provider. */
+  readonly priority: number;
+  readonly docsUrl?: string;
+  readonly notes?: string;
+  /** When set, `provider/<any id>` resolves even for models not listed, on these terms. */
+  readonly unlistedModels?: UnlistedModelTerms;
+  readonly models: readonly CatalogModel[];
+}
+
+/** A provider and one of its models: what catalog look-ups return. */
+export interface CatalogEntry {
+  readonly provider: CatalogProvider;
+  readonly model: CatalogModel;
+}
+
+/** An admin's change to one model (stored elsewhere, applied here). */
+export interface ModelOverride {
+  provider: string;
+  model: string;
+  pricing?: Partial<ModelPricing>;
+  contextWindow?: number;
+  maxOutputTokens?: number;
+  disabled?: boolean;
+}

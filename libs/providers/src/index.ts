@@ -1,0 +1,42 @@
+export {
+  ProviderError,
+  WIRE_FORMATS,
+  type CallOptions,
+  type ProviderAdapter,
+  type ProviderCredentials,
+  type ProviderErrorKind,
+  type ProviderErrorOptions,
+  type WireFormat,
+} from './provider.port.js';
+export { KEY_SOURCE, PROVIDER_ADAPTERS, PROVIDERS_SETTINGS } from './providers.tokens.js';
+export { ProvidersModule, type ProvidersModuleOptions } from './providers.module.js';
+export { ProviderRegistry } from './provider.registry.js';
+export { ADAPTER_FACTORIES, createAdapters, type AdapterDependencies } from './provider.adapters.js';
+export { OpenAICompatibleAdapter } from './openai-compatible/openai-compatible.adapter.js';
+export { GeminiAdapter } from './gemini/gemini.adapter.js';
+export { AnthropicAdapter } from './anthropic/anthropic.adapter.js';
+export { CatalogService, type OverrideResult } from './catalog/catalog.service.js';
+export {
+  CatalogValidationError,
+  DEFAULT_CATALOG_DIR,
+  envPrefix,
+  loadCatalog,
+} from './catalog/catalog.loader.js';
+export {
+  CAPABILITIES,
+  OPERATIONS,
+  type Capability,
+  type CatalogEntry,
+  type CatalogModel,
+  type CatalogProvider,
+  type ModelOverride,
+  type ModelPricing,
+  type Operation,
+  type ProviderEnvNames,
+  type UnlistedModelTerms,
+} from './catalog/catalog.types.js';
+export type { KeySource } from './keys/key-source.js';
+export { EnvKeySource, KEYLESS_PLACEHOLDER, REQUEST_KEY_ID } from './keys/env-key-source.js';
+export { ProviderEnvironment, isSimulator, type ProviderEndpoint } from './keys/provider-environment.js';
+export { ProvidersConfigError, type KeyScope, type ProvidersSettings } from './keys/providers.settings.js';
+export { ModelResolver, type CapabilityRequest, type ResolvedModel } from './resolution/model-resolver.js';

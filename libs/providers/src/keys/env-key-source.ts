@@ -1,0 +1,69 @@
+import { CatalogService } from '../catalog/catalog.service.js';
+import type { ProviderCredentials } from '../provider.port.js';
+import type { KeySource } from './key-source.js';
+import { isSimulator, ProviderEnvironment } from './provider-environment.js';
+import type { KeyScope } from './providers.settings.js';
+
+/** What keyless servers (Ollama, vLLM, the simulator) get as a key: clients insist on sending one. */
+export const KEYLESS_PLACEHOLDER = 'no-key';
+
+/** keyId of a key the caller sent with the request. */
+export const REQUEST_KEY_ID = 'request';
+
+/**
+ * Keys from the environment (`<ID>_API_KEY`) plus the request's own key. A provider is available
+ * when it has a usable key; a keyless one (Ollama, vLLM, LM Studio) when its base URL was set
+ * explicitly; the simulators exactly when a simulator URL is set; and any provider (the
+ * simulators aside) for a request that brings its own key.
+ */
+export class EnvKeySource implements KeySource {
+  private readonly available = new Set<string>();
+
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly environment: ProviderEnvironment,
+  ) {
+    for (const provider of catalog.providers()) {
+      const endpoint = environment.endpoint(provider.id);
+      if (!endpoint) continue;
+      const urlOk = !provider.baseUrlRequired || endpoint.baseUrlConfigured;
+      const usable = isSimulator(provider.id)
+        ? environment.simulatorUrl !== undefined
+        : provider.keyRequired
+          ? endpoint.apiKey !== undefined && urlOk
+          : endpoint.baseUrlConfigured;
+      if (usable) this.available.add(provider.id);
+    }
+  }
+
+  isAvailable(providerId: string, scope: KeyScope): boolean {
+    if (this.available.has(providerId)) return true;
+    if (!scope.requestKey || isSimulator(providerId)) return false;
+    const provider = this.catalog.provider(providerId);
+    return (
+      provider !== undefined &&
+      (!provider.baseUrlRequired || this.environment.endpoint(providerId)?.baseUrlConfigured === true)
+    );
+  }
+
+  async keysFor(providerId: string, scope: KeyScope): Promise<ProviderCredentials[]> {
+    const provider = this.catalog.provider(providerId);
+    const endpoint = this.environment.endpoint(providerId);
+    if (!provider || !endpoint || !this.isAvailable(providerId, scope)) return [];
+    const keys: ProviderCredentials[] = [];
+    if (scope.requestKey)
+      keys.push({ apiKey: scope.requestKey, baseUrl: endpoint.baseUrl, keyId: REQUEST_KEY_ID });
+    if (this.available.has(providerId)) {
+      if (endpoint.apiKey !== undefined && endpoint.apiKey !== scope.requestKey) {
+        keys.push({
+          apiKey: endpoint.apiKey,
+          baseUrl: endpoint.baseUrl,
+          keyId: `env:${endpoint.apiKeyVariable}`,
+        });
+      } else if (endpoint.apiKey === undefined && !provider.keyRequired) {
+        keys.push({ apiKey: KEYLESS_PLACEHOLDER, baseUrl: endpoint.baseUrl, keyId: 'env:keyless' });
+      }
+    }
+    return keys;
+  }
+}

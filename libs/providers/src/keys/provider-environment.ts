@@ -1,0 +1,92 @@
+import { CatalogService } from '../catalog/catalog.service.js';
+import type { CatalogProvider } from '../catalog/catalog.types.js';
+import { ProvidersConfigError, type ProvidersSettings } from './providers.settings.js';
+
+/** One provider's settings after reading the environment. */
+export interface ProviderEndpoint {
+  readonly providerId: string;
+  /** The environment's key, when one is set. */
+  readonly apiKey?: string;
+  readonly apiKeyVariable: string;
+  /** Where calls go: `<ID>_BASE_URL`, else (simulators) the simulator URL, else the catalog default. */
+  readonly baseUrl: string;
+  /** Whether the operator set the base URL (keyless local servers are only used then). */
+  readonly baseUrlConfigured: boolean;
+  readonly timeoutMs: number;
+}
+
+const HTTP_URL = /^https?:\/\/[^\s]+$/;
+
+function value(settings: ProvidersSettings, name: string): string | undefined {
+  const raw = settings.env[name]?.trim();
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+function simulatorBase(simulatorUrl: string, provider: CatalogProvider): string {
+  // A simulator catalog's default URL carries the path its wire format lives under (/v1, /v1beta).
+  const path = new URL(provider.defaultBaseUrl).pathname.replace(/\/+$/, '');
+  return `${simulatorUrl.replace(/\/+$/, '')}${path}`;
+}
+
+/** Whether a provider id names one of the simulator catalogs. */
+export function isSimulator(providerId: string): boolean {
+  return providerId === 'simulator' || providerId.startsWith('simulator-');
+}
+
+/**
+ * Every provider's key, base URL and timeout from the settings, read and validated once at boot
+ * (a malformed URL or timeout fails boot, naming the variable).
+ */
+export class ProviderEnvironment {
+  private readonly endpoints = new Map<string, ProviderEndpoint>();
+  readonly simulatorUrl?: string;
+
+  constructor(settings: ProvidersSettings, catalog: CatalogService) {
+    const simulatorUrl = settings.simulatorUrl?.trim() || undefined;
+    if (simulatorUrl !== undefined && !HTTP_URL.test(simulatorUrl)) {
+      throw new ProvidersConfigError('simulatorUrl', `must be an http(s) URL, got "${simulatorUrl}"`);
+    }
+    this.simulatorUrl = simulatorUrl;
+    for (const provider of catalog.providers()) {
+      const baseUrl = value(settings, provider.env.baseUrl);
+      if (baseUrl !== undefined && !HTTP_URL.test(baseUrl)) {
+        throw new ProvidersConfigError(provider.env.baseUrl, `must be an http(s) URL, got "${baseUrl}"`);
+      }
+      const timeout = value(settings, provider.env.timeoutMs);
+      if (timeout !== undefined && !/^\d+$/.test(timeout)) {
+        throw new ProvidersConfigError(
+          provider.env.timeoutMs,
+          `must be a positive integer of milliseconds, got "${timeout}"`,
+        );
+      }
+      const timeoutMs = timeout === undefined ? provider.timeoutMs : Number(timeout);
+      if (timeoutMs < 1) throw new ProvidersConfigError(provider.env.timeoutMs, 'must be at least 1');
+      const apiKey = value(settings, provider.env.apiKey);
+      this.endpoints.set(provider.id, {
+        providerId: provider.id,
+        ...(apiKey !== undefined ? { apiKey } : {}),
+        apiKeyVariable: provider.env.apiKey,
+        baseUrl:
+          baseUrl ??
+          (isSimulator(provider.id) && simulatorUrl
+            ? simulatorBase(simulatorUrl, provider)
+            : provider.defaultBaseUrl),
+        baseUrlConfigured: baseUrl !== undefined,
+        timeoutMs,
+      });
+    }
+  }
+
+  /** A provider's settings; undefined for ids the catalog does not have. */
+  endpoint(providerId: string): ProviderEndpoint | undefined {
+    return this.endpoints.get(providerId);
+  }
+
+  baseUrl(providerId: string): string | undefined {
+    return this.endpoints.get(providerId)?.baseUrl;
+  }
+
+  timeoutMs(providerId: string): number | undefined {
+    return this.endpoints.get(providerId)?.timeoutMs;
+  }
+}

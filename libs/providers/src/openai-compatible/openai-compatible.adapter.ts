@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import type OpenAI from 'openai';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+} from 'openai/resources/chat/completions';
+import type {
+  Completion,
+  CompletionCreateParamsNonStreaming,
+  CompletionCreateParamsStreaming,
+} from 'openai/resources/completions';
+import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
+import type { CallOptions, ProviderAdapter, ProviderCredentials } from '../provider.port.js';
+import { CallScope } from '../shared/call-scope.js';
+import { ClientCache } from '../shared/client-cache.js';
+import { createOpenAIClient } from './openai-client.factory.js';
+import { classifyOpenAIError } from './openai.errors.js';
+
+/** Per-request options for the SDK: our merged signal and deadline, the caller's extra headers. */
+interface SdkRequestOptions {
+  signal: AbortSignal;
+  timeout: number;
+  maxRetries: 0;
+  headers: Record<string, string>;
+}
+
+/**
+ * Every OpenAI-compatible upstream (OpenAI, Azure, Mistral, Groq, Together, OpenRouter, Ollama,
+ * vLLM...) through the official SDK. Bodies pass through untouched: the canonical format is this
+ * wire format.
+ */
+@Injectable()
+export class OpenAICompatibleAdapter implements ProviderAdapter {
+  readonly format = 'openai' as const;
+  private readonly clients = new ClientCache(createOpenAIClient);
+
+  chat(
+    body: ChatCompletionCreateParamsNonStreaming,
+    creds: ProviderCredentials,
+    opts: CallOptions,
+  ): Promise<ChatCompletion> {
+    return this.call(creds, opts, (client, req) => client.chat.completions.create(body, req));
+  }
+
+  chatStream(
+    body: ChatCompletionCreateParamsStreaming,
+    creds: ProviderCredentials,
+    opts: CallOptions,
+  ): AsyncIterable<ChatCompletionChunk> {
+    return this.relay(creds, opts, (client, req) => client.chat.completions.create(body, req));
+  }
+
+  completion(
+    body: CompletionCreateParamsNonStreaming,
+    creds: ProviderCredentials,
+    opts: CallOptions,
+  ): Promise<Completion> {
+    return this.call(creds, opts, (client, req) => client.completions.create(body, req));
+  }
+
+  completionStream(
+    body: CompletionCreateParamsStreaming,
+    creds: ProviderCredentials,
+    opts: CallOptions,
+  ): AsyncIterable<Completion> {
+    return this.relay(creds, opts, (client, req) => client.completions.create(body, req));
+  }
+
+  embeddings(
+    body: EmbeddingCreateParams,
+    creds: ProviderCredentials,
+    opts: CallOptions,
+  ): Promise<CreateEmbeddingResponse> {
+    return this.call(creds, opts, (client, req) => client.embeddings.create(body, req));
+  }
+
+  async ping(creds: ProviderCredentials, opts: CallOptions): Promise<void> {
+    await this.call(creds, opts, async (client, req) => {
+      await client.models.list(req);
+    });
+  }
+
+  private requestOptions(scope: CallScope, opts: CallOptions): SdkRequestOptions {
+    const headers = { ...opts.headers };
+    if (opts.requestId) headers['x-client-request-id'] = opts.requestId;
+    return { signal: scope.signal, timeout: opts.timeoutMs, maxRetries: 0, headers };
+  }
+
+  private async call<T>(
+    creds: ProviderCredentials,
+    opts: CallOptions,
+    run: (client: OpenAI, req: SdkRequestOptions) => PromiseLike<T>,
+  ): Promise<T> {
+    const scope = new CallScope(opts, opts.provider ?? this.format);
+    try {
+      return await run(this.clients.get(creds), this.requestOptions(scope, opts));
+    } catch (error) {
+      throw classifyOpenAIError(error, scope, [creds.apiKey]);
+    } finally {
+      scope.dispose();
+    }
+  }
+
+  private async *relay<T>(
+    creds: ProviderCredentials,
+    opts: CallOptions,
+    open: (client: OpenAI, req: SdkRequestOptions) => PromiseLike<AsyncIterable<T>>,
+  ): AsyncGenerator<T> {
+    const scope = new CallScope(opts, opts.provider ?? this.format);
+    try {
+      const stream = await open(this.clients.get(creds), this.requestOptions(scope, opts));
+      scope.arm();
+      for await (const chunk of stream) {
+        scope.pause();
+        yield chunk;
+        scope.arm();
+      }
+      // The SDK ends a stream quietly when its signal aborts, so an early end may be ours.
+      const interrupted = scope.interruption();
+      if (interrupted) throw interrupted;
+    } catch (error) {
+      throw classifyOpenAIError(error, scope, [creds.apiKey]);
+    } finally {
+      scope.dispose();
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import type { CallOptions } from '../provider.port.js';
+import { ProviderError } from '../provider.port.js';
+
+/**
+ * One upstream call's cancellation: the caller's signal and our own deadline merged into one
+ * signal for the client library, remembering which of the two fired so the error can say
+ * `aborted` or `timeout` whatever the library reports.
+ */
+export class CallScope {
+  private readonly controller = new AbortController();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timedOut = false;
+  private readonly onCallerAbort = (): void => this.controller.abort(this.opts.signal?.reason);
+
+  constructor(
+    private readonly opts: CallOptions,
+    readonly provider: string,
+  ) {
+    const caller = opts.signal;
+    if (caller?.aborted) this.controller.abort(caller.reason);
+    else caller?.addEventListener('abort', this.onCallerAbort, { once: true });
+    this.arm();
+  }
+
+  /** The merged signal to hand to the client library. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get timeoutMs(): number {
+    return this.opts.timeoutMs;
+  }
+
+  /** (Re)starts the deadline; streams call it before waiting for each next chunk. */
+  arm(): void {
+    clearTimeout(this.timer);
+    if (this.controller.signal.aborted) return;
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort(new Error('deadline exceeded'));
+    }, this.opts.timeoutMs);
+  }
+
+  /** Stops the deadline while a stream chunk is with the consumer (its pace is not the upstream's). */
+  pause(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** The caller's abort or our timeout as a ProviderError, when one of them ended the call. */
+  interruption(): ProviderError | null {
+    if (this.opts.signal?.aborted) {
+      return new ProviderError('aborted', `${this.provider}: the request was cancelled by the caller.`, {
+        provider: this.provider,
+      });
+    }
+    if (this.timedOut) {
+      return new ProviderError('timeout', `${this.provider}: no response within ${this.opts.timeoutMs} ms.`, {
+        provider: this.provider,
+      });
+    }
+    return null;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.opts.signal?.removeEventListener('abort', this.onCallerAbort);
+  }
+}

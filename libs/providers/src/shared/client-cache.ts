@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { ProviderCredentials } from '../provider.port.js';
+
+/** Clients kept alive at once per wire format; each holds its base URL's keep-alive connections. */
+const MAX_CLIENTS = 256;
+
+/**
+ * One SDK client per base URL + key, least recently used evicted, so connection reuse survives
+ * between calls while credentials still arrive with every call. Keys are hashed before they
+ * become map keys.
+ */
+export class ClientCache<T extends object> {
+  private readonly clients = new LRUCache<string, T>({ max: MAX_CLIENTS });
+
+  constructor(private readonly create: (creds: ProviderCredentials) => T) {}
+
+  get(creds: ProviderCredentials): T {
+    const id = createHash('sha256')
+      .update(creds.baseUrl)
+      .update('\n')
+      .update(creds.apiKey)
+      .digest('base64url');
+    let client = this.clients.get(id);
+    if (!client) {
+      client = this.create(creds);
+      this.clients.set(id, client);
+    }
+    return client;
+  }
+}

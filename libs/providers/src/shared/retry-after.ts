@@ -1,0 +1,30 @@
+/** Header access that works for fetch `Headers` and for plain records. */
+export type HeaderSource = Headers | Record<string, string | undefined> | null | undefined;
+
+function header(headers: HeaderSource, name: string): string | undefined {
+  if (!headers) return undefined;
+  if (headers instanceof Headers) return headers.get(name) ?? undefined;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : headers[key];
+}
+
+/**
+ * How long the upstream asked us to wait, in ms: `retry-after-ms` (OpenAI), then `Retry-After` as
+ * delta-seconds or as an HTTP date. Undefined when absent or unparseable.
+ */
+export function retryAfterMs(headers: HeaderSource, now: number = Date.now()): number | undefined {
+  const ms = header(headers, 'retry-after-ms')?.trim();
+  if (ms && /^\d+(\.\d+)?$/.test(ms)) return Math.round(Number(ms));
+  const value = header(headers, 'retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** A protobuf Duration in its JSON form ("30s", "1.5s"), as Google's RetryInfo carries it, in ms. */
+export function durationMs(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^(\d+(?:\.\d+)?)s$/.exec(value.trim());
+  return match ? Math.round(Number(match[1]) * 1000) : undefined;
+}

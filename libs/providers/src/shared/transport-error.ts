@@ -1,0 +1,40 @@
+import { ProviderError, type ProviderErrorKind } from '../provider.port.js';
+import { sanitize } from './sanitize.js';
+
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+/** The first `code` (ECONNREFUSED, UND_ERR_SOCKET, ...) along an error's cause chain. */
+export function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== '') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * Errors that never reached an HTTP status: refused or reset connections, a connection cut
+ * mid-body, a body that is not the JSON it claims to be. All are `network` (or `timeout` when
+ * the socket layer timed out), so the routing layer may try elsewhere.
+ */
+export function transportError(error: unknown, provider: string, secrets: readonly string[]): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const code = errorCode(error);
+  const malformed = error instanceof SyntaxError;
+  const kind: ProviderErrorKind = code && TIMEOUT_CODES.has(code) ? 'timeout' : 'network';
+  const what = malformed
+    ? 'the upstream sent a malformed response'
+    : `the connection to the upstream failed${code ? ` (${code})` : ''}`;
+  const detail = error instanceof Error ? sanitize(error.message, secrets) : '';
+  return new ProviderError(kind, `${provider}: ${what}${detail ? `: ${detail}` : ''}`, {
+    provider,
+    upstreamCode: malformed ? 'malformed_response' : code,
+  });
+}
