@@ -152,14 +152,19 @@ export interface ProviderErrorOptions {
  * never contains a key (adapters sanitize upstream text before building it).
  */
 export class ProviderError extends Error {
+  /** The class of failure, which decides retry, failover and the caller-facing status. */
   readonly kind: ProviderErrorKind;
+  /** The catalog provider id (or the wire format when the caller did not name the provider). */
   readonly provider: string;
+  /** The upstream HTTP status, when the failure had one. */
   readonly upstreamStatus?: number;
   /** How long the upstream asked us to wait (Retry-After or its equivalent), in ms. */
   readonly retryAfterMs?: number;
   /** The upstream's machine-readable code, e.g. `context_length_exceeded`, `RESOURCE_EXHAUSTED`, `ECONNREFUSED`. */
   readonly upstreamCode?: string;
+  /** The request parameter the upstream (or the adapter's translation) blamed. */
   readonly param?: string;
+  /** The upstream's own request id, for support tickets. */
   readonly upstreamRequestId?: string;
 
   constructor(kind: ProviderErrorKind, message: string, options: ProviderErrorOptions) {

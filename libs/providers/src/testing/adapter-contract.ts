@@ -280,6 +280,16 @@ export function runAdapterContract(contract: AdapterContract): void {
         expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(200);
       });
 
+      it('stops the upstream stream when the consumer breaks out', async () => {
+        const started = Date.now();
+        for await (const chunk of stream(ask('one two three four five'), fault('chunk_delay=1000'))) {
+          expect(chunk.object).toBe('chat.completion.chunk');
+          break;
+        }
+        expect(Date.now() - started).toBeLessThan(900);
+        expect((await chat(ask('still fine'))).choices[0]?.message.content).toBe('echo: still fine');
+      });
+
       it('streams tool calls as tool_calls deltas', async () => {
         const chunks = await collect(stream(ask('weather?', { tools: [WEATHER_TOOL] })));
         const deltas = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
