@@ -70,7 +70,8 @@ export function classifyAnthropicError(
       provider,
     });
   }
-  if (error instanceof APIConnectionError) return transportError(error.cause ?? error, provider, secrets);
+  if (error instanceof APIConnectionError)
+    return transportError(error.cause ?? error, provider, secrets, true);
   if (!isApiError(error)) return transportError(error, provider, secrets);
 
   const status = typeof error.status === 'number' ? error.status : undefined;

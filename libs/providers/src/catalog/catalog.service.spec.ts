@@ -83,6 +83,18 @@ describe('CatalogService', () => {
     ]);
   });
 
+  it('is documented: every provider has its row in the README table', () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    for (const provider of sut.providers()) {
+      const row = readme.split('\n').find((line) => line.startsWith(`| \`${provider.id}\` `));
+      expect({ id: provider.id, row }).toEqual({
+        id: provider.id,
+        row: expect.stringContaining(provider.env.apiKey),
+      });
+      expect(row).toContain(` ${provider.format} `);
+    }
+  });
+
   it('prices every model in decimal credits core can parse', () => {
     for (const provider of sut.providers()) {
       for (const model of provider.models) {

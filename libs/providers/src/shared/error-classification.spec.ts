@@ -7,6 +7,7 @@ import { classifyOpenAIError } from '../openai-compatible/openai.errors.js';
 import { CallScope } from './call-scope.js';
 import { retryAfterMs } from './retry-after.js';
 import { sanitize } from './sanitize.js';
+import { transportError } from './transport-error.js';
 
 // The classifiers are pure functions of what the SDKs throw; these cases are the ones the
 // simulator cannot produce (codes and bodies only real providers send).
@@ -173,5 +174,25 @@ describe('Gemini classification', () => {
     };
     expect(geminiHttpError(400, tooLong, undefined, 'gemini', []).kind).toBe('context_length');
     expect(geminiHttpError(502, null, undefined, 'gemini', []).kind).toBe('server');
+  });
+});
+
+describe('transportError', () => {
+  it('tells connection failures from faults of the adapter itself', () => {
+    const cut = Object.assign(new TypeError('terminated'), { cause: { code: 'UND_ERR_SOCKET' } });
+    expect(transportError(cut, 'p', [])).toMatchObject({ kind: 'network', upstreamCode: 'UND_ERR_SOCKET' });
+    expect(transportError(new SyntaxError('Unexpected end of JSON input'), 'p', [])).toMatchObject({
+      kind: 'network',
+      upstreamCode: 'malformed_response',
+    });
+    expect(
+      transportError(Object.assign(new Error('x'), { code: 'UND_ERR_HEADERS_TIMEOUT' }), 'p', []).kind,
+    ).toBe('timeout');
+    expect(
+      transportError(new TypeError("Cannot read properties of undefined (reading 'x')"), 'p', []),
+    ).toMatchObject({
+      kind: 'server',
+      upstreamCode: 'adapter_error',
+    });
   });
 });

@@ -19,20 +19,39 @@ export function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Whether an error is the HTTP client reporting a failed connection (undici's fetch failed / terminated). */
+function isFetchFailure(error: unknown): boolean {
+  return error instanceof TypeError && (error.message === 'fetch failed' || error.message === 'terminated');
+}
+
 /**
  * Errors that never reached an HTTP status: refused or reset connections, a connection cut
  * mid-body, a body that is not the JSON it claims to be. All are `network` (or `timeout` when
- * the socket layer timed out), so the routing layer may try elsewhere.
+ * the socket layer timed out), so the routing layer may try elsewhere. Anything else is a fault
+ * of the adapter itself, reported as `server` (code `adapter_error`) so the call can still fail
+ * over while the message shows what broke.
  */
-export function transportError(error: unknown, provider: string, secrets: readonly string[]): ProviderError {
+export function transportError(
+  error: unknown,
+  provider: string,
+  secrets: readonly string[],
+  connectionFailed = false,
+): ProviderError {
   if (error instanceof ProviderError) return error;
   const code = errorCode(error);
-  const malformed = error instanceof SyntaxError;
+  const malformed = (error as { name?: unknown } | null)?.name === 'SyntaxError';
+  const message = (error as { message?: unknown } | null)?.message;
+  const detail = sanitize(typeof message === 'string' ? message : String(error), secrets);
+  if (!code && !malformed && !connectionFailed && !isFetchFailure(error)) {
+    return new ProviderError('server', `${provider}: unexpected adapter failure: ${detail}`, {
+      provider,
+      upstreamCode: 'adapter_error',
+    });
+  }
   const kind: ProviderErrorKind = code && TIMEOUT_CODES.has(code) ? 'timeout' : 'network';
   const what = malformed
     ? 'the upstream sent a malformed response'
     : `the connection to the upstream failed${code ? ` (${code})` : ''}`;
-  const detail = error instanceof Error ? sanitize(error.message, secrets) : '';
   return new ProviderError(kind, `${provider}: ${what}${detail ? `: ${detail}` : ''}`, {
     provider,
     upstreamCode: malformed ? 'malformed_response' : code,
