@@ -58,6 +58,37 @@ describe('the gateway process', () => {
     expect(await installationIdIn(dataDir)).toBe(id);
   }, 60_000);
 
+  it('prints a generated admin password once, which logs in; never again on later starts', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'sy-bootstrap-'));
+    try {
+      const first = await spawnGateway({ DATA_DIR: fresh });
+      const line = first.lines.find((l) => l.includes('password:'));
+      const password = line?.split('password:')[1]?.trim();
+      expect(password).toMatch(/^[0-9A-Za-z]{20,}$/);
+      // The banner comes after the listening line: the last thing a person sees.
+      expect(first.lines.findIndex((l) => l.includes('password:'))).toBeGreaterThan(
+        first.lines.findIndex((l) => l.includes('listening on')),
+      );
+      const res = await fetch(`${first.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'admin@switchyard.local', password }),
+      });
+      expect(res.status).toBe(200);
+      // The password is not in any log line, only in the banner.
+      expect(first.lines.filter((l) => l.startsWith('{') && l.includes(password!))).toEqual([]);
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+
+      const second = await spawnGateway({ DATA_DIR: fresh });
+      second.child.kill('SIGTERM');
+      await second.exited;
+      expect(second.lines.join('\n')).not.toContain('password:');
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('refuses a second process on the same embedded data dir with a clear message', async () => {
     const owner = await spawnGateway({ DATA_DIR: dataDir });
     try {

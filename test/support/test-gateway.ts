@@ -5,6 +5,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from '../../apps/gateway/src/app.factory.js';
 import { createTestDatabase } from './databases.js';
 
+/** The platform admin every test gateway bootstraps. */
+export const TEST_ADMIN = { email: 'admin@test.switchyard', password: 'admin-password-for-tests' };
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+
 export type TestDatabaseKind = 'postgres' | 'pglite';
 
 export interface TestGateway {
@@ -48,6 +52,11 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       DATA_DIR: dataDir,
       DATABASE_URL: kind === 'postgres' ? databaseUrl : undefined,
       DATABASE_POOL_SIZE: '4',
+      ADMIN_EMAIL: TEST_ADMIN.email,
+      ADMIN_PASSWORD: TEST_ADMIN.password,
+      JWT_SECRET: TEST_JWT_SECRET,
+      // Every test logs in from 127.0.0.1; the per-address limit has its own test.
+      AUTH_RATE_LIMIT_PER_MINUTE: '100000',
       ...options.env,
     },
   });

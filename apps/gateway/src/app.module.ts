@@ -3,9 +3,11 @@ import {
   CoreConfigModule,
   DatabaseModule,
   LoggingModule,
+  RedisModule,
   SettingsModule,
   type CoreConfigOptions,
 } from '@switchyard/core';
+import { AuthModule } from '@switchyard/auth';
 import { migrations } from '../../../migrations/index.js';
 import { entities } from './entities.js';
 import { HealthModule } from './health/health.module.js';
@@ -21,7 +23,9 @@ export class AppModule {
         LoggingModule,
         DatabaseModule.forRoot({ entities, migrations }),
         SettingsModule,
+        RedisModule,
         HealthModule,
+        AuthModule,
       ],
     };
   }

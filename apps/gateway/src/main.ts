@@ -1,9 +1,19 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
+import { BootstrapService } from '@switchyard/auth';
 import { AppConfig, ConfigValidationError } from '@switchyard/core';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
+import { symbols } from 'pino';
 import { createApp } from './app.factory.js';
 import { ShutdownState } from './health/shutdown-state.js';
+
+/** The destination pino writes to (stdout, buffered), for text that must keep its place among log lines. */
+function logStream(): { write(text: string): unknown } {
+  const stream = (PinoLogger.root as unknown as Record<symbol, { write(text: string): unknown } | undefined>)[
+    symbols.streamSym
+  ];
+  return stream ?? process.stdout;
+}
 
 async function main(): Promise<void> {
   const app = await createApp();
@@ -21,6 +31,8 @@ async function main(): Promise<void> {
       `(database: ${config.embeddedDatabase ? `embedded PGlite in ${config.dataDir}` : 'postgres'}; docs at /docs)`,
     'Bootstrap',
   );
+  // Logs are written asynchronously: the banner goes into the same stream, after them.
+  app.get(BootstrapService).printBanner(logStream());
 
   let closing = false;
   const shutdown = (signal: string) => {

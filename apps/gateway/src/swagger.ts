@@ -10,11 +10,25 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         '`{"error":{"message","type","code","param"}}`.',
     )
     .setVersion('0.1.0')
-    .addBearerAuth({
-      type: 'http',
-      scheme: 'bearer',
-      description: 'A JWT access token or a Switchyard API key',
-    })
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'A JWT access token, or a Switchyard API key (sk-sy-...)',
+      },
+      'bearer',
+    )
+    // The Authorize dialog's username/password form posts to the token endpoint (OAuth2 password flow).
+    .addOAuth2(
+      {
+        type: 'oauth2',
+        description: 'Log in with your email and password.',
+        flows: { password: { tokenUrl: '/api/v1/auth/token', refreshUrl: '/api/v1/auth/token', scopes: {} } },
+      },
+      'oauth2',
+    )
+    .addSecurityRequirements('oauth2')
+    .addSecurityRequirements('bearer')
     .build();
   return SwaggerModule.createDocument(app, config);
 }

@@ -17,3 +17,7 @@ export const API_PREFIX = 'api/v1';
 export { SettingEntity } from './settings/setting.entity.js';
 export { SettingsModule } from './settings/settings.module.js';
 export { SettingsService } from './settings/settings.service.js';
+export { RedisModule } from './redis/redis.module.js';
+export { RedisService } from './redis/redis.service.js';
+export type { AuthConfig } from './config/app-config.js';
+export { CounterStore, type Counter } from './redis/counter-store.js';

@@ -1,16 +1,26 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { API_PREFIX } from '@switchyard/core';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+  type HealthIndicatorFunction,
+} from '@nestjs/terminus';
+import { Public } from '@switchyard/auth';
+import { API_PREFIX, RedisService } from '@switchyard/core';
 import { ShutdownState } from './shutdown-state.js';
 
 @ApiTags('health')
+@Public()
 @Controller(`${API_PREFIX}/health`)
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly shutdown: ShutdownState,
+    private readonly redis: RedisService,
+    private readonly indicator: HealthIndicatorService,
   ) {}
 
   @Get()
@@ -26,6 +36,18 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'A dependency is down, or the instance is draining.' })
   ready() {
     if (this.shutdown.draining) throw new ServiceUnavailableException('The instance is shutting down.');
-    return this.health.check([() => this.db.pingCheck('database', { timeout: 2000 })]);
+    const checks: HealthIndicatorFunction[] = [() => this.db.pingCheck('database', { timeout: 2000 })];
+    if (this.redis.enabled) checks.push(() => this.redisCheck());
+    return this.health.check(checks);
+  }
+
+  private async redisCheck() {
+    const check = this.indicator.check('redis');
+    try {
+      await this.redis.ping();
+      return check.up();
+    } catch (err) {
+      return check.down({ message: (err as Error).message });
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
@@ -22,12 +23,41 @@ export class AppConfig {
     readonly dataDir: string,
     readonly redisUrl: string | undefined,
     readonly log: { level: string; format: 'json' | 'pretty'; requests: boolean },
+    readonly auth: AuthConfig,
   ) {}
 
   /** True when no DATABASE_URL is set: the gateway runs PGlite in-process. */
   get embeddedDatabase(): boolean {
     return !this.database.url;
   }
+}
+
+export interface AuthConfig {
+  jwt: {
+    algorithm: 'HS256' | 'RS256' | 'ES256';
+    /** HS256 secret; when unset one is generated once and kept in the database. */
+    secret?: string;
+    privateKey?: string;
+    publicKey?: string;
+    issuer: string;
+    audience: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+  };
+  admin: { email?: string; password?: string };
+  defaultRpm: number;
+  loginMaxFailures: number;
+  loginFailureWindowSeconds: number;
+  authRateLimitPerMinute: number;
+  cacheTtlSeconds: number;
+  inviteTtlHours: number;
+}
+
+/** PEM keys may be given inline (with \n escapes, as .env files need) or as a file path. */
+function readPem(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (value.includes('-----BEGIN')) return value.replace(/\\n/g, '\n');
+  return readFileSync(value, 'utf8');
 }
 
 /** Raised when the environment is invalid; its message names every bad variable. */
@@ -77,6 +107,22 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
   const errors = validateSync(env, { skipMissingProperties: false, stopAtFirstError: true });
   if (errors.length > 0) throw new ConfigValidationError(describe(errors, input));
 
+  const problems: string[] = [];
+  if (env.JWT_ALGORITHM !== 'HS256' && (!env.JWT_PRIVATE_KEY || !env.JWT_PUBLIC_KEY)) {
+    problems.push(
+      `JWT_PRIVATE_KEY and JWT_PUBLIC_KEY must both be set (PEM or a file path) when JWT_ALGORITHM is ${env.JWT_ALGORITHM}`,
+    );
+  }
+  let privateKey: string | undefined;
+  let publicKey: string | undefined;
+  try {
+    privateKey = readPem(env.JWT_PRIVATE_KEY);
+    publicKey = readPem(env.JWT_PUBLIC_KEY);
+  } catch (err) {
+    problems.push(`JWT_PRIVATE_KEY/JWT_PUBLIC_KEY could not be read: ${(err as Error).message}`);
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+
   const dataDir = isAbsolute(env.DATA_DIR) ? env.DATA_DIR : resolve(process.cwd(), env.DATA_DIR);
   return new AppConfig(
     env.NODE_ENV,
@@ -95,5 +141,24 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     dataDir,
     env.REDIS_URL,
     { level: env.LOG_LEVEL, format: env.LOG_FORMAT, requests: env.LOG_REQUESTS },
+    {
+      jwt: {
+        algorithm: env.JWT_ALGORITHM,
+        secret: env.JWT_SECRET,
+        privateKey,
+        publicKey,
+        issuer: env.JWT_ISSUER,
+        audience: env.JWT_AUDIENCE,
+        accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
+        refreshTtlSeconds: env.JWT_REFRESH_TTL_SECONDS,
+      },
+      admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },
+      defaultRpm: env.DEFAULT_RPM,
+      loginMaxFailures: env.LOGIN_MAX_FAILURES,
+      loginFailureWindowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+      authRateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
+      cacheTtlSeconds: env.AUTH_CACHE_TTL_SECONDS,
+      inviteTtlHours: env.INVITE_TTL_HOURS,
+    },
   );
 }

@@ -2,6 +2,7 @@ import { Transform } from 'class-transformer';
 import {
   getMetadataStorage,
   IsBoolean,
+  IsEmail,
   IsIn,
   IsInt,
   IsOptional,
@@ -9,6 +10,7 @@ import {
   Matches,
   Max,
   Min,
+  MinLength,
 } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) =>
@@ -104,6 +106,84 @@ export class EnvironmentVariables {
   @Transform(toBool)
   @IsBoolean({ message: 'must be true or false' })
   SWAGGER_ENABLED = true;
+
+  // --- auth -------------------------------------------------------------------------------
+
+  @IsIn(['HS256', 'RS256', 'ES256'], { message: 'must be HS256, RS256 or ES256' })
+  JWT_ALGORITHM: 'HS256' | 'RS256' | 'ES256' = 'HS256';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(32, { message: 'must be at least 32 characters (use: openssl rand -base64 48)' })
+  JWT_SECRET?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_PRIVATE_KEY?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_PUBLIC_KEY?: string;
+
+  @IsString()
+  JWT_ISSUER = 'switchyard';
+
+  @IsString()
+  JWT_AUDIENCE = 'switchyard';
+
+  @Transform(toInt)
+  @Min(30)
+  @Max(86_400)
+  @IsInt({ message: 'must be an integer number of seconds' })
+  JWT_ACCESS_TTL_SECONDS = 900;
+
+  @Transform(toInt)
+  @Min(300)
+  @IsInt({ message: 'must be an integer number of seconds' })
+  JWT_REFRESH_TTL_SECONDS = 30 * 86_400;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsEmail({}, { message: 'must be an email address' })
+  ADMIN_EMAIL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(12, { message: 'must be at least 12 characters' })
+  ADMIN_PASSWORD?: string;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt({ message: 'must be an integer' })
+  DEFAULT_RPM = 600;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt({ message: 'must be an integer' })
+  LOGIN_MAX_FAILURES = 5;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt({ message: 'must be an integer number of seconds' })
+  LOGIN_FAILURE_WINDOW_SECONDS = 60;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt({ message: 'must be an integer' })
+  AUTH_RATE_LIMIT_PER_MINUTE = 30;
+
+  @Transform(toInt)
+  @Min(0)
+  @Max(3600)
+  @IsInt({ message: 'must be an integer number of seconds' })
+  AUTH_CACHE_TTL_SECONDS = 30;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt({ message: 'must be an integer number of hours' })
+  INVITE_TTL_HOURS = 72;
 }
 
 /** Every variable name the schema declares (including optional ones without a default). */

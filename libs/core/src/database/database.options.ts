@@ -25,6 +25,9 @@ export function databaseOptions(input: DatabaseOptionsInput): DataSourceOptions 
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
+    // gen_random_uuid() is built into Postgres 13+ and PGlite; no extension to install.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
     migrationsRun: false,
     logging: false,
     // PGlite serves one session; a larger pool would interleave transactions.

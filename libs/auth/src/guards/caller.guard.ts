@@ -1,0 +1,65 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthenticationError, PermissionDeniedError } from '@switchyard/core';
+import type { Request } from 'express';
+import { hasRole, type Caller, type Role } from '../caller.js';
+import { ALLOW_API_KEY, IS_PUBLIC, MIN_ROLE } from '../decorators.js';
+import { API_KEY_PREFIX, ApiKeysService } from '../services/api-keys.service.js';
+import { AccessTokens } from '../jwt/access-tokens.service.js';
+
+type CallerRequest = Request & { caller?: Caller };
+
+/** `Authorization: Bearer <key or JWT>`, or `X-Api-Key: <key>`. */
+export function credentialOf(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  if (header) {
+    const [scheme, value] = header.split(' ');
+    if (scheme?.toLowerCase() === 'bearer' && value) return value.trim();
+  }
+  const apiKey = req.headers['x-api-key'];
+  return typeof apiKey === 'string' && apiKey ? apiKey.trim() : undefined;
+}
+
+/**
+ * The one guard that turns credentials into a caller: a Switchyard API key (cached, so a warm key
+ * reads no database) or a JWT access token. Then the route's minimum role.
+ */
+@Injectable()
+export class CallerGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly apiKeys: ApiKeysService,
+    private readonly accessTokens: AccessTokens,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const req = context.switchToHttp().getRequest<CallerRequest>();
+    const credential = credentialOf(req);
+    if (!credential) {
+      throw new AuthenticationError(
+        'You did not provide an API key. Send it as "Authorization: Bearer <key>" or "X-Api-Key: <key>".',
+        { code: 'missing_api_key' },
+      );
+    }
+    if (credential.startsWith(API_KEY_PREFIX) || !req.headers.authorization) {
+      const caller = await this.apiKeys.verify(credential);
+      if (!caller)
+        throw new AuthenticationError('Incorrect API key provided, or the key is revoked or expired.');
+      if (!this.reflector.getAllAndOverride<boolean>(ALLOW_API_KEY, targets)) {
+        throw new PermissionDeniedError('This endpoint needs a user login (JWT), not an API key.', {
+          code: 'api_key_not_allowed',
+        });
+      }
+      req.caller = caller;
+    } else {
+      req.caller = await this.accessTokens.verify(credential);
+    }
+    const minRole = this.reflector.getAllAndOverride<Role | undefined>(MIN_ROLE, targets);
+    if (minRole && !hasRole(req.caller.role, minRole)) {
+      throw new PermissionDeniedError(`This needs the ${minRole} role.`);
+    }
+    return true;
+  }
+}

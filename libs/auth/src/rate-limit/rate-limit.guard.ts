@@ -1,0 +1,59 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AppConfig, CounterStore, RateLimitError } from '@switchyard/core';
+import type { Request, Response } from 'express';
+import type { Caller } from '../caller.js';
+import { AUTH_RATE_LIMITED } from '../decorators.js';
+
+const WINDOW_MS = 60_000;
+
+/**
+ * Requests per minute, per caller: the API key's RPM, else its tenant's default, else
+ * DEFAULT_RPM; keyed by API key (else user). Credential endpoints are also limited per client
+ * address. One counter increment per request, in memory or one Redis round trip
+ * (docs/decisions/0004-rate-limits.md). Every checked response carries x-ratelimit-* headers.
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly config: AppConfig,
+    private readonly counters: CounterStore,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const http = context.switchToHttp();
+    const req = http.getRequest<Request & { caller?: Caller }>();
+    const res = http.getResponse<Response>();
+    if (
+      this.reflector.getAllAndOverride<boolean>(AUTH_RATE_LIMITED, [context.getHandler(), context.getClass()])
+    ) {
+      const { count, ttlMs } = await this.counters.increment(`auth-ip:${req.ip ?? 'unknown'}`, WINDOW_MS);
+      if (count > this.config.auth.authRateLimitPerMinute) {
+        throw new RateLimitError(
+          'Too many authentication attempts from your address. Try again later.',
+          ttlMs / 1000,
+          {
+            code: 'too_many_auth_attempts',
+          },
+        );
+      }
+    }
+    const caller = req.caller;
+    if (!caller) return true;
+    const limit = caller.apiKey?.rpm ?? caller.tenantRpm ?? this.config.auth.defaultRpm;
+    const tracker = caller.apiKey ? `key:${caller.apiKey.id}` : `user:${caller.userId}`;
+    const { count, ttlMs } = await this.counters.increment(`rpm:${tracker}`, WINDOW_MS);
+    const resetSeconds = Math.max(1, Math.ceil(ttlMs / 1000));
+    res.setHeader('x-ratelimit-limit-requests', limit);
+    res.setHeader('x-ratelimit-remaining-requests', Math.max(0, limit - count));
+    res.setHeader('x-ratelimit-reset-requests', `${resetSeconds}s`);
+    if (count > limit) {
+      throw new RateLimitError(
+        `Rate limit reached: ${limit} requests per minute. Try again in ${resetSeconds} s.`,
+        resetSeconds,
+      );
+    }
+    return true;
+  }
+}

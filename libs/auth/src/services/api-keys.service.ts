@@ -1,0 +1,158 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { NotFoundError, PermissionDeniedError, page, type Page, type PageQueryDto } from '@switchyard/core';
+import { hasRole, scopeOf, type Caller } from '../caller.js';
+import { randomSecret, sha256 } from '../crypto.js';
+import type { CreateApiKeyDto } from '../dto/api-key.dto.js';
+import { ApiKeyView, CreatedApiKeyView } from '../dto/api-key.dto.js';
+import type { ApiKeyEntity } from '../entities/api-key.entity.js';
+import { ApiKeyRepository } from '../repositories/api-key.repository.js';
+import { UserRepository } from '../repositories/user.repository.js';
+import { AuthCache, type CachedKey } from './auth-cache.service.js';
+
+export const API_KEY_PREFIX = 'sk-sy-';
+const LAST_USED_FLUSH_MS = 10_000;
+
+@Injectable()
+export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(ApiKeysService.name);
+  private readonly lastUsed = new Map<string, Date>();
+  private flushTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly users: UserRepository,
+    private readonly cache: AuthCache,
+  ) {}
+
+  onModuleInit(): void {
+    this.flushTimer = setInterval(() => void this.flushLastUsed(), LAST_USED_FLUSH_MS);
+    this.flushTimer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.flushTimer);
+    await this.flushLastUsed();
+  }
+
+  /**
+   * Resolves a presented secret to its caller, or null. A warm key (valid or not) reads no
+   * database; a cold one costs one query joining key, owner and tenant.
+   */
+  async verify(secret: string): Promise<Caller | null> {
+    if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 100) return null;
+    const hash = sha256(secret);
+    let entry = this.cache.keys.get(hash);
+    if (entry === undefined) {
+      entry = await this.load(hash);
+      this.cache.keys.set(hash, entry);
+    }
+    if (!entry) return null;
+    if (entry.expiresAt !== null && entry.expiresAt <= Date.now()) return null;
+    this.lastUsed.set(entry.caller.apiKey!.id, new Date());
+    return entry.caller;
+  }
+
+  private async load(hash: string): Promise<CachedKey | false> {
+    const row = await this.keys.findForAuth(hash);
+    if (!row || row.revoked_at || row.user_status !== 'active' || row.tenant_status !== 'active')
+      return false;
+    return {
+      expiresAt: row.expires_at ? new Date(row.expires_at).getTime() : null,
+      caller: {
+        kind: 'api_key',
+        userId: row.user_id,
+        tenantId: row.tenant_id,
+        role: row.role,
+        email: row.email,
+        tenantRpm: row.default_rpm,
+        apiKey: {
+          id: row.id,
+          name: row.name,
+          allowedModels: row.allowed_models,
+          rpm: row.rpm,
+          tpm: row.tpm,
+          creditBudget: row.credit_budget === null ? null : BigInt(row.credit_budget),
+        },
+      },
+    };
+  }
+
+  async create(caller: Caller, dto: CreateApiKeyDto): Promise<CreatedApiKeyView> {
+    let ownerId = caller.userId;
+    let tenantId = caller.tenantId;
+    if (dto.user_id && dto.user_id !== caller.userId) {
+      if (!hasRole(caller.role, 'tenant_admin')) {
+        throw new PermissionDeniedError('Only admins can create keys for other users.', { param: 'user_id' });
+      }
+      const owner = await this.users.findById(scopeOf(caller), dto.user_id);
+      if (!owner) throw new NotFoundError(`No user with id ${dto.user_id}.`, { param: 'user_id' });
+      ownerId = owner.id;
+      tenantId = owner.tenantId;
+    }
+    const secret = `${API_KEY_PREFIX}${randomSecret(32)}`;
+    const entity = await this.keys.create({
+      tenantId,
+      userId: ownerId,
+      name: dto.name,
+      prefix: secret.slice(0, API_KEY_PREFIX.length + 4),
+      last4: secret.slice(-4),
+      keyHash: sha256(secret),
+      allowedModels: dto.allowed_models ?? null,
+      rpm: dto.rpm ?? null,
+      tpm: dto.tpm ?? null,
+      creditBudget: dto.creditBudgetMicros() ?? null,
+      expiresAt: dto.expires_at ? new Date(dto.expires_at) : null,
+    });
+    // A hash remembered as unknown (someone tried this exact secret before) must not linger.
+    await this.cache.invalidateKey(entity.keyHash);
+    return CreatedApiKeyView.fromCreated(entity, secret);
+  }
+
+  async list(caller: Caller, query: PageQueryDto): Promise<Page<ApiKeyView>> {
+    const [rows, total] = await this.keys.list(
+      scopeOf(caller),
+      this.ownerFilter(caller),
+      query.limit,
+      query.offset,
+    );
+    return page(
+      rows.map((k) => ApiKeyView.from(k)),
+      total,
+      query,
+    );
+  }
+
+  async get(caller: Caller, id: string): Promise<ApiKeyView> {
+    return ApiKeyView.from(await this.find(caller, id));
+  }
+
+  async revoke(caller: Caller, id: string): Promise<ApiKeyView> {
+    const key = await this.find(caller, id);
+    await this.keys.revoke(scopeOf(caller), key.id);
+    await this.cache.invalidateKey(key.keyHash);
+    return ApiKeyView.from((await this.keys.findById(scopeOf(caller), id))!);
+  }
+
+  private async find(caller: Caller, id: string): Promise<ApiKeyEntity> {
+    const key = await this.keys.findById(scopeOf(caller), id, this.ownerFilter(caller));
+    if (!key) throw new NotFoundError(`No API key with id ${id}.`);
+    return key;
+  }
+
+  /** Members see and manage only their own keys. */
+  private ownerFilter(caller: Caller): string | undefined {
+    return hasRole(caller.role, 'tenant_admin') ? undefined : caller.userId;
+  }
+
+  /** last_used_at is written in batches, never per request. */
+  async flushLastUsed(): Promise<void> {
+    if (this.lastUsed.size === 0) return;
+    const entries = [...this.lastUsed].map(([id, at]) => ({ id, at }));
+    this.lastUsed.clear();
+    try {
+      await this.keys.touchMany(entries);
+    } catch (err) {
+      this.logger.warn(`could not record API key use: ${(err as Error).message}`);
+    }
+  }
+}

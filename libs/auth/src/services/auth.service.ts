@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { AuthenticationError, InvalidRequestError, NotFoundError } from '@switchyard/core';
+import type { Caller } from '../caller.js';
+import { hashPassword, sha256, verifyPassword } from '../crypto.js';
+import type { ChangePasswordDto, TokenRequestDto } from '../dto/auth.dto.js';
+import { MeView, TenantView, UserView } from '../dto/user.dto.js';
+import { TenantRepository } from '../repositories/tenant.repository.js';
+import { UserRepository } from '../repositories/user.repository.js';
+import { AuthCache } from './auth-cache.service.js';
+import { LoginAttempts } from './login-attempts.service.js';
+import { TokensService, type TokenPair } from './tokens.service.js';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly tenants: TenantRepository,
+    private readonly tokens: TokensService,
+    private readonly attempts: LoginAttempts,
+    private readonly cache: AuthCache,
+  ) {}
+
+  async login(email: string, password: string): Promise<TokenPair> {
+    await this.attempts.assertAllowed(email);
+    const user = await this.users.findByEmail(email);
+    const ok = await verifyPassword(user?.passwordHash ?? null, password);
+    if (!user || !ok) {
+      await this.attempts.recordFailure(email);
+      throw new AuthenticationError('Incorrect email or password.', { code: 'invalid_credentials' });
+    }
+    const tenant = await this.tenants.findById({ kind: 'all' }, user.tenantId);
+    if (user.status !== 'active' || tenant?.status !== 'active') {
+      throw new AuthenticationError('This account is disabled.', { code: 'account_disabled' });
+    }
+    await this.attempts.recordSuccess(email);
+    await this.users.touchLogin(user.id);
+    return this.tokens.issue(user);
+  }
+
+  /** The OAuth2 token endpoint: the password grant (Swagger's Authorize) and the refresh grant. */
+  async token(dto: TokenRequestDto): Promise<TokenPair> {
+    if (dto.grant_type === 'refresh_token') {
+      if (!dto.refresh_token)
+        throw new InvalidRequestError('refresh_token is required.', { param: 'refresh_token' });
+      return this.tokens.refresh(dto.refresh_token);
+    }
+    if (!dto.username) throw new InvalidRequestError('username is required.', { param: 'username' });
+    if (!dto.password) throw new InvalidRequestError('password is required.', { param: 'password' });
+    return this.login(dto.username, dto.password);
+  }
+
+  refresh(token: string): Promise<TokenPair> {
+    return this.tokens.refresh(token);
+  }
+
+  async logout(caller: Caller, refreshToken: string | undefined, all: boolean): Promise<void> {
+    if (all) {
+      await this.endAllSessions(caller.userId);
+      return;
+    }
+    if (!refreshToken)
+      throw new InvalidRequestError('Give refresh_token, or all=true.', { param: 'refresh_token' });
+    await this.tokens.revoke(refreshToken);
+  }
+
+  async me(caller: Caller): Promise<MeView> {
+    const user = await this.users.findById({ kind: 'tenant', tenantId: caller.tenantId }, caller.userId);
+    const tenant = await this.tenants.findById(
+      { kind: 'tenant', tenantId: caller.tenantId },
+      caller.tenantId,
+    );
+    if (!user || !tenant) throw new NotFoundError('Your account no longer exists.');
+    return { user: UserView.from(user), tenant: TenantView.from(tenant), authenticated_by: caller.kind };
+  }
+
+  async changePassword(caller: Caller, dto: ChangePasswordDto): Promise<void> {
+    const user = await this.users.findById({ kind: 'tenant', tenantId: caller.tenantId }, caller.userId);
+    if (!user || !(await verifyPassword(user.passwordHash, dto.current_password))) {
+      throw new AuthenticationError('The current password is incorrect.', {
+        code: 'invalid_credentials',
+        param: 'current_password',
+      });
+    }
+    user.passwordHash = await hashPassword(dto.new_password);
+    user.sessionVersion += 1;
+    await this.users.save(user);
+    await this.endAllSessions(user.id);
+  }
+
+  async acceptInvite(token: string, password: string): Promise<TokenPair> {
+    const user = await this.users.findByInviteHash(sha256(token));
+    if (
+      !user ||
+      user.status !== 'invited' ||
+      !user.inviteExpiresAt ||
+      user.inviteExpiresAt.getTime() <= Date.now()
+    ) {
+      throw new InvalidRequestError('This invitation is invalid or has expired.', {
+        code: 'invalid_invite',
+        param: 'token',
+      });
+    }
+    user.passwordHash = await hashPassword(password);
+    user.status = 'active';
+    user.inviteTokenHash = null;
+    user.inviteExpiresAt = null;
+    await this.users.save(user);
+    await this.cache.invalidateUser(user.id);
+    return this.tokens.issue(user);
+  }
+
+  /** Revokes every refresh token and, through the session version, every access token. */
+  async endAllSessions(userId: string): Promise<void> {
+    const user = await this.users.findForAuth(userId);
+    if (user) {
+      user.sessionVersion += 1;
+      await this.users.save(user);
+    }
+    await this.tokens.revokeAll(userId);
+    await this.cache.invalidateUser(userId);
+  }
+}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { TenantRepository } from '../repositories/tenant.repository.js';
+import { UserRepository } from '../repositories/user.repository.js';
+import { AuthCache, type CachedUser } from './auth-cache.service.js';
+
+/** The user behind a token, from the cache when warm. */
+@Injectable()
+export class UsersAuthLookup {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly tenants: TenantRepository,
+    private readonly cache: AuthCache,
+  ) {}
+
+  async lookup(userId: string): Promise<CachedUser | null> {
+    const cached = this.cache.users.get(userId);
+    if (cached) return cached;
+    const user = await this.users.findForAuth(userId);
+    if (!user) return null;
+    const tenant = await this.tenants.findById({ kind: 'all' }, user.tenantId);
+    const entry: CachedUser = {
+      sessionVersion: user.sessionVersion,
+      active: user.status === 'active' && tenant?.status === 'active',
+      caller: {
+        kind: 'user',
+        userId: user.id,
+        tenantId: user.tenantId,
+        role: user.role,
+        email: user.email,
+        tenantRpm: tenant?.defaultRpm ?? null,
+      },
+    };
+    this.cache.users.set(userId, entry);
+    return entry;
+  }
+}
