@@ -8,6 +8,7 @@ import {
   type CoreConfigOptions,
 } from '@switchyard/core';
 import { AuthModule } from '@switchyard/auth';
+import { CreditsModule } from '@switchyard/credits';
 import { migrations } from '../../../migrations/index.js';
 import { entities } from './entities.js';
 import { HealthModule } from './health/health.module.js';
@@ -26,6 +27,7 @@ export class AppModule {
         RedisModule,
         HealthModule,
         AuthModule,
+        CreditsModule,
       ],
     };
   }

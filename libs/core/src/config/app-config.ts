@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { parseCredits } from '../money.js';
 import { EnvironmentVariables, environmentVariableNames } from './env.schema.js';
 
 /** The validated, typed configuration. Built once at boot; nothing else reads `process.env`. */
@@ -24,12 +25,22 @@ export class AppConfig {
     readonly redisUrl: string | undefined,
     readonly log: { level: string; format: 'json' | 'pretty'; requests: boolean },
     readonly auth: AuthConfig,
+    readonly credits: CreditsConfig,
   ) {}
 
   /** True when no DATABASE_URL is set: the gateway runs PGlite in-process. */
   get embeddedDatabase(): boolean {
     return !this.database.url;
   }
+}
+
+export interface CreditsConfig {
+  /** Micro-credits a user's account starts with (granted once, on its first use). */
+  signupCredits: bigint;
+  /** A pending reservation whose process stopped renewing it is released after this long. */
+  reservationTtlSeconds: number;
+  /** How often each instance sweeps expired reservations. */
+  sweepIntervalSeconds: number;
 }
 
 export interface AuthConfig {
@@ -159,6 +170,11 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       authRateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
       cacheTtlSeconds: env.AUTH_CACHE_TTL_SECONDS,
       inviteTtlHours: env.INVITE_TTL_HOURS,
+    },
+    {
+      signupCredits: parseCredits(env.SIGNUP_CREDITS),
+      reservationTtlSeconds: env.RESERVATION_TTL_SECONDS,
+      sweepIntervalSeconds: env.CREDITS_SWEEP_INTERVAL_SECONDS,
     },
   );
 }

@@ -184,6 +184,25 @@ export class EnvironmentVariables {
   @Min(1)
   @IsInt({ message: 'must be an integer number of hours' })
   INVITE_TTL_HOURS = 72;
+
+  // --- credits -------------------------------------------------------------------------------
+
+  @Matches(/^\d{1,12}(\.\d{1,6})?$/, {
+    message: 'must be a non-negative number of credits with at most 6 decimals, e.g. 1 or 0.25',
+  })
+  SIGNUP_CREDITS = '1';
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(86_400)
+  @IsInt({ message: 'must be an integer number of seconds' })
+  RESERVATION_TTL_SECONDS = 600;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(86_400)
+  @IsInt({ message: 'must be an integer number of seconds' })
+  CREDITS_SWEEP_INTERVAL_SECONDS = 60;
 }
 
 /** Every variable name the schema declares (including optional ones without a default). */

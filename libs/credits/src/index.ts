@@ -1,0 +1,20 @@
+export { CreditsModule } from './credits.module.js';
+export {
+  CreditsService,
+  MARKUP_CHANNEL,
+  type Reservation,
+  type ReserveInput,
+} from './services/credits.service.js';
+export { UsageRecorder, type UsageRecordInput } from './services/usage-recorder.service.js';
+export { ReservationSweeper } from './services/reservation-sweeper.service.js';
+export { CreditAccountsService } from './services/credit-accounts.service.js';
+export {
+  estimateWorstCase,
+  normalizeMarkup,
+  priceUsage,
+  type Pricing,
+  type Usage,
+  type WorstCaseInput,
+} from './pricing/pricing.js';
+export { verifyLedger, type Mismatch, type QueryFn, type VerifyReport } from './verify/ledger-verifier.js';
+export * from './entities/index.js';

@@ -1,0 +1,30 @@
+/** An exact non-negative decimal: `units / 10^scale`. */
+export interface Decimal {
+  readonly units: bigint;
+  readonly scale: number;
+}
+
+const DECIMAL = /^(\d{1,30})(?:\.(\d{1,18}))?$/;
+
+/** Parses "0.15", "3", "1.000001" exactly; throws RangeError on anything else (no signs, no exponents). */
+export function parseDecimal(value: string, what = 'value'): Decimal {
+  const m = DECIMAL.exec(value.trim());
+  if (!m) throw new RangeError(`${what} must be a non-negative decimal string, got ${JSON.stringify(value)}`);
+  const frac = m[2] ?? '';
+  return { units: BigInt(m[1]! + frac), scale: frac.length };
+}
+
+/** Writes a decimal back as a minimal string ("1.50" -> "1.5", "2.000" -> "2"). */
+export function formatDecimal(d: Decimal): string {
+  const digits = d.units.toString().padStart(d.scale + 1, '0');
+  const whole = digits.slice(0, digits.length - d.scale).replace(/^0+(?=\d)/, '');
+  const frac = digits.slice(digits.length - d.scale).replace(/0+$/, '');
+  return frac ? `${whole}.${frac}` : whole;
+}
+
+export const pow10 = (n: number): bigint => 10n ** BigInt(n);
+
+/** Ceiling of a / b for a >= 0, b > 0. */
+export function ceilDiv(a: bigint, b: bigint): bigint {
+  return (a + b - 1n) / b;
+}

@@ -1,0 +1,197 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { LedgerKind } from '../entities/credit-ledger-entry.entity.js';
+import type { ReservationStatus } from '../entities/credit-reservation.entity.js';
+import { KEY_BUDGET_SQLSTATE, pgErrorOf, toJson } from './sql-errors.js';
+
+export type ReserveOutcome =
+  | {
+      status: 'ok';
+      reservationId: string;
+      accountId: string;
+      balance: bigint;
+      budgetRemaining: bigint | null;
+    }
+  | { status: 'insufficient_balance'; accountId: string; balance: bigint }
+  | { status: 'key_budget'; budgetRemaining: bigint };
+
+export interface ReserveArgs {
+  tenantId: string;
+  userId: string;
+  apiKeyId: string | null;
+  requestId: string;
+  amount: bigint;
+  model: string | null;
+  signupCredits: bigint;
+  ttlSeconds: number;
+}
+
+interface ReserveRow {
+  r_status: 'ok' | 'insufficient_balance' | 'key_budget';
+  r_reservation: string | null;
+  r_account: string | null;
+  r_balance: string | null;
+  r_budget_remaining: string | null;
+}
+
+export type SettleOutcome = Exclude<ReservationStatus, 'pending'>;
+
+export interface PostArgs {
+  accountId: string;
+  kind: LedgerKind;
+  amount: bigint;
+  idempotencyKey: string | null;
+  actorId: string | null;
+  reason: string | null;
+  metadata: Record<string, unknown>;
+  requestId: string | null;
+}
+
+export interface TransferArgs extends Omit<PostArgs, 'accountId' | 'kind'> {
+  fromAccountId: string;
+  toAccountId: string;
+}
+
+export type TransferOutcome =
+  | { status: 'ok' | 'replayed'; fromEntryId: string; toEntryId: string }
+  | { status: 'insufficient_balance'; balance: bigint };
+
+const big = (v: string | null): bigint | null => (v === null ? null : BigInt(v));
+
+/**
+ * The money moves. Each is one call of a SQL function from the Credits migration, so each is
+ * one round trip and one transaction, with the row locks taken in one fixed order
+ * (reservation, account, key spend). Nothing else in the code writes balances or the ledger.
+ */
+@Injectable()
+export class LedgerRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async reserve(a: ReserveArgs): Promise<ReserveOutcome> {
+    let rows: ReserveRow[];
+    try {
+      rows = await this.db.query(`SELECT * FROM credits_reserve($1, $2, $3, $4, $5, $6, $7, $8)`, [
+        a.tenantId,
+        a.userId,
+        a.apiKeyId,
+        a.requestId,
+        a.amount.toString(),
+        a.model,
+        a.signupCredits.toString(),
+        a.ttlSeconds,
+      ]);
+    } catch (err) {
+      const pg = pgErrorOf(err);
+      if (pg?.code === KEY_BUDGET_SQLSTATE)
+        return { status: 'key_budget', budgetRemaining: BigInt(pg.detail ?? '0') };
+      throw err;
+    }
+    const row = rows[0]!;
+    switch (row.r_status) {
+      case 'ok':
+        return {
+          status: 'ok',
+          reservationId: row.r_reservation!,
+          accountId: row.r_account!,
+          balance: BigInt(row.r_balance!),
+          budgetRemaining: big(row.r_budget_remaining),
+        };
+      case 'insufficient_balance':
+        return { status: 'insufficient_balance', accountId: row.r_account!, balance: BigInt(row.r_balance!) };
+      case 'key_budget':
+        return { status: 'key_budget', budgetRemaining: BigInt(row.r_budget_remaining!) };
+    }
+  }
+
+  /** Ends a pending reservation; a repeat returns the first outcome. `missing`: no such reservation. */
+  async settle(
+    reservationId: string,
+    actual: bigint,
+    metadata: Record<string, unknown>,
+    outcome: SettleOutcome,
+  ): Promise<{ status: ReservationStatus | 'missing'; charged: bigint | null }> {
+    const rows: Array<{ r_status: ReservationStatus | 'missing'; r_charged: string | null }> =
+      await this.db.query(`SELECT * FROM credits_settle($1, $2, $3::jsonb, $4)`, [
+        reservationId,
+        actual.toString(),
+        toJson(metadata),
+        outcome,
+      ]);
+    const row = rows[0]!;
+    return { status: row.r_status, charged: big(row.r_charged) };
+  }
+
+  /** Pushes the expiry of reservations whose requests this process is still serving. */
+  async renew(reservationIds: string[], ttlSeconds: number): Promise<void> {
+    if (reservationIds.length === 0) return;
+    await this.db.query(
+      `UPDATE credit_reservations SET expires_at = now() + make_interval(secs => $2)
+        WHERE id = ANY($1::uuid[]) AND status = 'pending'`,
+      [reservationIds, ttlSeconds],
+    );
+  }
+
+  /** Expires up to `limit` reservations past their expiry (or every pending one, with `all`). */
+  async sweep(limit: number, all: boolean): Promise<number> {
+    const rows: Array<{ n: number }> = await this.db.query(`SELECT credits_sweep($1, $2) AS n`, [limit, all]);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** The user's account id, created (with the signup grant) on first use. */
+  async userAccount(tenantId: string, userId: string, signupCredits: bigint): Promise<string> {
+    const rows: Array<{ id: string }> = await this.db.query(`SELECT credits_user_account($1, $2, $3) AS id`, [
+      tenantId,
+      userId,
+      signupCredits.toString(),
+    ]);
+    return rows[0]!.id;
+  }
+
+  async poolAccount(tenantId: string): Promise<string> {
+    const rows: Array<{ id: string }> = await this.db.query(`SELECT credits_pool_account($1) AS id`, [
+      tenantId,
+    ]);
+    return rows[0]!.id;
+  }
+
+  /** One posting, once per idempotency key. `entryId` null: it would take the balance below zero. */
+  async post(a: PostArgs): Promise<{ entryId: string | null; replayed: boolean }> {
+    const rows: Array<{ r_entry: string | null; r_replayed: boolean }> = await this.db.query(
+      `SELECT * FROM credits_post($1, $2, $3, $4, $5, $6, $7::jsonb, $8)`,
+      [
+        a.accountId,
+        a.kind,
+        a.amount.toString(),
+        a.idempotencyKey,
+        a.actorId,
+        a.reason,
+        toJson(a.metadata),
+        a.requestId,
+      ],
+    );
+    const row = rows[0]!;
+    return { entryId: row.r_entry, replayed: row.r_replayed };
+  }
+
+  async transfer(a: TransferArgs): Promise<TransferOutcome> {
+    const rows: Array<{
+      r_status: 'ok' | 'replayed' | 'insufficient_balance';
+      r_from_entry: string | null;
+      r_to_entry: string | null;
+      r_balance: string | null;
+    }> = await this.db.query(`SELECT * FROM credits_transfer($1, $2, $3, $4, $5, $6, $7::jsonb, $8)`, [
+      a.fromAccountId,
+      a.toAccountId,
+      a.amount.toString(),
+      a.idempotencyKey,
+      a.actorId,
+      a.reason,
+      toJson(a.metadata),
+      a.requestId,
+    ]);
+    const row = rows[0]!;
+    if (row.r_status === 'insufficient_balance')
+      return { status: row.r_status, balance: BigInt(row.r_balance!) };
+    return { status: row.r_status, fromEntryId: row.r_from_entry!, toEntryId: row.r_to_entry! };
+  }
+}

@@ -1,0 +1,176 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import {
+  AppConfig,
+  formatCredits,
+  InsufficientCreditsError,
+  NotFoundError,
+  RedisService,
+} from '@switchyard/core';
+import { LRUCache } from 'lru-cache';
+import { normalizeMarkup } from '../pricing/pricing.js';
+import { AccountsRepository } from '../repositories/accounts.repository.js';
+import { LedgerRepository, type SettleOutcome } from '../repositories/ledger.repository.js';
+import { LiveReservations } from './live-reservations.js';
+
+/** What the chat pipeline reserves before it calls upstream. */
+export interface ReserveInput {
+  tenantId: string;
+  userId: string;
+  /** The Switchyard API key of the call; its credit budget is enforced in the same statement. */
+  apiKeyId?: string;
+  requestId: string;
+  /** The worst-case cost in micro-credits (see `estimateWorstCase`); 0 for a free model. */
+  amount: bigint;
+  model?: string;
+}
+
+/** Credits held for one request until it is settled or released. */
+export interface Reservation {
+  id: string;
+  /** The user's credit account. */
+  accountId: string;
+  /** Micro-credits held. */
+  amount: bigint;
+  apiKeyId?: string;
+  requestId: string;
+}
+
+export const MARKUP_CHANNEL = 'sy:credits:markup';
+const MARKUP_CACHE_MS = 60_000;
+
+/**
+ * The hot path's credits: reserve the worst case before the upstream call (one round trip),
+ * settle the actual cost after it (one transaction), or release everything when it failed.
+ */
+@Injectable()
+export class CreditsService implements OnModuleInit {
+  private readonly markups = new LRUCache<string, string>({ max: 10_000, ttl: MARKUP_CACHE_MS });
+  private readonly markupLoads = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly ledger: LedgerRepository,
+    private readonly accounts: AccountsRepository,
+    private readonly live: LiveReservations,
+    private readonly redis: RedisService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    // A changed markup applies at once on every instance (through Redis when configured).
+    await this.redis.subscribe(MARKUP_CHANNEL, (tenantId) => this.markups.delete(tenantId));
+  }
+
+  /**
+   * One atomic conditional statement (one DB round trip): debits `amount` from the user's
+   * account (created with SIGNUP_CREDITS on first use) and counts it against the API key's
+   * budget when the key has one; writes the reservation ledger row and a pending reservation.
+   * Throws InsufficientCreditsError (402; details `balance` and `estimate`, or
+   * `budget_remaining` and `estimate` for the key) with nothing written.
+   */
+  async reserve(input: ReserveInput): Promise<Reservation> {
+    if (input.amount < 0n) throw new RangeError(`a reservation cannot be negative: ${input.amount}`);
+    const outcome = await this.ledger.reserve({
+      tenantId: input.tenantId,
+      userId: input.userId,
+      apiKeyId: input.apiKeyId ?? null,
+      requestId: input.requestId,
+      amount: input.amount,
+      model: input.model ?? null,
+      signupCredits: this.config.credits.signupCredits,
+      ttlSeconds: this.config.credits.reservationTtlSeconds,
+    });
+    switch (outcome.status) {
+      case 'insufficient_balance':
+        throw new InsufficientCreditsError(
+          `You do not have enough credits for this request: it may cost up to ${formatCredits(input.amount)} ` +
+            `credits and your balance is ${formatCredits(outcome.balance)}.`,
+          { details: { balance: formatCredits(outcome.balance), estimate: formatCredits(input.amount) } },
+        );
+      case 'key_budget':
+        throw new InsufficientCreditsError(
+          `This API key has reached its credit budget: the request may cost up to ` +
+            `${formatCredits(input.amount)} credits and the key has ${formatCredits(outcome.budgetRemaining)} left.`,
+          {
+            details: {
+              budget_remaining: formatCredits(outcome.budgetRemaining),
+              estimate: formatCredits(input.amount),
+            },
+          },
+        );
+      case 'ok':
+        break;
+    }
+    this.live.add(outcome.reservationId);
+    return {
+      id: outcome.reservationId,
+      accountId: outcome.accountId,
+      amount: input.amount,
+      ...(input.apiKeyId ? { apiKeyId: input.apiKeyId } : {}),
+      requestId: input.requestId,
+    };
+  }
+
+  /**
+   * In one transaction: releases the reservation and charges `actual`, capped at the reserved
+   * amount (the reservation is the worst case), recording `metadata` (model, provider, usage)
+   * on the charge entry; marks the reservation settled. Idempotent per reservation: a repeat
+   * returns what the first call charged. Returns the charged micro-credits.
+   */
+  async settle(
+    reservation: Reservation,
+    actual: bigint,
+    metadata: Record<string, unknown> = {},
+  ): Promise<bigint> {
+    return this.finish(reservation, actual < 0n ? 0n : actual, metadata, 'settled');
+  }
+
+  /** Releases everything a failed call held: it is charged nothing. Idempotent. */
+  async release(reservation: Reservation): Promise<void> {
+    await this.finish(reservation, 0n, {}, 'released');
+  }
+
+  /** The tenant's price multiplier as a decimal string ('1' unless set). Cached. */
+  async markupFor(tenantId: string): Promise<string> {
+    const cached = this.markups.get(tenantId);
+    if (cached !== undefined) return cached;
+    let load = this.markupLoads.get(tenantId);
+    if (!load) {
+      load = this.accounts
+        .markup(tenantId)
+        .then((m) => {
+          const markup = m === undefined ? '1' : normalizeMarkup(m);
+          this.markups.set(tenantId, markup);
+          return markup;
+        })
+        .finally(() => this.markupLoads.delete(tenantId));
+      this.markupLoads.set(tenantId, load);
+    }
+    return load;
+  }
+
+  /** Sets a tenant's markup and drops it from every instance's cache. */
+  async setMarkup(tenantId: string, markup: string): Promise<string> {
+    const normalized = normalizeMarkup(markup);
+    await this.accounts.setMarkup(tenantId, normalized);
+    this.markups.delete(tenantId);
+    await this.redis.publish(MARKUP_CHANNEL, tenantId);
+    return normalized;
+  }
+
+  private async finish(
+    reservation: Reservation,
+    actual: bigint,
+    metadata: Record<string, unknown>,
+    outcome: SettleOutcome,
+  ): Promise<bigint> {
+    try {
+      const result = await this.ledger.settle(reservation.id, actual, metadata, outcome);
+      if (result.status === 'missing') throw new NotFoundError(`No credit reservation ${reservation.id}.`);
+      return result.charged ?? 0n;
+    } finally {
+      // Whatever happened, this process stops renewing it: if the settlement did not commit,
+      // the sweeper releases the reservation once it expires.
+      this.live.delete(reservation.id);
+    }
+  }
+}

@@ -1,0 +1,317 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { InsufficientCreditsError } from '@switchyard/core';
+import { CreditsService, ReservationSweeper, type Reservation } from '@switchyard/credits';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import {
+  createApiKey,
+  loginAdmin,
+  seedTenant,
+  seedUser,
+  unique,
+  type SeededUser,
+} from './support/session.js';
+import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+
+/**
+ * The credits service as the chat pipeline drives it (reserve, settle, release), the sweeper and
+ * the ledger's guarantees, on the real Postgres. After every test the whole ledger reconciles.
+ */
+describe('credits: reservations and the ledger (real Postgres)', () => {
+  let gw: TestGateway;
+  let credits: CreditsService;
+  let db: DataSource;
+  let adminToken: string;
+  let tenant: Awaited<ReturnType<typeof seedTenant>>;
+
+  beforeAll(async () => {
+    gw = await startTestGateway({
+      env: {
+        SIGNUP_CREDITS: '0',
+        DATABASE_POOL_SIZE: '16',
+        // The timers stay out of the way; the tests run the sweeper themselves.
+        RESERVATION_TTL_SECONDS: '7200',
+        CREDITS_SWEEP_INTERVAL_SECONDS: '3600',
+      },
+    });
+    credits = gw.app.get(CreditsService);
+    db = gw.app.get(DataSource);
+    adminToken = await loginAdmin(gw.url);
+    tenant = await seedTenant(gw.url, adminToken);
+  });
+
+  afterEach(async () => {
+    const report = (
+      await request(gw.url).get('/api/v1/credits/verify').auth(adminToken, { type: 'bearer' }).expect(200)
+    ).body;
+    expect(report).toMatchObject({ ok: true, mismatches: [] });
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  /** A fresh member with exactly `credits` (a decimal string). */
+  async function fundedUser(credits: string): Promise<SeededUser> {
+    const user = await seedUser(gw.url, adminToken, tenant.tenantId, 'member');
+    if (credits !== '0') {
+      await request(gw.url)
+        .post('/api/v1/credits/grants')
+        .auth(adminToken, { type: 'bearer' })
+        .set('Idempotency-Key', randomUUID())
+        .send({ user_id: user.id, amount: credits, reason: 'test funding' })
+        .expect(201);
+    }
+    return user;
+  }
+
+  async function balanceOf(user: SeededUser): Promise<{ balance: string; reserved: string }> {
+    return (
+      await request(gw.url).get('/api/v1/credits/balance').auth(user.token, { type: 'bearer' }).expect(200)
+    ).body;
+  }
+
+  async function ledgerOf(
+    userId: string,
+  ): Promise<Array<{ kind: string; amount: string; metadata: object }>> {
+    return db.query(
+      `SELECT l.kind, l.amount::text AS amount, l.metadata FROM credit_ledger l WHERE l.user_id = $1 ORDER BY l.id`,
+      [userId],
+    );
+  }
+
+  async function sumOf(userId: string): Promise<{ balance: string; sum: string }> {
+    const [row] = await db.query(
+      `SELECT a.balance::text AS balance, (SELECT COALESCE(SUM(amount), 0) FROM credit_ledger l WHERE l.account_id = a.id)::text AS sum
+         FROM credit_accounts a WHERE a.user_id = $1`,
+      [userId],
+    );
+    return row;
+  }
+
+  const reserveFor = (user: SeededUser, amount: bigint, apiKeyId?: string) =>
+    credits.reserve({
+      tenantId: user.tenantId,
+      userId: user.id,
+      apiKeyId,
+      requestId: unique('req'),
+      amount,
+      model: 'simulator/sim-gpt',
+    });
+
+  /** Fires `calls` concurrent reserve+settle(cost) flows; counts successes and 402s. */
+  async function race(calls: number, fire: () => Promise<Reservation>, cost: bigint) {
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: calls }, async () => {
+        const reservation = await fire();
+        return credits.settle(reservation, cost, { provider: 'simulator', usage: { input_tokens: 10 } });
+      }),
+    );
+    const ok = outcomes.filter((o) => o.status === 'fulfilled');
+    const refused = outcomes.filter(
+      (o) =>
+        o.status === 'rejected' && o.reason instanceof InsufficientCreditsError && o.reason.status === 402,
+    );
+    expect(ok.length + refused.length).toBe(calls);
+    return { ok, refused: refused as PromiseRejectedResult[] };
+  }
+
+  it('a user funded for exactly N calls, firing 20N at once: N succeed, the rest get 402, the balance ends at 0', async () => {
+    const N = 5;
+    const cost = 1000n; // 0.001 credits
+    const user = await fundedUser('0.005');
+    const { ok, refused } = await race(20 * N, () => reserveFor(user, cost), cost);
+    expect(ok).toHaveLength(N);
+    expect(refused).toHaveLength(19 * N);
+    for (const r of refused) {
+      const err = r.reason as InsufficientCreditsError;
+      expect(err.toEnvelope().error).toMatchObject({
+        type: 'insufficient_credits',
+        code: 'insufficient_credits',
+        estimate: '0.001',
+      });
+      expect(err.details.balance).toMatch(/^0(\.00[0-5])?$/);
+    }
+    expect(await balanceOf(user)).toEqual(expect.objectContaining({ balance: '0', reserved: '0' }));
+    expect(await sumOf(user.id)).toEqual({ balance: '0', sum: '0' });
+    // A refusal writes nothing: one grant, then exactly a reservation, a release and a charge per success.
+    const kinds = (await ledgerOf(user.id)).map((e) => e.kind);
+    expect(kinds.filter((k) => k === 'grant')).toHaveLength(1);
+    for (const kind of ['reservation', 'release', 'charge'])
+      expect(kinds.filter((k) => k === kind)).toHaveLength(N);
+    const [{ n }] = await db.query(`SELECT COUNT(*)::int AS n FROM credit_reservations WHERE user_id = $1`, [
+      user.id,
+    ]);
+    expect(n).toBe(N);
+  });
+
+  it("an API key's credit budget holds the same way under 20N concurrent calls", async () => {
+    const N = 4;
+    const cost = 2500n;
+    const user = await fundedUser('100');
+    const key = await createApiKey(gw.url, user.token, { credit_budget: '0.01' });
+    const { ok, refused } = await race(20 * N, () => reserveFor(user, cost, key.id), cost);
+    expect(ok).toHaveLength(N);
+    expect(refused).toHaveLength(19 * N);
+    const details = (refused[0]!.reason as InsufficientCreditsError).details;
+    expect(details).toEqual({ budget_remaining: expect.stringMatching(/^0(\.\d+)?$/), estimate: '0.0025' });
+    const [spend] = await db.query(
+      `SELECT spent::text AS spent FROM credit_key_spend WHERE api_key_id = $1`,
+      [key.id],
+    );
+    expect(spend.spent).toBe('10000');
+    expect((await balanceOf(user)).balance).toBe('99.99');
+    const viaKey = await request(gw.url)
+      .get('/api/v1/credits/balance')
+      .auth(key.key, { type: 'bearer' })
+      .expect(200);
+    expect(viaKey.body.api_key).toEqual({ id: key.id, credit_budget: '0.01', spent: '0.01', remaining: '0' });
+  });
+
+  it('a refused reservation says why, with the balance and the estimate, and writes nothing', async () => {
+    const user = await fundedUser('0.5');
+    const before = await ledgerOf(user.id);
+    const err = (await reserveFor(user, 600_000n).catch((e: unknown) => e)) as InsufficientCreditsError;
+    expect(err).toBeInstanceOf(InsufficientCreditsError);
+    expect(err.status).toBe(402);
+    expect(err.details).toEqual({ balance: '0.5', estimate: '0.6' });
+    expect(await ledgerOf(user.id)).toEqual(before);
+    expect((await balanceOf(user)).balance).toBe('0.5');
+  });
+
+  it('settles the actual cost and releases the rest; the charge never exceeds the reservation', async () => {
+    const user = await fundedUser('1');
+    const small = await reserveFor(user, 10_000n);
+    expect(await balanceOf(user)).toEqual(expect.objectContaining({ balance: '0.99', reserved: '0.01' }));
+    expect(await credits.settle(small, 3_000n, { provider: 'simulator', input_tokens: 12n })).toBe(3_000n);
+    expect(await balanceOf(user)).toEqual(expect.objectContaining({ balance: '0.997', reserved: '0' }));
+
+    const capped = await reserveFor(user, 10_000n);
+    expect(await credits.settle(capped, 50_000n)).toBe(10_000n);
+    expect((await balanceOf(user)).balance).toBe('0.987');
+
+    const charges = (await ledgerOf(user.id)).filter((e) => e.kind === 'charge');
+    expect(charges.map((c) => c.amount)).toEqual(['-3000', '-10000']);
+    expect(charges[0]!.metadata).toEqual({
+      model: 'simulator/sim-gpt',
+      provider: 'simulator',
+      input_tokens: '12',
+    });
+  });
+
+  it('settle and release are idempotent, also when repeated concurrently', async () => {
+    const user = await fundedUser('1');
+    const r = await reserveFor(user, 20_000n);
+    const charged = await Promise.all(Array.from({ length: 10 }, () => credits.settle(r, 7_000n)));
+    expect(charged).toEqual(Array(10).fill(7_000n));
+    await credits.release(r); // too late: already settled, changes nothing
+    expect(await credits.settle(r, 20_000n)).toBe(7_000n);
+    expect((await balanceOf(user)).balance).toBe('0.993');
+
+    const failed = await reserveFor(user, 20_000n);
+    await Promise.all([credits.release(failed), credits.release(failed), credits.release(failed)]);
+    expect(await credits.settle(failed, 5_000n)).toBe(0n); // released: a failed call pays nothing
+    expect(await balanceOf(user)).toEqual(expect.objectContaining({ balance: '0.993', reserved: '0' }));
+    const kinds = (await ledgerOf(user.id)).map((e) => e.kind);
+    expect(kinds).toEqual(['grant', 'reservation', 'release', 'charge', 'reservation', 'release']);
+  });
+
+  it('a free call reserves nothing and is charged nothing, even on an empty balance', async () => {
+    const user = await fundedUser('0');
+    const r = await reserveFor(user, 0n);
+    expect(await credits.settle(r, 123n)).toBe(0n);
+    expect((await balanceOf(user)).balance).toBe('0');
+  });
+
+  it('the sweeper releases a reservation whose process died, and never one that is still live', async () => {
+    const sweeper = gw.app.get(ReservationSweeper);
+    const user = await fundedUser('1');
+    const expire = (id: string) =>
+      db.query(`UPDATE credit_reservations SET expires_at = now() - interval '1 second' WHERE id = $1`, [id]);
+
+    // Still served by this process: renewing pushes its expiry on, so the sweep leaves it alone.
+    const live = await reserveFor(user, 100_000n);
+    await expire(live.id);
+    await sweeper.renew();
+    expect(await sweeper.sweep()).toBe(0);
+
+    // A reservation nobody renews (its process is gone) is released once it expires.
+    const dead = await reserveFor(user, 200_000n);
+    await credits.release(live);
+    await db.query(`UPDATE credit_reservations SET expires_at = now() - interval '1 second' WHERE id = $1`, [
+      dead.id,
+    ]);
+    expect(await balanceOf(user)).toEqual(expect.objectContaining({ balance: '0.8', reserved: '0.2' }));
+    expect(await sweeper.sweep()).toBe(1);
+    expect(await balanceOf(user)).toEqual(expect.objectContaining({ balance: '1', reserved: '0' }));
+    const [row] = await db.query(
+      `SELECT status, charged::text AS charged FROM credit_reservations WHERE id = $1`,
+      [dead.id],
+    );
+    expect(row).toEqual({ status: 'expired', charged: '0' });
+
+    // Had its request finished after all, what the client saw is still charged (late).
+    expect(await credits.settle(dead, 50_000n)).toBe(50_000n);
+    expect((await balanceOf(user)).balance).toBe('0.95');
+    expect(await credits.settle(dead, 50_000n)).toBe(50_000n);
+    const late = (await ledgerOf(user.id)).filter((e) => e.kind === 'charge');
+    expect(late).toEqual([
+      expect.objectContaining({ amount: '-50000', metadata: expect.objectContaining({ late: true }) }),
+    ]);
+  });
+
+  it('several sweepers at once release each expired reservation exactly once', async () => {
+    const sweeper = gw.app.get(ReservationSweeper);
+    const user = await fundedUser('1');
+    const held = await Promise.all(Array.from({ length: 12 }, () => reserveFor(user, 10_000n)));
+    await db.query(
+      `UPDATE credit_reservations SET expires_at = now() - interval '1 second' WHERE id = ANY($1::uuid[])`,
+      [held.map((r) => r.id)],
+    );
+    // Nothing renews them (the tests' timers are off): they stand for a crashed process's reservations.
+    const swept = await Promise.all([sweeper.sweep(), sweeper.sweep(), sweeper.sweep()]);
+    expect(swept.reduce((a, b) => a + b, 0)).toBe(12);
+    expect((await balanceOf(user)).balance).toBe('1');
+  });
+
+  it('the ledger is append-only: the database refuses UPDATE, DELETE and TRUNCATE', async () => {
+    await fundedUser('1');
+    await expect(db.query(`UPDATE credit_ledger SET amount = amount * 2`)).rejects.toThrow(
+      /append-only: UPDATE/,
+    );
+    await expect(db.query(`DELETE FROM credit_ledger`)).rejects.toThrow(/append-only: DELETE/);
+    await expect(db.query(`TRUNCATE credit_ledger`)).rejects.toThrow(/append-only: TRUNCATE/);
+    // And no balance can go below zero, whoever writes it.
+    await expect(db.query(`UPDATE credit_accounts SET balance = -1`)).rejects.toThrow(
+      /credit_accounts_balance_check/,
+    );
+    // Nor can an entry carry the wrong sign for its kind.
+    const [account] = await db.query(`SELECT id, tenant_id FROM credit_accounts LIMIT 1`);
+    await expect(
+      db.query(
+        `INSERT INTO credit_ledger (account_id, tenant_id, kind, amount, balance_after) VALUES ($1, $2, 'charge', 5, 0)`,
+        [account.id, account.tenant_id],
+      ),
+    ).rejects.toThrow(/credit_ledger_sign_check/);
+  });
+
+  it('prices with the tenant markup, cached and changed at once', async () => {
+    expect(await credits.markupFor(tenant.tenantId)).toBe('1');
+    await request(gw.url)
+      .put('/api/v1/credits/markup')
+      .auth(adminToken, { type: 'bearer' })
+      .send({ tenant_id: tenant.tenantId, markup: '1.250' })
+      .expect(200, { tenant_id: tenant.tenantId, markup: '1.25' });
+    expect(await credits.markupFor(tenant.tenantId)).toBe('1.25');
+    await request(gw.url)
+      .get('/api/v1/credits/markup')
+      .auth(tenant.admin.token, { type: 'bearer' })
+      .expect(200, { tenant_id: tenant.tenantId, markup: '1.25' });
+    await request(gw.url)
+      .put('/api/v1/credits/markup')
+      .auth(tenant.admin.token, { type: 'bearer' })
+      .send({ tenant_id: tenant.tenantId, markup: '0.5' })
+      .expect(403);
+  });
+});
