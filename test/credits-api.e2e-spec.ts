@@ -430,6 +430,26 @@ describe('credits API (real Postgres)', () => {
     });
   });
 
+  describe('documentation', () => {
+    it('documents the credits API in Swagger, with the Idempotency-Key header and examples', async () => {
+      const doc = (await request(gw.url).get('/docs-json').expect(200)).body;
+      for (const path of ['balance', 'ledger', 'grants', 'transfers', 'verify', 'markup']) {
+        expect(doc.paths[`/api/v1/credits/${path}`]).toBeDefined();
+      }
+      expect(doc.paths['/api/v1/usage'].get).toBeDefined();
+      expect(doc.paths['/api/v1/credits/grants'].post.parameters).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true }),
+        ]),
+      );
+      expect(doc.components.schemas.CreateGrantDto.properties.amount).toMatchObject({
+        type: 'string',
+        example: '25',
+      });
+      expect(doc.components.schemas.BalanceView.properties.balance.example).toBe('12.5');
+    });
+  });
+
   describe('reconciliation', () => {
     it('verify is for platform admins; it and `npm run credits:verify` catch a tampered balance', async () => {
       await request(gw.url).get('/api/v1/credits/verify').auth(a.admin.token, { type: 'bearer' }).expect(403);

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { InsufficientCreditsError } from '@switchyard/core';
+import { CreditsService } from '@switchyard/credits';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { loginAdmin, seedTenant } from './support/session.js';
+import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+
+/**
+ * The embedded database serves one connection: every money move must be a single statement that
+ * never waits on a second one. The same flows as on Postgres, concurrently, plus crash recovery:
+ * a reservation left pending by a process that stopped is released when the next one starts.
+ */
+describe('credits on the embedded database (PGlite)', () => {
+  let gw: TestGateway;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    // Our own data dir, so it survives the restart below (a gateway deletes only the dirs it made).
+    dataDir = mkdtempSync(join(tmpdir(), 'sy-credits-'));
+    gw = await startTestGateway({ database: 'pglite', dataDir, env: { SIGNUP_CREDITS: '0.01' } });
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("reserves, settles and grants concurrently on one connection, and releases a dead process's reservations at the next start", async () => {
+    const adminToken = await loginAdmin(gw.url);
+    const { member } = await seedTenant(gw.url, adminToken);
+    const credits = gw.app.get(CreditsService);
+    const reserve = (amount: bigint) =>
+      credits.reserve({ tenantId: member.tenantId, userId: member.id, requestId: randomUUID(), amount });
+
+    // Funded with the signup credits only (0.01) and one grant sent five times with one key.
+    const key = randomUUID();
+    const grants = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        request(gw.url)
+          .post('/api/v1/credits/grants')
+          .auth(adminToken, { type: 'bearer' })
+          .set('Idempotency-Key', key)
+          .send({ user_id: member.id, amount: '0.01', reason: 'top-up' }),
+      ),
+    );
+    expect(new Set(grants.map((g) => g.status))).toEqual(new Set([201]));
+
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, async () => credits.settle(await reserve(5_000n), 5_000n)),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(4);
+    expect(
+      outcomes.filter((o) => o.status === 'rejected' && o.reason instanceof InsufficientCreditsError),
+    ).toHaveLength(16);
+
+    await request(gw.url)
+      .post('/api/v1/credits/grants')
+      .auth(adminToken, { type: 'bearer' })
+      .set('Idempotency-Key', randomUUID())
+      .send({ user_id: member.id, amount: '1', reason: 'more' })
+      .expect(201);
+    await reserve(300_000n); // never settled: its process "dies"
+    const balance = async (token: string) =>
+      (await request(gw.url).get('/api/v1/credits/balance').auth(token, { type: 'bearer' }).expect(200)).body;
+    expect(await balance(member.token)).toMatchObject({ balance: '0.7', reserved: '0.3' });
+
+    await gw.close();
+    gw = await startTestGateway({ database: 'pglite', dataDir, env: { SIGNUP_CREDITS: '0.01' } });
+    const restartedAdmin = await loginAdmin(gw.url);
+    const memberToken = (
+      await request(gw.url)
+        .post('/api/v1/auth/login')
+        .send({ email: member.email, password: member.password })
+    ).body.access_token as string;
+    expect(await balance(memberToken)).toMatchObject({ balance: '1', reserved: '0' });
+    const [row] = await gw.app
+      .get(DataSource)
+      .query(`SELECT COUNT(*)::int AS n FROM credit_reservations WHERE status = 'pending'`);
+    expect(row.n).toBe(0);
+    const report = await request(gw.url)
+      .get('/api/v1/credits/verify')
+      .auth(restartedAdmin, { type: 'bearer' })
+      .expect(200);
+    expect(report.body).toMatchObject({ ok: true, mismatches: [] });
+  });
+});
