@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InsufficientCreditsError } from '@switchyard/core';
-import { CreditsService } from '@switchyard/credits';
+import { CreditsService, UsageRecorder } from '@switchyard/credits';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { loginAdmin, seedTenant } from './support/session.js';
@@ -30,7 +30,7 @@ describe('credits on the embedded database (PGlite)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it("reserves, settles and grants concurrently on one connection, and releases a dead process's reservations at the next start", async () => {
+  it("reserves, settles and grants concurrently on one connection, and releases a dead process's reservations at the next start, and writes usage on shutdown", async () => {
     const adminToken = await loginAdmin(gw.url);
     const { member } = await seedTenant(gw.url, adminToken);
     const credits = gw.app.get(CreditsService);
@@ -69,6 +69,20 @@ describe('credits on the embedded database (PGlite)', () => {
       (await request(gw.url).get('/api/v1/credits/balance').auth(token, { type: 'bearer' }).expect(200)).body;
     expect(await balance(member.token)).toMatchObject({ balance: '0.7', reserved: '0.3' });
 
+    // Recorded off the response path and not yet written: a graceful shutdown still writes it.
+    gw.app.get(UsageRecorder).record({
+      requestId: 'req-before-shutdown',
+      tenantId: member.tenantId,
+      userId: member.id,
+      provider: 'simulator',
+      model: 'sim-gpt',
+      endpoint: 'chat.completions',
+      inputTokens: 3,
+      outputTokens: 4,
+      cost: 20_000n,
+      latencyMs: 12,
+      status: 'ok',
+    });
     await gw.close();
     gw = await startTestGateway({ database: 'pglite', dataDir, env: { SIGNUP_CREDITS: '0.01' } });
     const restartedAdmin = await loginAdmin(gw.url);
@@ -82,6 +96,10 @@ describe('credits on the embedded database (PGlite)', () => {
       .get(DataSource)
       .query(`SELECT COUNT(*)::int AS n FROM credit_reservations WHERE status = 'pending'`);
     expect(row.n).toBe(0);
+    const usage = await gw.app
+      .get(DataSource)
+      .query(`SELECT request_id, cost::text AS cost FROM usage_records WHERE user_id = $1`, [member.id]);
+    expect(usage).toEqual([{ request_id: 'req-before-shutdown', cost: '20000' }]);
     const report = await request(gw.url)
       .get('/api/v1/credits/verify')
       .auth(restartedAdmin, { type: 'bearer' })
