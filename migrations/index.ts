@@ -2,5 +2,15 @@
 import { Settings1795298300000 } from './1795298300000-Settings.js';
 import { Auth1795299072342 } from './1795299072342-Auth.js';
 import { Credits1795300397649 } from './1795300397649-Credits.js';
+import { ModelOverrides1795300464082 } from './1795300464082-ModelOverrides.js';
+import { ActivityLog1795300496385 } from './1795300496385-ActivityLog.js';
+import { KeyVault1795300922733 } from './1795300922733-KeyVault.js';
 
-export const migrations = [Settings1795298300000, Auth1795299072342, Credits1795300397649];
+export const migrations = [
+  Settings1795298300000,
+  Auth1795299072342,
+  Credits1795300397649,
+  ModelOverrides1795300464082,
+  ActivityLog1795300496385,
+  KeyVault1795300922733,
+];

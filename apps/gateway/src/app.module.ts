@@ -7,11 +7,17 @@ import {
   SettingsModule,
   type CoreConfigOptions,
 } from '@switchyard/core';
+import { ActivityLogModule } from '@switchyard/activity-log';
 import { AuthModule } from '@switchyard/auth';
+import { KeyVaultModule } from '@switchyard/key-vault';
+import { ChatModule } from '@switchyard/chat';
 import { CreditsModule } from '@switchyard/credits';
+import { EmbeddingsModule } from '@switchyard/embeddings';
+import { RoutingModule } from '@switchyard/routing';
 import { migrations } from '../../../migrations/index.js';
 import { entities } from './entities.js';
 import { HealthModule } from './health/health.module.js';
+import { providersModule } from './providers.setup.js';
 
 /** Composition only: which modules make up the gateway. */
 @Module({})
@@ -26,8 +32,16 @@ export class AppModule {
         SettingsModule,
         RedisModule,
         HealthModule,
+        // After DatabaseModule: its shutdown flush runs while the database is still open.
+        ActivityLogModule,
+        // After ActivityLogModule: the vault's shutdown flush still records events.
+        KeyVaultModule,
         AuthModule,
         CreditsModule,
+        providersModule(),
+        RoutingModule,
+        ChatModule.forRoot(),
+        EmbeddingsModule,
       ],
     };
   }

@@ -19,5 +19,5 @@ export { SettingsModule } from './settings/settings.module.js';
 export { SettingsService } from './settings/settings.service.js';
 export { RedisModule } from './redis/redis.module.js';
 export { RedisService } from './redis/redis.service.js';
-export type { AuthConfig } from './config/app-config.js';
+export type { AuthConfig, RoutingConfig } from './config/app-config.js';
 export { CounterStore, type Counter } from './redis/counter-store.js';

@@ -35,7 +35,7 @@ export {
   type ProviderEnvNames,
   type UnlistedModelTerms,
 } from './catalog/catalog.types.js';
-export type { KeySource } from './keys/key-source.js';
+export type { KeyEventContext, KeySource } from './keys/key-source.js';
 export { EnvKeySource, KEYLESS_PLACEHOLDER, REQUEST_KEY_ID } from './keys/env-key-source.js';
 export { ProviderEnvironment, isSimulator, type ProviderEndpoint } from './keys/provider-environment.js';
 export { ProvidersConfigError, type KeyScope, type ProvidersSettings } from './keys/providers.settings.js';

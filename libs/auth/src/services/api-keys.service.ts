@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ActivityLogService, actorOf } from '@switchyard/activity-log';
 import { NotFoundError, PermissionDeniedError, page, type Page, type PageQueryDto } from '@switchyard/core';
 import { hasRole, scopeOf, type Caller } from '../caller.js';
 import { randomSecret, sha256 } from '../crypto.js';
@@ -22,6 +23,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     private readonly keys: ApiKeyRepository,
     private readonly users: UserRepository,
     private readonly cache: AuthCache,
+    private readonly activity: ActivityLogService,
   ) {}
 
   onModuleInit(): void {
@@ -105,6 +107,13 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     });
     // A hash remembered as unknown (someone tried this exact secret before) must not linger.
     await this.cache.invalidateKey(entity.keyHash);
+    this.activity.record({
+      action: 'API_KEY_CREATED',
+      tenantId,
+      actor: actorOf(caller),
+      description: `API key "${entity.name}" created.`,
+      metadata: { api_key_id: entity.id, name: entity.name, user_id: ownerId },
+    });
     return CreatedApiKeyView.fromCreated(entity, secret);
   }
 
@@ -130,6 +139,15 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     const key = await this.find(caller, id);
     await this.keys.revoke(scopeOf(caller), key.id);
     await this.cache.invalidateKey(key.keyHash);
+    if (!key.revokedAt) {
+      this.activity.record({
+        action: 'API_KEY_REVOKED',
+        tenantId: key.tenantId,
+        actor: actorOf(caller),
+        description: `API key "${key.name}" revoked.`,
+        metadata: { api_key_id: key.id, name: key.name, user_id: key.userId },
+      });
+    }
     return ApiKeyView.from((await this.keys.findById(scopeOf(caller), id))!);
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ActivityLogService } from '@switchyard/activity-log';
 import { AuthenticationError, InvalidRequestError, NotFoundError } from '@switchyard/core';
 import type { Caller } from '../caller.js';
 import { hashPassword, sha256, verifyPassword } from '../crypto.js';
@@ -18,6 +19,7 @@ export class AuthService {
     private readonly tokens: TokensService,
     private readonly attempts: LoginAttempts,
     private readonly cache: AuthCache,
+    private readonly activity: ActivityLogService,
   ) {}
 
   async login(email: string, password: string): Promise<TokenPair> {
@@ -26,15 +28,32 @@ export class AuthService {
     const ok = await verifyPassword(user?.passwordHash ?? null, password);
     if (!user || !ok) {
       await this.attempts.recordFailure(email);
+      this.recordLogin('LOGIN_FAILED', email, user, 'Incorrect email or password.');
       throw new AuthenticationError('Incorrect email or password.', { code: 'invalid_credentials' });
     }
     const tenant = await this.tenants.findById({ kind: 'all' }, user.tenantId);
     if (user.status !== 'active' || tenant?.status !== 'active') {
+      this.recordLogin('LOGIN_FAILED', email, user, 'The account or its tenant is disabled.');
       throw new AuthenticationError('This account is disabled.', { code: 'account_disabled' });
     }
     await this.attempts.recordSuccess(email);
     await this.users.touchLogin(user.id);
+    this.recordLogin('LOGIN_SUCCEEDED', email, user, 'Logged in with a password.');
     return this.tokens.issue(user);
+  }
+
+  private recordLogin(
+    action: 'LOGIN_SUCCEEDED' | 'LOGIN_FAILED',
+    email: string,
+    user: { id: string; tenantId: string } | null,
+    description: string,
+  ): void {
+    this.activity.record({
+      action,
+      tenantId: user?.tenantId ?? null,
+      actor: { type: 'user', id: user?.id ?? null, label: email.toLowerCase() },
+      description,
+    });
   }
 
   /** The OAuth2 token endpoint: the password grant (Swagger's Authorize) and the refresh grant. */
@@ -106,6 +125,7 @@ export class AuthService {
     user.inviteExpiresAt = null;
     await this.users.save(user);
     await this.cache.invalidateUser(user.id);
+    this.recordLogin('LOGIN_SUCCEEDED', user.email, user, 'Accepted an invitation and set a password.');
     return this.tokens.issue(user);
   }
 

@@ -8,6 +8,7 @@ import {
   page,
   type Page,
 } from '@switchyard/core';
+import { ActivityLogService, actorOf } from '@switchyard/activity-log';
 import { hasRole, scopeOf, type Caller, type Role } from '../caller.js';
 import { hashPassword, randomSecret, sha256 } from '../crypto.js';
 import {
@@ -32,6 +33,7 @@ export class UsersService {
     private readonly tenants: TenantRepository,
     private readonly auth: AuthService,
     private readonly cache: AuthCache,
+    private readonly activity: ActivityLogService,
   ) {}
 
   async create(caller: Caller, dto: CreateUserDto): Promise<InvitedUserView> {
@@ -59,6 +61,13 @@ export class UsersService {
       passwordHash: dto.password ? await hashPassword(dto.password) : null,
       inviteTokenHash: invite ? sha256(invite) : null,
       inviteExpiresAt,
+    });
+    this.activity.record({
+      action: 'USER_CREATED',
+      tenantId,
+      actor: actorOf(caller),
+      description: `User ${user.email} created with the role ${role}${invite ? ' (invited)' : ''}.`,
+      metadata: { user_id: user.id, email: user.email, role, invited: invite !== undefined },
     });
     return invite
       ? { ...UserView.from(user), invite_token: invite, invite_expires_at: inviteExpiresAt!.toISOString() }
@@ -95,10 +104,20 @@ export class UsersService {
     }
     if (dto.role !== undefined) this.assertCanGrant(caller, dto.role);
     if (dto.name !== undefined) user.name = dto.name;
+    const previousRole = user.role;
     if (dto.role !== undefined) user.role = dto.role;
     const disabling = dto.status === 'disabled' && user.status !== 'disabled';
     if (dto.status !== undefined && user.status !== 'invited') user.status = dto.status;
     await this.users.save(user);
+    if (user.role !== previousRole) {
+      this.activity.record({
+        action: 'ROLE_CHANGED',
+        tenantId: user.tenantId,
+        actor: actorOf(caller),
+        description: `${user.email}: ${previousRole} -> ${user.role}.`,
+        metadata: { user_id: user.id, email: user.email, from: previousRole, to: user.role },
+      });
+    }
     if (disabling) await this.auth.endAllSessions(user.id);
     else await this.cache.invalidateUser(user.id);
     return UserView.from((await this.users.findById(scopeOf(caller), id))!);

@@ -4,6 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { parseCredits } from '../money.js';
 import { EnvironmentVariables, environmentVariableNames } from './env.schema.js';
+import { activityLogConfig, vaultConfig, type ActivityLogConfig, type VaultConfig } from './vault-config.js';
 
 /** The validated, typed configuration. Built once at boot; nothing else reads `process.env`. */
 export class AppConfig {
@@ -25,6 +26,9 @@ export class AppConfig {
     readonly redisUrl: string | undefined,
     readonly log: { level: string; format: 'json' | 'pretty'; requests: boolean },
     readonly auth: AuthConfig,
+    readonly routing: RoutingConfig,
+    readonly vault: VaultConfig,
+    readonly activityLog: ActivityLogConfig,
     readonly credits: CreditsConfig,
   ) {}
 
@@ -62,6 +66,52 @@ export interface AuthConfig {
   authRateLimitPerMinute: number;
   cacheTtlSeconds: number;
   inviteTtlHours: number;
+}
+
+export interface RoutingConfig {
+  /** auto: start the built-in simulator when no provider key is configured (not in production). */
+  simulator: 'auto' | 'on' | 'off';
+  /** A simulator already running elsewhere (tests, the benchmark). */
+  simulatorUrl?: string;
+  /** Every `<PROVIDER>_API_KEY`, `_BASE_URL`, `_TIMEOUT_MS` variable, for the providers lib. */
+  providerEnv: Record<string, string>;
+  aliases: Record<string, string>;
+  /** Per-model fallbacks: when a model's keys are spent or its provider is down, try these in order. */
+  fallbacks: Record<string, string[]>;
+  maxRetries: number;
+  retryBaseMs: number;
+  breakerThreshold: number;
+  breakerHalfOpenMs: number;
+}
+
+const PROVIDER_VARIABLE = /^[A-Z][A-Z0-9_]*_(API_KEY|BASE_URL|TIMEOUT_MS)$/;
+
+/** `a=b,c=d` or a JSON object, into a map; problems are reported against `name`. */
+function parseMap(name: string, value: string, problems: string[]): Record<string, string> {
+  const v = value.trim();
+  if (!v) return {};
+  if (v.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(v) as unknown;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        return Object.fromEntries(Object.entries(parsed).map(([k, x]) => [k, String(x)]));
+      }
+    } catch {
+      // reported below
+    }
+    problems.push(`${name} must be a JSON object or a list of name=target pairs (got ${JSON.stringify(value)})`);
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const pair of v.split(',')) {
+    const [k, t] = pair.split('=').map((x) => x.trim());
+    if (!k || !t) {
+      problems.push(`${name} must be a JSON object or a list of name=target pairs (got ${JSON.stringify(value)})`);
+      return {};
+    }
+    out[k] = t;
+  }
+  return out;
 }
 
 /** PEM keys may be given inline (with \n escapes, as .env files need) or as a file path. */
@@ -132,7 +182,22 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
   } catch (err) {
     problems.push(`JWT_PRIVATE_KEY/JWT_PUBLIC_KEY could not be read: ${(err as Error).message}`);
   }
+  const aliases = parseMap('MODEL_ALIASES', env.MODEL_ALIASES, problems);
+  const fallbacks = Object.fromEntries(
+    Object.entries(parseMap('MODEL_FALLBACKS', env.MODEL_FALLBACKS, problems)).map(([k, v]) => [
+      k,
+      v
+        .split(';')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ]),
+  );
+  const vault = vaultConfig(env, problems);
   if (problems.length > 0) throw new ConfigValidationError(problems);
+  const providerEnv: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (value !== undefined && value !== '' && PROVIDER_VARIABLE.test(key)) providerEnv[key] = value;
+  }
 
   const dataDir = isAbsolute(env.DATA_DIR) ? env.DATA_DIR : resolve(process.cwd(), env.DATA_DIR);
   return new AppConfig(
@@ -171,6 +236,19 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       cacheTtlSeconds: env.AUTH_CACHE_TTL_SECONDS,
       inviteTtlHours: env.INVITE_TTL_HOURS,
     },
+    {
+      simulator: env.SIMULATOR,
+      simulatorUrl: env.SIMULATOR_URL?.replace(/\/+$/, ''),
+      providerEnv,
+      aliases,
+      fallbacks,
+      maxRetries: env.UPSTREAM_MAX_RETRIES,
+      retryBaseMs: env.UPSTREAM_RETRY_BASE_MS,
+      breakerThreshold: env.CIRCUIT_BREAKER_THRESHOLD,
+      breakerHalfOpenMs: env.CIRCUIT_BREAKER_HALF_OPEN_MS,
+    },
+    vault,
+    activityLogConfig(env),
     {
       signupCredits: parseCredits(env.SIGNUP_CREDITS),
       reservationTtlSeconds: env.RESERVATION_TTL_SECONDS,

@@ -203,6 +203,74 @@ export class EnvironmentVariables {
   @Max(86_400)
   @IsInt({ message: 'must be an integer number of seconds' })
   CREDITS_SWEEP_INTERVAL_SECONDS = 60;
+
+  // --- providers and routing ---------------------------------------------------------------
+
+  @IsIn(['auto', 'on', 'off'], { message: 'must be auto, on or off' })
+  SIMULATOR: 'auto' | 'on' | 'off' = 'auto';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL of a running simulator' })
+  SIMULATOR_URL?: string;
+
+  @IsString()
+  MODEL_ALIASES = '';
+
+  @IsString()
+  MODEL_FALLBACKS = '';
+
+  @Transform(toInt)
+  @Min(0)
+  @Max(10)
+  @IsInt({ message: 'must be an integer' })
+  UPSTREAM_MAX_RETRIES = 2;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  UPSTREAM_RETRY_BASE_MS = 100;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt({ message: 'must be an integer' })
+  CIRCUIT_BREAKER_THRESHOLD = 5;
+
+  @Transform(toInt)
+  @Min(100)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  CIRCUIT_BREAKER_HALF_OPEN_MS = 10_000;
+
+  // --- key vault and activity log ----------------------------------------------------------
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  VAULT_MASTER_KEY?: string;
+
+  @IsString()
+  VAULT_PREVIOUS_KEYS = '';
+
+  @Transform(toInt)
+  @Min(100)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  VAULT_COOLDOWN_BASE_MS = 5_000;
+
+  @Transform(toInt)
+  @Min(1_000)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  VAULT_COOLDOWN_MAX_MS = 600_000;
+
+  @Transform(toInt)
+  @Min(0)
+  @IsInt({ message: 'must be an integer number of days (0 keeps entries forever)' })
+  ACTIVITY_LOG_RETENTION_DAYS = 90;
+
+  @Transform(toInt)
+  @Min(50)
+  @Max(60_000)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  ACTIVITY_LOG_FLUSH_MS = 1_000;
 }
 
 /** Every variable name the schema declares (including optional ones without a default). */

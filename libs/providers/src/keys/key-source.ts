@@ -1,4 +1,4 @@
-import type { ProviderCredentials } from '../provider.port.js';
+import type { ProviderCredentials, ProviderError } from '../provider.port.js';
 import type { KeyScope } from './providers.settings.js';
 
 /**
@@ -16,4 +16,23 @@ export interface KeySource {
    * from memory: model resolution calls it on the hot path.
    */
   isAvailable(providerId: string, scope: KeyScope): boolean;
+  /**
+   * A call with these credentials failed with a key-level error: 401/403 mark the key invalid
+   * (unselect it, select the next usable one); 429/quota cool it down until `retryAfterMs` or an
+   * exponential default.
+   */
+  reportFailure?(credentials: ProviderCredentials, error: ProviderError, context: KeyEventContext): Promise<void>;
+  /** A call with these credentials succeeded (reset failure streaks; last used, batched). */
+  reportSuccess?(credentials: ProviderCredentials, context: KeyEventContext): void;
+  /** The caller ran out of keys for this provider. */
+  reportExhausted?(providerId: string, context: KeyEventContext): Promise<void>;
+}
+
+/** Who a key event happened for, for the activity log. */
+export interface KeyEventContext {
+  requestId?: string;
+  tenantId?: string;
+  userId?: string;
+  apiKeyId?: string;
+  ip?: string;
 }

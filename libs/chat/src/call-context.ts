@@ -1,0 +1,29 @@
+import type { Caller } from '@switchyard/auth';
+import type { CallContext } from '@switchyard/routing';
+import type { Request, Response } from 'express';
+
+const FORWARDED_TO_SIMULATOR = 'x-sim-fault';
+
+/**
+ * The per-request context of a /v1 call: ids for the ledger and logs, the caller's own provider
+ * key, and an abort signal that fires when the client goes away (so the upstream call stops).
+ */
+export function callContextFor(caller: Caller, req: Request, res: Response): CallContext {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const requestKey = req.headers['x-provider-key'];
+  const fault = req.headers[FORWARDED_TO_SIMULATOR];
+  return {
+    requestId: String((req as Request & { id?: unknown }).id ?? ''),
+    tenantId: caller.tenantId,
+    userId: caller.userId,
+    apiKeyId: caller.apiKey?.id,
+    ip: req.ip,
+    requestKey: typeof requestKey === 'string' && requestKey ? requestKey : undefined,
+    signal: controller.signal,
+    // Fault injection reaches only the simulator (adapters send extra headers as given).
+    upstreamHeaders: typeof fault === 'string' ? { [FORWARDED_TO_SIMULATOR]: fault } : undefined,
+  };
+}

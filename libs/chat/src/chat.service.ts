@@ -1,0 +1,345 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Caller } from '@switchyard/auth';
+import { ProviderError, isSimulator, type ResolvedModel } from '@switchyard/providers';
+import {
+  TargetPlanner,
+  UpstreamExecutor,
+  requestErrorFor,
+  scopeFor,
+  type CallContext,
+} from '@switchyard/routing';
+import { formatCredits, UpstreamError } from '@switchyard/core';
+import type { Request, Response } from 'express';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParams,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+} from 'openai/resources/chat/completions';
+import type { Completion, CompletionCreateParams } from 'openai/resources/completions';
+import { callContextFor } from './call-context.js';
+import { CHAT_SCHEMA, COMPLETION_SCHEMA } from './chat.schema.js';
+import { METERING, type Metering, type MeteringHandle, type MeteredUsage } from './metering.js';
+import { compileValidator } from './request-validation.js';
+import { SseWriter } from './sse-writer.js';
+import { midStreamEnvelope, relayStream, type RelayResult } from './stream-relay.js';
+import { countPromptTokens, countTextTokens } from './token-estimate.js';
+
+type ChatBody = ChatCompletionCreateParams & { models?: string[] };
+const validateChat = compileValidator<ChatBody>(CHAT_SCHEMA);
+const validateCompletion = compileValidator<CompletionCreateParams>(COMPLETION_SCHEMA);
+
+/** Switchyard's own request fields; never sent upstream. */
+const OWN_FIELDS = ['models', 'route', 'plugins'] as const;
+
+function headersFor(target: ResolvedModel): Record<string, string> {
+  return { 'x-switchyard-provider': target.provider.id, 'x-switchyard-model': target.id };
+}
+
+function usageOf(
+  reported: RelayResult['usage'] | ChatCompletion['usage'],
+  promptTokens: number,
+  text: string,
+): MeteredUsage {
+  if (reported && typeof reported.prompt_tokens === 'number') {
+    return {
+      inputTokens: reported.prompt_tokens,
+      outputTokens: reported.completion_tokens ?? 0,
+      cachedInputTokens: reported.prompt_tokens_details?.cached_tokens ?? undefined,
+    };
+  }
+  return { inputTokens: promptTokens, outputTokens: countTextTokens(text) };
+}
+
+/**
+ * POST /v1/chat/completions and /v1/completions: validate, plan targets, reserve credits, call
+ * upstream with failover, relay (or return) the answer in OpenAI's exact shape, settle.
+ */
+@Injectable()
+export class ChatService {
+  constructor(
+    private readonly planner: TargetPlanner,
+    private readonly executor: UpstreamExecutor,
+    @Inject(METERING) private readonly metering: Metering,
+  ) {}
+
+  async chat(caller: Caller, raw: unknown, req: Request, res: Response): Promise<void> {
+    const body = validateChat(raw);
+    const context = callContextFor(caller, req, res);
+    const names = body.models ?? [body.model];
+    const targets = this.planner.plan(
+      caller,
+      names,
+      { operation: 'chat', body },
+      scopeFor(caller, context.requestKey),
+    );
+    const promptTokens = countPromptTokens(body.messages);
+    const started = Date.now();
+    const meter = await this.metering.reserve({
+      caller,
+      requestId: context.requestId,
+      endpoint: 'chat.completions',
+      targets,
+      promptTokens,
+      maxOutputTokens: (body.max_completion_tokens ?? body.max_tokens ?? undefined) || undefined,
+    });
+    const upstream = (target: ResolvedModel) => {
+      const copy: Record<string, unknown> = { ...body, model: target.upstreamModel };
+      for (const field of OWN_FIELDS) delete copy[field];
+      return copy;
+    };
+    if (body.stream) {
+      const wantsUsage = body.stream_options?.include_usage === true;
+      await this.stream<ChatCompletionChunk>(
+        context,
+        targets,
+        meter,
+        res,
+        started,
+        promptTokens,
+        wantsUsage,
+        (a, opts) =>
+          a.adapter.chatStream(
+            {
+              ...upstream(a.target),
+              stream: true,
+              stream_options: { include_usage: true },
+            } as ChatCompletionCreateParamsStreaming,
+            a.credentials,
+            opts,
+          ),
+        (chunk) =>
+          chunk.choices
+            .map(
+              (c) =>
+                (c.delta?.content ?? '') +
+                (c.delta?.tool_calls?.map((t) => t.function?.arguments ?? '').join('') ?? ''),
+            )
+            .join(''),
+      );
+      return;
+    }
+    await this.once(
+      context,
+      targets,
+      meter,
+      res,
+      started,
+      promptTokens,
+      (a, opts) =>
+        a.adapter.chat(
+          { ...upstream(a.target), stream: false } as ChatCompletionCreateParamsNonStreaming,
+          a.credentials,
+          opts,
+        ),
+      (completion: ChatCompletion) => completion.choices.map((c) => c.message?.content ?? '').join(''),
+    );
+  }
+
+  async completion(caller: Caller, raw: unknown, req: Request, res: Response): Promise<void> {
+    const body = validateCompletion(raw);
+    const context = callContextFor(caller, req, res);
+    const targets = this.planner.plan(
+      caller,
+      [body.model],
+      { operation: 'completions', body },
+      scopeFor(caller, context.requestKey),
+    );
+    const prompts = Array.isArray(body.prompt) ? body.prompt : [body.prompt];
+    const promptTokens = prompts.reduce<number>(
+      (n, p) => n + (typeof p === 'string' ? countTextTokens(p) : Array.isArray(p) ? p.length : 1),
+      0,
+    );
+    const started = Date.now();
+    const meter = await this.metering.reserve({
+      caller,
+      requestId: context.requestId,
+      endpoint: 'completions',
+      targets,
+      promptTokens,
+      maxOutputTokens: body.max_tokens ?? 16,
+    });
+    const notSupported = (target: ResolvedModel) =>
+      requestErrorFor(
+        new ProviderError('bad_request', `${target.id} does not support text completions.`, {
+          provider: target.provider.id,
+          param: 'model',
+        }),
+      );
+    if (body.stream) {
+      const wantsUsage =
+        (body.stream_options as { include_usage?: boolean } | null | undefined)?.include_usage === true;
+      await this.stream<Completion>(
+        context,
+        targets,
+        meter,
+        res,
+        started,
+        promptTokens,
+        wantsUsage,
+        (a, opts) => {
+          if (!a.adapter.completionStream) throw notSupported(a.target);
+          return a.adapter.completionStream(
+            { ...body, model: a.target.upstreamModel, stream: true, stream_options: { include_usage: true } },
+            a.credentials,
+            opts,
+          );
+        },
+        (chunk) => chunk.choices.map((c) => c.text).join(''),
+      );
+      return;
+    }
+    await this.once(
+      context,
+      targets,
+      meter,
+      res,
+      started,
+      promptTokens,
+      (a, opts) => {
+        if (!a.adapter.completion) throw notSupported(a.target);
+        return a.adapter.completion(
+          { ...body, model: a.target.upstreamModel, stream: false },
+          a.credentials,
+          opts,
+        );
+      },
+      (completion: Completion) => completion.choices.map((c) => c.text).join(''),
+    );
+  }
+
+  /** A non-streaming call: one JSON answer, settled before it is sent. */
+  private async once<T extends { model: string; usage?: RelayResult['usage'] & { cost?: string } }>(
+    context: CallContext,
+    targets: ResolvedModel[],
+    meter: MeteringHandle,
+    res: Response,
+    started: number,
+    promptTokens: number,
+    call: (a: Parameters<Parameters<UpstreamExecutor['execute']>[2]>[0], opts: CallOptionsLike) => Promise<T>,
+    textOf: (value: T) => string,
+  ): Promise<void> {
+    let served;
+    try {
+      served = await this.executor.execute(targets, context, (a) =>
+        call(a, this.options(a.target, a.signal, context)),
+      );
+    } catch (err) {
+      await meter.release(err instanceof ProviderError ? err.kind : 'failed');
+      throw err;
+    }
+    const answer = served.value;
+    answer.model = served.target.id;
+    const usage = usageOf(answer.usage, promptTokens, textOf(answer));
+    const cost = await meter.settle(served.target, usage, { status: 'ok', latencyMs: Date.now() - started });
+    const reported = answer.usage ?? {
+      prompt_tokens: usage.inputTokens,
+      completion_tokens: usage.outputTokens,
+      total_tokens: usage.inputTokens + usage.outputTokens,
+    };
+    answer.usage = { ...reported, cost: formatCredits(cost) };
+    res.set({ ...headersFor(served.target), 'x-switchyard-cost': formatCredits(cost) });
+    res.status(200).json(answer);
+  }
+
+  /**
+   * A streaming call. Failover happens until the first chunk arrives; from then on the stream is
+   * relayed as is and never retried. Settlement is committed before `[DONE]`.
+   */
+  private async stream<C extends { model: string; choices: unknown[]; usage?: RelayResult['usage'] | null }>(
+    context: CallContext,
+    targets: ResolvedModel[],
+    meter: MeteringHandle,
+    res: Response,
+    started: number,
+    promptTokens: number,
+    wantsUsage: boolean,
+    open: (
+      a: Parameters<Parameters<UpstreamExecutor['execute']>[2]>[0],
+      opts: CallOptionsLike,
+    ) => AsyncIterable<C>,
+    textOf: (chunk: C) => string,
+  ): Promise<void> {
+    let served;
+    try {
+      served = await this.executor.execute(targets, context, async (a) => {
+        const iterator = open(a, this.options(a.target, a.signal, context))[Symbol.asyncIterator]();
+        return { iterator, first: await iterator.next() };
+      });
+    } catch (err) {
+      await meter.release(err instanceof ProviderError ? err.kind : 'failed');
+      throw err;
+    }
+    const ttftMs = Date.now() - started;
+    const writer = new SseWriter(res);
+    writer.start(headersFor(served.target));
+    const relayed = await relayStream(
+      served.value.iterator,
+      served.value.first,
+      served.target,
+      writer,
+      textOf,
+    );
+    const usage = usageOf(relayed.usage, promptTokens, relayed.text);
+    const aborted = context.signal.aborted;
+    const status = relayed.error ? (aborted ? 'aborted' : 'error') : aborted ? 'aborted' : 'ok';
+    const errorClass =
+      relayed.error instanceof ProviderError ? relayed.error.kind : relayed.error ? 'failed' : undefined;
+    // What the client saw is paid for: settle before the final event.
+    const cost = await meter.settle(served.target, usage, {
+      status,
+      latencyMs: Date.now() - started,
+      ttftMs,
+      errorClass,
+    });
+    if (relayed.error && !aborted) {
+      writer.fail(
+        midStreamEnvelope(
+          relayed.error instanceof ProviderError
+            ? new UpstreamError(502, relayed.error.message)
+            : relayed.error,
+          context.requestId,
+        ),
+      );
+      return;
+    }
+    if (wantsUsage) {
+      const base = relayed.usageChunk ?? {
+        ...(served.value.first.value as C),
+        choices: [],
+        model: served.target.id,
+      };
+      await writer.send({
+        ...base,
+        choices: [],
+        usage: {
+          prompt_tokens: usage.inputTokens,
+          completion_tokens: usage.outputTokens,
+          total_tokens: usage.inputTokens + usage.outputTokens,
+          ...(relayed.usage ?? {}),
+          cost: formatCredits(cost),
+        },
+      });
+    }
+    writer.done();
+  }
+
+  private options(target: ResolvedModel, signal: AbortSignal, context: CallContext): CallOptionsLike {
+    return {
+      signal,
+      timeoutMs: target.timeoutMs,
+      requestId: context.requestId,
+      provider: target.provider.id,
+      headers: isSimulator(target.provider.id) ? context.upstreamHeaders : undefined,
+    };
+  }
+}
+
+interface CallOptionsLike {
+  signal: AbortSignal;
+  timeoutMs: number;
+  requestId: string;
+  provider: string;
+  headers?: Record<string, string>;
+}

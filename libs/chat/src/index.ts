@@ -1,0 +1,14 @@
+export { ChatModule } from './chat.module.js';
+export { ChatService } from './chat.service.js';
+export {
+  FREE_METERING,
+  METERING,
+  type Metering,
+  type MeteringHandle,
+  type MeteringRequest,
+  type MeteredUsage,
+} from './metering.js';
+export { callContextFor } from './call-context.js';
+export { compileValidator } from './request-validation.js';
+export { countPromptTokens, countTextTokens } from './token-estimate.js';
+export { CreditsMetering } from './credits-metering.js';

@@ -1,0 +1,45 @@
+import type { Caller } from '@switchyard/auth';
+import type { ResolvedModel } from '@switchyard/providers';
+
+/** Tokens a call used, as the provider reported them or as we counted them. */
+export interface MeteredUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens?: number;
+}
+
+/** What a call's worst case is, for the reservation before the upstream call. */
+export interface MeteringRequest {
+  caller: Caller;
+  requestId: string;
+  endpoint: string;
+  /** Every model the call may end up on (failover); the reservation covers the dearest. */
+  targets: readonly ResolvedModel[];
+  promptTokens: number;
+  /** The request's max output tokens, or undefined for the model's maximum. */
+  maxOutputTokens?: number;
+}
+
+/** A reservation in progress: settled with the actual usage, or released on failure. */
+export interface MeteringHandle {
+  /** Charges the actual usage on the model that served (never more than reserved); returns micro-credits. */
+  settle(
+    target: ResolvedModel,
+    usage: MeteredUsage,
+    outcome: { status: 'ok' | 'error' | 'aborted'; latencyMs: number; ttftMs?: number; errorClass?: string },
+  ): Promise<bigint>;
+  /** Releases everything: the call failed before delivering anything. */
+  release(errorClass?: string): Promise<void>;
+}
+
+/** Reserves and settles credits for /v1 calls. The credits lib provides the real one. */
+export interface Metering {
+  reserve(request: MeteringRequest): Promise<MeteringHandle>;
+}
+
+export const METERING = Symbol('METERING');
+
+/** No charging at all (used until a credits implementation is registered). */
+export const FREE_METERING: Metering = {
+  reserve: async () => ({ settle: async () => 0n, release: async () => undefined }),
+};

@@ -1,0 +1,73 @@
+import { toApiError } from '@switchyard/core';
+import type { ResolvedModel } from '@switchyard/providers';
+import type { SseWriter } from './sse-writer.js';
+
+interface UsageLike {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number } | null;
+}
+
+/** A chunk of either chat or legacy completion streams, as far as relaying cares. */
+export interface RelayChunk {
+  model: string;
+  choices: unknown[];
+  usage?: UsageLike | null;
+}
+
+export interface RelayResult {
+  /** What the provider reported, if it did. */
+  usage?: UsageLike;
+  /** The text delivered to the client, for counting when the provider reported no usage. */
+  text: string;
+  /** Set when the stream ended early: the upstream failed or the client went away. */
+  error?: unknown;
+  /** The held-back usage chunk, to send (with cost) after settlement. */
+  usageChunk?: RelayChunk & { usage: UsageLike };
+}
+
+/**
+ * Relays an upstream stream to the client chunk for chunk, as it arrives. The upstream is always
+ * asked for usage; the usage chunk is held back so the cost can be added once settled, and is
+ * dropped when the client did not ask for usage.
+ */
+export async function relayStream<C extends RelayChunk>(
+  iterator: AsyncIterator<C>,
+  first: IteratorResult<C>,
+  target: ResolvedModel,
+  writer: SseWriter,
+  textOf: (chunk: C) => string,
+): Promise<RelayResult> {
+  const result: RelayResult = { text: '' };
+  try {
+    for (let next = first; !next.done; next = await iterator.next()) {
+      const chunk = next.value;
+      chunk.model = target.id;
+      if (chunk.usage) {
+        result.usage = chunk.usage;
+        if (chunk.choices.length === 0) {
+          result.usageChunk = chunk as C & { usage: UsageLike };
+          continue;
+        }
+        delete chunk.usage;
+      }
+      result.text += textOf(chunk);
+      await writer.send(chunk);
+      if (!writer.open) break;
+    }
+  } catch (err) {
+    result.error = err;
+  }
+  if (!writer.open) await iterator.return?.();
+  return result;
+}
+
+/** The OpenAI envelope for a failure in the middle of a stream. */
+export function midStreamEnvelope(err: unknown, requestId: string) {
+  const { error } = toApiError(err, 'POST', '');
+  const envelope = error.toEnvelope();
+  if (error.status >= 500 || error.type === 'upstream_error') {
+    envelope.error.message = `The provider stream failed mid-way: ${error.message} Request id: ${requestId}.`;
+  }
+  return envelope;
+}

@@ -1,0 +1,2 @@
+export { EmbeddingsModule } from './embeddings.module.js';
+export { EmbeddingsService } from './embeddings.service.js';

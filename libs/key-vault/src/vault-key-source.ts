@@ -1,0 +1,336 @@
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { ActivityLogService, SYSTEM_ACTOR, maskKey, type ActivityAction } from '@switchyard/activity-log';
+import { AppConfig } from '@switchyard/core';
+import {
+  CatalogService,
+  EnvKeySource,
+  ProviderEnvironment,
+  REQUEST_KEY_ID,
+  type KeyEventContext,
+  type KeyScope,
+  type KeySource,
+  type ProviderCredentials,
+  type ProviderError,
+} from '@switchyard/providers';
+import { KeyHealthStore } from './key-health.store.js';
+import { ProviderKeyRepository } from './provider-key.repository.js';
+import { VaultIndex, type IndexedKey } from './vault-index.js';
+
+const USAGE_FLUSH_MS = 10_000;
+
+/** A failure as the vault's bookkeeping sees it. */
+interface FailureFacts {
+  kind: ProviderError['kind'];
+  upstreamStatus?: number;
+  retryAfterMs?: number;
+}
+
+/**
+ * Provider credentials from the vault, in failover order: the request's own key (X-Provider-Key),
+ * then the caller's pool, the tenant's and the platform's (each: its selected key, then the rest
+ * in creation order), then the environment's key. Keys that are invalid, disabled or cooling
+ * down are skipped. Replaces EnvKeySource under KEY_SOURCE and records what failover learns.
+ */
+@Injectable()
+export class VaultKeySource
+  implements KeySource, OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown
+{
+  private readonly logger = new Logger('KeyVault');
+  private readonly used = new Map<string, Date>();
+  private readonly resets = new Set<string>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private usageTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly index: VaultIndex,
+    private readonly health: KeyHealthStore,
+    private readonly repo: ProviderKeyRepository,
+    private readonly activity: ActivityLogService,
+    private readonly catalog: CatalogService,
+    private readonly environment: ProviderEnvironment,
+    private readonly env: EnvKeySource,
+  ) {}
+
+  onModuleInit(): void {
+    this.usageTimer = setInterval(() => void this.flushUsage(), USAGE_FLUSH_MS);
+    this.usageTimer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.usageTimer);
+    await Promise.allSettled([...this.inFlight]);
+    await this.flushUsage();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+    await this.flushUsage();
+  }
+
+  isAvailable(providerId: string, scope: KeyScope): boolean {
+    if (!this.catalog.provider(providerId)) return false;
+    return (
+      this.index.ordered(providerId, scope).some((k) => this.credentialsOf(k) !== undefined) ||
+      this.env.isAvailable(providerId, scope)
+    );
+  }
+
+  async keysFor(providerId: string, scope: KeyScope): Promise<ProviderCredentials[]> {
+    if (!this.catalog.provider(providerId)) return [];
+    const fromEnv = await this.env.keysFor(providerId, scope);
+    const request = fromEnv.filter((c) => c.keyId === REQUEST_KEY_ID);
+    const environment = fromEnv.filter((c) => c.keyId !== REQUEST_KEY_ID);
+    const vault = this.index
+      .ordered(providerId, scope)
+      .map((k) => this.credentialsOf(k))
+      .filter((c): c is ProviderCredentials => c !== undefined);
+    const candidates = [...vault, ...environment];
+    const blocked = await this.health.unusable(candidates.map((c) => c.keyId!));
+    const seen = new Set<string>();
+    const out: ProviderCredentials[] = [];
+    for (const c of [...request, ...candidates]) {
+      if (c.keyId !== REQUEST_KEY_ID && blocked.has(c.keyId!)) continue;
+      if (seen.has(c.apiKey)) continue;
+      seen.add(c.apiKey);
+      out.push(c);
+    }
+    return out;
+  }
+
+  async reportFailure(
+    credentials: ProviderCredentials,
+    error: ProviderError,
+    context: KeyEventContext,
+  ): Promise<void> {
+    const facts: FailureFacts = {
+      kind: error.kind,
+      upstreamStatus: error.upstreamStatus,
+      retryAfterMs: error.retryAfterMs,
+    };
+    await this.recordFailure(credentials, error.provider, facts, context);
+  }
+
+  /** The failure bookkeeping, shared with the test endpoint. */
+  async recordFailure(
+    credentials: ProviderCredentials,
+    providerId: string,
+    facts: FailureFacts,
+    context: KeyEventContext,
+  ): Promise<void> {
+    const keyId = credentials.keyId;
+    // The caller's own key is the caller's business; nothing to remember about it.
+    if (!keyId || keyId === REQUEST_KEY_ID) return;
+    switch (facts.kind) {
+      case 'auth':
+      case 'permission':
+        await this.invalidate(keyId, credentials, providerId, facts, context);
+        return;
+      case 'rate_limit':
+      case 'quota':
+        await this.coolDown(keyId, credentials, providerId, facts, context);
+        return;
+      default:
+        // Server errors, timeouts and network failures say nothing about the key: the circuit
+        // breaker of the provider deals with them.
+        return;
+    }
+  }
+
+  reportSuccess(credentials: ProviderCredentials, context: KeyEventContext): void {
+    const key = credentials.keyId ? this.index.get(credentials.keyId) : undefined;
+    if (!key) return;
+    this.used.set(key.id, new Date());
+    if (key.failureCount > 0) {
+      key.failureCount = 0;
+      this.resets.add(key.id);
+      this.track(this.health.resetStreak(key.id));
+    }
+    if (
+      this.health.reselectPending(key.ownerKey, key.provider) &&
+      !this.index.keys(key.ownerKey, key.provider).some((k) => k.selected)
+    ) {
+      this.track(this.reselect(key, context));
+    }
+  }
+
+  async reportExhausted(providerId: string, context: KeyEventContext): Promise<void> {
+    const keys = this.index.ordered(providerId, { tenantId: context.tenantId, userId: context.userId });
+    const states = { invalid: 0, disabled: 0, other: 0 };
+    for (const k of keys) {
+      if (k.status === 'invalid') states.invalid++;
+      else if (k.status === 'disabled') states.disabled++;
+      else states.other++;
+    }
+    this.activity.record({
+      action: 'EXHAUSTED',
+      tenantId: context.tenantId ?? null,
+      actor: this.actorOf(context),
+      provider: providerId,
+      description: `No usable key left for ${providerId}: every key is invalid, disabled or cooling down.`,
+      requestId: context.requestId,
+      ip: context.ip,
+      metadata: { vault_keys: keys.length, ...states },
+    });
+  }
+
+  /** Usable credentials for an indexed key, or undefined (not active, undecryptable, no usable URL). */
+  credentialsOf(key: IndexedKey): ProviderCredentials | undefined {
+    if (!VaultIndex.usable(key)) return undefined;
+    const provider = this.catalog.provider(key.provider);
+    const endpoint = this.environment.endpoint(key.provider);
+    if (!provider || !endpoint) return undefined;
+    if (!key.baseUrl && provider.baseUrlRequired && !endpoint.baseUrlConfigured) return undefined;
+    return { apiKey: key.secret!, baseUrl: key.baseUrl ?? endpoint.baseUrl, keyId: key.id };
+  }
+
+  private async invalidate(
+    keyId: string,
+    credentials: ProviderCredentials,
+    providerId: string,
+    facts: FailureFacts,
+    context: KeyEventContext,
+  ): Promise<void> {
+    const key = this.index.get(keyId);
+    if (!key) {
+      // An environment key cannot be changed from here; it rests as long as the longest cooldown.
+      if (!(await this.health.markInvalid(keyId, this.config.vault.cooldownMaxMs))) return;
+      this.event('INVALID', credentials, providerId, null, context, {
+        description: `The provider refused the environment key (${facts.kind}); it is skipped for ${Math.round(this.config.vault.cooldownMaxMs / 1000)} s.`,
+        metadata: { source: 'environment', kind: facts.kind, upstream_status: facts.upstreamStatus },
+      });
+      return;
+    }
+    // Every instance skips it at once; the database update below makes it durable.
+    await this.health.markInvalid(keyId);
+    const change = await this.repo.markInvalid(keyId, facts.kind);
+    if (!change) return;
+    key.status = 'invalid';
+    this.event('INVALID', credentials, providerId, key, context, {
+      description: `The provider refused key "${key.name}" (${facts.kind}${facts.upstreamStatus ? ` ${facts.upstreamStatus}` : ''}); it is marked invalid.`,
+      metadata: { kind: facts.kind, upstream_status: facts.upstreamStatus },
+    });
+    if (change.wasSelected) {
+      key.selected = false;
+      this.event('UNSELECT', credentials, providerId, key, context, {
+        description: `Key "${key.name}" is no longer selected: it is invalid. The next key that works becomes selected.`,
+        metadata: { reason: 'invalid' },
+      });
+      await this.health.requestReselect(key.ownerKey, key.provider);
+      await this.index.broadcastReselect(key.ownerKey, key.provider);
+    }
+    await this.index.changed(key.ownerKey);
+  }
+
+  private async coolDown(
+    keyId: string,
+    credentials: ProviderCredentials,
+    providerId: string,
+    facts: FailureFacts,
+    context: KeyEventContext,
+  ): Promise<void> {
+    const { cooldownBaseMs, cooldownMaxMs } = this.config.vault;
+    let ms = facts.retryAfterMs;
+    let streak: number | undefined;
+    if (ms === undefined || ms <= 0) {
+      streak = await this.health.rateLimitStreak(keyId);
+      ms = cooldownBaseMs * 2 ** Math.min(streak - 1, 20);
+    }
+    ms = Math.max(1, Math.min(ms, cooldownMaxMs));
+    if (!(await this.health.coolDown(keyId, ms))) return;
+    const until = new Date(Date.now() + ms);
+    await this.index.broadcastCooldown(keyId, until.getTime());
+    const key = this.index.get(keyId) ?? null;
+    if (key) {
+      key.failureCount++;
+      await this.repo.recordCooldown(keyId, until, facts.kind);
+    }
+    const what = key ? `key "${key.name}"` : 'the environment key';
+    this.event('COOLDOWN', credentials, providerId, key, context, {
+      description: `The provider rate-limited ${what} (${facts.kind}); it rests for ${formatMs(ms)}, until ${until.toISOString()}.`,
+      metadata: {
+        kind: facts.kind,
+        upstream_status: facts.upstreamStatus,
+        until: until.toISOString(),
+        cooldown_ms: ms,
+        retry_after_ms: facts.retryAfterMs ?? null,
+        ...(streak !== undefined ? { streak } : {}),
+        ...(key ? {} : { source: 'environment' }),
+      },
+    });
+  }
+
+  private async reselect(key: IndexedKey, context: KeyEventContext): Promise<void> {
+    if (!(await this.health.claimReselect(key.ownerKey, key.provider))) return;
+    if (!(await this.repo.selectIfNoneSelected(key.id))) return;
+    key.selected = true;
+    this.event('SELECT', { apiKey: '', baseUrl: '', keyId: key.id }, key.provider, key, context, {
+      description: `Key "${key.name}" is selected: it answered after the selected key failed.`,
+      metadata: { reason: 'failover' },
+    });
+    await this.index.changed(key.ownerKey);
+  }
+
+  private event(
+    action: ActivityAction,
+    credentials: ProviderCredentials,
+    providerId: string,
+    key: IndexedKey | null,
+    context: KeyEventContext,
+    details: { description: string; metadata: Record<string, unknown> },
+  ): void {
+    this.activity.record({
+      action,
+      tenantId: key ? key.tenantId : (context.tenantId ?? null),
+      actor: SYSTEM_ACTOR,
+      provider: providerId,
+      keyId: credentials.keyId ?? null,
+      keyHint: key ? `…${key.last4}` : maskKey(credentials.apiKey),
+      description: details.description,
+      requestId: context.requestId,
+      ip: context.ip,
+      metadata: {
+        ...details.metadata,
+        ...(key ? { owner: key.ownerType } : {}),
+        caller: { tenant_id: context.tenantId, user_id: context.userId, api_key_id: context.apiKeyId },
+      },
+    });
+  }
+
+  private actorOf(context: KeyEventContext) {
+    if (context.apiKeyId) return { type: 'api_key' as const, id: context.apiKeyId, label: null };
+    if (context.userId) return { type: 'user' as const, id: context.userId, label: null };
+    return SYSTEM_ACTOR;
+  }
+
+  private track(promise: Promise<unknown>): void {
+    const tracked = promise
+      .catch((err: unknown) => this.logger.warn(`key bookkeeping failed: ${(err as Error).message}`))
+      .finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  /** Last-used times and streak resets are written every 10 s, never per request. */
+  async flushUsage(): Promise<void> {
+    if (this.used.size === 0 && this.resets.size === 0) return;
+    const used = [...this.used].map(([id, at]) => ({ id, at }));
+    const resets = [...this.resets];
+    this.used.clear();
+    this.resets.clear();
+    try {
+      await this.repo.recordUse(used, resets);
+    } catch (err) {
+      this.logger.warn(`could not record provider key use: ${(err as Error).message}`);
+    }
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}

@@ -1,0 +1,104 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
+import type { CatalogModel, CatalogProvider } from '@switchyard/providers';
+
+const DECIMAL = /^\d{1,9}(\.\d{1,9})?$/;
+const DECIMAL_MESSAGE = 'must be a decimal string of credits, e.g. "0.15"';
+
+export class PricingOverrideDto {
+  @ApiPropertyOptional({ example: '0.15', description: 'Credits per million input tokens.' })
+  @IsOptional()
+  @Matches(DECIMAL, { message: `inputPerMTok ${DECIMAL_MESSAGE}` })
+  inputPerMTok?: string;
+
+  @ApiPropertyOptional({ example: '0.60', description: 'Credits per million output tokens.' })
+  @IsOptional()
+  @Matches(DECIMAL, { message: `outputPerMTok ${DECIMAL_MESSAGE}` })
+  outputPerMTok?: string;
+
+  @ApiPropertyOptional({ example: '0.075' })
+  @IsOptional()
+  @Matches(DECIMAL, { message: `cachedInputPerMTok ${DECIMAL_MESSAGE}` })
+  cachedInputPerMTok?: string;
+
+  @ApiPropertyOptional({ example: '0.04', description: 'Credits per generated image.' })
+  @IsOptional()
+  @Matches(DECIMAL, { message: `perImage ${DECIMAL_MESSAGE}` })
+  perImage?: string;
+
+  @ApiPropertyOptional({ example: '0.006' })
+  @IsOptional()
+  @Matches(DECIMAL, { message: `perAudioMinute ${DECIMAL_MESSAGE}` })
+  perAudioMinute?: string;
+
+  @ApiPropertyOptional({ example: '15' })
+  @IsOptional()
+  @Matches(DECIMAL, { message: `perMChars ${DECIMAL_MESSAGE}` })
+  perMChars?: string;
+}
+
+export class ModelOverrideDto {
+  @ApiPropertyOptional({ type: PricingOverrideDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PricingOverrideDto)
+  pricing?: PricingOverrideDto;
+
+  @ApiPropertyOptional({ example: 128000 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000_000)
+  context_window?: number;
+
+  @ApiPropertyOptional({ example: 16384 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  max_output_tokens?: number;
+
+  @ApiPropertyOptional({ example: false, description: 'Switch the model off: listed, never routed to.' })
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
+}
+
+export class ModelView {
+  @ApiProperty({ example: 'openai/gpt-4o-mini' }) id!: string;
+  @ApiProperty({ example: 'openai' }) provider!: string;
+  @ApiProperty({ example: 'gpt-4o-mini' }) model!: string;
+  @ApiProperty({ type: [String] }) aliases!: string[];
+  @ApiProperty({ type: [String], example: ['chat', 'vision', 'tools', 'json_mode', 'streaming'] })
+  capabilities!: string[];
+  @ApiProperty({ example: 128000 }) context_window!: number;
+  @ApiProperty({ example: 16384 }) max_output_tokens!: number;
+  @ApiProperty({ example: { inputPerMTok: '0.15', outputPerMTok: '0.6' } }) pricing!: Record<string, string>;
+  @ApiProperty({ description: 'A usable key exists for the caller (or the request can bring one).' })
+  available!: boolean;
+  @ApiProperty() disabled!: boolean;
+
+  static from(provider: CatalogProvider, model: CatalogModel, available: boolean): ModelView {
+    return {
+      id: `${provider.id}/${model.id}`,
+      provider: provider.id,
+      model: model.id,
+      aliases: [...model.aliases],
+      capabilities: [...model.capabilities],
+      context_window: model.contextWindow,
+      max_output_tokens: model.maxOutputTokens,
+      pricing: { ...model.pricing } as Record<string, string>,
+      available,
+      disabled: model.disabled,
+    };
+  }
+}
+
+export class ProviderView {
+  @ApiProperty({ example: 'openai' }) id!: string;
+  @ApiProperty({ example: 'OpenAI' }) name!: string;
+  @ApiProperty({ enum: ['openai', 'gemini', 'anthropic'] }) format!: string;
+  @ApiProperty() available!: boolean;
+  @ApiProperty({ type: [ModelView] }) models!: ModelView[];
+}

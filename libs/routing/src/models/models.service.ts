@@ -1,0 +1,89 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Caller } from '@switchyard/auth';
+import { ModelNotFoundError, NotFoundError } from '@switchyard/core';
+import {
+  CatalogService,
+  KEY_SOURCE,
+  ModelResolver,
+  type KeySource,
+  type KeyScope,
+} from '@switchyard/providers';
+import { modelAllowed } from '../model-access.js';
+import { ModelView, ProviderView } from './models.dto.js';
+
+/** An OpenAI model object. */
+export interface OpenAiModel {
+  id: string;
+  object: 'model';
+  created: number;
+  owned_by: string;
+}
+
+// Catalog models have no creation time; a fixed one keeps responses stable.
+const CREATED = 1_735_689_600;
+
+@Injectable()
+export class ModelsService {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly resolver: ModelResolver,
+    @Inject(KEY_SOURCE) private readonly keys: KeySource,
+  ) {}
+
+  /** GET /v1/models: what this caller can call now. */
+  listOpenAi(caller: Caller): { object: 'list'; data: OpenAiModel[] } {
+    const scope = scopeFor(caller);
+    const data: OpenAiModel[] = [];
+    for (const provider of this.catalog.providers()) {
+      if (!this.keys.isAvailable(provider.id, scope)) continue;
+      for (const model of provider.models) {
+        if (model.disabled) continue;
+        const id = `${provider.id}/${model.id}`;
+        if (!modelAllowed(caller.apiKey?.allowedModels, { id, requested: id, provider, model } as never))
+          continue;
+        data.push({ id, object: 'model', created: CREATED, owned_by: provider.id });
+      }
+    }
+    return { object: 'list', data };
+  }
+
+  /** GET /v1/models/{id}: any name the caller could send as `model`. */
+  getOpenAi(caller: Caller, name: string): OpenAiModel {
+    const resolved = this.resolver.tryResolve(name, scopeFor(caller));
+    if (!resolved || !modelAllowed(caller.apiKey?.allowedModels, resolved))
+      throw new ModelNotFoundError(name);
+    return { id: resolved.id, object: 'model', created: CREATED, owned_by: resolved.provider.id };
+  }
+
+  /** GET /api/v1/models: every provider and model with metadata, and whether it is usable. */
+  providers(caller: Caller): ProviderView[] {
+    const scope = scopeFor(caller);
+    return this.catalog.providers().map((provider) => {
+      const available = this.keys.isAvailable(provider.id, scope);
+      return {
+        id: provider.id,
+        name: provider.name,
+        format: provider.format,
+        available,
+        models: provider.models.map((m) => ModelView.from(provider, m, available && !m.disabled)),
+      };
+    });
+  }
+
+  provider(caller: Caller, providerId: string): ProviderView {
+    const found = this.providers(caller).find((p) => p.id === providerId);
+    if (!found) throw new NotFoundError(`No provider ${providerId} in the catalog.`);
+    return found;
+  }
+
+  model(caller: Caller, providerId: string, modelId: string): ModelView {
+    const provider = this.provider(caller, providerId);
+    const model = provider.models.find((m) => m.model === modelId || m.aliases.includes(modelId));
+    if (!model) throw new ModelNotFoundError(`${providerId}/${modelId}`);
+    return model;
+  }
+}
+
+export function scopeFor(caller: Caller, requestKey?: string): KeyScope {
+  return { tenantId: caller.tenantId, userId: caller.userId, requestKey };
+}

@@ -1,0 +1,31 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CircuitBreakers } from './circuit-breakers.js';
+import { ModelOverrideEntity } from './models/model-override.entity.js';
+import { ModelOverridesService } from './models/model-overrides.service.js';
+import { ModelsController, OpenAiModelsController } from './models/models.controller.js';
+import { ModelsService } from './models/models.service.js';
+import { TargetPlanner } from './target-planner.js';
+import { FAILOVER_OBSERVER, UpstreamExecutor } from './upstream-executor.js';
+
+export const ROUTING_ENTITIES = [ModelOverrideEntity];
+
+/**
+ * Model listing and overrides, and the upstream executor (key and model failover, retries,
+ * circuit breakers). Expects ProvidersModule to be registered globally by the app.
+ */
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature(ROUTING_ENTITIES)],
+  controllers: [OpenAiModelsController, ModelsController],
+  providers: [
+    CircuitBreakers,
+    UpstreamExecutor,
+    TargetPlanner,
+    ModelsService,
+    ModelOverridesService,
+    { provide: FAILOVER_OBSERVER, useValue: null },
+  ],
+  exports: [UpstreamExecutor, TargetPlanner, ModelsService, CircuitBreakers, FAILOVER_OBSERVER],
+})
+export class RoutingModule {}

@@ -1,0 +1,171 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '@switchyard/core';
+import {
+  KEY_SOURCE,
+  ProviderError,
+  ProviderRegistry,
+  type KeyScope,
+  type KeySource,
+  type ProviderAdapter,
+  type ProviderCredentials,
+  type ResolvedModel,
+} from '@switchyard/providers';
+import {
+  BrokenCircuitError,
+  ExponentialBackoff,
+  IsolatedCircuitError,
+  handleWhen,
+  retry,
+  type IPolicy,
+} from 'cockatiel';
+import { CircuitBreakers } from './circuit-breakers.js';
+import {
+  exhaustedErrorFor,
+  isKeyError,
+  isRequestError,
+  isTransient,
+  requestErrorFor,
+} from './provider-error.mapping.js';
+
+/** Who the call is for, for key selection and the activity log. */
+export interface CallContext {
+  requestId: string;
+  tenantId: string;
+  userId: string;
+  apiKeyId?: string;
+  ip?: string;
+  /** A provider key the caller sent (X-Provider-Key). */
+  requestKey?: string;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+  /** Extra upstream headers (tests pass x-sim-fault through). */
+  upstreamHeaders?: Record<string, string>;
+}
+
+/** One upstream attempt: what to call and with what. */
+export interface Attempt {
+  adapter: ProviderAdapter;
+  credentials: ProviderCredentials;
+  target: ResolvedModel;
+  signal: AbortSignal;
+}
+
+export interface Served<T> {
+  value: T;
+  target: ResolvedModel;
+  credentials: ProviderCredentials;
+  /** Targets (models) tried before the one that served, for the FAILOVER record. */
+  failedOver: string[];
+}
+
+/** Optional observer of failovers between models (the activity log plugs in). */
+export interface FailoverObserver {
+  modelFailover(from: string, to: string, reason: string, context: CallContext): void;
+}
+export const FAILOVER_OBSERVER = Symbol('FAILOVER_OBSERVER');
+
+const breakerId = (target: ResolvedModel, credentials: ProviderCredentials) =>
+  `${target.provider.id}|${credentials.baseUrl}`;
+
+/**
+ * Runs one call against an ordered list of targets (models), with failover between keys and
+ * between targets:
+ * - a request error (bad request, context length, content filter) goes straight to the caller;
+ * - a key error (401/403, 429, quota) is reported to the key source, which marks or cools the
+ *   key, and the next key is tried at once;
+ * - a transient error (5xx, timeout, network) is retried on the same key with exponential
+ *   backoff and jitter (UPSTREAM_MAX_RETRIES), counts against the endpoint's circuit breaker,
+ *   then the next target is tried;
+ * - when every key of every target is spent the caller gets 503 (504 / 502 for timeouts and
+ *   provider failures).
+ * Nothing here knows about streams: a streaming caller makes `call` resolve once the first chunk
+ * has arrived, so a stream that already sent bytes is never retried.
+ */
+@Injectable()
+export class UpstreamExecutor {
+  private readonly logger = new Logger(UpstreamExecutor.name);
+  private readonly retryPolicy: IPolicy;
+
+  constructor(
+    config: AppConfig,
+    private readonly registry: ProviderRegistry,
+    private readonly breakers: CircuitBreakers,
+    @Inject(KEY_SOURCE) private readonly keys: KeySource,
+    @Inject(FAILOVER_OBSERVER) private readonly observer: FailoverObserver | null,
+  ) {
+    this.retryPolicy = retry(
+      handleWhen((err) => err instanceof ProviderError && isTransient(err)),
+      {
+        maxAttempts: config.routing.maxRetries,
+        backoff: new ExponentialBackoff({ initialDelay: config.routing.retryBaseMs, maxDelay: 5_000 }),
+      },
+    );
+  }
+
+  async execute<T>(
+    targets: readonly ResolvedModel[],
+    context: CallContext,
+    call: (attempt: Attempt) => Promise<T>,
+  ): Promise<Served<T>> {
+    let last: ProviderError | undefined;
+    const failedOver: string[] = [];
+    const scope: KeyScope = {
+      tenantId: context.tenantId,
+      userId: context.userId,
+      requestKey: context.requestKey,
+    };
+    for (const [index, target] of targets.entries()) {
+      if (index > 0) {
+        failedOver.push(targets[index - 1]!.id);
+        this.observer?.modelFailover(targets[index - 1]!.id, target.id, last?.kind ?? 'no keys', context);
+      }
+      const adapter = this.registry.adapterFor(target.format);
+      const credentials = await this.keys.keysFor(target.provider.id, scope);
+      let triedAny = false;
+      for (const creds of credentials) {
+        const breaker = this.breakers.for(breakerId(target, creds));
+        triedAny = true;
+        try {
+          const value = await this.retryPolicy.execute(
+            ({ signal }) => breaker.execute(() => call({ adapter, credentials: creds, target, signal })),
+            context.signal,
+          );
+          this.keys.reportSuccess?.(creds, context);
+          return { value, target, credentials: creds, failedOver };
+        } catch (err) {
+          const error = this.classify(err, target);
+          if (error.kind === 'aborted' || context.signal.aborted) throw error;
+          if (isRequestError(error)) throw requestErrorFor(error);
+          last = error;
+          if (isKeyError(error)) {
+            await this.keys.reportFailure?.(creds, error, context);
+            continue;
+          }
+          // A provider-level failure: other keys of this endpoint would fail alike.
+          break;
+        }
+      }
+      if (!triedAny) await this.keys.reportExhausted?.(target.provider.id, context);
+      else if (last && isKeyError(last)) await this.keys.reportExhausted?.(target.provider.id, context);
+    }
+    throw exhaustedErrorFor(targets[0]?.requested ?? 'the model', last);
+  }
+
+  private classify(err: unknown, target: ResolvedModel): ProviderError {
+    if (err instanceof ProviderError) return err;
+    if (err instanceof BrokenCircuitError || err instanceof IsolatedCircuitError) {
+      return new ProviderError('server', `${target.provider.name} is failing; its circuit is open.`, {
+        provider: target.provider.id,
+        upstreamCode: 'circuit_open',
+      });
+    }
+    if (err instanceof Error && err.name === 'TaskCancelledError') {
+      return new ProviderError('aborted', 'The request was cancelled.', { provider: target.provider.id });
+    }
+    this.logger.error({ err }, 'unexpected error from an adapter');
+    return new ProviderError('server', 'The provider adapter failed unexpectedly.', {
+      provider: target.provider.id,
+      upstreamCode: 'adapter_error',
+    });
+  }
+}

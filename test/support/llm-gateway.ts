@@ -1,0 +1,48 @@
+import OpenAI from 'openai';
+import { startSimulator, type Simulator } from '../../apps/simulator/src/index.js';
+import { createApiKey, loginAdmin, seedTenant, type SeededUser } from './session.js';
+import { startTestGateway, type TestGateway, type TestGatewayOptions } from './test-gateway.js';
+
+export interface LlmGateway {
+  sim: Simulator;
+  gw: TestGateway;
+  adminToken: string;
+  member: SeededUser;
+  tenantAdmin: SeededUser;
+  key: string;
+  client: OpenAI;
+  /** An OpenAI client with another key (e.g. restricted models, low RPM). */
+  clientWith(key: string): OpenAI;
+  close(): Promise<void>;
+}
+
+/**
+ * A gateway whose providers are an in-process simulator over real HTTP, with a seeded tenant,
+ * a member, an API key, and the official OpenAI SDK pointed at the gateway.
+ */
+export async function startLlmGateway(options: TestGatewayOptions = {}): Promise<LlmGateway> {
+  const sim = await startSimulator({ port: 0, host: '127.0.0.1' });
+  const gw = await startTestGateway({
+    ...options,
+    env: { SIMULATOR_URL: sim.url, UPSTREAM_RETRY_BASE_MS: '5', ...options.env },
+  });
+  const adminToken = await loginAdmin(gw.url);
+  const { member, admin } = await seedTenant(gw.url, adminToken);
+  const { key } = await createApiKey(gw.url, member.token);
+  const clientWith = (k: string) =>
+    new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: k, maxRetries: 0, timeout: 20_000 });
+  return {
+    sim,
+    gw,
+    adminToken,
+    member,
+    tenantAdmin: admin,
+    key,
+    client: clientWith(key),
+    clientWith,
+    close: async () => {
+      await gw.close();
+      await sim.close();
+    },
+  };
+}
