@@ -241,6 +241,7 @@ describe('activity log batching and shutdown', () => {
     const count = async () =>
       Number((await sql<{ n: string }>(db.url, 'SELECT count(*) AS n FROM activity_logs'))[0]!.n);
     let gw: TestGateway | undefined;
+    let closed = false;
     try {
       gw = await startTestGateway({ databaseUrl: db.url, env: { ACTIVITY_LOG_FLUSH_MS: '60000' } });
       const activity = gw.app.get(ActivityLogService);
@@ -264,6 +265,7 @@ describe('activity log batching and shutdown', () => {
 
       for (let i = 610; i < 615; i++) activity.record({ action: 'TEST', description: `entry ${i}` });
       await gw.app.close();
+      closed = true;
       const rows = await sql<{ action: string; description: string }>(
         db.url,
         'SELECT action, description FROM activity_logs ORDER BY id',
@@ -273,6 +275,7 @@ describe('activity log batching and shutdown', () => {
       const recorded = rows.filter((r) => r.action === 'TEST').map((r) => r.description);
       expect(recorded).toEqual(Array.from({ length: 615 }, (_, i) => `entry ${i}`));
     } finally {
+      if (gw && !closed) await gw.app.close();
       if (gw) rmSync(gw.dataDir, { recursive: true, force: true });
       await db.drop();
     }

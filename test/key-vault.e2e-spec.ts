@@ -53,7 +53,7 @@ describe('key vault (real Postgres, simulator over HTTP)', () => {
     });
   };
   const add = async (token: string, body: Record<string, unknown>, status = 201) => {
-    if (typeof body.key === 'string') secrets.push(body.key);
+    if (typeof body.key === 'string' && body.key.startsWith('sk-sim-')) secrets.push(body.key);
     const res = await call('post', '', token, body);
     expect(res.status).toBe(status);
     return res.body;
@@ -490,7 +490,7 @@ describe('key vault (real Postgres, simulator over HTTP)', () => {
         for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
         await db.drop();
       }
-    });
+    }, 60_000);
   });
 
   describe('no full provider key anywhere', () => {

@@ -5,8 +5,8 @@ import { ACTIVITY_ACTIONS, ACTOR_TYPES, type ActivityAction, type ActorType } fr
 import type { ActivityLogEntity } from './activity-log.entity.js';
 import type { ActivityFilter } from './activity-log.repository.js';
 
-const toList = ({ value }: { value: unknown }): unknown => {
-  const items = (Array.isArray(value) ? value : [value]).flatMap((v) =>
+const toList = ({ value }: { value: unknown }): unknown[] => {
+  const items: unknown[] = (Array.isArray(value) ? (value as unknown[]) : [value]).flatMap((v: unknown) =>
     typeof v === 'string' ? v.split(',') : [v],
   );
   return items.map((v) => (typeof v === 'string' ? v.trim().toUpperCase() : v)).filter((v) => v !== '');

@@ -45,6 +45,7 @@ export class ActivityLogService implements OnModuleInit, BeforeApplicationShutdo
   private purgeTimer?: NodeJS.Timeout;
   private purgeInterval?: NodeJS.Timeout;
   private dropped = 0;
+  private inFlight = 0;
 
   constructor(
     private readonly config: AppConfig,
@@ -94,9 +95,9 @@ export class ActivityLogService implements OnModuleInit, BeforeApplicationShutdo
     if (this.buffer.length >= ACTIVITY_BATCH_SIZE && !this.writing) void this.flushQuietly();
   }
 
-  /** Entries recorded but not yet written. */
+  /** Entries recorded but not yet written (including a batch being written now). */
   get pending(): number {
-    return this.buffer.length;
+    return this.buffer.length + this.inFlight;
   }
 
   /** Writes everything recorded so far; rejects (keeping the entries) when the database fails. */
@@ -170,12 +171,15 @@ export class ActivityLogService implements OnModuleInit, BeforeApplicationShutdo
 
   private async writeBatch(): Promise<void> {
     const batch = this.buffer.splice(0, ACTIVITY_BATCH_SIZE);
+    this.inFlight = batch.length;
     try {
       await this.repo.insertMany(batch);
     } catch (err) {
       // Back to the front, in order: the next flush retries them.
       this.buffer.unshift(...batch);
       throw err;
+    } finally {
+      this.inFlight = 0;
     }
   }
 

@@ -136,9 +136,16 @@ export class VaultKeySource
       case 'quota':
         await this.coolDown(keyId, credentials, providerId, facts, context);
         return;
-      default:
-        // Server errors, timeouts and network failures say nothing about the key: the circuit
-        // breaker of the provider deals with them.
+      case 'bad_request':
+      case 'context_length':
+      case 'content_filter':
+      case 'not_found':
+      case 'server':
+      case 'timeout':
+      case 'network':
+      case 'aborted':
+        // These say nothing about the key: the request is wrong, or the provider is failing
+        // (its circuit breaker deals with that).
         return;
     }
   }

@@ -42,7 +42,7 @@ export async function rotateVaultKeys(dataSource: DataSource, cipher: VaultCiphe
         report.failed.push({ id: row.id, keyVersion: row.key_version, reason: err.message });
         continue;
       }
-      const updated = await dataSource.query(
+      const updated: unknown = await dataSource.query(
         `UPDATE provider_keys SET ciphertext = $2, key_version = $3, fingerprint = $4, updated_at = now()
           WHERE id = $1 AND ciphertext = $5`,
         [
