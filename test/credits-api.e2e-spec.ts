@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { UsageRecorder } from '@switchyard/credits';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -10,6 +10,9 @@ import { createApiKey, loginAdmin, seedTenant, seedUser, type SeededUser } from 
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
 
 const VERIFY_CLI = resolve(import.meta.dirname, '../dist/libs/credits/src/cli/credits-verify.js');
+
+// Booting gateways and racing many requests take longer than jest's default 5 s on a loaded machine.
+jest.setTimeout(30_000);
 
 /** The credits management API over HTTP: balances, the ledger, grants, transfers, usage, verify. */
 describe('credits API (real Postgres)', () => {

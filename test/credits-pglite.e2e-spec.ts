@@ -2,13 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { InsufficientCreditsError } from '@switchyard/core';
 import { CreditsService, UsageRecorder } from '@switchyard/credits';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { loginAdmin, seedTenant } from './support/session.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+
+// Booting gateways and racing many requests take longer than jest's default 5 s on a loaded machine.
+jest.setTimeout(60_000);
 
 /**
  * The embedded database serves one connection: every money move must be a single statement that

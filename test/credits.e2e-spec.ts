@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { InsufficientCreditsError } from '@switchyard/core';
 import { CreditsService, ReservationSweeper, type Reservation } from '@switchyard/credits';
 import request from 'supertest';
@@ -13,6 +13,9 @@ import {
   type SeededUser,
 } from './support/session.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+
+// Booting gateways and racing many requests take longer than jest's default 5 s on a loaded machine.
+jest.setTimeout(30_000);
 
 /**
  * The credits service as the chat pipeline drives it (reserve, settle, release), the sweeper and
