@@ -6,9 +6,10 @@ import { startTestGateway, type TestDatabaseKind, type TestGateway } from './sup
 export function smokeSuite(database: TestDatabaseKind): void {
   describe(`gateway smoke (${database})`, () => {
     let gw: TestGateway;
+    // Booting PGlite and migrating it can take longer than jest's default 5 s on a busy machine.
     beforeAll(async () => {
       gw = await startTestGateway({ database, env: { MAX_BODY_BYTES: '65536', MAX_API_BODY_BYTES: '4096' } });
-    });
+    }, 60_000);
     afterAll(async () => {
       await gw?.close();
     });
