@@ -25,6 +25,8 @@ export default {
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
+      // Integration tests boot real gateways (PGlite is CPU-bound WASM) on a 2-core machine.
+      testTimeout: 30_000,
     },
   ],
 };

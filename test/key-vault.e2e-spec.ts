@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -32,6 +32,51 @@ async function sql<T = Record<string, unknown>>(
     await client.end();
   }
 }
+
+describe('key vault on the embedded database, with a generated master key', () => {
+  it('generates the master key once into the data dir and reads it back after a restart', async () => {
+    const sim = await startSimulator();
+    const dataDir = mkdtempSync(join(tmpdir(), 'sy-vault-pglite-'));
+    try {
+      const env = { SIMULATOR_URL: sim.url };
+      const first = await startTestGateway({ database: 'pglite', dataDir, env });
+      const token = await loginAdmin(first.url);
+      const secrets = [simKey('pg1'), simKey('pg2')];
+      const one = await request(first.url)
+        .post('/api/v1/provider-keys')
+        .auth(token, { type: 'bearer' })
+        .send({ provider: 'simulator', key: secrets[0] })
+        .expect(201);
+      await request(first.url)
+        .post('/api/v1/provider-keys/import')
+        .auth(token, { type: 'bearer' })
+        .send({ content: `${secrets[1]}\n`, provider: 'simulator' })
+        .expect(200);
+      await request(first.url)
+        .post(`/api/v1/provider-keys/${one.body.id}/select`)
+        .auth(token, { type: 'bearer' })
+        .expect(200);
+      const keyFile = readFileSync(join(dataDir, 'vault.key'), 'utf8');
+      expect(Buffer.from(keyFile.trim(), 'base64')).toHaveLength(32);
+      expect(statSync(join(dataDir, 'vault.key')).mode & 0o777).toBe(0o600);
+      await first.app.close();
+
+      const second = await startTestGateway({ database: 'pglite', dataDir, env });
+      expect(readFileSync(join(dataDir, 'vault.key'), 'utf8')).toBe(keyFile);
+      const served = await second.app.get(VaultKeySource).keysFor('simulator', {});
+      expect(served.map((c) => c.apiKey).slice(0, 2)).toEqual(secrets);
+      const tested = await request(second.url)
+        .post(`/api/v1/provider-keys/${one.body.id}/test`)
+        .auth(await loginAdmin(second.url), { type: 'bearer' })
+        .expect(200);
+      expect(tested.body).toMatchObject({ ok: true, status: 'active' });
+      await second.app.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      await sim.close();
+    }
+  }, 60_000);
+});
 
 describe('key vault (real Postgres, simulator over HTTP)', () => {
   const masterA = randomBytes(32).toString('base64');
@@ -491,6 +536,15 @@ describe('key vault (real Postgres, simulator over HTTP)', () => {
         await db.drop();
       }
     }, 60_000);
+  });
+
+  it('documents the vault and the activity log in the OpenAPI document', async () => {
+    const doc = (await request(gw.url).get('/docs-json').expect(200)).body;
+    for (const path of ['', '/import', '/{id}', '/{id}/select', '/{id}/unselect', '/{id}/test']) {
+      expect(doc.paths[`/api/v1/provider-keys${path}`]).toBeDefined();
+    }
+    expect(doc.paths['/api/v1/activity-logs'].get).toBeDefined();
+    expect(doc.components.schemas.ProviderKeyView.properties.key_hint.example).toBe('…a1b2');
   });
 
   describe('no full provider key anywhere', () => {

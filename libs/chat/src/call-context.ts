@@ -4,6 +4,11 @@ import type { Request, Response } from 'express';
 
 const FORWARDED_TO_SIMULATOR = 'x-sim-fault';
 
+function requestIdOf(req: Request): string {
+  const id = (req as Request & { id?: unknown }).id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : '';
+}
+
 /**
  * The per-request context of a /v1 call: ids for the ledger and logs, the caller's own provider
  * key, and an abort signal that fires when the client goes away (so the upstream call stops).
@@ -16,7 +21,7 @@ export function callContextFor(caller: Caller, req: Request, res: Response): Cal
   const requestKey = req.headers['x-provider-key'];
   const fault = req.headers[FORWARDED_TO_SIMULATOR];
   return {
-    requestId: String((req as Request & { id?: unknown }).id ?? ''),
+    requestId: requestIdOf(req),
     tenantId: caller.tenantId,
     userId: caller.userId,
     apiKeyId: caller.apiKey?.id,

@@ -168,8 +168,7 @@ export class ChatService {
         }),
       );
     if (body.stream) {
-      const wantsUsage =
-        (body.stream_options as { include_usage?: boolean } | null | undefined)?.include_usage === true;
+      const wantsUsage = body.stream_options?.include_usage === true;
       await this.stream<Completion>(
         context,
         targets,

@@ -99,14 +99,18 @@ function parseMap(name: string, value: string, problems: string[]): Record<strin
     } catch {
       // reported below
     }
-    problems.push(`${name} must be a JSON object or a list of name=target pairs (got ${JSON.stringify(value)})`);
+    problems.push(
+      `${name} must be a JSON object or a list of name=target pairs (got ${JSON.stringify(value)})`,
+    );
     return {};
   }
   const out: Record<string, string> = {};
   for (const pair of v.split(',')) {
     const [k, t] = pair.split('=').map((x) => x.trim());
     if (!k || !t) {
-      problems.push(`${name} must be a JSON object or a list of name=target pairs (got ${JSON.stringify(value)})`);
+      problems.push(
+        `${name} must be a JSON object or a list of name=target pairs (got ${JSON.stringify(value)})`,
+      );
       return {};
     }
     out[k] = t;

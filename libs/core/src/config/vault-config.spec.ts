@@ -18,7 +18,9 @@ describe('vault and activity log configuration', () => {
   });
 
   it('refuses to start in production without a master key', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/VAULT_MASTER_KEY must be set in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /VAULT_MASTER_KEY must be set in production/,
+    );
     expect(loadConfig({ NODE_ENV: 'production', VAULT_MASTER_KEY: key() }).env).toBe('production');
   });
 

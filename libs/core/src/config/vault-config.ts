@@ -35,7 +35,9 @@ function decodeKey(name: string, value: string, problems: string[]): Buffer | un
 
 /** Validates the vault variables; problems are appended (never containing a key). */
 export function vaultConfig(env: EnvironmentVariables, problems: string[]): VaultConfig {
-  const masterKey = env.VAULT_MASTER_KEY ? decodeKey('VAULT_MASTER_KEY', env.VAULT_MASTER_KEY, problems) : undefined;
+  const masterKey = env.VAULT_MASTER_KEY
+    ? decodeKey('VAULT_MASTER_KEY', env.VAULT_MASTER_KEY, problems)
+    : undefined;
   if (!env.VAULT_MASTER_KEY && env.NODE_ENV === 'production') {
     problems.push(
       'VAULT_MASTER_KEY must be set in production (32 random bytes in base64: openssl rand -base64 32); ' +

@@ -84,7 +84,7 @@ describe('CatalogService', () => {
   });
 
   it('is documented: every provider has its row in the README table', () => {
-    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const readme = readFileSync(join(import.meta.dirname, '../../../../docs/providers.md'), 'utf8');
     for (const provider of sut.providers()) {
       const row = readme.split('\n').find((line) => line.startsWith(`| \`${provider.id}\` `));
       expect({ id: provider.id, row }).toEqual({

@@ -21,7 +21,11 @@ export interface KeySource {
    * (unselect it, select the next usable one); 429/quota cool it down until `retryAfterMs` or an
    * exponential default.
    */
-  reportFailure?(credentials: ProviderCredentials, error: ProviderError, context: KeyEventContext): Promise<void>;
+  reportFailure?(
+    credentials: ProviderCredentials,
+    error: ProviderError,
+    context: KeyEventContext,
+  ): Promise<void>;
   /** A call with these credentials succeeded (reset failure streaks; last used, batched). */
   reportSuccess?(credentials: ProviderCredentials, context: KeyEventContext): void;
   /** The caller ran out of keys for this provider. */

@@ -88,7 +88,7 @@ export class ModelView {
       capabilities: [...model.capabilities],
       context_window: model.contextWindow,
       max_output_tokens: model.maxOutputTokens,
-      pricing: { ...model.pricing } as Record<string, string>,
+      pricing: { ...model.pricing },
       available,
       disabled: model.disabled,
     };

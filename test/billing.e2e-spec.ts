@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { UsageRecorder } from '@switchyard/credits';
+import OpenAI from 'openai';
+import request from 'supertest';
+import { startSimulator } from '../apps/simulator/src/index.js';
+import { spawnGateway } from './support/gateway-process.js';
+import { startLlmGateway, type LlmGateway } from './support/llm-gateway.js';
+import { createApiKey, login, seedTenant } from './support/session.js';
+import { TEST_ADMIN } from './support/test-gateway.js';
+
+const N = 3;
+/** sim-gpt is priced by this test at 1 credit per output token and nothing for input. */
+const PER_CALL_TOKENS = 2;
+
+async function balanceOf(url: string, token: string): Promise<string> {
+  const res = await request(url).get('/api/v1/credits/balance').auth(token, { type: 'bearer' }).expect(200);
+  return res.body.balance as string;
+}
+
+async function verifyClean(url: string, adminToken: string): Promise<void> {
+  const res = await request(url)
+    .get('/api/v1/credits/verify')
+    .auth(adminToken, { type: 'bearer' })
+    .expect(200);
+  expect({ ok: res.body.ok, mismatches: res.body.mismatches }).toEqual({ ok: true, mismatches: [] });
+}
+
+async function grant(url: string, adminToken: string, userId: string, amount: string): Promise<void> {
+  await request(url)
+    .post('/api/v1/credits/grants')
+    .auth(adminToken, { type: 'bearer' })
+    .set('idempotency-key', randomUUID())
+    .send({ user_id: userId, amount, reason: 'test funding' })
+    .expect(201);
+}
+
+describe('credits on the /v1 path (real Postgres)', () => {
+  let t: LlmGateway;
+  beforeAll(async () => {
+    t = await startLlmGateway({ env: { SIGNUP_CREDITS: '0' } });
+    await request(t.gw.url)
+      .put('/api/v1/models/simulator/sim-gpt')
+      .auth(t.adminToken, { type: 'bearer' })
+      .send({ pricing: { inputPerMTok: '0', outputPerMTok: '1000000' } })
+      .expect(200);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function fundedUser(credits: number) {
+    const { member } = await seedTenant(t.gw.url, t.adminToken);
+    if (credits > 0) await grant(t.gw.url, t.adminToken, member.id, String(credits));
+    const { key } = await createApiKey(t.gw.url, member.token);
+    return { member, client: t.clientWith(key) };
+  }
+
+  it.each([false, true])(
+    'a user funded for exactly N calls fires 20N at once: N succeed, the rest get 402 (stream: %p)',
+    async (stream) => {
+      const { member, client } = await fundedUser(N * PER_CALL_TOKENS);
+      const call = async () => {
+        const body = {
+          model: 'sim-gpt',
+          max_tokens: PER_CALL_TOKENS,
+          messages: [{ role: 'user' as const, content: 'alpha beta gamma delta' }],
+        };
+        if (!stream) return client.chat.completions.create(body);
+        const s = await client.chat.completions.create({ ...body, stream: true });
+        for await (const _ of s) void _;
+        return s;
+      };
+      const results = await Promise.allSettled(Array.from({ length: 20 * N }, call));
+      const ok = results.filter((r) => r.status === 'fulfilled');
+      const refused = results
+        .filter((r) => r.status === 'rejected')
+        .map((r) => r.reason as InstanceType<typeof OpenAI.APIError>);
+      expect(ok).toHaveLength(N);
+      expect(refused.every((e) => e.status === 402 && e.type === 'insufficient_credits')).toBe(true);
+      expect(await balanceOf(t.gw.url, member.token)).toBe('0');
+      await t.gw.app.get(UsageRecorder).flush();
+      const usage = await request(t.gw.url)
+        .get('/api/v1/usage')
+        .auth(member.token, { type: 'bearer' })
+        .expect(200);
+      const rows = usage.body.data ?? usage.body.rows ?? usage.body;
+      const calls = (Array.isArray(rows) ? rows : []).reduce(
+        (n: number, r: { requests?: number; calls?: number }) => n + Number(r.requests ?? r.calls ?? 0),
+        0,
+      );
+      expect(calls).toBeGreaterThanOrEqual(N);
+      await verifyClean(t.gw.url, t.adminToken);
+    },
+  );
+
+  it('reports the charge as usage.cost and x-switchyard-cost', async () => {
+    const { client } = await fundedUser(10);
+    const { data, response } = await client.chat.completions
+      .create({ model: 'sim-gpt', max_tokens: 2, messages: [{ role: 'user', content: 'one two three' }] })
+      .withResponse();
+    expect((data.usage as unknown as { cost: string }).cost).toBe('2');
+    expect(response.headers.get('x-switchyard-cost')).toBe('2');
+  });
+
+  it('answers 402 with the balance and the estimate, and writes nothing', async () => {
+    const { member, client } = await fundedUser(1);
+    const err = (await client.chat.completions
+      .create({ model: 'sim-gpt', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    expect(err.status).toBe(402);
+    const body = err.error as { balance: string; estimate: string };
+    expect(body.balance).toBe('1');
+    expect(body.estimate).toBe('5');
+    const ledger = await request(t.gw.url)
+      .get('/api/v1/credits/ledger')
+      .auth(member.token, { type: 'bearer' })
+      .expect(200);
+    expect(ledger.body.data.map((e: { kind: string }) => e.kind)).toEqual(['grant']);
+  });
+
+  it('charges nothing when the upstream fails on every attempt', async () => {
+    const { member, client } = await fundedUser(10);
+    const err = await client.chat.completions
+      .create(
+        { model: 'sim-gpt', max_tokens: 2, messages: [{ role: 'user', content: 'x' }] },
+        { headers: { 'x-sim-fault': 'status=503' } },
+      )
+      .catch((e: unknown) => e);
+    expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
+    expect(await balanceOf(t.gw.url, member.token)).toBe('10');
+    await verifyClean(t.gw.url, t.adminToken);
+  });
+
+  it('charges a stream the client cut for what was delivered', async () => {
+    const { member, client } = await fundedUser(100);
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create(
+      {
+        model: 'sim-gpt',
+        max_tokens: 50,
+        stream: true,
+        messages: [{ role: 'user', content: Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ') }],
+      },
+      { headers: { 'x-sim-fault': 'chunk_delay=50' }, signal: controller.signal },
+    );
+    let chunks = 0;
+    await (async () => {
+      for await (const _ of stream) {
+        if (++chunks === 4) controller.abort();
+      }
+    })().catch(() => undefined);
+    // Settlement happens when the gateway sees the disconnect.
+    let balance = '100';
+    for (let i = 0; i < 50 && balance === '100'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const held = await request(t.gw.url)
+        .get('/api/v1/credits/balance')
+        .auth(member.token, { type: 'bearer' })
+        .expect(200);
+      balance = held.body.reserved === '0' ? held.body.balance : '100';
+    }
+    const spent = 100 - Number(balance);
+    expect(spent).toBeGreaterThan(0);
+    expect(spent).toBeLessThan(50);
+    await verifyClean(t.gw.url, t.adminToken);
+  });
+});
+
+describe('a process killed mid-call (embedded database)', () => {
+  it('leaves a reservation that the next start releases; credits:verify is clean', async () => {
+    const sim = await startSimulator({ port: 0, host: '127.0.0.1' });
+    const dataDir = mkdtempSync(join(tmpdir(), 'sy-sigkill-'));
+    const env = {
+      DATA_DIR: dataDir,
+      SIMULATOR_URL: sim.url,
+      ADMIN_EMAIL: TEST_ADMIN.email,
+      ADMIN_PASSWORD: TEST_ADMIN.password,
+      SIGNUP_CREDITS: '5',
+    };
+    try {
+      const first = await spawnGateway(env);
+      const admin = (await login(first.url, TEST_ADMIN.email, TEST_ADMIN.password)).access_token;
+      const { key } = await createApiKey(first.url, admin);
+      const before = await balanceOf(first.url, admin);
+      // The upstream never answers: the reservation stays pending until the process dies.
+      void fetch(`${first.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          'x-sim-fault': 'hang',
+        },
+        body: JSON.stringify({
+          model: 'sim-gpt',
+          max_tokens: 100,
+          messages: [{ role: 'user', content: 'hang' }],
+        }),
+      }).catch(() => undefined);
+      let reserved = '0';
+      for (let i = 0; i < 100 && reserved === '0'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        reserved = (await request(first.url).get('/api/v1/credits/balance').auth(admin, { type: 'bearer' }))
+          .body.reserved;
+      }
+      expect(reserved).not.toBe('0');
+      first.child.kill('SIGKILL');
+      await first.exited;
+
+      const second = await spawnGateway(env);
+      try {
+        const token = (await login(second.url, TEST_ADMIN.email, TEST_ADMIN.password)).access_token;
+        const after = await request(second.url)
+          .get('/api/v1/credits/balance')
+          .auth(token, { type: 'bearer' })
+          .expect(200);
+        expect(after.body.reserved).toBe('0');
+        expect(after.body.balance).toBe(before);
+        await verifyClean(second.url, token);
+      } finally {
+        second.child.kill('SIGTERM');
+        await second.exited;
+      }
+    } finally {
+      await sim.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
