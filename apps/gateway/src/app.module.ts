@@ -13,6 +13,7 @@ import { KeyVaultModule } from '@switchyard/key-vault';
 import { ChatModule } from '@switchyard/chat';
 import { CreditsModule } from '@switchyard/credits';
 import { EmbeddingsModule } from '@switchyard/embeddings';
+import { ImagesModule } from '@switchyard/images';
 import { RoutingModule } from '@switchyard/routing';
 import { migrations } from '../../../migrations/index.js';
 import { entities } from './entities.js';
@@ -42,6 +43,7 @@ export class AppModule {
         RoutingModule,
         ChatModule.forRoot(),
         EmbeddingsModule,
+        ImagesModule,
       ],
     };
   }

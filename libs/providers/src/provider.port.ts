@@ -10,6 +10,23 @@ import type {
   CompletionCreateParamsStreaming,
 } from 'openai/resources/completions';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
+import type { ImageGenerateParamsNonStreaming, ImagesResponse } from 'openai/resources/images';
+import type { SpeechCreateParams } from 'openai/resources/audio/speech';
+import type {
+  Transcription,
+  TranscriptionCreateParamsNonStreaming,
+  TranscriptionVerbose,
+} from 'openai/resources/audio/transcriptions';
+
+/** Audio bytes from a text-to-speech call. */
+export interface SpeechAudio {
+  /** The upstream's content type, e.g. `audio/wav`, `audio/mpeg`. */
+  contentType: string;
+  body: Uint8Array;
+}
+
+/** A transcription: OpenAI's JSON shapes, or the raw text for `text`, `srt` and `vtt`. */
+export type TranscriptionResult = Transcription | TranscriptionVerbose | string;
 
 /**
  * The dialect an upstream speaks. Each wire format has exactly one adapter; many providers share
@@ -98,6 +115,20 @@ export interface ProviderAdapter {
     creds: ProviderCredentials,
     opts: CallOptions,
   ): Promise<CreateEmbeddingResponse>;
+  /** Image generation; `response_format` b64_json is what the gateway asks for (it stores and signs URLs itself). */
+  images?(
+    body: ImageGenerateParamsNonStreaming,
+    creds: ProviderCredentials,
+    opts: CallOptions,
+  ): Promise<ImagesResponse>;
+  /** Text to speech: the whole audio. */
+  speech?(body: SpeechCreateParams, creds: ProviderCredentials, opts: CallOptions): Promise<SpeechAudio>;
+  /** Speech to text; `body.file` is an uploadable (e.g. `toFile(buffer, name)`). */
+  transcription?(
+    body: TranscriptionCreateParamsNonStreaming,
+    creds: ProviderCredentials,
+    opts: CallOptions,
+  ): Promise<TranscriptionResult>;
   /** A cheap authenticated call (e.g. list models), used to test a key. */
   ping?(creds: ProviderCredentials, opts: CallOptions): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { parseCredits } from '../money.js';
@@ -30,12 +30,25 @@ export class AppConfig {
     readonly vault: VaultConfig,
     readonly activityLog: ActivityLogConfig,
     readonly credits: CreditsConfig,
+    readonly media: MediaConfig,
   ) {}
 
   /** True when no DATABASE_URL is set: the gateway runs PGlite in-process. */
   get embeddedDatabase(): boolean {
     return !this.database.url;
   }
+}
+
+/** Images, files and audio (/v1/images, /v1/files, /v1/audio). */
+export interface MediaConfig {
+  /** Where stored files and generated images live (absolute). */
+  filesDir: string;
+  /** The largest file one upload may be. */
+  maxFileBytes: number;
+  /** The most bytes of files one tenant may keep. */
+  tenantQuotaBytes: number;
+  /** How long a signed image URL stays valid. */
+  imageUrlTtlSeconds: number;
 }
 
 export interface CreditsConfig {
@@ -257,6 +270,16 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       signupCredits: parseCredits(env.SIGNUP_CREDITS),
       reservationTtlSeconds: env.RESERVATION_TTL_SECONDS,
       sweepIntervalSeconds: env.CREDITS_SWEEP_INTERVAL_SECONDS,
+    },
+    {
+      filesDir: env.FILES_DIR
+        ? isAbsolute(env.FILES_DIR)
+          ? env.FILES_DIR
+          : resolve(process.cwd(), env.FILES_DIR)
+        : join(dataDir, 'files'),
+      maxFileBytes: env.MAX_FILE_BYTES,
+      tenantQuotaBytes: env.TENANT_FILE_QUOTA_BYTES,
+      imageUrlTtlSeconds: env.IMAGE_URL_TTL_SECONDS,
     },
   );
 }

@@ -271,6 +271,27 @@ export class EnvironmentVariables {
   @Max(60_000)
   @IsInt({ message: 'must be an integer number of milliseconds' })
   ACTIVITY_LOG_FLUSH_MS = 1_000;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  FILES_DIR?: string;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt({ message: 'must be an integer number of bytes' })
+  MAX_FILE_BYTES = 25 * 1024 * 1024;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt({ message: 'must be an integer number of bytes' })
+  TENANT_FILE_QUOTA_BYTES = 1024 * 1024 * 1024;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(7 * 24 * 3600)
+  @IsInt({ message: 'must be an integer number of seconds' })
+  IMAGE_URL_TTL_SECONDS = 3600;
 }
 
 /** Every variable name the schema declares (including optional ones without a default). */

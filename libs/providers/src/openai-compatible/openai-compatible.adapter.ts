@@ -12,7 +12,16 @@ import type {
   CompletionCreateParamsStreaming,
 } from 'openai/resources/completions';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
-import type { CallOptions, ProviderAdapter, ProviderCredentials } from '../provider.port.js';
+import type { ImageGenerateParamsNonStreaming, ImagesResponse } from 'openai/resources/images';
+import type { SpeechCreateParams } from 'openai/resources/audio/speech';
+import type { TranscriptionCreateParamsNonStreaming } from 'openai/resources/audio/transcriptions';
+import type {
+  CallOptions,
+  ProviderAdapter,
+  ProviderCredentials,
+  SpeechAudio,
+  TranscriptionResult,
+} from '../provider.port.js';
 import { CallScope } from '../shared/call-scope.js';
 import { ClientCache } from '../shared/client-cache.js';
 import { createOpenAIClient } from './openai-client.factory.js';
@@ -74,6 +83,32 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     opts: CallOptions,
   ): Promise<CreateEmbeddingResponse> {
     return this.call(creds, opts, (client, req) => client.embeddings.create(body, req));
+  }
+
+  images(
+    body: ImageGenerateParamsNonStreaming,
+    creds: ProviderCredentials,
+    opts: CallOptions,
+  ): Promise<ImagesResponse> {
+    return this.call(creds, opts, (client, req) => client.images.generate(body, req));
+  }
+
+  speech(body: SpeechCreateParams, creds: ProviderCredentials, opts: CallOptions): Promise<SpeechAudio> {
+    return this.call(creds, opts, async (client, req) => {
+      const response = await client.audio.speech.create(body, req);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      return { contentType: response.headers.get('content-type') ?? 'application/octet-stream', body: bytes };
+    });
+  }
+
+  transcription(
+    body: TranscriptionCreateParamsNonStreaming,
+    creds: ProviderCredentials,
+    opts: CallOptions,
+  ): Promise<TranscriptionResult> {
+    return this.call<TranscriptionResult>(creds, opts, (client, req) =>
+      client.audio.transcriptions.create(body, req),
+    );
   }
 
   async ping(creds: ProviderCredentials, opts: CallOptions): Promise<void> {

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { CreditsModule } from '@switchyard/credits';
+import { ImageStore } from './image-store.js';
+import { ImagesController } from './images.controller.js';
+import { ImagesService } from './images.service.js';
+import { MediaMetering } from './media-metering.js';
+
+/** /v1/images: generation, and the signed URLs of stored images. */
+@Module({
+  imports: [CreditsModule],
+  controllers: [ImagesController],
+  providers: [ImagesService, ImageStore, MediaMetering],
+  exports: [ImageStore, MediaMetering],
+})
+export class ImagesModule {}
