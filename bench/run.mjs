@@ -1,0 +1,692 @@
+// `npm run bench`: the gateway's own cost against a bare Node pass-through, in one run.
+// See docs/performance.md. Needs `npm run build` (the script runs it), Postgres on
+// postgres://postgres@127.0.0.1:5432 (BENCH_PG_URL) and, for the Redis pass, Redis on
+// redis://127.0.0.1:6379 (BENCH_REDIS_URL; BENCH_REDIS=0 skips it).
+// BENCH_QUICK=1 or --quick: a ~10 s smoke (CI), one gateway pass, short scenarios.
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const QUICK = process.argv.includes('--quick') || /^(1|true|yes)$/i.test(process.env.BENCH_QUICK ?? '');
+const PROFILE = process.argv.includes('--cpu-prof');
+const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const WITH_REDIS = !QUICK && process.env.BENCH_REDIS !== '0';
+const CHUNK_DELAY_MS = 20;
+const D = QUICK ? 1 : 6; // seconds per throughput point
+const ADMIN = { email: 'bench-admin@bench.switchyard', password: `pw-${randomBytes(12).toString('hex')}` };
+const children = new Set();
+
+const log = (...a) => console.error('[bench]', ...a);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const round = (n, d = 2) =>
+  n === null || n === undefined || Number.isNaN(n) ? null : Math.round(n * 10 ** d) / 10 ** d;
+function pct(values, p) {
+  if (!values.length) return null;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+// ---------------------------------------------------------------- processes
+function start(name, args, env, match, timeoutMs = 60_000) {
+  const child = spawn(process.execPath, args, {
+    cwd: mkdtempSync(join(os.tmpdir(), 'sy-bench-')),
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  const lines = [];
+  return new Promise((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`${name} did not start:\n${lines.join('\n')}`)), timeoutMs);
+    const onData = (c) => {
+      for (const line of c.toString('utf8').split('\n').filter(Boolean)) {
+        lines.push(line);
+        if (lines.length > 200) lines.shift();
+        const m = match.exec(line);
+        if (m) {
+          clearTimeout(timer);
+          res({ child, url: m[1].replace('localhost', '127.0.0.1').replace('[::1]', '127.0.0.1'), lines });
+        }
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      children.delete(child);
+      clearTimeout(timer);
+      rej(new Error(`${name} exited with ${code}:\n${lines.join('\n')}`));
+    });
+  });
+}
+async function stop(proc) {
+  if (!proc || proc.child.exitCode !== null) return;
+  const exited = new Promise((r) => proc.child.once('exit', r));
+  proc.child.kill('SIGTERM');
+  const t = setTimeout(() => proc.child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(t);
+  children.delete(proc.child);
+}
+function rssMb(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------- http helpers
+const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+function call(url, { method = 'POST', path, headers = {}, body, onChunk } = {}) {
+  const u = new URL(path, url);
+  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  return new Promise((res, rej) => {
+    const t0 = performance.now();
+    const req = http.request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname + u.search,
+        method,
+        agent,
+        headers: {
+          ...(payload !== undefined
+            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+            : {}),
+          ...headers,
+        },
+      },
+      (r) => {
+        const parts = [];
+        r.on('data', (c) => {
+          onChunk?.(c, performance.now() - t0);
+          parts.push(c);
+        });
+        r.on('end', () => {
+          const text = Buffer.concat(parts).toString('utf8');
+          let json;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          res({ status: r.statusCode, text, json, ms: performance.now() - t0 });
+        });
+        r.on('error', rej);
+      },
+    );
+    req.on('error', rej);
+    req.end(payload);
+  });
+}
+async function must(url, opts, status) {
+  const r = await call(url, opts);
+  if (r.status !== status)
+    throw new Error(`${opts.method ?? 'POST'} ${opts.path}: ${r.status} ${r.text.slice(0, 300)}`);
+  return r.json;
+}
+
+// ---------------------------------------------------------------- bodies
+const WORD = ' lorem'; // one token with the o200k/cl100k encodings
+const bigSystem = (tokens) => WORD.repeat(tokens).trim();
+const chatBody = (extra = {}) => ({
+  model: 'sim-gpt',
+  max_tokens: 16,
+  messages: [{ role: 'user', content: 'hello there' }],
+  ...extra,
+});
+const promptBody = (tokens) =>
+  chatBody({
+    messages: [
+      { role: 'system', content: bigSystem(tokens) },
+      { role: 'user', content: 'hello there' },
+    ],
+  });
+const STREAM_TEXT = 'one two three four five six seven eight nine ten';
+const streamBody = () =>
+  chatBody({ stream: true, max_tokens: 64, messages: [{ role: 'user', content: STREAM_TEXT }] });
+
+// ---------------------------------------------------------------- measurements
+function cannon(url, key, { connections, duration, body, requests, amount }) {
+  return new Promise((res, rej) => {
+    const inst = autocannon(
+      {
+        url: `${url}/v1/chat/completions`,
+        method: 'POST',
+        connections,
+        duration: amount ? undefined : duration,
+        amount,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        requests,
+        timeout: 30,
+      },
+      (err, r) => (err ? rej(err) : res(r)),
+    );
+    inst.on('error', () => {});
+  });
+}
+const summarize = (r) => ({
+  rps: round(r.requests.average, 0),
+  p50: r.latency.p50,
+  p90: r.latency.p90,
+  p99: r.latency.p99,
+  errors: r.errors + r.timeouts + r.non2xx,
+  requests: r.requests.total,
+});
+
+/** Sequential (per worker) calls for `seconds`, latency per call in ms (fractional). */
+async function loop(url, key, body, { workers = 1, seconds, headers = {} }) {
+  const ms = [];
+  let errors = 0;
+  const until = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (performance.now() < until) {
+        const r = await call(url, {
+          path: '/v1/chat/completions',
+          body,
+          headers: { authorization: `Bearer ${key}`, ...headers },
+        });
+        if (r.status === 200) ms.push(r.ms);
+        else errors++;
+      }
+    }),
+  );
+  return {
+    n: ms.length,
+    errors,
+    p50: round(pct(ms, 50), 3),
+    p90: round(pct(ms, 90), 3),
+    p99: round(pct(ms, 99), 3),
+  };
+}
+
+/** One SSE stream: time to first body byte, gaps between body chunks, events relayed. */
+async function oneStream(url, key) {
+  let first = null;
+  let last = null;
+  const gaps = [];
+  let events = 0;
+  const r = await call(url, {
+    path: '/v1/chat/completions',
+    body: streamBody(),
+    headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream' },
+    onChunk: (c, t) => {
+      events += (c.toString('utf8').match(/^data:/gm) ?? []).length;
+      if (first === null) first = t;
+      else gaps.push(t - last);
+      last = t;
+    },
+  });
+  return { ok: r.status === 200, ttfb: first, gaps, events, reads: gaps.length + 1 };
+}
+async function streams(url, key, { workers, seconds }) {
+  const ttfb = [];
+  const gaps = [];
+  const events = [];
+  const reads = [];
+  let errors = 0;
+  const until = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (performance.now() < until) {
+        const s = await oneStream(url, key);
+        if (!s.ok) {
+          errors++;
+          continue;
+        }
+        ttfb.push(s.ttfb);
+        gaps.push(...s.gaps);
+        events.push(s.events);
+        reads.push(s.reads);
+      }
+    }),
+  );
+  return {
+    n: ttfb.length,
+    errors,
+    ttfbP50: round(pct(ttfb, 50), 3),
+    ttfbP99: round(pct(ttfb, 99), 3),
+    gapP50: round(pct(gaps, 50), 3),
+    gapP99: round(pct(gaps, 99), 3),
+    eventsPerStream: round(pct(events, 50), 0),
+    readsPerStream: round(pct(reads, 50), 0),
+  };
+}
+
+// ---------------------------------------------------------------- one target
+async function scenarios(name, url, key, pid, db) {
+  const out = { name };
+  const mem = { samples: [] };
+  const sampler = pid ? setInterval(() => mem.samples.push(rssMb(pid)), 200) : null;
+  // warm-up: JIT, pools, caches
+  log(name, 'warm-up');
+  await cannon(url, key, { connections: 8, duration: QUICK ? 1 : 3, body: chatBody() });
+  await streams(url, key, { workers: 2, seconds: QUICK ? 0.5 : 1 });
+  await sleep(500);
+  if (pid) mem.idle = rssMb(pid);
+
+  out.plain = {};
+  for (const c of QUICK ? [1, 16] : [1, 16, 64]) {
+    log(name, `non-streaming c${c}`);
+    out.plain[`c${c}`] = summarize(await cannon(url, key, { connections: c, duration: D, body: chatBody() }));
+  }
+  // autocannon reports whole ms; the c1 added-latency target needs finer: a sub-ms client loop.
+  log(name, 'c1 latency (fine)');
+  out.c1fine = await loop(url, key, chatBody(), { seconds: QUICK ? 1 : 4 });
+
+  log(name, 'streaming');
+  out.stream = await streams(url, key, { workers: 4, seconds: QUICK ? 1 : 6 });
+
+  log(name, 'prompt sizes');
+  out.prompt = {};
+  for (const t of QUICK ? [1000, 100000] : [1000, 10000, 100000])
+    out.prompt[`${t / 1000}k`] = await loop(url, key, promptBody(t), { seconds: QUICK ? 1 : 3 });
+
+  log(name, 'head-of-line');
+  {
+    let stopBig = false;
+    const big = promptBody(100000);
+    const bigLoops = Array.from({ length: 3 }, async () => {
+      let n = 0;
+      while (!stopBig) {
+        await call(url, {
+          path: '/v1/chat/completions',
+          body: big,
+          headers: { authorization: `Bearer ${key}` },
+        });
+        n++;
+      }
+      return n;
+    });
+    const small = await streams(url, key, { workers: 2, seconds: QUICK ? 1 : 5 });
+    stopBig = true;
+    const bigCalls = (await Promise.all(bigLoops)).reduce((a, b) => a + b, 0);
+    out.headOfLine = { ...small, bigCalls };
+  }
+
+  log(name, 'key flood');
+  {
+    const randomKey = () => `sk-sy-${randomBytes(24).toString('base64url')}`;
+    const floodOpts = {
+      connections: 32,
+      duration: QUICK ? 1 : 4,
+      body: chatBody(),
+      requests: [
+        {
+          setupRequest: (req) => ({
+            ...req,
+            headers: { ...req.headers, authorization: `Bearer ${randomKey()}` },
+          }),
+        },
+      ],
+    };
+    const before = db ? await db.stats() : null;
+    const alone = await cannon(url, 'x', floodOpts);
+    const after = db ? await db.stats() : null;
+    const refused = alone['4xx'] ?? alone.non2xx;
+    const [withValid, valid] = await Promise.all([
+      cannon(url, 'x', floodOpts),
+      loop(url, key, chatBody(), { seconds: QUICK ? 1 : 4 }),
+    ]);
+    out.keyFlood = {
+      rps: round(alone.requests.average, 0),
+      refused,
+      total: alone.requests.total,
+      other: alone.requests.total - refused,
+      dbTuplesReturnedPerRequest: before
+        ? round((after.tup - before.tup) / Math.max(1, alone.requests.total), 2)
+        : null,
+      dbTransactionsPerRequest: before
+        ? round((after.xact - before.xact) / Math.max(1, alone.requests.total), 2)
+        : null,
+      rpsWithValid: round(withValid.requests.average, 0),
+      validDuringFlood: valid,
+    };
+  }
+
+  log(name, 'failover');
+  {
+    const failBody = chatBody({ model: undefined, models: ['sim-gpt-fault-429', 'sim-gpt'] });
+    delete failBody.model;
+    const probe = await call(url, {
+      path: '/v1/chat/completions',
+      body: failBody,
+      headers: { authorization: `Bearer ${key}` },
+    });
+    out.failover = {
+      probeStatus: probe.status,
+      servedBy: probe.json?.model ?? null,
+      ...(await loop(url, key, failBody, { seconds: QUICK ? 1 : 3 })),
+    };
+  }
+
+  if (!QUICK) {
+    log(name, 'memory: repeated c64 run');
+    out.plainRepeat = summarize(await cannon(url, key, { connections: 64, duration: D, body: chatBody() }));
+  }
+  if (sampler) clearInterval(sampler);
+  if (pid) {
+    await sleep(QUICK ? 1000 : 5000);
+    mem.peak = Math.max(...mem.samples.filter((x) => x !== null));
+    mem.after = rssMb(pid);
+    delete mem.samples;
+    out.rss = mem;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- gateway
+async function startGateway(simUrl, databaseUrl, withRedis) {
+  const env = {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+    ...(withRedis ? { REDIS_URL } : {}),
+    SIMULATOR_URL: simUrl,
+    LOG_REQUESTS: 'false',
+    LOG_LEVEL: 'info', // the listening line is info; LOG_REQUESTS=false keeps requests out of the log
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    VAULT_MASTER_KEY: randomBytes(32).toString('base64'),
+    AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+    SIGNUP_CREDITS: '0',
+    SWAGGER_ENABLED: 'false',
+    UPSTREAM_RETRY_BASE_MS: '5',
+  };
+  const nodeArgs = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench-results', 'profiles')}`] : [];
+  return start(
+    'gateway',
+    [...nodeArgs, join(ROOT, 'dist/apps/gateway/src/main.js')],
+    env,
+    /listening on (http:\/\/\S+)/,
+  );
+}
+async function seed(url) {
+  const admin = (await must(url, { path: '/api/v1/auth/login', body: ADMIN }, 200)).access_token;
+  const auth = (t) => ({ authorization: `Bearer ${t}` });
+  const tenant = await must(
+    url,
+    { path: '/api/v1/tenants', headers: auth(admin), body: { name: `bench-${randomUUID().slice(0, 8)}` } },
+    201,
+  );
+  const email = `bench-${randomBytes(4).toString('hex')}@bench.switchyard`;
+  const password = `pw-${randomBytes(8).toString('hex')}`;
+  const user = await must(
+    url,
+    {
+      path: '/api/v1/users',
+      headers: auth(admin),
+      body: { email, password, role: 'member', tenant_id: tenant.id },
+    },
+    201,
+  );
+  await must(
+    url,
+    {
+      path: '/api/v1/credits/grants',
+      headers: { ...auth(admin), 'idempotency-key': randomUUID() },
+      body: { user_id: user.id, amount: '1000000000', reason: 'bench' },
+    },
+    201,
+  );
+  const member = (await must(url, { path: '/api/v1/auth/login', body: { email, password } }, 200))
+    .access_token;
+  const key = await must(
+    url,
+    {
+      path: '/api/v1/api-keys',
+      headers: auth(member),
+      body: { name: 'bench', rpm: 1_000_000, tpm: 1_000_000_000 },
+    },
+    201,
+  );
+  return key.key;
+}
+
+// ---------------------------------------------------------------- report
+const ratio = (a, b) => (a === null || b === null || !b ? null : round(a / b, 2));
+const diff = (a, b) => (a === null || b === null ? null : round(a - b, 3));
+function compare(ref, gw) {
+  const t = {};
+  for (const c of Object.keys(gw.plain)) {
+    const g = gw.plain[c];
+    const r = ref.plain[c];
+    t[c] = {
+      rpsRatio: ratio(g.rps, r.rps),
+      p50: [g.p50, r.p50],
+      p90: [g.p90, r.p90],
+      p99: [g.p99, r.p99],
+      p99Ratio: ratio(g.p99, r.p99),
+      errors: [g.errors, r.errors],
+    };
+  }
+  const overhead = (k) => diff(gw.prompt[k]?.p50 ?? null, ref.prompt[k]?.p50 ?? null);
+  return {
+    throughput: t,
+    addedP50c1: diff(gw.c1fine.p50, ref.c1fine.p50),
+    p99c16Ratio: t.c16 ? t.c16.p99Ratio : null,
+    streamTtfbOverheadP50: diff(gw.stream.ttfbP50, ref.stream.ttfbP50),
+    streamTtfbOverheadP99: diff(gw.stream.ttfbP99, ref.stream.ttfbP99),
+    gapP99VsUpstream: ratio(gw.stream.gapP99, ref.stream.gapP99),
+    gapP99VsSpacing: ratio(gw.stream.gapP99, CHUNK_DELAY_MS),
+    eventsOneForOne: gw.stream.eventsPerStream === ref.stream.eventsPerStream,
+    promptOverhead: Object.fromEntries(Object.keys(gw.prompt).map((k) => [k, overhead(k)])),
+    prompt100kMinus1k: diff(overhead('100k'), overhead('1k')),
+    holTtfbP50: [gw.headOfLine.ttfbP50, ref.headOfLine.ttfbP50],
+    holTtfbP99: [gw.headOfLine.ttfbP99, ref.headOfLine.ttfbP99],
+    failoverAddedP50: diff(gw.failover.p50, gw.c1fine.p50),
+  };
+}
+const targets = (c, gw) => {
+  const ok = (b) => (b === null ? 'n/a' : b ? 'met' : 'MISSED');
+  const rps16 = c.throughput.c16?.rpsRatio ?? null;
+  const rps64 = c.throughput.c64?.rpsRatio ?? null;
+  return [
+    [
+      'throughput c16 >= 40% of ref',
+      `${rps16 === null ? 'n/a' : Math.round(rps16 * 100) + '%'}`,
+      ok(rps16 === null ? null : rps16 >= 0.4),
+    ],
+    [
+      'throughput c64 >= 40% of ref',
+      `${rps64 === null ? 'n/a' : Math.round(rps64 * 100) + '%'}`,
+      ok(rps64 === null ? null : rps64 >= 0.4),
+    ],
+    ['added p50 at c1 <= 1 ms', `${c.addedP50c1} ms`, ok(c.addedP50c1 === null ? null : c.addedP50c1 <= 1)],
+    ['p99 at c16 <= 3x ref', `${c.p99c16Ratio}x`, ok(c.p99c16Ratio === null ? null : c.p99c16Ratio <= 3)],
+    [
+      'stream TTFB overhead p50 <= 1 ms',
+      `${c.streamTtfbOverheadP50} ms`,
+      ok(c.streamTtfbOverheadP50 === null ? null : c.streamTtfbOverheadP50 <= 1),
+    ],
+    [
+      'chunk gap p99 within 10% of upstream',
+      `${c.gapP99VsUpstream}x (vs ${CHUNK_DELAY_MS} ms spacing: ${c.gapP99VsSpacing}x)`,
+      ok(c.gapP99VsUpstream === null ? null : c.gapP99VsUpstream <= 1.1),
+    ],
+    [
+      '100k prompt overhead <= 5 ms over 1k',
+      `${c.prompt100kMinus1k} ms`,
+      ok(c.prompt100kMinus1k === null ? null : c.prompt100kMinus1k <= 5),
+    ],
+    ['RSS <= 250 MB under load', `${gw.rss?.peak} MB`, ok(gw.rss ? gw.rss.peak <= 250 : null)],
+    [
+      'RSS after load within 10% of post-warm-up',
+      `${gw.rss?.idle} -> ${gw.rss?.after} MB`,
+      ok(gw.rss ? gw.rss.after <= gw.rss.idle * 1.1 : null),
+    ],
+  ];
+};
+function markdown(result) {
+  const L = [];
+  const { ref } = result;
+  L.push(`## Switchyard bench ${result.at} (${result.quick ? 'quick' : 'full'})`, '');
+  L.push(
+    `Machine: ${result.machine.cpus} x ${result.machine.cpuModel}, ${result.machine.memGb} GB, Node ${result.machine.node}, ${result.machine.os}. Load generator shares the CPUs.`,
+    '',
+  );
+  for (const gw of result.gateways) {
+    const c = gw.compare;
+    L.push(`### gateway (${gw.name}) vs reference proxy`, '');
+    L.push('| scenario | gateway | reference | ratio / overhead |', '|---|---|---|---|');
+    for (const k of Object.keys(gw.plain)) {
+      const g = gw.plain[k];
+      const r = ref.plain[k];
+      L.push(`| non-stream ${k} req/s | ${g.rps} | ${r.rps} | ${c.throughput[k].rpsRatio}x |`);
+      L.push(
+        `| non-stream ${k} p50/p90/p99 ms | ${g.p50}/${g.p90}/${g.p99} | ${r.p50}/${r.p90}/${r.p99} | p99 ${c.throughput[k].p99Ratio}x |`,
+      );
+      L.push(`| non-stream ${k} errors | ${g.errors} | ${r.errors} | |`);
+    }
+    L.push(
+      `| c1 p50/p99 ms (fine clock) | ${gw.c1fine.p50}/${gw.c1fine.p99} | ${ref.c1fine.p50}/${ref.c1fine.p99} | +${c.addedP50c1} ms p50 |`,
+    );
+    L.push(
+      `| stream TTFB p50/p99 ms | ${gw.stream.ttfbP50}/${gw.stream.ttfbP99} | ${ref.stream.ttfbP50}/${ref.stream.ttfbP99} | +${c.streamTtfbOverheadP50} / +${c.streamTtfbOverheadP99} ms |`,
+    );
+    L.push(
+      `| stream chunk gap p50/p99 ms (upstream spacing ${CHUNK_DELAY_MS}) | ${gw.stream.gapP50}/${gw.stream.gapP99} | ${ref.stream.gapP50}/${ref.stream.gapP99} | p99 ${c.gapP99VsUpstream}x |`,
+    );
+    L.push(
+      `| stream events / socket reads per stream | ${gw.stream.eventsPerStream} / ${gw.stream.readsPerStream} | ${ref.stream.eventsPerStream} / ${ref.stream.readsPerStream} | ${c.eventsOneForOne ? 'one for one' : 'DIFFERENT'} |`,
+    );
+    for (const k of Object.keys(gw.prompt))
+      L.push(
+        `| prompt ${k} tokens p50/p99 ms | ${gw.prompt[k].p50}/${gw.prompt[k].p99} | ${ref.prompt[k].p50}/${ref.prompt[k].p99} | +${c.promptOverhead[k]} ms |`,
+      );
+    L.push(
+      `| head-of-line: small stream TTFB p50/p99 ms beside 3x100k loops | ${gw.headOfLine.ttfbP50}/${gw.headOfLine.ttfbP99} (${gw.headOfLine.bigCalls} big) | ${ref.headOfLine.ttfbP50}/${ref.headOfLine.ttfbP99} (${ref.headOfLine.bigCalls} big) | |`,
+    );
+    const f = gw.keyFlood;
+    L.push(
+      `| key flood (random invalid keys, c32) req/s | ${f.rps} (${f.refused}/${f.total} refused; DB ${f.dbTransactionsPerRequest} xact, ${f.dbTuplesReturnedPerRequest} tuples per request) | ${ref.keyFlood.rps} (simulator accepts any key) | |`,
+    );
+    L.push(
+      `| valid c1 p50/p99 ms during flood | ${f.validDuringFlood.p50}/${f.validDuringFlood.p99} | ${ref.keyFlood.validDuringFlood.p50}/${ref.keyFlood.validDuringFlood.p99} | vs quiet c1 p50 ${gw.c1fine.p50} |`,
+    );
+    L.push(
+      `| failover (models: [sim-gpt-fault-429, sim-gpt]) c1 p50/p99 ms | ${gw.failover.p50}/${gw.failover.p99} (status ${gw.failover.probeStatus}, errors ${gw.failover.errors}) | | +${c.failoverAddedP50} ms over plain c1 |`,
+    );
+    if (gw.plainRepeat) L.push(`| repeat c64 req/s | ${gw.plainRepeat.rps} | | |`);
+    if (gw.rss)
+      L.push(
+        `| gateway RSS idle / peak / after MB | ${gw.rss.idle} / ${gw.rss.peak} / ${gw.rss.after} | | |`,
+      );
+    L.push('', '| target | value | status |', '|---|---|---|');
+    for (const [t, v, s] of targets(c, gw)) L.push(`| ${t} | ${v} | ${s} |`);
+    L.push('');
+  }
+  return L.join('\n');
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  const t0 = Date.now();
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  const dbName = `sy_bench_${randomBytes(4).toString('hex')}`;
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const dbUrl = Object.assign(new URL(PG_URL), { pathname: `/${dbName}` }).toString();
+  const db = {
+    stats: async () => {
+      const r = await admin.query('SELECT pg_stat_force_next_flush()').catch(() => null);
+      void r;
+      const s = await admin.query(
+        'SELECT xact_commit + xact_rollback AS xact, tup_returned + tup_fetched AS tup FROM pg_stat_database WHERE datname = $1',
+        [dbName],
+      );
+      return { xact: Number(s.rows[0].xact), tup: Number(s.rows[0].tup) };
+    },
+  };
+  let sim;
+  let refProxy;
+  const result = {
+    at: new Date().toISOString(),
+    quick: QUICK,
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      os: `${os.type()} ${os.release()}`,
+    },
+    gateways: [],
+  };
+  try {
+    sim = await start(
+      'simulator',
+      [join(ROOT, 'dist/apps/simulator/src/main.js')],
+      {
+        SIMULATOR_PORT: '0',
+        SIMULATOR_LATENCY_MS: '0',
+        SIMULATOR_CHUNK_DELAY_MS: String(CHUNK_DELAY_MS),
+        SIMULATOR_RECORD: 'false',
+      },
+      /listening on (http:\/\/\S+)/,
+    );
+    refProxy = await start(
+      'reference',
+      [join(ROOT, 'bench/reference-proxy.mjs')],
+      { TARGET: sim.url },
+      /listening on (http:\/\/\S+)/,
+    );
+    log('simulator', sim.url, 'reference', refProxy.url, 'database', dbName);
+    result.ref = await scenarios('reference', refProxy.url, 'sk-reference', refProxy.child.pid, null);
+    for (const withRedis of WITH_REDIS ? [false, true] : [false]) {
+      const name = withRedis ? 'postgres + redis' : 'postgres';
+      const gw = await startGateway(sim.url, dbUrl, withRedis);
+      try {
+        const key = await seed(gw.url);
+        const r = await scenarios(name, gw.url, key, gw.child.pid, db);
+        r.compare = compare(result.ref, r);
+        result.gateways.push(r);
+      } finally {
+        await stop(gw);
+      }
+    }
+  } finally {
+    await stop(refProxy);
+    await stop(sim);
+    await admin
+      .query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
+      .catch((e) => log('drop failed', e.message));
+    await admin.end();
+  }
+  result.seconds = Math.round((Date.now() - t0) / 1000);
+  const md = markdown(result) + `\nTotal ${result.seconds} s.\n`;
+  const dir = join(ROOT, 'bench-results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = result.at.replace(/[:.]/g, '-');
+  const suffix = QUICK ? '-quick' : '';
+  writeFileSync(join(dir, `bench-${stamp}${suffix}.json`), JSON.stringify(result, null, 2));
+  writeFileSync(join(dir, `bench-${stamp}${suffix}.md`), md);
+  writeFileSync(join(dir, `latest${suffix}.json`), JSON.stringify(result, null, 2));
+  writeFileSync(join(dir, `latest${suffix}.md`), md);
+  console.log(md);
+  agent.destroy();
+}
+
+const kill = () => {
+  for (const c of children) c.kill('SIGKILL');
+};
+process.on('exit', kill);
+process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
