@@ -30,7 +30,17 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addSecurityRequirements('oauth2')
     .addSecurityRequirements('bearer')
     .build();
-  return SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, config);
+  // An operation's own security list replaces the global one; let every secured operation take
+  // either the Authorize dialog's OAuth2 login or a pasted bearer token.
+  for (const path of Object.values(document.paths)) {
+    for (const operation of Object.values(path) as Array<{ security?: unknown[] }>) {
+      if (operation && typeof operation === 'object' && Array.isArray(operation.security)) {
+        operation.security = [{ oauth2: [] }, { bearer: [] }];
+      }
+    }
+  }
+  return document;
 }
 
 /** Swagger UI at /docs and the OpenAPI document at /docs-json. */
