@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ActivityLogService } from '@switchyard/activity-log';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { createApiKey } from './support/session.js';
@@ -322,6 +323,18 @@ describe('the OpenAI-compatible API through the official openai SDK', () => {
     expect(res.body.model).toBe('simulator-anthropic/sim-claude');
     expect(res.headers['x-switchyard-model']).toBe('simulator-anthropic/sim-claude');
     expect(res.body.choices[0].message.content).toBe('echo: fallback');
+    await t.gw.app.get(ActivityLogService).flush();
+    const log = await request(t.gw.url)
+      .get('/api/v1/activity-logs')
+      .query({ action: 'FAILOVER' })
+      .auth(t.adminToken, { type: 'bearer' })
+      .expect(200);
+    const entry = log.body.data.find(
+      (e: { request_id: string }) => e.request_id === res.headers['x-request-id'],
+    );
+    expect(entry).toBeDefined();
+    expect(entry.description).toContain('simulator/sim-gpt-fault-503');
+    expect(entry.description).toContain('simulator-anthropic/sim-claude');
   });
 
   it('answers management-API-style errors for a non-JSON body and a missing model', async () => {

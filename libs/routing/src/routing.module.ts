@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CircuitBreakers } from './circuit-breakers.js';
+import { ActivityFailoverObserver } from './failover-activity.observer.js';
 import { ModelOverrideEntity } from './models/model-override.entity.js';
 import { ModelOverridesService } from './models/model-overrides.service.js';
 import { ModelsController, OpenAiModelsController } from './models/models.controller.js';
@@ -24,7 +25,7 @@ export const ROUTING_ENTITIES = [ModelOverrideEntity];
     TargetPlanner,
     ModelsService,
     ModelOverridesService,
-    { provide: FAILOVER_OBSERVER, useValue: null },
+    { provide: FAILOVER_OBSERVER, useClass: ActivityFailoverObserver },
   ],
   exports: [UpstreamExecutor, TargetPlanner, ModelsService, CircuitBreakers, FAILOVER_OBSERVER],
 })

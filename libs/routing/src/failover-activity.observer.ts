@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { ActivityLogService } from '@switchyard/activity-log';
+import type { CallContext, FailoverObserver } from './upstream-executor.js';
+
+/** Records model-level failovers (one model gave up, the next is tried) in the activity log. */
+@Injectable()
+export class ActivityFailoverObserver implements FailoverObserver {
+  constructor(private readonly activity: ActivityLogService) {}
+
+  modelFailover(from: string, to: string, reason: string, context: CallContext): void {
+    this.activity.record({
+      action: 'FAILOVER',
+      tenantId: context.tenantId,
+      actor: context.apiKeyId
+        ? { type: 'api_key', id: context.apiKeyId, label: null }
+        : { type: 'user', id: context.userId, label: null },
+      provider: from.split('/')[0] ?? null,
+      description: `Model failover from ${from} to ${to} (${reason}).`,
+      requestId: context.requestId || null,
+      ip: context.ip ?? null,
+      metadata: { level: 'model', from, to, reason },
+    });
+  }
+}
