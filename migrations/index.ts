@@ -5,6 +5,7 @@ import { Credits1795300397649 } from './1795300397649-Credits.js';
 import { ModelOverrides1795300464082 } from './1795300464082-ModelOverrides.js';
 import { ActivityLog1795300496385 } from './1795300496385-ActivityLog.js';
 import { KeyVault1795300922733 } from './1795300922733-KeyVault.js';
+import { Files1795304069101 } from './1795304069101-Files.js';
 
 export const migrations = [
   Settings1795298300000,
@@ -13,4 +14,5 @@ export const migrations = [
   ModelOverrides1795300464082,
   ActivityLog1795300496385,
   KeyVault1795300922733,
+  Files1795304069101,
 ];

@@ -13,6 +13,7 @@ import { KeyVaultModule } from '@switchyard/key-vault';
 import { ChatModule } from '@switchyard/chat';
 import { CreditsModule } from '@switchyard/credits';
 import { EmbeddingsModule } from '@switchyard/embeddings';
+import { FilesModule } from '@switchyard/files';
 import { ImagesModule } from '@switchyard/images';
 import { RoutingModule } from '@switchyard/routing';
 import { migrations } from '../../../migrations/index.js';
@@ -44,6 +45,7 @@ export class AppModule {
         ChatModule.forRoot(),
         EmbeddingsModule,
         ImagesModule,
+        FilesModule,
       ],
     };
   }

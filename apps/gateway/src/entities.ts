@@ -4,6 +4,7 @@ import { SettingEntity } from '@switchyard/core';
 import { KEY_VAULT_ENTITIES } from '@switchyard/key-vault';
 import { ROUTING_ENTITIES } from '@switchyard/routing';
 import { CREDITS_ENTITIES } from '@switchyard/credits';
+import { FILES_ENTITIES } from '@switchyard/files';
 
 /** Every TypeORM entity of the gateway; shared by the app and the migration CLI. */
 export const entities = [
@@ -13,4 +14,5 @@ export const entities = [
   ...KEY_VAULT_ENTITIES,
   ...CREDITS_ENTITIES,
   ...ROUTING_ENTITIES,
+  ...FILES_ENTITIES,
 ];
