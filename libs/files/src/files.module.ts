@@ -1,15 +1,17 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { MulterModule } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@switchyard/core';
 import { memoryStorage } from 'multer';
+import { ChatAttachmentsInterceptor } from './chat-attachments.js';
 import { FileEntity } from './file.entity.js';
 import { FilesController } from './files.controller.js';
 import { FilesService } from './files.service.js';
 import { FILE_STORAGE } from './storage/file-storage.js';
 import { LocalDiskStorage } from './storage/local-disk.storage.js';
 
-/** /v1/files; exports FilesService so chat can put extracted text into prompts. */
+/** /v1/files, and file parts in /v1/chat/completions replaced by their extracted text. */
 @Module({
   imports: [
     TypeOrmModule.forFeature([FileEntity]),
@@ -24,6 +26,7 @@ import { LocalDiskStorage } from './storage/local-disk.storage.js';
   controllers: [FilesController],
   providers: [
     FilesService,
+    { provide: APP_INTERCEPTOR, useClass: ChatAttachmentsInterceptor },
     {
       provide: FILE_STORAGE,
       inject: [AppConfig],

@@ -1,0 +1,170 @@
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import type { Caller } from '@switchyard/auth';
+import { InvalidRequestError, NotFoundError } from '@switchyard/core';
+import { ModelResolver } from '@switchyard/providers';
+import { scopeFor } from '@switchyard/routing';
+import { countPromptTokens, countTextTokens } from '@switchyard/chat';
+import type { Request } from 'express';
+import { decode, encode } from 'gpt-tokenizer';
+import type { Observable } from 'rxjs';
+import { FilesService } from './files.service.js';
+
+interface Part {
+  type?: unknown;
+  text?: unknown;
+  file?: { file_id?: unknown; filename?: unknown };
+}
+interface Message {
+  role?: unknown;
+  content?: unknown;
+}
+interface ChatBody {
+  model?: unknown;
+  models?: unknown;
+  messages?: unknown;
+  max_tokens?: unknown;
+  max_completion_tokens?: unknown;
+}
+
+/** Tokens kept free besides the answer, for framing and the truncation markers. */
+const MARGIN_TOKENS = 64;
+
+/** Where a file part sits, for errors that point at it. */
+interface FileSlot {
+  message: Message & { content: Part[] };
+  index: number;
+  path: string;
+  fileId: string;
+}
+
+function fileSlots(messages: unknown[]): FileSlot[] {
+  const slots: FileSlot[] = [];
+  messages.forEach((m, i) => {
+    const message = m as Message;
+    if (!message || !Array.isArray(message.content)) return;
+    (message.content as Part[]).forEach((part, j) => {
+      if (part?.type !== 'file') return;
+      const path = `messages[${i}].content[${j}]`;
+      const fileId = part.file?.file_id;
+      if (typeof fileId !== 'string' || !fileId) {
+        throw new InvalidRequestError(
+          `${path}.file.file_id is required (inline file_data is not supported).`,
+          {
+            param: `${path}.file.file_id`,
+          },
+        );
+      }
+      slots.push({ message: message as FileSlot['message'], index: j, path, fileId });
+    });
+  });
+  return slots;
+}
+
+/** `text` cut to at most `tokens` tokens. */
+function truncateTokens(text: string, tokens: number): string {
+  const ids = encode(text);
+  return ids.length <= tokens ? text : decode(ids.slice(0, Math.max(0, tokens)));
+}
+
+/**
+ * Files in chat: before /v1/chat/completions runs, every `{"type":"file","file":{"file_id":..}}`
+ * part the caller may see is replaced by the text extracted at upload (images by an image part),
+ * so the chat pipeline counts it in the reservation like any prompt text. File text is cut to fit
+ * the model's context window, leaving room for the answer, with a marker saying so.
+ */
+@Injectable()
+export class ChatAttachmentsInterceptor implements NestInterceptor {
+  constructor(
+    private readonly files: FilesService,
+    private readonly resolver: ModelResolver,
+  ) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    if (context.getType() === 'http') {
+      const req = context.switchToHttp().getRequest<Request & { caller?: Caller }>();
+      if (req.method === 'POST' && req.path === '/v1/chat/completions' && req.caller) {
+        await this.inline(req.caller, req.body as ChatBody, req);
+      }
+    }
+    return next.handle();
+  }
+
+  private async inline(caller: Caller, body: ChatBody, req: Request): Promise<void> {
+    if (!body || !Array.isArray(body.messages)) return;
+    const slots = fileSlots(body.messages);
+    if (slots.length === 0) return;
+    const loaded = [];
+    for (const slot of slots) {
+      const row = await this.files.get(caller, slot.fileId).catch((error: unknown) => {
+        if (error instanceof NotFoundError) {
+          throw new NotFoundError(`No such file: '${slot.fileId}'.`, { param: `${slot.path}.file.file_id` });
+        }
+        throw error;
+      });
+      loaded.push({ slot, row });
+    }
+    // Images become image parts (the model's vision decides); text files are measured below.
+    const texts = [];
+    for (const { slot, row } of loaded) {
+      if (row.mime.startsWith('image/')) {
+        const { bytes } = await this.files.content(caller, row.id);
+        slot.message.content[slot.index] = {
+          type: 'image_url',
+          image_url: { url: `data:${row.mime};base64,${bytes.toString('base64')}` },
+        } as Part;
+        continue;
+      }
+      if (row.extractedText === null) {
+        throw new InvalidRequestError(
+          `File '${row.id}' (${row.mime}) has no text to put into a prompt; attach PDF, text, Markdown, CSV, JSON or HTML.`,
+          { param: `${slot.path}.file.file_id` },
+        );
+      }
+      // Placeholder now, so the rest of the prompt can be measured without the files.
+      slot.message.content[slot.index] = { type: 'text', text: '' };
+      texts.push({ slot, row, text: row.extractedText });
+    }
+    let budget = this.budget(caller, body, req);
+    for (const { slot, row, text } of texts) {
+      const header = `[file ${row.filename} (${row.id}, ${row.mime})]\n`;
+      const tokens = countTextTokens(text);
+      let shown = text;
+      if (budget !== null && tokens > budget) {
+        const keep = Math.max(0, budget);
+        shown =
+          truncateTokens(text, keep) +
+          `\n[… file ${row.filename} truncated: ${keep} of ${tokens} tokens shown to fit the model's context window]`;
+      }
+      if (budget !== null) budget -= Math.min(tokens, Math.max(0, budget));
+      slot.message.content[slot.index] = { type: 'text', text: header + shown };
+    }
+  }
+
+  /** Tokens the file texts may take together, or null when the model's window is unknown. */
+  private budget(caller: Caller, body: ChatBody, req: Request): number | null {
+    const name =
+      typeof body.model === 'string'
+        ? body.model
+        : Array.isArray(body.models) && typeof body.models[0] === 'string'
+          ? body.models[0]
+          : undefined;
+    if (!name) return null;
+    const header = req.headers['x-provider-key'];
+    const target = this.resolver.tryResolve(
+      name,
+      scopeFor(caller, typeof header === 'string' ? header : undefined),
+    );
+    const window = target?.model.contextWindow ?? 0;
+    if (!target || window <= 0) return null;
+    const asked = [body.max_completion_tokens, body.max_tokens].find((v) => typeof v === 'number') as
+      number | undefined;
+    const answer = Math.min(asked ?? target.model.maxOutputTokens, window);
+    let prompt: number;
+    try {
+      prompt = countPromptTokens(body.messages as Parameters<typeof countPromptTokens>[0]);
+    } catch {
+      return null;
+    }
+    return window - answer - prompt - MARGIN_TOKENS;
+  }
+}

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import OpenAI, { toFile } from 'openai';
+import { startLlmGateway, type LlmGateway } from './support/llm-gateway.js';
+import { minimalPdf } from './support/pdf.js';
+import { createApiKey, seedTenant } from './support/session.js';
+
+type Parts = OpenAI.Chat.Completions.ChatCompletionContentPart[];
+
+function upstreamText(t: LlmGateway): string {
+  const record = t.sim.requests.filter((r) => r.path.endsWith('/chat/completions')).at(-1);
+  const messages = (record?.body as { messages: Array<{ content: unknown }> }).messages;
+  return JSON.stringify(messages);
+}
+
+describe('files in chat', () => {
+  let t: LlmGateway;
+  beforeAll(async () => {
+    t = await startLlmGateway();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("puts an uploaded PDF's text into the upstream prompt, counted in usage", async () => {
+    const pdf = await t.client.files.create({
+      file: await toFile(minimalPdf('Quarterly revenue was 42 zorkmids.'), 'q3.pdf'),
+      purpose: 'user_data',
+    });
+    t.sim.clearRequests();
+    const content: Parts = [
+      { type: 'text', text: 'Summarize:' },
+      { type: 'file', file: { file_id: pdf.id } },
+    ];
+    const plain = await t.client.chat.completions.create({
+      model: 'simulator/sim-gpt',
+      messages: [{ role: 'user', content: 'Summarize:' }],
+    });
+    const answer = await t.client.chat.completions.create({
+      model: 'simulator/sim-gpt',
+      messages: [{ role: 'user', content }],
+    });
+    const sent = upstreamText(t);
+    expect(sent).toContain('Quarterly revenue was 42 zorkmids.');
+    expect(sent).toContain('q3.pdf');
+    expect(sent).not.toContain('"type":"file"');
+    expect(answer.choices[0]!.message.content).toContain('42 zorkmids');
+    expect(answer.usage!.prompt_tokens).toBeGreaterThan(plain.usage!.prompt_tokens + 8);
+  });
+
+  it('truncates a file that does not fit the context window, with a marker', async () => {
+    const words = Array.from({ length: 12_000 }, (_, i) => `word${i}`).join(' ');
+    const big = await t.client.files.create({
+      file: await toFile(Buffer.from(words), 'big.txt'),
+      purpose: 'user_data',
+    });
+    t.sim.clearRequests();
+    // sim-text has an 8192-token window.
+    await t.client.chat.completions.create({
+      model: 'simulator/sim-text',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: [{ type: 'file', file: { file_id: big.id } }] as Parts }],
+    });
+    const sent = upstreamText(t);
+    expect(sent).toContain('word0 word1');
+    expect(sent).toMatch(/big\.txt truncated: \d+ of \d+ tokens shown/);
+    expect(sent).not.toContain('word11999');
+  });
+
+  it("refuses an unknown or another tenant's file id with 404 naming the part, and calls nothing upstream", async () => {
+    const { member } = await seedTenant(t.gw.url, t.adminToken);
+    const other = t.clientWith((await createApiKey(t.gw.url, member.token)).key);
+    const theirs = await other.files.create({
+      file: await toFile(Buffer.from('theirs'), 't.txt'),
+      purpose: 'user_data',
+    });
+    t.sim.clearRequests();
+    for (const id of [theirs.id, 'file-nope']) {
+      const error = await t.client.chat.completions
+        .create({
+          model: 'simulator/sim-gpt',
+          messages: [{ role: 'user', content: [{ type: 'file', file: { file_id: id } }] as Parts }],
+        })
+        .catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+      expect(error.status).toBe(404);
+      expect(error.param).toBe('messages[0].content[0].file.file_id');
+    }
+    expect(t.sim.requests).toHaveLength(0);
+  });
+});
