@@ -156,8 +156,9 @@ export class ChatAttachmentsInterceptor implements NestInterceptor {
     );
     const window = target?.model.contextWindow ?? 0;
     if (!target || window <= 0) return null;
-    const asked = [body.max_completion_tokens, body.max_tokens].find((v) => typeof v === 'number') as
-      number | undefined;
+    const asked = [body.max_completion_tokens, body.max_tokens].find(
+      (v): v is number => typeof v === 'number',
+    );
     const answer = Math.min(asked ?? target.model.maxOutputTokens, window);
     let prompt: number;
     try {
