@@ -80,9 +80,12 @@ describe('files in chat', () => {
           model: 'simulator/sim-gpt',
           messages: [{ role: 'user', content: [{ type: 'file', file: { file_id: id } }] as Parts }],
         })
-        .catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
-      expect(error.status).toBe(404);
-      expect(error.param).toBe('messages[0].content[0].file.file_id');
+        .then(
+          () => undefined,
+          (e: unknown) => e as InstanceType<typeof OpenAI.APIError>,
+        );
+      expect(error?.status).toBe(404);
+      expect(error?.param).toBe('messages[0].content[0].file.file_id');
     }
     expect(t.sim.requests).toHaveLength(0);
   });
