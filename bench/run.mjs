@@ -353,9 +353,16 @@ async function scenarios(name, url, key, pid, db) {
     };
   }
 
+  if (!QUICK) {
+    log(name, 'memory: repeated c64 run');
+    out.plainRepeat = summarize(await cannon(url, key, { connections: 64, duration: D, body: chatBody() }));
+  }
   log(name, 'failover');
   {
-    const failBody = chatBody({ model: undefined, models: ['sim-gpt-fault-429', 'sim-gpt'] });
+    const failBody = chatBody({
+      model: undefined,
+      models: ['simulator/sim-gpt-fault-503', 'simulator-anthropic/sim-claude'],
+    });
     delete failBody.model;
     const probe = await call(url, {
       path: '/v1/chat/completions',
@@ -365,14 +372,11 @@ async function scenarios(name, url, key, pid, db) {
     out.failover = {
       probeStatus: probe.status,
       servedBy: probe.json?.model ?? null,
+      probeError: probe.status === 200 ? undefined : probe.text.slice(0, 300),
       ...(await loop(url, key, failBody, { seconds: QUICK ? 1 : 3 })),
     };
   }
 
-  if (!QUICK) {
-    log(name, 'memory: repeated c64 run');
-    out.plainRepeat = summarize(await cannon(url, key, { connections: 64, duration: D, body: chatBody() }));
-  }
   if (sampler) clearInterval(sampler);
   if (pid) {
     await sleep(QUICK ? 1000 : 5000);
@@ -576,7 +580,7 @@ function markdown(result) {
       `| valid c1 p50/p99 ms during flood | ${f.validDuringFlood.p50}/${f.validDuringFlood.p99} | ${ref.keyFlood.validDuringFlood.p50}/${ref.keyFlood.validDuringFlood.p99} | vs quiet c1 p50 ${gw.c1fine.p50} |`,
     );
     L.push(
-      `| failover (models: [sim-gpt-fault-429, sim-gpt]) c1 p50/p99 ms | ${gw.failover.p50}/${gw.failover.p99} (status ${gw.failover.probeStatus}, errors ${gw.failover.errors}) | | +${c.failoverAddedP50} ms over plain c1 |`,
+      `| failover (models: [simulator/sim-gpt-fault-503, simulator-anthropic/sim-claude]) c1 p50/p99 ms | ${gw.failover.p50}/${gw.failover.p99} (status ${gw.failover.probeStatus}, errors ${gw.failover.errors}) | | +${c.failoverAddedP50} ms over plain c1 |`,
     );
     if (gw.plainRepeat) L.push(`| repeat c64 req/s | ${gw.plainRepeat.rps} | | |`);
     if (gw.rss)
@@ -642,13 +646,23 @@ async function main() {
       /listening on (http:\/\/\S+)/,
     );
     log('simulator', sim.url, 'reference', refProxy.url, 'database', dbName);
-    result.ref = await scenarios('reference', refProxy.url, 'sk-reference', refProxy.child.pid, null);
+    result.ref = process.env.BENCH_HOLD
+      ? null
+      : await scenarios('reference', refProxy.url, 'sk-reference', refProxy.child.pid, null);
     for (const withRedis of WITH_REDIS ? [false, true] : [false]) {
       const name = withRedis ? 'postgres + redis' : 'postgres';
       const gw = await startGateway(sim.url, dbUrl, withRedis);
       try {
         const key = await seed(gw.url);
+        if (process.env.BENCH_HOLD) {
+          // Development aid: keep everything up for manual probing (Ctrl-C ends and cleans up).
+          console.log(
+            JSON.stringify({ gateway: gw.url, gatewayPid: gw.child.pid, reference: refProxy.url, key }),
+          );
+          await new Promise((r) => process.once('SIGINT', r));
+        }
         const r = await scenarios(name, gw.url, key, gw.child.pid, db);
+        if (process.env.BENCH_DEBUG) log('gateway output tail:\n' + gw.lines.slice(-10).join('\n'));
         r.compare = compare(result.ref, r);
         result.gateways.push(r);
       } finally {
@@ -681,7 +695,7 @@ const kill = () => {
   for (const c of children) c.kill('SIGKILL');
 };
 process.on('exit', kill);
-process.on('SIGINT', () => process.exit(130));
+if (!process.env.BENCH_HOLD) process.on('SIGINT', () => process.exit(130));
 process.on('SIGTERM', () => process.exit(143));
 main().then(
   () => process.exit(0),
