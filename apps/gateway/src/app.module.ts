@@ -8,6 +8,7 @@ import {
   type CoreConfigOptions,
 } from '@switchyard/core';
 import { ActivityLogModule } from '@switchyard/activity-log';
+import { AudioModule } from '@switchyard/audio';
 import { AuthModule } from '@switchyard/auth';
 import { KeyVaultModule } from '@switchyard/key-vault';
 import { ChatModule } from '@switchyard/chat';
@@ -46,6 +47,7 @@ export class AppModule {
         EmbeddingsModule,
         ImagesModule,
         FilesModule,
+        AudioModule,
       ],
     };
   }

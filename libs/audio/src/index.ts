@@ -1,0 +1,3 @@
+export { AudioModule } from './audio.module.js';
+export { AudioService } from './audio.service.js';
+export { toSrt, toVtt, worstCaseSeconds } from './audio-duration.js';
