@@ -1,10 +1,11 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
+import { VisionBridge } from '@switchyard/images';
 import { InvalidRequestError, NotFoundError } from '@switchyard/core';
 import { ModelResolver } from '@switchyard/providers';
 import { scopeFor } from '@switchyard/routing';
-import { countPromptTokens, countTextTokens } from '@switchyard/chat';
-import type { Request } from 'express';
+import { callContextFor, countPromptTokens, countTextTokens } from '@switchyard/chat';
+import type { Request, Response } from 'express';
 import { decode, encode } from 'gpt-tokenizer';
 import type { Observable } from 'rxjs';
 import { FilesService } from './files.service.js';
@@ -77,6 +78,7 @@ export class ChatAttachmentsInterceptor implements NestInterceptor {
   constructor(
     private readonly files: FilesService,
     private readonly resolver: ModelResolver,
+    private readonly bridge: VisionBridge,
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
@@ -84,6 +86,9 @@ export class ChatAttachmentsInterceptor implements NestInterceptor {
       const req = context.switchToHttp().getRequest<Request & { caller?: Caller }>();
       if (req.method === 'POST' && req.path === '/v1/chat/completions' && req.caller) {
         await this.inline(req.caller, req.body as ChatBody, req);
+        // After the files: an attached image is bridged like an inline one.
+        const res = context.switchToHttp().getResponse<Response>();
+        await this.bridge.apply(req.caller, req.body as ChatBody, callContextFor(req.caller, req, res), res);
       }
     }
     return next.handle();

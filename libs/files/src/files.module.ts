@@ -3,6 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { MulterModule } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@switchyard/core';
+import { ImagesModule } from '@switchyard/images';
 import { memoryStorage } from 'multer';
 import { ChatAttachmentsInterceptor } from './chat-attachments.js';
 import { FileEntity } from './file.entity.js';
@@ -11,9 +12,13 @@ import { FilesService } from './files.service.js';
 import { FILE_STORAGE } from './storage/file-storage.js';
 import { LocalDiskStorage } from './storage/local-disk.storage.js';
 
-/** /v1/files, and file parts in /v1/chat/completions replaced by their extracted text. */
+/**
+ * /v1/files; in /v1/chat/completions, file parts replaced by their extracted text and images
+ * bridged for models without vision.
+ */
 @Module({
   imports: [
+    ImagesModule,
     TypeOrmModule.forFeature([FileEntity]),
     MulterModule.registerAsync({
       inject: [AppConfig],

@@ -49,6 +49,10 @@ export interface MediaConfig {
   tenantQuotaBytes: number;
   /** How long a signed image URL stays valid. */
   imageUrlTtlSeconds: number;
+  /** The vision model that describes images for models without vision; unset = no bridge. */
+  visionBridgeModel?: string;
+  /** Host names (exact, or `*.example.com`) the gateway may fetch from even when they resolve to private addresses. */
+  fetchAllowlist: string[];
 }
 
 export interface CreditsConfig {
@@ -280,6 +284,10 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       maxFileBytes: env.MAX_FILE_BYTES,
       tenantQuotaBytes: env.TENANT_FILE_QUOTA_BYTES,
       imageUrlTtlSeconds: env.IMAGE_URL_TTL_SECONDS,
+      visionBridgeModel: env.VISION_BRIDGE_MODEL,
+      fetchAllowlist: env.FETCH_ALLOWLIST.split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
     },
   );
 }

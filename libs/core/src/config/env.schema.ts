@@ -292,6 +292,14 @@ export class EnvironmentVariables {
   @Max(7 * 24 * 3600)
   @IsInt({ message: 'must be an integer number of seconds' })
   IMAGE_URL_TTL_SECONDS = 3600;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  VISION_BRIDGE_MODEL?: string;
+
+  @IsString()
+  FETCH_ALLOWLIST = '';
 }
 
 /** Every variable name the schema declares (including optional ones without a default). */

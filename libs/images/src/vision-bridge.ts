@@ -1,0 +1,160 @@
+import { Injectable } from '@nestjs/common';
+import type { Caller } from '@switchyard/auth';
+import { countPromptTokens } from '@switchyard/chat';
+import { AppConfig, formatCredits, InvalidRequestError } from '@switchyard/core';
+import { ModelResolver, ProviderError } from '@switchyard/providers';
+import { TargetPlanner, UpstreamExecutor, scopeFor, type CallContext } from '@switchyard/routing';
+import type {
+  ChatCompletionContentPartImage,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
+import type { Response } from 'express';
+import { MediaMetering } from './media-metering.js';
+import { decodeImageDataUrl, imageTypeOf, safeFetch } from './safe-fetch.js';
+
+const PROMPT =
+  'Describe this image in detail for someone who cannot see it. Transcribe any text in it exactly. Answer with the description only.';
+const MAX_DESCRIPTION_TOKENS = 400;
+const FETCH_TIMEOUT_MS = 10_000;
+
+interface ImageSlot {
+  parts: unknown[];
+  index: number;
+  path: string;
+  url: string;
+}
+
+interface ChatLike {
+  model?: unknown;
+  models?: unknown;
+  messages?: unknown;
+}
+
+function imageSlots(messages: unknown[]): ImageSlot[] {
+  const slots: ImageSlot[] = [];
+  messages.forEach((m, i) => {
+    const content = (m as { content?: unknown } | null)?.content;
+    if (!Array.isArray(content)) return;
+    content.forEach((part: unknown, j) => {
+      const p = part as { type?: unknown; image_url?: { url?: unknown } } | null;
+      if (p?.type !== 'image_url' || typeof p.image_url?.url !== 'string') return;
+      slots.push({ parts: content, index: j, path: `messages[${i}].content[${j}]`, url: p.image_url.url });
+    });
+  });
+  return slots;
+}
+
+/**
+ * Image parts in /v1/chat/completions. Data URLs must be real images (else 400). For a model
+ * without vision, when VISION_BRIDGE_MODEL is set, each image is described by that model
+ * (fetched by the gateway first when it is an https URL, public addresses only unless
+ * FETCH_ALLOWLIST says otherwise) and replaced by the description; each bridge call is reserved,
+ * charged and recorded in usage like any call. Without a bridge nothing changes, and the model
+ * resolver refuses the request with a 400 that names a model that can see.
+ */
+@Injectable()
+export class VisionBridge {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly resolver: ModelResolver,
+    private readonly planner: TargetPlanner,
+    private readonly executor: UpstreamExecutor,
+    private readonly metering: MediaMetering,
+  ) {}
+
+  async apply(caller: Caller, body: ChatLike, context: CallContext, res: Response): Promise<void> {
+    if (!body || !Array.isArray(body.messages)) return;
+    const slots = imageSlots(body.messages);
+    if (slots.length === 0) return;
+    for (const slot of slots) {
+      if (slot.url.startsWith('data:')) decodeImageDataUrl(slot.url, `${slot.path}.image_url.url`);
+    }
+    const bridge = this.config.media.visionBridgeModel;
+    const name =
+      typeof body.model === 'string'
+        ? body.model
+        : Array.isArray(body.models) && typeof body.models[0] === 'string'
+          ? body.models[0]
+          : undefined;
+    if (!bridge || !name) return;
+    const scope = scopeFor(caller, context.requestKey);
+    const target = this.resolver.tryResolve(name, scope);
+    if (!target || target.model.capabilities.includes('vision')) return;
+
+    let total = 0n;
+    let model = bridge;
+    for (const [k, slot] of slots.entries()) {
+      const image = await this.inlined(slot);
+      const messages: ChatCompletionMessageParam[] = [
+        { role: 'user', content: [{ type: 'text', text: PROMPT }, image] },
+      ];
+      const targets = this.planner.plan(caller, [bridge], { operation: 'chat', body: { messages } }, scope);
+      const started = Date.now();
+      const promptTokens = countPromptTokens(messages);
+      const meter = await this.metering.reserve({
+        caller,
+        requestId: context.requestId,
+        endpoint: 'chat.completions.vision_bridge',
+        targets,
+        worst: { promptTokens, maxOutputTokens: MAX_DESCRIPTION_TOKENS },
+      });
+      let served;
+      try {
+        served = await this.executor.execute(targets, context, (a) =>
+          a.adapter.chat(
+            { model: a.target.upstreamModel, messages, max_tokens: MAX_DESCRIPTION_TOKENS },
+            a.credentials,
+            {
+              signal: a.signal,
+              timeoutMs: a.target.timeoutMs,
+              requestId: context.requestId,
+              provider: a.target.provider.id,
+              headers: context.upstreamHeaders,
+            },
+          ),
+        );
+      } catch (err) {
+        await meter.release(err instanceof ProviderError ? err.kind : 'failed');
+        throw err;
+      }
+      const answer = served.value;
+      const cost = await meter.settle(
+        served.target,
+        {
+          inputTokens: answer.usage?.prompt_tokens ?? promptTokens,
+          outputTokens: answer.usage?.completion_tokens ?? 0,
+        },
+        Date.now() - started,
+      );
+      total += cost;
+      model = served.target.id;
+      const description = answer.choices[0]?.message.content?.trim() || '(no description)';
+      slot.parts[slot.index] = {
+        type: 'text',
+        text: `[image ${k + 1}, described by ${model}: ${description}]`,
+      };
+    }
+    res.setHeader('x-switchyard-vision-bridge', model);
+    res.setHeader('x-switchyard-vision-bridge-cost', formatCredits(total));
+  }
+
+  /** The image as a data URL the bridge model can take: validated, and fetched if remote. */
+  private async inlined(slot: ImageSlot): Promise<ChatCompletionContentPartImage> {
+    const param = `${slot.path}.image_url.url`;
+    if (slot.url.startsWith('data:')) return { type: 'image_url', image_url: { url: slot.url } };
+    const { bytes } = await safeFetch(slot.url, {
+      allowlist: this.config.media.fetchAllowlist,
+      maxBytes: this.config.media.maxFileBytes,
+      timeoutMs: FETCH_TIMEOUT_MS,
+      param,
+    });
+    const type = imageTypeOf(bytes);
+    if (!type) {
+      throw new InvalidRequestError('The image URL does not point at an image (PNG, JPEG, GIF or WebP).', {
+        param,
+        code: 'invalid_image_url',
+      });
+    }
+    return { type: 'image_url', image_url: { url: `data:${type};base64,${bytes.toString('base64')}` } };
+  }
+}
