@@ -59,3 +59,25 @@ for (const name of (process.env.CALLERS ?? 'writev').split(',')) {
   console.log(`\ncallers of ${name}:`);
   for (const [k, v] of [...chains].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(pctOf(v), k);
 }
+
+// Inclusive time per frame (self + callees), for the frames of this project and its framework.
+if (process.env.INCLUSIVE) {
+  const incl = new Map();
+  const totalOf = (id) => {
+    const n = byId.get(id);
+    let t = self.get(id) ?? 0;
+    for (const c of n.children ?? []) t += totalOf(c);
+    const cf = n.callFrame;
+    const k = `${cf.functionName || '(anon)'} ${cf.url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${cf.lineNumber + 1}`;
+    incl.set(k, (incl.get(k) ?? 0) + t);
+    return t;
+  };
+  totalOf(profile.nodes[0].id);
+  const re = new RegExp(process.env.INCLUSIVE);
+  console.log(`\ninclusive time, frames matching /${process.env.INCLUSIVE}/:`);
+  for (const [k, v] of [...incl]
+    .filter(([k]) => re.test(k))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 40))
+    console.log(pctOf(v), k);
+}

@@ -601,6 +601,10 @@ async function main() {
   await admin.connect();
   const dbName = `sy_bench_${randomBytes(4).toString('hex')}`;
   await admin.query(`CREATE DATABASE ${dbName}`);
+  cleanupDb = dbName;
+  // Development aid: every statement with its duration in the server log.
+  if (process.env.BENCH_PGLOG)
+    await admin.query(`ALTER DATABASE ${dbName} SET log_min_duration_statement = 0`);
   const dbUrl = Object.assign(new URL(PG_URL), { pathname: `/${dbName}` }).toString();
   const db = {
     stats: async () => {
@@ -691,12 +695,27 @@ async function main() {
   agent.destroy();
 }
 
+let cleanupDb = null;
 const kill = () => {
   for (const c of children) c.kill('SIGKILL');
 };
 process.on('exit', kill);
-if (!process.env.BENCH_HOLD) process.on('SIGINT', () => process.exit(130));
-process.on('SIGTERM', () => process.exit(143));
+// Interrupted (Ctrl-C, CI timeout): stop the processes and still drop the database.
+const onSignal = (code) => {
+  kill();
+  const drop = cleanupDb
+    ? (async () => {
+        const c = new pg.Client({ connectionString: PG_URL });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS ${cleanupDb} WITH (FORCE)`);
+        await c.end();
+      })()
+    : Promise.resolve();
+  drop.catch(() => {}).finally(() => process.exit(code));
+  setTimeout(() => process.exit(code), 5000).unref();
+};
+if (!process.env.BENCH_HOLD) process.on('SIGINT', () => onSignal(130));
+process.on('SIGTERM', () => onSignal(143));
 main().then(
   () => process.exit(0),
   (err) => {
