@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { UsageRecorder } from '@switchyard/credits';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { startLlmGateway, type LlmGateway } from './support/llm-gateway.js';
@@ -64,6 +65,21 @@ describe('vision bridge', () => {
     expect(mainCost).toBeGreaterThan(0);
     const after = await balanceOf(t.gw.url, t.member.token);
     expect(before - after).toBeCloseTo(bridgeCost + mainCost, 6);
+    // Both calls are in usage: the bridge under its own endpoint and model.
+    await t.gw.app.get(UsageRecorder).flush();
+    const usage = await request(t.gw.url)
+      .get('/api/v1/usage?group_by=endpoint,model')
+      .auth(t.member.token, { type: 'bearer' })
+      .expect(200);
+    const groups = (usage.body.data as Array<{ endpoint: string; model: string }>).map(
+      (g) => `${g.endpoint} ${g.model}`,
+    );
+    expect(groups).toEqual(
+      expect.arrayContaining([
+        'chat.completions.vision_bridge simulator/sim-gpt',
+        'chat.completions simulator/sim-text',
+      ]),
+    );
   });
 
   it('leaves images alone for a model that can see', async () => {
