@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { UsageRecorder } from '@switchyard/credits';
+import { ImageStore } from '@switchyard/images';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { startLlmGateway, type LlmGateway } from './support/llm-gateway.js';
@@ -94,6 +95,14 @@ describe('/v1/images/generations through the official openai SDK', () => {
     expect(expired.status).toBe(403);
     const body = (await expired.json()) as { error: { message: string } };
     expect(body.error.message).toMatch(/expired/);
+
+    // The hourly sweep removes images whose URLs can no longer work.
+    const store = t.gw.app.get(ImageStore);
+    expect(await store.sweep(Date.now() + 120_000)).toBeGreaterThanOrEqual(1);
+    const fresh = new URL(url);
+    const { expires: e2, sig: s2 } = await store.sign(fresh.pathname.split('/').pop()!.replace('.png', ''));
+    fresh.search = `?expires=${e2}&sig=${s2}`;
+    expect((await fetch(fresh)).status).toBe(404);
   });
 
   it('answers 402 for an unfunded caller, and charges nothing', async () => {

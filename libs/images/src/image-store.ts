@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { AppConfig, SettingsService } from '@switchyard/core';
 
 const SECRET_SETTING = 'media_url_secret';
@@ -20,15 +20,48 @@ export interface SignedQuery {
  * database settings, so every instance signs and checks alike and URLs survive a restart.
  */
 @Injectable()
-export class ImageStore {
+export class ImageStore implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(ImageStore.name);
   private readonly dir: string;
   private secret?: Buffer;
+  private sweeper?: NodeJS.Timeout;
 
   constructor(
     private readonly config: AppConfig,
     private readonly settings: SettingsService,
   ) {
     this.dir = join(config.media.filesDir, 'images');
+  }
+
+  onModuleInit(): void {
+    // Images whose URLs have all expired are never served again: remove them hourly.
+    this.sweeper = setInterval(() => void this.sweep(), 3_600_000);
+    this.sweeper.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+  }
+
+  /** Deletes stored images older than the URL lifetime (plus a minute); returns how many. */
+  async sweep(now = Date.now()): Promise<number> {
+    let removed = 0;
+    try {
+      const cutoff = now - (this.ttlSeconds + 60) * 1000;
+      for (const name of await readdir(this.dir)) {
+        if (!name.endsWith('.png')) continue;
+        const path = join(this.dir, name);
+        const info = await stat(path).catch(() => null);
+        if (info && info.mtimeMs < cutoff) {
+          await rm(path, { force: true });
+          removed++;
+        }
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.logger.warn(`image sweep failed: ${String(error)}`);
+    }
+    return removed;
   }
 
   get ttlSeconds(): number {
