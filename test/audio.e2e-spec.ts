@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import OpenAI, { toFile } from 'openai';
 import request from 'supertest';
 import { startLlmGateway, type LlmGateway } from './support/llm-gateway.js';
+import { createApiKey, seedTenant } from './support/session.js';
 
 const TEXT = 'Hello from Switchyard';
 
@@ -9,7 +11,13 @@ describe('/v1/audio through the official openai SDK', () => {
   let t: LlmGateway;
   let wav: Buffer;
   beforeAll(async () => {
-    t = await startLlmGateway();
+    t = await startLlmGateway({ env: { SIGNUP_CREDITS: '0' } });
+    await request(t.gw.url)
+      .post('/api/v1/credits/grants')
+      .auth(t.adminToken, { type: 'bearer' })
+      .set('idempotency-key', randomUUID())
+      .send({ user_id: t.member.id, amount: '10', reason: 'test funding' })
+      .expect(201);
   });
   afterAll(async () => {
     await t?.close();
@@ -95,6 +103,27 @@ describe('/v1/audio through the official openai SDK', () => {
       .auth(t.key, { type: 'bearer' })
       .field('model', 'simulator/sim-whisper')
       .expect(400);
+    expect(t.sim.requests).toHaveLength(0);
+  });
+
+  it('answers 402 to an unfunded caller for speech and transcription, with nothing sent upstream', async () => {
+    const { member } = await seedTenant(t.gw.url, t.adminToken);
+    const client = t.clientWith((await createApiKey(t.gw.url, member.token)).key);
+    t.sim.clearRequests();
+    const spoken = await client.audio.speech
+      .create({ model: 'simulator/sim-tts', input: TEXT, voice: 'alloy' })
+      .then(
+        () => undefined,
+        (e: unknown) => e as InstanceType<typeof OpenAI.APIError>,
+      );
+    expect(spoken?.status).toBe(402);
+    const heard = await client.audio.transcriptions
+      .create({ model: 'simulator/sim-whisper', file: await toFile(wav, 'hello.wav', { type: 'audio/wav' }) })
+      .then(
+        () => undefined,
+        (e: unknown) => e as InstanceType<typeof OpenAI.APIError>,
+      );
+    expect(heard?.status).toBe(402);
     expect(t.sim.requests).toHaveLength(0);
   });
 });

@@ -66,6 +66,32 @@ const validateTranscription = compileValidator<TranscriptionFields>({
   },
 });
 
+/** The start of a speech answer: its first bytes and, when streamed, the rest. */
+interface SpeechOpening {
+  first: Uint8Array;
+  rest: AsyncIterator<Uint8Array> | null;
+  contentType?: string;
+}
+
+const AUDIO_TYPES: Record<string, string> = {
+  mp3: 'audio/mpeg',
+  opus: 'audio/ogg',
+  aac: 'audio/aac',
+  flac: 'audio/flac',
+  wav: 'audio/wav',
+  pcm: 'audio/pcm',
+};
+
+/** The audio's content type from its first bytes, else from the format asked for (default mp3). */
+function audioTypeOf(first: Uint8Array, format: string | undefined): string {
+  const head = Buffer.from(first.subarray(0, 12)).toString('latin1');
+  if (head.startsWith('RIFF') && head.slice(8, 12) === 'WAVE') return 'audio/wav';
+  if (head.startsWith('ID3') || (first[0] === 0xff && ((first[1] ?? 0) & 0xe6) === 0xe2)) return 'audio/mpeg';
+  if (head.startsWith('OggS')) return 'audio/ogg';
+  if (head.startsWith('fLaC')) return 'audio/flac';
+  return AUDIO_TYPES[format ?? 'mp3'] ?? 'application/octet-stream';
+}
+
 /** An uploaded audio file as multer hands it over. */
 export interface AudioUpload {
   originalname: string;
@@ -101,24 +127,43 @@ export class AudioService {
       'audio.speech',
       targets,
       { characters },
-      (a) => {
+      async (a): Promise<SpeechOpening> => {
+        const upstream = { ...body, model: a.target.upstreamModel } as SpeechCreateParams;
+        const options = this.options(a, context);
+        if (a.adapter.speechStream) {
+          // The first chunk arrives inside the attempt, so a failure before any audio fails over.
+          const iterator = a.adapter.speechStream(upstream, a.credentials, options)[Symbol.asyncIterator]();
+          const first = await iterator.next();
+          return { first: first.done ? new Uint8Array() : first.value, rest: first.done ? null : iterator };
+        }
         if (!a.adapter.speech) throw this.unsupported(a.target, 'speak');
-        return a.adapter.speech(
-          { ...body, model: a.target.upstreamModel } as SpeechCreateParams,
-          a.credentials,
-          this.options(a, context),
-        );
+        const audio: SpeechAudio = await a.adapter.speech(upstream, a.credentials, options);
+        return { first: audio.body, rest: null, contentType: audio.contentType };
       },
       () => ({ characters }),
     );
-    const audio: SpeechAudio = served.value;
+    const { first, rest, contentType } = served.value;
     this.headers(res, served.target, served.cost);
-    res
-      .status(200)
-      .set({ 'content-type': audio.contentType, 'content-length': String(audio.body.byteLength) });
-    // Written in chunks so a slow client gets the first bytes at once.
-    const CHUNK = 64 * 1024;
-    for (let at = 0; at < audio.body.byteLength; at += CHUNK) res.write(audio.body.subarray(at, at + CHUNK));
+    res.status(200).set({
+      'content-type': contentType ?? audioTypeOf(first, body.response_format),
+      'cache-control': 'no-store',
+    });
+    if (first.byteLength > 0) res.write(first);
+    if (rest) {
+      // Relayed chunk for chunk; the caller is charged for the characters whatever happens next.
+      try {
+        for (let next = await rest.next(); !next.done; next = await rest.next()) {
+          if (!res.write(next.value)) await new Promise((r) => res.once('drain', r));
+          if (res.destroyed) break;
+        }
+      } catch {
+        // Upstream failed mid-audio: the bytes are out, so the stream just ends short.
+        res.destroy();
+        return;
+      } finally {
+        await rest.return?.();
+      }
+    }
     res.end();
   }
 

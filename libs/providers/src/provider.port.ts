@@ -123,6 +123,15 @@ export interface ProviderAdapter {
   ): Promise<ImagesResponse>;
   /** Text to speech: the whole audio. */
   speech?(body: SpeechCreateParams, creds: ProviderCredentials, opts: CallOptions): Promise<SpeechAudio>;
+  /**
+   * Text to speech, yielding the audio bytes as upstream sends them (the idle timeout applies
+   * between chunks). Breaking out of the loop aborts the upstream request.
+   */
+  speechStream?(
+    body: SpeechCreateParams,
+    creds: ProviderCredentials,
+    opts: CallOptions,
+  ): AsyncIterable<Uint8Array>;
   /** Speech to text; `body.file` is an uploadable (e.g. `toFile(buffer, name)`). */
   transcription?(
     body: TranscriptionCreateParamsNonStreaming,

@@ -101,6 +101,17 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     });
   }
 
+  speechStream(
+    body: SpeechCreateParams,
+    creds: ProviderCredentials,
+    opts: CallOptions,
+  ): AsyncIterable<Uint8Array> {
+    return this.relay(creds, opts, async (client, req) => {
+      const response = await client.audio.speech.create(body, req);
+      return (response.body ?? (async function* () {})()) as AsyncIterable<Uint8Array>;
+    });
+  }
+
   transcription(
     body: TranscriptionCreateParamsNonStreaming,
     creds: ProviderCredentials,
