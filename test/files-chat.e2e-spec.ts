@@ -47,6 +47,22 @@ describe('files in chat', () => {
     expect(answer.usage!.prompt_tokens).toBeGreaterThan(plain.usage!.prompt_tokens + 8);
   });
 
+  it('works for streamed chats too', async () => {
+    const notes = await t.client.files.create({
+      file: await toFile(Buffer.from('# Notes\nThe launch code is tangerine.'), 'notes.md'),
+      purpose: 'user_data',
+    });
+    const stream = await t.client.chat.completions.create({
+      model: 'simulator/sim-gpt',
+      stream: true,
+      messages: [{ role: 'user', content: [{ type: 'file', file: { file_id: notes.id } }] as Parts }],
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    expect(text).toContain('tangerine');
+    expect(upstreamText(t)).toContain('The launch code is tangerine.');
+  });
+
   it('truncates a file that does not fit the context window, with a marker', async () => {
     const words = Array.from({ length: 12_000 }, (_, i) => `word${i}`).join(' ');
     const big = await t.client.files.create({
