@@ -331,6 +331,8 @@ async function scenarios(name, url, key, pid, db) {
     };
     const before = db ? await db.stats() : null;
     const alone = await cannon(url, 'x', floodOpts);
+    // Backends publish their statistics about once a second: wait for the flood's to land.
+    if (db) await sleep(1500);
     const after = db ? await db.stats() : null;
     const refused = alone['4xx'] ?? alone.non2xx;
     const [withValid, valid] = await Promise.all([
