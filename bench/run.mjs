@@ -281,15 +281,15 @@ async function scenarios(name, url, key, pid, db) {
   }
   // autocannon reports whole ms; the c1 added-latency target needs finer: a sub-ms client loop.
   log(name, 'c1 latency (fine)');
-  out.c1fine = await loop(url, key, chatBody(), { seconds: QUICK ? 1 : 4 });
+  out.c1fine = await loop(url, key, chatBody(), { seconds: QUICK ? 0.5 : 4 });
 
   log(name, 'streaming');
-  out.stream = await streams(url, key, { workers: 4, seconds: QUICK ? 1 : 6 });
+  out.stream = await streams(url, key, { workers: 4, seconds: QUICK ? 0.5 : 6 });
 
   log(name, 'prompt sizes');
   out.prompt = {};
   for (const t of QUICK ? [1000, 100000] : [1000, 10000, 100000])
-    out.prompt[`${t / 1000}k`] = await loop(url, key, promptBody(t), { seconds: QUICK ? 1 : 3 });
+    out.prompt[`${t / 1000}k`] = await loop(url, key, promptBody(t), { seconds: QUICK ? 0.5 : 3 });
 
   log(name, 'head-of-line');
   {
@@ -307,7 +307,7 @@ async function scenarios(name, url, key, pid, db) {
       }
       return n;
     });
-    const small = await streams(url, key, { workers: 2, seconds: QUICK ? 1 : 5 });
+    const small = await streams(url, key, { workers: 2, seconds: QUICK ? 0.5 : 5 });
     stopBig = true;
     const bigCalls = (await Promise.all(bigLoops)).reduce((a, b) => a + b, 0);
     out.headOfLine = { ...small, bigCalls };
@@ -375,13 +375,13 @@ async function scenarios(name, url, key, pid, db) {
       probeStatus: probe.status,
       servedBy: probe.json?.model ?? null,
       probeError: probe.status === 200 ? undefined : probe.text.slice(0, 300),
-      ...(await loop(url, key, failBody, { seconds: QUICK ? 1 : 3 })),
+      ...(await loop(url, key, failBody, { seconds: QUICK ? 0.5 : 3 })),
     };
   }
 
   if (sampler) clearInterval(sampler);
   if (pid) {
-    await sleep(QUICK ? 1000 : 5000);
+    await sleep(QUICK ? 500 : 5000);
     mem.peak = Math.max(...mem.samples.filter((x) => x !== null));
     mem.after = rssMb(pid);
     delete mem.samples;
