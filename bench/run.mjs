@@ -461,6 +461,7 @@ async function seed(url) {
 }
 
 // ---------------------------------------------------------------- report
+const signed = (n) => (n === null ? 'n/a' : n >= 0 ? `+${n}` : `${n}`);
 const ratio = (a, b) => (a === null || b === null || !b ? null : round(a / b, 2));
 const diff = (a, b) => (a === null || b === null ? null : round(a - b, 3));
 function compare(ref, gw) {
@@ -556,10 +557,10 @@ function markdown(result) {
       L.push(`| non-stream ${k} errors | ${g.errors} | ${r.errors} | |`);
     }
     L.push(
-      `| c1 p50/p99 ms (fine clock) | ${gw.c1fine.p50}/${gw.c1fine.p99} | ${ref.c1fine.p50}/${ref.c1fine.p99} | +${c.addedP50c1} ms p50 |`,
+      `| c1 p50/p99 ms (fine clock) | ${gw.c1fine.p50}/${gw.c1fine.p99} | ${ref.c1fine.p50}/${ref.c1fine.p99} | ${signed(c.addedP50c1)} ms p50 |`,
     );
     L.push(
-      `| stream TTFB p50/p99 ms | ${gw.stream.ttfbP50}/${gw.stream.ttfbP99} | ${ref.stream.ttfbP50}/${ref.stream.ttfbP99} | +${c.streamTtfbOverheadP50} / +${c.streamTtfbOverheadP99} ms |`,
+      `| stream TTFB p50/p99 ms | ${gw.stream.ttfbP50}/${gw.stream.ttfbP99} | ${ref.stream.ttfbP50}/${ref.stream.ttfbP99} | ${signed(c.streamTtfbOverheadP50)} / ${signed(c.streamTtfbOverheadP99)} ms |`,
     );
     L.push(
       `| stream chunk gap p50/p99 ms (upstream spacing ${CHUNK_DELAY_MS}) | ${gw.stream.gapP50}/${gw.stream.gapP99} | ${ref.stream.gapP50}/${ref.stream.gapP99} | p99 ${c.gapP99VsUpstream}x |`,
@@ -569,7 +570,7 @@ function markdown(result) {
     );
     for (const k of Object.keys(gw.prompt))
       L.push(
-        `| prompt ${k} tokens p50/p99 ms | ${gw.prompt[k].p50}/${gw.prompt[k].p99} | ${ref.prompt[k].p50}/${ref.prompt[k].p99} | +${c.promptOverhead[k]} ms |`,
+        `| prompt ${k} tokens p50/p99 ms | ${gw.prompt[k].p50}/${gw.prompt[k].p99} | ${ref.prompt[k].p50}/${ref.prompt[k].p99} | ${signed(c.promptOverhead[k])} ms |`,
       );
     L.push(
       `| head-of-line: small stream TTFB p50/p99 ms beside 3x100k loops | ${gw.headOfLine.ttfbP50}/${gw.headOfLine.ttfbP99} (${gw.headOfLine.bigCalls} big) | ${ref.headOfLine.ttfbP50}/${ref.headOfLine.ttfbP99} (${ref.headOfLine.bigCalls} big) | |`,
@@ -582,7 +583,7 @@ function markdown(result) {
       `| valid c1 p50/p99 ms during flood | ${f.validDuringFlood.p50}/${f.validDuringFlood.p99} | ${ref.keyFlood.validDuringFlood.p50}/${ref.keyFlood.validDuringFlood.p99} | vs quiet c1 p50 ${gw.c1fine.p50} |`,
     );
     L.push(
-      `| failover (models: [simulator/sim-gpt-fault-503, simulator-anthropic/sim-claude]) c1 p50/p99 ms | ${gw.failover.p50}/${gw.failover.p99} (status ${gw.failover.probeStatus}, errors ${gw.failover.errors}) | | +${c.failoverAddedP50} ms over plain c1 |`,
+      `| failover (models: [simulator/sim-gpt-fault-503, simulator-anthropic/sim-claude]) c1 p50/p99 ms | ${gw.failover.p50}/${gw.failover.p99} (status ${gw.failover.probeStatus}, errors ${gw.failover.errors}) | | ${signed(c.failoverAddedP50)} ms over plain c1 |`,
     );
     if (gw.plainRepeat) L.push(`| repeat c64 req/s | ${gw.plainRepeat.rps} | | |`);
     if (gw.rss)
