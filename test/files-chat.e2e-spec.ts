@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import OpenAI, { toFile } from 'openai';
+import request from 'supertest';
 import { startLlmGateway, type LlmGateway } from './support/llm-gateway.js';
 import { minimalPdf } from './support/pdf.js';
 import { createApiKey, seedTenant } from './support/session.js';
@@ -45,6 +46,23 @@ describe('files in chat', () => {
     expect(sent).not.toContain('"type":"file"');
     expect(answer.choices[0]!.message.content).toContain('42 zorkmids');
     expect(answer.usage!.prompt_tokens).toBeGreaterThan(plain.usage!.prompt_tokens + 8);
+  });
+
+  it('applies whatever the spelling of the path', async () => {
+    const notes = await t.client.files.create({
+      file: await toFile(Buffer.from('Spelled differently: kumquat.'), 'k.txt'),
+      purpose: 'user_data',
+    });
+    t.sim.clearRequests();
+    await request(t.gw.url)
+      .post('/v1/chat/completions/')
+      .auth(t.key, { type: 'bearer' })
+      .send({
+        model: 'simulator/sim-gpt',
+        messages: [{ role: 'user', content: [{ type: 'file', file: { file_id: notes.id } }] }],
+      })
+      .expect(200);
+    expect(upstreamText(t)).toContain('kumquat');
   });
 
   it('works for streamed chats too', async () => {

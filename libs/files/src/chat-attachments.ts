@@ -27,6 +27,11 @@ interface ChatBody {
   max_completion_tokens?: unknown;
 }
 
+/** Whether the route is POST /v1/chat/completions (by its handler, so path spellings cannot slip by). */
+function isChatCompletions(context: ExecutionContext): boolean {
+  return context.getClass().name === 'ChatController' && context.getHandler().name === 'create';
+}
+
 /** Tokens kept free besides the answer, for framing and the truncation markers. */
 const MARGIN_TOKENS = 64;
 
@@ -84,7 +89,7 @@ export class ChatAttachmentsInterceptor implements NestInterceptor {
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     if (context.getType() === 'http') {
       const req = context.switchToHttp().getRequest<Request & { caller?: Caller }>();
-      if (req.method === 'POST' && req.path === '/v1/chat/completions' && req.caller) {
+      if (isChatCompletions(context) && req.caller) {
         await this.inline(req.caller, req.body as ChatBody, req);
         // After the files: an attached image is bridged like an inline one.
         const res = context.switchToHttp().getResponse<Response>();
