@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
 import { callContextFor, compileValidator } from '@switchyard/chat';
-import { AppConfig, formatCredits, InvalidRequestError } from '@switchyard/core';
+import { AppConfig, formatCredits, UpstreamError } from '@switchyard/core';
 import { ProviderError } from '@switchyard/providers';
 import { TargetPlanner, UpstreamExecutor, scopeFor } from '@switchyard/routing';
 import type { Request, Response } from 'express';
@@ -132,7 +132,7 @@ export class ImagesService {
     const out: NonNullable<ImagesResponse['data']> = [];
     for (const item of answer.data ?? []) {
       if (!item.b64_json) {
-        throw new InvalidRequestError('The provider did not return image data.', { code: 'upstream_error' });
+        throw new UpstreamError(502, 'The provider did not return image data.');
       }
       const extra = item.revised_prompt ? { revised_prompt: item.revised_prompt } : {};
       if (format === 'b64_json') {
@@ -141,9 +141,7 @@ export class ImagesService {
       }
       const png = Buffer.from(item.b64_json, 'base64');
       if (!png.subarray(0, 8).equals(PNG_SIGNATURE)) {
-        throw new InvalidRequestError('The provider returned an image that is not a PNG.', {
-          code: 'upstream_error',
-        });
+        throw new UpstreamError(502, 'The provider returned an image that is not a PNG.');
       }
       const id = await this.store.save(png);
       const { expires, sig } = await this.store.sign(id);
