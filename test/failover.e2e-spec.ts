@@ -35,17 +35,24 @@ describe('key failover through /v1 (vault keys, simulator upstream)', () => {
     await t?.close();
   });
 
-  async function events(requestId: string) {
-    await t.gw.app.get(ActivityLogService).flush();
-    const res = await request(t.gw.url)
-      .get('/api/v1/activity-logs')
-      .query({ limit: 100 })
-      .auth(t.adminToken, { type: 'bearer' })
-      .expect(200);
-    return (res.body.data as Array<{ action: string; key_id: string | null; request_id: string | null }>)
-      .filter((e) => e.request_id === requestId)
-      .reverse()
-      .map((e) => [e.action, e.key_id]);
+  /** The request's activity entries, oldest first; waits for ones recorded after the response. */
+  async function events(requestId: string, atLeast = 1) {
+    let trail: Array<[string, string | null]> = [];
+    for (let attempt = 0; attempt < 40; attempt++) {
+      await t.gw.app.get(ActivityLogService).flush();
+      const res = await request(t.gw.url)
+        .get('/api/v1/activity-logs')
+        .query({ limit: 100 })
+        .auth(t.adminToken, { type: 'bearer' })
+        .expect(200);
+      trail = (res.body.data as Array<{ action: string; key_id: string | null; request_id: string | null }>)
+        .filter((e) => e.request_id === requestId)
+        .reverse()
+        .map((e) => [e.action, e.key_id]);
+      if (trail.length >= atLeast) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return trail;
   }
 
   it('401 on the first key, 429 on the second: the call succeeds on the third, in that order, and the log says so', async () => {
@@ -57,7 +64,7 @@ describe('key failover through /v1 (vault keys, simulator upstream)', () => {
       .withResponse();
     expect(data.choices[0]!.message.content).toBe('echo: failover please');
     expect(t.sim.requests.map((r) => r.apiKey)).toEqual(keys);
-    expect(await events(response.headers.get('x-request-id')!)).toEqual([
+    expect(await events(response.headers.get('x-request-id')!, 4)).toEqual([
       ['INVALID', ids[0]],
       ['UNSELECT', ids[0]],
       ['COOLDOWN', ids[1]],

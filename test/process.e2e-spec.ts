@@ -62,6 +62,10 @@ describe('the gateway process', () => {
     const fresh = mkdtempSync(join(tmpdir(), 'sy-bootstrap-'));
     try {
       const first = await spawnGateway({ DATA_DIR: fresh });
+      // The banner follows the listening line through the same (asynchronous) log stream.
+      for (let i = 0; i < 100 && !first.lines.some((l) => l.includes('password:')); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
       const line = first.lines.find((l) => l.includes('password:'));
       const password = line?.split('password:')[1]?.trim();
       expect(password).toMatch(/^[0-9A-Za-z]{20,}$/);
