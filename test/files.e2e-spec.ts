@@ -7,7 +7,7 @@ import OpenAI, { toFile } from 'openai';
 import request from 'supertest';
 import { startLlmGateway, type LlmGateway } from './support/llm-gateway.js';
 import { minimalPdf } from './support/pdf.js';
-import { createApiKey, seedTenant } from './support/session.js';
+import { createApiKey, seedTenant, seedUser } from './support/session.js';
 
 const MAX = 64 * 1024;
 
@@ -162,6 +162,22 @@ describe('/v1/files through the official openai SDK', () => {
     expect(status(await t.client.files.retrieve('file-doesnotexist').catch((e: unknown) => e))).toBe(404);
     // Still there for its owner.
     expect((await t.client.files.retrieve(mine.id)).id).toBe(mine.id);
+  });
+
+  it("within a tenant: a member sees only their own files, the tenant's admin sees all of them", async () => {
+    const { tenantId, admin, member } = await seedTenant(t.gw.url, t.adminToken);
+    const colleague = await seedUser(t.gw.url, t.adminToken, tenantId, 'member');
+    const mine = t.clientWith((await createApiKey(t.gw.url, member.token)).key);
+    const theirs = t.clientWith((await createApiKey(t.gw.url, colleague.token)).key);
+    const boss = t.clientWith((await createApiKey(t.gw.url, admin.token)).key);
+    const file = await mine.files.create({
+      file: await toFile(Buffer.from('mine'), 'm.txt'),
+      purpose: 'assistants',
+    });
+    expect(status(await theirs.files.retrieve(file.id).catch((e: unknown) => e))).toBe(404);
+    expect((await theirs.files.list()).data).toHaveLength(0);
+    expect((await boss.files.retrieve(file.id)).id).toBe(file.id);
+    expect((await boss.files.list()).data.map((f) => f.id)).toContain(file.id);
   });
 
   it('needs a key', async () => {
