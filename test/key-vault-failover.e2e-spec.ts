@@ -210,12 +210,17 @@ describe('failover bookkeeping (three keys: 401, 429, then one that works)', () 
 
     expect(await v.call('simulator', scope, context)).toBe(ids[2]);
     expect(sim.requests.map((r) => r.apiKey)).toEqual(secrets);
-    const trail = await v.events(adminToken, {
-      provider: 'simulator',
-      tenant_id: a.tenantId,
-      action: 'INVALID,UNSELECT,COOLDOWN,SELECT',
-    });
-    const failover = trail.filter((e) => e.request_id === 'req-failover-1');
+    // SELECT is recorded after the success is reported, asynchronously: wait for all four.
+    let failover: Awaited<ReturnType<typeof v.events>> = [];
+    for (let attempt = 0; attempt < 40 && failover.length < 4; attempt++) {
+      if (attempt > 0) await sleep(50);
+      const trail = await v.events(adminToken, {
+        provider: 'simulator',
+        tenant_id: a.tenantId,
+        action: 'INVALID,UNSELECT,COOLDOWN,SELECT',
+      });
+      failover = trail.filter((e) => e.request_id === 'req-failover-1');
+    }
     expect(failover.map((e) => [e.action, e.key_id])).toEqual([
       ['INVALID', ids[0]],
       ['UNSELECT', ids[0]],
