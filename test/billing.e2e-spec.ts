@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ActivityLogService } from '@switchyard/activity-log';
 import { UsageRecorder } from '@switchyard/credits';
 import OpenAI from 'openai';
 import request from 'supertest';
@@ -96,6 +97,30 @@ describe('credits on the /v1 path (real Postgres)', () => {
       await verifyClean(t.gw.url, t.adminToken);
     },
   );
+
+  it('records grants and transfers in the activity log', async () => {
+    const { tenantId, member, admin } = await seedTenant(t.gw.url, t.adminToken);
+    await request(t.gw.url)
+      .post('/api/v1/credits/grants')
+      .auth(t.adminToken, { type: 'bearer' })
+      .set('idempotency-key', randomUUID())
+      .send({ tenant_pool: true, tenant_id: tenantId, amount: '7', reason: 'pool funding' })
+      .expect(201);
+    await request(t.gw.url)
+      .post('/api/v1/credits/transfers')
+      .auth(admin.token, { type: 'bearer' })
+      .set('idempotency-key', randomUUID())
+      .send({ user_id: member.id, amount: '3', reason: 'for the project' })
+      .expect(201);
+    await t.gw.app.get(ActivityLogService).flush();
+    const log = await request(t.gw.url)
+      .get('/api/v1/activity-logs')
+      .query({ limit: 50 })
+      .auth(admin.token, { type: 'bearer' })
+      .expect(200);
+    const actions = (log.body.data as Array<{ action: string; description: string }>).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['CREDITS_GRANTED', 'TRANSFER']));
+  });
 
   it('reports the charge as usage.cost and x-switchyard-cost', async () => {
     const { client } = await fundedUser(10);

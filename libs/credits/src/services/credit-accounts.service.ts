@@ -1,3 +1,4 @@
+import { ActivityLogService, actorOf } from '@switchyard/activity-log';
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { hasRole, scopeOf, type Caller, type TenantScope } from '@switchyard/auth';
@@ -53,6 +54,7 @@ export class CreditAccountsService {
     private readonly accounts: AccountsRepository,
     private readonly credits: CreditsService,
     private readonly db: DataSource,
+    private readonly activity: ActivityLogService,
   ) {}
 
   async balance(caller: Caller, userId?: string): Promise<BalanceView> {
@@ -199,10 +201,21 @@ export class CreditAccountsService {
         details: { balance: formatCredits(balance), estimate: formatCredits(-amount) },
       });
     }
-    return {
-      result: LedgerEntryView.from((await this.accounts.findEntry({ kind: 'all' }, posted.entryId))!),
-      replayed: false,
-    };
+    const entry = LedgerEntryView.from((await this.accounts.findEntry({ kind: 'all' }, posted.entryId))!);
+    this.activity.record({
+      action: 'CREDITS_GRANTED',
+      tenantId: entry.tenant_id ?? caller.tenantId,
+      actor: actorOf(caller),
+      description: `${kind} of ${formatCredits(amount)} credits${dto.user_id ? ` to user ${dto.user_id}` : ' to the tenant pool'}: ${dto.reason}`,
+      metadata: {
+        kind,
+        amount: formatCredits(amount),
+        account_id: accountId,
+        entry_id: posted.entryId,
+        user_id: dto.user_id ?? null,
+      },
+    });
+    return { result: entry, replayed: false };
   }
 
   /** Moves credits from a tenant's pool to one of its users, once per idempotency key. */
@@ -260,6 +273,15 @@ export class CreditAccountsService {
       this.accounts.findEntryByKey(all, `${stored}:credit`),
     ]);
     if (!from || !to || from.metadata.fingerprint !== fingerprint) this.keyReused();
+    if (outcome.status !== 'replayed') {
+      this.activity.record({
+        action: 'TRANSFER',
+        tenantId: user.tenantId,
+        actor: actorOf(caller),
+        description: `Transferred ${formatCredits(amount)} credits from the tenant pool to ${user.id}: ${dto.reason}`,
+        metadata: { amount: formatCredits(amount), user_id: user.id },
+      });
+    }
     return {
       result: { from: LedgerEntryView.from(from), to: LedgerEntryView.from(to) },
       replayed: outcome.status === 'replayed',
