@@ -6,6 +6,7 @@ import { CREDITS_ENTITIES } from './entities/index.js';
 import { AccountsRepository } from './repositories/accounts.repository.js';
 import { LedgerRepository } from './repositories/ledger.repository.js';
 import { UsageRepository } from './repositories/usage.repository.js';
+import { CallMetering } from './services/call-metering.service.js';
 import { CreditAccountsService } from './services/credit-accounts.service.js';
 import { CreditsService } from './services/credits.service.js';
 import { LiveReservations } from './services/live-reservations.js';
@@ -22,6 +23,7 @@ import { UsageService } from './services/usage.service.js';
   imports: [TypeOrmModule.forFeature(CREDITS_ENTITIES)],
   controllers: [CreditsController, UsageController],
   providers: [
+    CallMetering,
     LedgerRepository,
     AccountsRepository,
     UsageRepository,
@@ -32,6 +34,6 @@ import { UsageService } from './services/usage.service.js';
     UsageRecorder,
     ReservationSweeper,
   ],
-  exports: [CreditsService, UsageRecorder, ReservationSweeper, CreditAccountsService],
+  exports: [CreditsService, CallMetering, UsageRecorder, ReservationSweeper, CreditAccountsService],
 })
 export class CreditsModule {}

@@ -18,3 +18,9 @@ export {
 } from './pricing/pricing.js';
 export { verifyLedger, type Mismatch, type QueryFn, type VerifyReport } from './verify/ledger-verifier.js';
 export * from './entities/index.js';
+export {
+  CallMetering,
+  type CallMeter,
+  type CallOutcome,
+  type MeteredCall,
+} from './services/call-metering.service.js';

@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import type { ResolvedModel } from '@switchyard/providers';
+import { estimateWorstCase, priceUsage, type Usage, type WorstCaseInput } from '../pricing/pricing.js';
+import { CreditsService } from './credits.service.js';
+import type { UsageStatus } from '../entities/usage-record.entity.js';
+import { UsageRecorder } from './usage-recorder.service.js';
+
+/** One /v1 call to meter: who pays, which models it may end up on, and its worst case on each. */
+export interface MeteredCall {
+  caller: { tenantId: string; userId: string; apiKey?: { id: string } };
+  requestId: string;
+  /** e.g. `chat.completions`, `embeddings`, `images.generations`. */
+  endpoint: string;
+  /** Every model the call may fail over to; the reservation covers the dearest. */
+  targets: readonly ResolvedModel[];
+  /** The most the call may use on a target (tokens, images, seconds, characters). */
+  worst: (target: ResolvedModel) => WorstCaseInput;
+}
+
+export interface CallOutcome {
+  status: UsageStatus;
+  latencyMs: number;
+  ttftMs?: number;
+  errorClass?: string;
+}
+
+/** A reservation in progress: settled with the actual usage, or released on failure. */
+export interface CallMeter {
+  /** Charges the usage on the model that served (never more than reserved); returns micro-credits. */
+  settle(target: ResolvedModel, usage: Usage, outcome: CallOutcome): Promise<bigint>;
+  /** Releases everything: the call failed before delivering anything. */
+  release(errorClass?: string): Promise<void>;
+}
+
+const count = (value: number | bigint | undefined) => (value === undefined ? 0 : Number(value));
+
+/**
+ * The money path of every /v1 call, in one place: reserve the worst case on the dearest target at
+ * the tenant's markup (one round trip), charge the actual usage at the serving model's prices and
+ * release the rest, or release everything; a usage record either way, written off the response path.
+ */
+@Injectable()
+export class CallMetering {
+  constructor(
+    private readonly credits: CreditsService,
+    private readonly usage: UsageRecorder,
+  ) {}
+
+  async reserve(call: MeteredCall): Promise<CallMeter> {
+    const { caller, requestId, endpoint, targets } = call;
+    const markup = await this.credits.markupFor(caller.tenantId);
+    const amount = targets.reduce((max, target) => {
+      const cost = estimateWorstCase(target.model.pricing, call.worst(target), markup);
+      return cost > max ? cost : max;
+    }, 0n);
+    const reservation = await this.credits.reserve({
+      tenantId: caller.tenantId,
+      userId: caller.userId,
+      apiKeyId: caller.apiKey?.id,
+      requestId,
+      amount,
+      model: targets[0]?.id,
+    });
+    const base = {
+      requestId,
+      tenantId: caller.tenantId,
+      userId: caller.userId,
+      apiKeyId: caller.apiKey?.id,
+      endpoint,
+    };
+    return {
+      settle: async (target, usage, outcome) => {
+        const cost = priceUsage(target.model.pricing, usage, markup);
+        const inputTokens = count(usage.inputTokens);
+        const outputTokens = count(usage.outputTokens);
+        const cachedInputTokens =
+          usage.cachedInputTokens === undefined ? undefined : count(usage.cachedInputTokens);
+        const charged = await this.credits.settle(reservation, cost, {
+          model: target.id,
+          provider: target.provider.id,
+          usage: { inputTokens, outputTokens, cachedInputTokens },
+          status: outcome.status,
+        });
+        this.usage.record({
+          ...base,
+          provider: target.provider.id,
+          model: target.id,
+          inputTokens,
+          outputTokens,
+          cachedInputTokens,
+          cost: charged,
+          ...outcome,
+        });
+        return charged;
+      },
+      release: async (errorClass) => {
+        await this.credits.release(reservation);
+        const target = targets[0]!;
+        this.usage.record({
+          ...base,
+          provider: target.provider.id,
+          model: target.id,
+          inputTokens: 0,
+          outputTokens: 0,
+          cost: 0n,
+          latencyMs: 0,
+          status: 'error',
+          errorClass,
+        });
+      },
+    };
+  }
+}
