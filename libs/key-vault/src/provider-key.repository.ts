@@ -219,6 +219,15 @@ export class ProviderKeyRepository {
     }
   }
 
+  /** The owner of a key, by id across tenants (system read: the failover bookkeeping). */
+  async ownerOf(id: string): Promise<string | undefined> {
+    const rows: Array<{ owner_key: string }> = await this.repo.query(
+      'SELECT owner_key FROM provider_keys WHERE id = $1',
+      [id],
+    );
+    return rows[0]?.owner_key;
+  }
+
   /** Every key, for the in-memory index (system read). */
   async allForIndex(): Promise<ProviderKeyEntity[]> {
     return this.repo.find({ order: { createdAt: 'ASC', id: 'ASC' } });

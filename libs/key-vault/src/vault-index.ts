@@ -8,6 +8,7 @@ import { ProviderKeyRepository } from './provider-key.repository.js';
 import { VaultCipher, VaultDecryptError } from './vault-cipher.js';
 
 const CHANNEL = 'sy:vault:events';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A safety net under pub/sub (a missed message, a Redis reconnect): every key is reloaded this often. */
 const FULL_RELOAD_MS = 300_000;
 
@@ -80,6 +81,19 @@ export class VaultIndex implements OnModuleInit, OnApplicationShutdown {
   }
 
   get(id: string): IndexedKey | undefined {
+    return this.byId.get(id);
+  }
+
+  /**
+   * A vault key by id, loading its owner's keys when this instance has not heard of it yet (it
+   * was added on another instance a moment ago). Undefined for ids that are not vault keys.
+   */
+  async find(id: string): Promise<IndexedKey | undefined> {
+    const known = this.byId.get(id);
+    if (known || !UUID.test(id)) return known;
+    const owner = await this.repo.ownerOf(id);
+    if (!owner) return undefined;
+    await this.reloadOwner(owner);
     return this.byId.get(id);
   }
 

@@ -204,7 +204,7 @@ export class VaultKeySource
     facts: FailureFacts,
     context: KeyEventContext,
   ): Promise<void> {
-    const key = this.index.get(keyId);
+    const key = await this.index.find(keyId);
     if (!key) {
       // An environment key cannot be changed from here; it rests as long as the longest cooldown.
       if (!(await this.health.markInvalid(keyId, this.config.vault.cooldownMaxMs))) return;
@@ -253,7 +253,7 @@ export class VaultKeySource
     if (!(await this.health.coolDown(keyId, ms))) return;
     const until = new Date(Date.now() + ms);
     await this.index.broadcastCooldown(keyId, until.getTime());
-    const key = this.index.get(keyId) ?? null;
+    const key = (await this.index.find(keyId)) ?? null;
     if (key) {
       key.failureCount++;
       await this.repo.recordCooldown(keyId, until, facts.kind);
