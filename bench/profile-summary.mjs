@@ -11,6 +11,8 @@ for (let i = 0; i < profile.samples.length; i++) {
   const id = profile.samples[i];
   self.set(id, (self.get(id) ?? 0) + (dt[i] ?? 0));
 }
+// Idle time (waiting for load) is left out, so percentages are of the busy CPU.
+for (const [id] of self) if (byId.get(id).callFrame.functionName === '(idle)') self.delete(id);
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 const frames = new Map();
 const packages = new Map();

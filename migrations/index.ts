@@ -6,6 +6,7 @@ import { ModelOverrides1795300464082 } from './1795300464082-ModelOverrides.js';
 import { ActivityLog1795300496385 } from './1795300496385-ActivityLog.js';
 import { KeyVault1795300922733 } from './1795300922733-KeyVault.js';
 import { Files1795304069101 } from './1795304069101-Files.js';
+import { CreditsBatch1795400000000 } from './1795400000000-CreditsBatch.js';
 
 export const migrations = [
   Settings1795298300000,
@@ -15,4 +16,5 @@ export const migrations = [
   ActivityLog1795300496385,
   KeyVault1795300922733,
   Files1795304069101,
+  CreditsBatch1795400000000,
 ];

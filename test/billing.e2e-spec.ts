@@ -147,6 +147,40 @@ describe('credits on the /v1 path (real Postgres)', () => {
     expect(ledger.body.data.map((e: { kind: string }) => e.kind)).toEqual(['grant']);
   });
 
+  it('a long prompt reserves on its byte-size bound, and is counted exactly before a 402', async () => {
+    // sim-gpt-mini at 1 credit per input token, nothing for output.
+    await request(t.gw.url)
+      .put('/api/v1/models/simulator/sim-gpt-mini')
+      .auth(t.adminToken, { type: 'bearer' })
+      .send({ pricing: { inputPerMTok: '1000000', outputPerMTok: '0' } })
+      .expect(200);
+    // 3,000 tokens of text in 18,000 bytes: the bound alone would need 18,000+ credits.
+    const system = ' lorem'.repeat(3_000);
+    const body = {
+      model: 'sim-gpt-mini',
+      max_tokens: 4,
+      messages: [
+        { role: 'system' as const, content: system },
+        { role: 'user' as const, content: 'hi' },
+      ],
+    };
+    const rich = await fundedUser(5_000);
+    const answer = await rich.client.chat.completions.create(body);
+    const charged = Number(answer.usage!.prompt_tokens);
+    expect(charged).toBeGreaterThan(3_000);
+    expect(charged).toBeLessThan(3_100);
+    expect(await balanceOf(t.gw.url, rich.member.token)).toBe(String(5_000 - charged));
+
+    const poor = await fundedUser(2_000);
+    const refused = await poor.client.chat.completions.create(body).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(OpenAI.APIError);
+    const error = (refused as InstanceType<typeof OpenAI.APIError>).error as { estimate: string };
+    // The estimate the user sees is the exact count, not the 18,000-credit bound.
+    expect(Number(error.estimate)).toBeGreaterThan(3_000);
+    expect(Number(error.estimate)).toBeLessThan(3_100);
+    expect(await balanceOf(t.gw.url, poor.member.token)).toBe('2000');
+  });
+
   it('charges nothing when the upstream fails on every attempt', async () => {
     const { member, client } = await fundedUser(10);
     const err = await client.chat.completions

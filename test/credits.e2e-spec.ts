@@ -172,6 +172,41 @@ describe('credits: reservations and the ledger (real Postgres)', () => {
     expect(viaKey.body.api_key).toEqual({ id: key.id, credit_budget: '0.01', spent: '0.01', remaining: '0' });
   });
 
+  it('calls in flight share their transactions (group commit): 60 reserve+settle flows, far fewer than 120 commits', async () => {
+    const user = await fundedUser('10');
+    const commits = async () => {
+      const [row] = await db.query(
+        `SELECT xact_commit::int AS n FROM pg_stat_database WHERE datname = current_database()`,
+      );
+      await db.query('SELECT pg_stat_clear_snapshot()');
+      return row.n as number;
+    };
+    await db.query('SELECT pg_stat_clear_snapshot()');
+    const before = await commits();
+    const { ok } = await race(60, () => reserveFor(user, 1_000n), 1_000n);
+    expect(ok).toHaveLength(60);
+    // Statistics reach pg_stat_database when a backend reports them (at most every second).
+    await new Promise((r) => setTimeout(r, 1_200));
+    const used = (await commits()) - before;
+    expect(used).toBeLessThan(60);
+    expect((await balanceOf(user)).balance).toBe('9.94');
+    expect(await sumOf(user.id)).toEqual({ balance: '9940000', sum: '9940000' });
+  });
+
+  it('an op that fails inside a batch fails alone; the rest of its batch commits', async () => {
+    const user = await fundedUser('1');
+    const outcomes = await Promise.allSettled([
+      reserveFor(user, 1_000n),
+      // Not a uuid: Postgres raises inside the batch statement.
+      credits.reserve({ tenantId: 'not-a-uuid', userId: user.id, requestId: unique('req'), amount: 1n }),
+      reserveFor(user, 2_000n),
+      reserveFor(user, 3_000n),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    for (const o of outcomes) if (o.status === 'fulfilled') await credits.release(o.value);
+    expect(await balanceOf(user)).toEqual(expect.objectContaining({ balance: '1', reserved: '0' }));
+  });
+
   it('a refused reservation says why, with the balance and the estimate, and writes nothing', async () => {
     const user = await fundedUser('0.5');
     const before = await ledgerOf(user.id);

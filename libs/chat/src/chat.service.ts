@@ -8,7 +8,7 @@ import {
   scopeFor,
   type CallContext,
 } from '@switchyard/routing';
-import { formatCredits, UpstreamError } from '@switchyard/core';
+import { formatCredits, InsufficientCreditsError, UpstreamError } from '@switchyard/core';
 import type { Request, Response } from 'express';
 import type {
   ChatCompletion,
@@ -24,7 +24,7 @@ import { METERING, type Metering, type MeteringHandle, type MeteredUsage } from 
 import { compileValidator } from './request-validation.js';
 import { SseWriter } from './sse-writer.js';
 import { midStreamEnvelope, relayStream, type RelayResult } from './stream-relay.js';
-import { countPromptTokens, countTextTokens } from './token-estimate.js';
+import { PromptTokens, countTextTokens } from './token-estimate.js';
 
 type ChatBody = ChatCompletionCreateParams & { models?: string[] };
 const validateChat = compileValidator<ChatBody>(CHAT_SCHEMA);
@@ -39,7 +39,7 @@ function headersFor(target: ResolvedModel): Record<string, string> {
 
 function usageOf(
   reported: RelayResult['usage'] | ChatCompletion['usage'],
-  promptTokens: number,
+  promptTokens: () => number,
   text: string,
 ): MeteredUsage {
   if (reported && typeof reported.prompt_tokens === 'number') {
@@ -49,7 +49,7 @@ function usageOf(
       cachedInputTokens: reported.prompt_tokens_details?.cached_tokens ?? undefined,
     };
   }
-  return { inputTokens: promptTokens, outputTokens: countTextTokens(text) };
+  return { inputTokens: promptTokens(), outputTokens: countTextTokens(text) };
 }
 
 /**
@@ -74,15 +74,22 @@ export class ChatService {
       { operation: 'chat', body },
       scopeFor(caller, context.requestKey),
     );
-    const promptTokens = countPromptTokens(body.messages);
+    const tokens = new PromptTokens(body.messages);
+    const promptTokens = () => tokens.exact();
     const started = Date.now();
-    const meter = await this.metering.reserve({
-      caller,
-      requestId: context.requestId,
-      endpoint: 'chat.completions',
-      targets,
-      promptTokens,
-      maxOutputTokens: (body.max_completion_tokens ?? body.max_tokens ?? undefined) || undefined,
+    const reserve = (count: number) =>
+      this.metering.reserve({
+        caller,
+        requestId: context.requestId,
+        endpoint: 'chat.completions',
+        targets,
+        promptTokens: count,
+        maxOutputTokens: (body.max_completion_tokens ?? body.max_tokens ?? undefined) || undefined,
+      });
+    // A long prompt reserves on its byte-size bound; only if that is refused is it counted.
+    const meter = await reserve(tokens.forReservation).catch((err: unknown) => {
+      if (!(err instanceof InsufficientCreditsError) || !tokens.bounded) throw err;
+      return reserve(tokens.exact());
     });
     const upstream = (target: ResolvedModel) => {
       const copy: Record<string, unknown> = { ...body, model: target.upstreamModel };
@@ -147,17 +154,18 @@ export class ChatService {
       scopeFor(caller, context.requestKey),
     );
     const prompts = Array.isArray(body.prompt) ? body.prompt : [body.prompt];
-    const promptTokens = prompts.reduce<number>(
+    const promptCount = prompts.reduce<number>(
       (n, p) => n + (typeof p === 'string' ? countTextTokens(p) : Array.isArray(p) ? p.length : 1),
       0,
     );
+    const promptTokens = () => promptCount;
     const started = Date.now();
     const meter = await this.metering.reserve({
       caller,
       requestId: context.requestId,
       endpoint: 'completions',
       targets,
-      promptTokens,
+      promptTokens: promptCount,
       maxOutputTokens: body.max_tokens ?? 16,
     });
     const notSupported = (target: ResolvedModel) =>
@@ -215,7 +223,7 @@ export class ChatService {
     meter: MeteringHandle,
     res: Response,
     started: number,
-    promptTokens: number,
+    promptTokens: () => number,
     call: (a: Parameters<Parameters<UpstreamExecutor['execute']>[2]>[0], opts: CallOptionsLike) => Promise<T>,
     textOf: (value: T) => string,
   ): Promise<void> {
@@ -252,7 +260,7 @@ export class ChatService {
     meter: MeteringHandle,
     res: Response,
     started: number,
-    promptTokens: number,
+    promptTokens: () => number,
     wantsUsage: boolean,
     open: (
       a: Parameters<Parameters<UpstreamExecutor['execute']>[2]>[0],

@@ -4,6 +4,7 @@ import { CreditsController } from './controllers/credits.controller.js';
 import { UsageController } from './controllers/usage.controller.js';
 import { CREDITS_ENTITIES } from './entities/index.js';
 import { AccountsRepository } from './repositories/accounts.repository.js';
+import { LedgerBatcher } from './repositories/ledger-batcher.js';
 import { LedgerRepository } from './repositories/ledger.repository.js';
 import { UsageRepository } from './repositories/usage.repository.js';
 import { CallMetering } from './services/call-metering.service.js';
@@ -25,6 +26,7 @@ import { UsageService } from './services/usage.service.js';
   providers: [
     CallMetering,
     LedgerRepository,
+    LedgerBatcher,
     AccountsRepository,
     UsageRepository,
     LiveReservations,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { LedgerKind } from '../entities/credit-ledger-entry.entity.js';
 import type { ReservationStatus } from '../entities/credit-reservation.entity.js';
+import { LedgerBatcher, type LedgerOpRow } from './ledger-batcher.js';
 import { KEY_BUDGET_SQLSTATE, pgErrorOf, toJson } from './sql-errors.js';
 
 export type ReserveOutcome =
@@ -26,13 +27,7 @@ export interface ReserveArgs {
   ttlSeconds: number;
 }
 
-interface ReserveRow {
-  r_status: 'ok' | 'insufficient_balance' | 'key_budget';
-  r_reservation: string | null;
-  r_account: string | null;
-  r_balance: string | null;
-  r_budget_remaining: string | null;
-}
+type ReserveStatus = 'ok' | 'insufficient_balance' | 'key_budget';
 
 export type SettleOutcome = Exclude<ReservationStatus, 'pending'>;
 
@@ -65,29 +60,33 @@ const big = (v: string | null): bigint | null => (v === null ? null : BigInt(v))
  */
 @Injectable()
 export class LedgerRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly batcher: LedgerBatcher,
+  ) {}
 
+  /** One reservation (see credits_reserve), batched with the other calls in flight. */
   async reserve(a: ReserveArgs): Promise<ReserveOutcome> {
-    let rows: ReserveRow[];
+    let row: LedgerOpRow;
     try {
-      rows = await this.db.query(`SELECT * FROM credits_reserve($1, $2, $3, $4, $5, $6, $7, $8)`, [
-        a.tenantId,
-        a.userId,
-        a.apiKeyId,
-        a.requestId,
-        a.amount.toString(),
-        a.model,
-        a.signupCredits.toString(),
-        a.ttlSeconds,
-      ]);
+      row = await this.batcher.apply(a.userId, {
+        op: 'reserve',
+        tenant: a.tenantId,
+        user: a.userId,
+        key: a.apiKeyId,
+        request: a.requestId,
+        amount: a.amount.toString(),
+        model: a.model,
+        signup: a.signupCredits.toString(),
+        ttl: a.ttlSeconds,
+      });
     } catch (err) {
       const pg = pgErrorOf(err);
       if (pg?.code === KEY_BUDGET_SQLSTATE)
         return { status: 'key_budget', budgetRemaining: BigInt(pg.detail ?? '0') };
       throw err;
     }
-    const row = rows[0]!;
-    switch (row.r_status) {
+    switch (row.r_status as ReserveStatus) {
       case 'ok':
         return {
           status: 'ok',
@@ -103,22 +102,25 @@ export class LedgerRepository {
     }
   }
 
-  /** Ends a pending reservation; a repeat returns the first outcome. `missing`: no such reservation. */
+  /**
+   * Ends a pending reservation; a repeat returns the first outcome. `missing`: no such
+   * reservation. `userId` (the reservation's user) picks the batch lane.
+   */
   async settle(
     reservationId: string,
     actual: bigint,
     metadata: Record<string, unknown>,
     outcome: SettleOutcome,
+    userId: string,
   ): Promise<{ status: ReservationStatus | 'missing'; charged: bigint | null }> {
-    const rows: Array<{ r_status: ReservationStatus | 'missing'; r_charged: string | null }> =
-      await this.db.query(`SELECT * FROM credits_settle($1, $2, $3::jsonb, $4)`, [
-        reservationId,
-        actual.toString(),
-        toJson(metadata),
-        outcome,
-      ]);
-    const row = rows[0]!;
-    return { status: row.r_status, charged: big(row.r_charged) };
+    const row = await this.batcher.apply(userId, {
+      op: 'settle',
+      reservation: reservationId,
+      actual: actual.toString(),
+      metadata,
+      outcome,
+    });
+    return { status: row.r_status as ReservationStatus | 'missing', charged: big(row.r_charged) };
   }
 
   /** Pushes the expiry of reservations whose requests this process is still serving. */

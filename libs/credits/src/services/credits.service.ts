@@ -29,6 +29,8 @@ export interface Reservation {
   id: string;
   /** The user's credit account. */
   accountId: string;
+  /** The user it was reserved for (their account pays). */
+  userId: string;
   /** Micro-credits held. */
   amount: bigint;
   apiKeyId?: string;
@@ -104,6 +106,7 @@ export class CreditsService implements OnModuleInit {
     return {
       id: outcome.reservationId,
       accountId: outcome.accountId,
+      userId: input.userId,
       amount: input.amount,
       ...(input.apiKeyId ? { apiKeyId: input.apiKeyId } : {}),
       requestId: input.requestId,
@@ -164,7 +167,7 @@ export class CreditsService implements OnModuleInit {
     outcome: SettleOutcome,
   ): Promise<bigint> {
     try {
-      const result = await this.ledger.settle(reservation.id, actual, metadata, outcome);
+      const result = await this.ledger.settle(reservation.id, actual, metadata, outcome, reservation.userId);
       if (result.status === 'missing') throw new NotFoundError(`No credit reservation ${reservation.id}.`);
       return result.charged ?? 0n;
     } finally {
