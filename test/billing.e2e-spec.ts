@@ -7,6 +7,7 @@ import { ActivityLogService } from '@switchyard/activity-log';
 import { UsageRecorder } from '@switchyard/credits';
 import OpenAI from 'openai';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { startSimulator } from '../apps/simulator/src/index.js';
 import { spawnGateway } from './support/gateway-process.js';
 import { startLlmGateway, type LlmGateway } from './support/llm-gateway.js';
@@ -180,6 +181,42 @@ describe('credits on the /v1 path (real Postgres)', () => {
     expect(Number(error.estimate)).toBeLessThan(3_100);
     expect(await balanceOf(t.gw.url, poor.member.token)).toBe('2000');
   });
+
+  it.each([false, true])(
+    'a call started upstream early (ample headroom) whose reservation is then refused gets the 402 and pays nothing (stream: %p)',
+    async (stream) => {
+      const { member, client } = await fundedUser(1_000);
+      const ask = (max: number) =>
+        client.chat.completions
+          .create({
+            model: 'sim-gpt',
+            max_tokens: max,
+            stream,
+            messages: [{ role: 'user', content: 'one two three' }],
+          })
+          .then(async (r) => {
+            if (stream) for await (const _ of r as AsyncIterable<unknown>) void _;
+            return r;
+          });
+      // A first call shows this instance a balance far above the next call's worst case.
+      await ask(2);
+      const balance = await balanceOf(t.gw.url, member.token);
+      expect(balance).toMatch(/^\d+$/); // whole credits: sim-gpt costs 1 per output token here
+      // Meanwhile another instance (straight SQL here) holds all but 1 credit.
+      await t.gw.app
+        .get(DataSource)
+        .query(`SELECT * FROM credits_reserve($1, $2, NULL, 'elsewhere', $3, NULL, 0, 3600)`, [
+          member.tenantId,
+          member.id,
+          String(BigInt(balance) * 1_000_000n - 1_000_000n),
+        ]);
+      const refused = await ask(50).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(OpenAI.APIError);
+      expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+      expect(await balanceOf(t.gw.url, member.token)).toBe('1');
+      await verifyClean(t.gw.url, t.adminToken);
+    },
+  );
 
   it('charges nothing when the upstream fails on every attempt', async () => {
     const { member, client } = await fundedUser(10);

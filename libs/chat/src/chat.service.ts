@@ -20,7 +20,13 @@ import type {
 import type { Completion, CompletionCreateParams } from 'openai/resources/completions';
 import { callContextFor } from './call-context.js';
 import { CHAT_SCHEMA, COMPLETION_SCHEMA } from './chat.schema.js';
-import { METERING, type Metering, type MeteringHandle, type MeteredUsage } from './metering.js';
+import {
+  METERING,
+  type Metering,
+  type MeteringHandle,
+  type MeteringRequest,
+  type MeteredUsage,
+} from './metering.js';
 import { compileValidator } from './request-validation.js';
 import { SseWriter } from './sse-writer.js';
 import { midStreamEnvelope, relayStream, type RelayResult } from './stream-relay.js';
@@ -77,20 +83,16 @@ export class ChatService {
     const tokens = new PromptTokens(body.messages);
     const promptTokens = () => tokens.exact();
     const started = Date.now();
-    const reserve = (count: number) =>
-      this.metering.reserve({
+    const meter = this.hold(
+      {
         caller,
         requestId: context.requestId,
         endpoint: 'chat.completions',
         targets,
-        promptTokens: count,
         maxOutputTokens: (body.max_completion_tokens ?? body.max_tokens ?? undefined) || undefined,
-      });
-    // A long prompt reserves on its byte-size bound; only if that is refused is it counted.
-    const meter = await reserve(tokens.forReservation).catch((err: unknown) => {
-      if (!(err instanceof InsufficientCreditsError) || !tokens.bounded) throw err;
-      return reserve(tokens.exact());
-    });
+      },
+      tokens,
+    );
     const upstream = (target: ResolvedModel) => {
       const copy: Record<string, unknown> = { ...body, model: target.upstreamModel };
       for (const field of OWN_FIELDS) delete copy[field];
@@ -160,14 +162,16 @@ export class ChatService {
     );
     const promptTokens = () => promptCount;
     const started = Date.now();
-    const meter = await this.metering.reserve({
-      caller,
-      requestId: context.requestId,
-      endpoint: 'completions',
-      targets,
-      promptTokens: promptCount,
-      maxOutputTokens: body.max_tokens ?? 16,
-    });
+    const meter = this.hold(
+      {
+        caller,
+        requestId: context.requestId,
+        endpoint: 'completions',
+        targets,
+        maxOutputTokens: body.max_tokens ?? 16,
+      },
+      { forReservation: promptCount, bounded: false, exact: promptTokens },
+    );
     const notSupported = (target: ResolvedModel) =>
       requestErrorFor(
         new ProviderError('bad_request', `${target.id} does not support text completions.`, {
@@ -220,26 +224,32 @@ export class ChatService {
   private async once<T extends { model: string; usage?: RelayResult['usage'] & { cost?: string } }>(
     context: CallContext,
     targets: ResolvedModel[],
-    meter: MeteringHandle,
+    meter: Hold,
     res: Response,
     started: number,
     promptTokens: () => number,
     call: (a: Parameters<Parameters<UpstreamExecutor['execute']>[2]>[0], opts: CallOptionsLike) => Promise<T>,
     textOf: (value: T) => string,
   ): Promise<void> {
+    let handle = meter.early ? undefined : await meter.handle;
+    const upstream = meter.early ? cancellable(context, meter.handle) : context;
     let served;
     try {
-      served = await this.executor.execute(targets, context, (a) =>
-        call(a, this.options(a.target, a.signal, context)),
+      served = await this.executor.execute(targets, upstream, (a) =>
+        call(a, this.options(a.target, a.signal, upstream)),
       );
     } catch (err) {
-      await meter.release(err instanceof ProviderError ? err.kind : 'failed');
+      // A refused reservation (402) is the answer, whatever it did to the upstream call.
+      handle ??= await meter.handle;
+      await handle.release(err instanceof ProviderError ? err.kind : 'failed');
       throw err;
     }
+    // Paid for before it is seen: an early call's answer waits for its reservation.
+    handle ??= await meter.handle;
     const answer = served.value;
     answer.model = served.target.id;
     const usage = usageOf(answer.usage, promptTokens, textOf(answer));
-    const cost = await meter.settle(served.target, usage, { status: 'ok', latencyMs: Date.now() - started });
+    const cost = await handle.settle(served.target, usage, { status: 'ok', latencyMs: Date.now() - started });
     const reported = answer.usage ?? {
       prompt_tokens: usage.inputTokens,
       completion_tokens: usage.outputTokens,
@@ -257,7 +267,7 @@ export class ChatService {
   private async stream<C extends { model: string; choices: unknown[]; usage?: RelayResult['usage'] | null }>(
     context: CallContext,
     targets: ResolvedModel[],
-    meter: MeteringHandle,
+    meter: Hold,
     res: Response,
     started: number,
     promptTokens: () => number,
@@ -268,15 +278,27 @@ export class ChatService {
     ) => AsyncIterable<C>,
     textOf: (chunk: C) => string,
   ): Promise<void> {
+    let handle = meter.early ? undefined : await meter.handle;
+    const upstream = meter.early ? cancellable(context, meter.handle) : context;
     let served;
     try {
-      served = await this.executor.execute(targets, context, async (a) => {
-        const iterator = open(a, this.options(a.target, a.signal, context))[Symbol.asyncIterator]();
+      served = await this.executor.execute(targets, upstream, async (a) => {
+        const iterator = open(a, this.options(a.target, a.signal, upstream))[Symbol.asyncIterator]();
         return { iterator, first: await iterator.next() };
       });
     } catch (err) {
-      await meter.release(err instanceof ProviderError ? err.kind : 'failed');
+      handle ??= await meter.handle;
+      await handle.release(err instanceof ProviderError ? err.kind : 'failed');
       throw err;
+    }
+    if (!handle) {
+      // No byte reaches the client before the reservation holds.
+      try {
+        handle = await meter.handle;
+      } catch (err) {
+        await served.value.iterator.return?.();
+        throw err;
+      }
     }
     const ttftMs = Date.now() - started;
     const writer = new SseWriter(res);
@@ -294,7 +316,7 @@ export class ChatService {
     const errorClass =
       relayed.error instanceof ProviderError ? relayed.error.kind : relayed.error ? 'failed' : undefined;
     // What the client saw is paid for: settle before the final event.
-    const cost = await meter.settle(served.target, usage, {
+    const cost = await handle.settle(served.target, usage, {
       status,
       latencyMs: Date.now() - started,
       ttftMs,
@@ -332,6 +354,22 @@ export class ChatService {
     writer.done();
   }
 
+  /**
+   * Starts the call's reservation. A long prompt reserves on its byte-size bound, and only if
+   * that is refused is it counted exactly and reserved again.
+   */
+  private hold(
+    request: Omit<MeteringRequest, 'promptTokens'>,
+    tokens: Pick<PromptTokens, 'forReservation' | 'bounded' | 'exact'>,
+  ): Hold {
+    const first = this.metering.begin({ ...request, promptTokens: tokens.forReservation });
+    const handle = first.handle.catch((err: unknown) => {
+      if (!(err instanceof InsufficientCreditsError) || !tokens.bounded) throw err;
+      return this.metering.reserve({ ...request, promptTokens: tokens.exact() });
+    });
+    return { handle, early: first.early };
+  }
+
   private options(target: ResolvedModel, signal: AbortSignal, context: CallContext): CallOptionsLike {
     return {
       signal,
@@ -341,6 +379,19 @@ export class ChatService {
       headers: isSimulator(target.provider.id) ? context.upstreamHeaders : undefined,
     };
   }
+}
+
+/** A reservation under way; when `early`, the upstream call starts before it commits. */
+interface Hold {
+  handle: Promise<MeteringHandle>;
+  early: boolean;
+}
+
+/** The call's context with a signal that also fires when its reservation is refused. */
+function cancellable(context: CallContext, reservation: Promise<unknown>): CallContext {
+  const refused = new AbortController();
+  reservation.catch(() => refused.abort());
+  return { ...context, signal: AbortSignal.any([context.signal, refused.signal]) };
 }
 
 interface CallOptionsLike {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CallMetering } from '@switchyard/credits';
+import { CallMetering, type MeteredCall } from '@switchyard/credits';
 import type { Metering, MeteringHandle, MeteringRequest } from './metering.js';
 
 /**
@@ -11,7 +11,16 @@ export class CreditsMetering implements Metering {
   constructor(private readonly metering: CallMetering) {}
 
   reserve(request: MeteringRequest): Promise<MeteringHandle> {
-    return this.metering.reserve({
+    return this.metering.reserve(this.call(request));
+  }
+
+  begin(request: MeteringRequest): { handle: Promise<MeteringHandle>; early: boolean } {
+    const { meter, early } = this.metering.begin(this.call(request));
+    return { handle: meter, early };
+  }
+
+  private call(request: MeteringRequest): MeteredCall {
+    return {
       caller: request.caller,
       requestId: request.requestId,
       endpoint: request.endpoint,
@@ -23,6 +32,6 @@ export class CreditsMetering implements Metering {
           asked === undefined ? modelMax : modelMax > 0 ? Math.min(asked, modelMax) : asked;
         return { promptTokens: request.promptTokens, maxOutputTokens };
       },
-    });
+    };
   }
 }

@@ -35,11 +35,18 @@ export interface MeteringHandle {
 /** Reserves and settles credits for /v1 calls. The credits lib provides the real one. */
 export interface Metering {
   reserve(request: MeteringRequest): Promise<MeteringHandle>;
+  /**
+   * Starts the reservation; `early` says the upstream call may start before it commits (the
+   * payer has ample headroom). Nothing may reach the client before `handle` resolves.
+   */
+  begin(request: MeteringRequest): { handle: Promise<MeteringHandle>; early: boolean };
 }
 
 export const METERING = Symbol('METERING');
 
 /** No charging at all (used until a credits implementation is registered). */
+const FREE_HANDLE: MeteringHandle = { settle: async () => 0n, release: async () => undefined };
 export const FREE_METERING: Metering = {
-  reserve: async () => ({ settle: async () => 0n, release: async () => undefined }),
+  reserve: async () => FREE_HANDLE,
+  begin: () => ({ handle: Promise.resolve(FREE_HANDLE), early: true }),
 };

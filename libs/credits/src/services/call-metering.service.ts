@@ -47,12 +47,36 @@ export class CallMetering {
   ) {}
 
   async reserve(call: MeteredCall): Promise<CallMeter> {
-    const { caller, requestId, endpoint, targets } = call;
-    const markup = await this.credits.markupFor(caller.tenantId);
-    const amount = targets.reduce((max, target) => {
+    const markup = await this.credits.markupFor(call.caller.tenantId);
+    return this.hold(call, markup, this.worstCase(call, markup));
+  }
+
+  /**
+   * Starts the reservation and says whether the upstream call may start before it commits:
+   * only when the payer's last seen balance (and key budget) covers the worst case many times
+   * over. Either way nothing may reach the client before `meter` resolves; if it rejects
+   * (402), the caller cancels the upstream call.
+   */
+  begin(call: MeteredCall): { meter: Promise<CallMeter>; early: boolean } {
+    const markup = this.credits.cachedMarkup(call.caller.tenantId);
+    if (markup === undefined) return { meter: this.reserve(call), early: false };
+    const amount = this.worstCase(call, markup);
+    const { caller } = call;
+    return {
+      meter: this.hold(call, markup, amount),
+      early: this.credits.headroom(caller.userId, caller.apiKey?.id, amount),
+    };
+  }
+
+  private worstCase(call: MeteredCall, markup: string): bigint {
+    return call.targets.reduce((max, target) => {
       const cost = estimateWorstCase(target.model.pricing, call.worst(target), markup);
       return cost > max ? cost : max;
     }, 0n);
+  }
+
+  private async hold(call: MeteredCall, markup: string, amount: bigint): Promise<CallMeter> {
+    const { caller, requestId, endpoint, targets } = call;
     const reservation = await this.credits.reserve({
       tenantId: caller.tenantId,
       userId: caller.userId,

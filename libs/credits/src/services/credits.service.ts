@@ -9,7 +9,11 @@ import {
 import { LRUCache } from 'lru-cache';
 import { normalizeMarkup } from '../pricing/pricing.js';
 import { AccountsRepository } from '../repositories/accounts.repository.js';
-import { LedgerRepository, type SettleOutcome } from '../repositories/ledger.repository.js';
+import {
+  LedgerRepository,
+  type ReserveOutcome,
+  type SettleOutcome,
+} from '../repositories/ledger.repository.js';
 import { LiveReservations } from './live-reservations.js';
 
 /** What the chat pipeline reserves before it calls upstream. */
@@ -39,6 +43,8 @@ export interface Reservation {
 
 export const MARKUP_CHANNEL = 'sy:credits:markup';
 const MARKUP_CACHE_MS = 60_000;
+/** How long a balance seen by a reservation counts as a hint (see `headroom`). */
+const HINT_MS = 30_000;
 
 /**
  * The hot path's credits: reserve the worst case before the upstream call (one round trip),
@@ -48,6 +54,8 @@ const MARKUP_CACHE_MS = 60_000;
 export class CreditsService implements OnModuleInit {
   private readonly markups = new LRUCache<string, string>({ max: 10_000, ttl: MARKUP_CACHE_MS });
   private readonly markupLoads = new Map<string, Promise<string>>();
+  /** The last balance (user id) or key budget left (`key:` + id) a reservation here saw. */
+  private readonly hints = new LRUCache<string, bigint>({ max: 100_000, ttl: HINT_MS });
 
   constructor(
     private readonly config: AppConfig,
@@ -81,6 +89,7 @@ export class CreditsService implements OnModuleInit {
       signupCredits: this.config.credits.signupCredits,
       ttlSeconds: this.config.credits.reservationTtlSeconds,
     });
+    this.noteOutcome(input, outcome);
     switch (outcome.status) {
       case 'insufficient_balance':
         throw new InsufficientCreditsError(
@@ -130,6 +139,39 @@ export class CreditsService implements OnModuleInit {
   /** Releases everything a failed call held: it is charged nothing. Idempotent. */
   async release(reservation: Reservation): Promise<void> {
     await this.finish(reservation, 0n, {}, 'released');
+  }
+
+  /**
+   * Whether `amount` is far inside what the payer had at their last reservation on this
+   * instance (balance, and the API key's budget left): at least `factor` times over, seen in the
+   * last 30 s. The chat path then starts the upstream call while the reservation commits.
+   */
+  headroom(userId: string, apiKeyId: string | undefined, amount: bigint, factor = 4n): boolean {
+    const balance = this.hints.get(userId);
+    if (balance === undefined || balance < amount * factor) return false;
+    if (!apiKeyId) return true;
+    const budget = this.hints.get(`key:${apiKeyId}`);
+    return budget === undefined || budget === -1n || budget >= amount * factor;
+  }
+
+  /** The tenant's markup when it is cached (no await on the hot path), else undefined. */
+  cachedMarkup(tenantId: string): string | undefined {
+    return this.markups.get(tenantId);
+  }
+
+  private noteOutcome(input: ReserveInput, outcome: ReserveOutcome): void {
+    switch (outcome.status) {
+      case 'ok':
+        this.hints.set(input.userId, outcome.balance);
+        if (input.apiKeyId) this.hints.set(`key:${input.apiKeyId}`, outcome.budgetRemaining ?? -1n);
+        break;
+      case 'insufficient_balance':
+        this.hints.set(input.userId, outcome.balance);
+        break;
+      case 'key_budget':
+        if (input.apiKeyId) this.hints.set(`key:${input.apiKeyId}`, outcome.budgetRemaining);
+        break;
+    }
   }
 
   /** The tenant's price multiplier as a decimal string ('1' unless set). Cached. */
