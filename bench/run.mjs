@@ -315,7 +315,10 @@ async function scenarios(name, url, key, pid, db) {
 
   log(name, 'key flood');
   {
-    const randomKey = () => `sk-sy-${randomBytes(24).toString('base64url')}`;
+    // Well-formed keys (sk-sy- + 51 base62 characters, the length of a real one) with a random
+    // tag: what a guesser sends. The gateway must refuse them without a database read.
+    const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+    const randomKey = () => `sk-sy-${Array.from(randomBytes(51), (b) => BASE62[b % 62]).join('')}`;
     const floodOpts = {
       connections: 32,
       duration: QUICK ? 1 : 4,

@@ -198,7 +198,8 @@ describe('auth (real Postgres)', () => {
         .auth(owner.token, { type: 'bearer' })
         .send({ name: 'ci', rpm: 100 })
         .expect(201);
-      expect(created.body.key).toMatch(/^sk-sy-[0-9A-Za-z]{43}$/);
+      // sk-sy- + 43 random base62 characters + an 8-character tag (decision 0006).
+      expect(created.body.key).toMatch(/^sk-sy-[0-9A-Za-z]{51}$/);
       expect(created.body.masked_key).toBe(`${created.body.key.slice(0, 10)}…${created.body.key.slice(-4)}`);
       const listed = await request(gw.url)
         .get('/api/v1/api-keys')

@@ -18,6 +18,7 @@ import { ApiKeyRepository } from './repositories/api-key.repository.js';
 import { RefreshTokenRepository } from './repositories/refresh-token.repository.js';
 import { TenantRepository } from './repositories/tenant.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
+import { ApiKeyTags } from './services/api-key-tags.service.js';
 import { ApiKeysService } from './services/api-keys.service.js';
 import { AuthCache } from './services/auth-cache.service.js';
 import { AuthService } from './services/auth.service.js';
@@ -51,6 +52,7 @@ export const AUTH_ENTITIES = [TenantEntity, UserEntity, RefreshTokenEntity, ApiK
     AuthService,
     UsersService,
     TenantsService,
+    ApiKeyTags,
     ApiKeysService,
     BootstrapService,
     // Global guards run in this order: who is calling, then how often.

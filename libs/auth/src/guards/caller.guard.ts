@@ -4,7 +4,8 @@ import { AuthenticationError, PermissionDeniedError } from '@switchyard/core';
 import type { Request } from 'express';
 import { hasRole, type Caller, type Role } from '../caller.js';
 import { ALLOW_API_KEY, IS_PUBLIC, MIN_ROLE } from '../decorators.js';
-import { API_KEY_PREFIX, ApiKeysService } from '../services/api-keys.service.js';
+import { API_KEY_PREFIX } from '../crypto.js';
+import { ApiKeysService } from '../services/api-keys.service.js';
 import { AccessTokens } from '../jwt/access-tokens.service.js';
 
 type CallerRequest = Request & { caller?: Caller };
@@ -21,8 +22,10 @@ export function credentialOf(req: Request): string | undefined {
 }
 
 /**
- * The one guard that turns credentials into a caller: a Switchyard API key (cached, so a warm key
- * reads no database) or a JWT access token. Then the route's minimum role.
+ * The one guard that turns credentials into a caller: a Switchyard API key or a JWT access token.
+ * Then the route's minimum role. A key's tag is checked first, in constant time and without any
+ * I/O, so a key this deployment did not issue is refused without a cache or database lookup
+ * (decision 0006); a valid key is cached, so a warm one reads no database either.
  */
 @Injectable()
 export class CallerGuard implements CanActivate {

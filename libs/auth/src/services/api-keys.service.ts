@@ -2,15 +2,16 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { ActivityLogService, actorOf } from '@switchyard/activity-log';
 import { NotFoundError, PermissionDeniedError, page, type Page, type PageQueryDto } from '@switchyard/core';
 import { hasRole, scopeOf, type Caller } from '../caller.js';
-import { randomSecret, sha256 } from '../crypto.js';
+import { API_KEY_PREFIX, sha256 } from '../crypto.js';
 import type { CreateApiKeyDto } from '../dto/api-key.dto.js';
 import { ApiKeyView, CreatedApiKeyView } from '../dto/api-key.dto.js';
 import type { ApiKeyEntity } from '../entities/api-key.entity.js';
 import { ApiKeyRepository } from '../repositories/api-key.repository.js';
 import { UserRepository } from '../repositories/user.repository.js';
+import { ApiKeyTags } from './api-key-tags.service.js';
 import { AuthCache, type CachedKey } from './auth-cache.service.js';
 
-export const API_KEY_PREFIX = 'sk-sy-';
+export { API_KEY_PREFIX } from '../crypto.js';
 const LAST_USED_FLUSH_MS = 10_000;
 
 @Injectable()
@@ -24,6 +25,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     private readonly users: UserRepository,
     private readonly cache: AuthCache,
     private readonly activity: ActivityLogService,
+    private readonly tags: ApiKeyTags,
   ) {}
 
   onModuleInit(): void {
@@ -37,11 +39,13 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Resolves a presented secret to its caller, or null. A warm key (valid or not) reads no
-   * database; a cold one costs one query joining key, owner and tenant.
+   * Resolves a presented secret to its caller, or null. First the tag, in constant time and with
+   * no I/O: a secret this deployment did not issue (wrong tag, wrong format) is refused before any
+   * cache or database lookup, so a flood of made-up keys costs the database nothing. Then a warm
+   * key (valid or not) reads no database; a cold one costs one query joining key, owner and tenant.
    */
   async verify(secret: string): Promise<Caller | null> {
-    if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 100) return null;
+    if (!this.tags.check(secret)) return null;
     const hash = sha256(secret);
     let entry = this.cache.keys.get(hash);
     if (entry === undefined) {
@@ -91,7 +95,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
       ownerId = owner.id;
       tenantId = owner.tenantId;
     }
-    const secret = `${API_KEY_PREFIX}${randomSecret(32)}`;
+    const secret = this.tags.issue();
     const entity = await this.keys.create({
       tenantId,
       userId: ownerId,

@@ -76,6 +76,11 @@ export interface AuthConfig {
     accessTtlSeconds: number;
     refreshTtlSeconds: number;
   };
+  /**
+   * The secret API keys' tags are computed with (API_KEY_SIGNING_SECRET); when unset one is
+   * generated once and kept in the database.
+   */
+  apiKeySigningSecret?: string;
   admin: { email?: string; password?: string };
   defaultRpm: number;
   loginMaxFailures: number;
@@ -249,6 +254,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
         accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
         refreshTtlSeconds: env.JWT_REFRESH_TTL_SECONDS,
       },
+      apiKeySigningSecret: env.API_KEY_SIGNING_SECRET,
       admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },
       defaultRpm: env.DEFAULT_RPM,
       loginMaxFailures: env.LOGIN_MAX_FAILURES,

@@ -146,6 +146,11 @@ export class EnvironmentVariables {
 
   @Transform(emptyToUndefined)
   @IsOptional()
+  @MinLength(32, { message: 'must be at least 32 characters (use: openssl rand -base64 48)' })
+  API_KEY_SIGNING_SECRET?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
   @IsEmail({}, { message: 'must be an email address' })
   ADMIN_EMAIL?: string;
 
