@@ -140,6 +140,8 @@ export interface ProviderAdapter {
   ): Promise<TranscriptionResult>;
   /** A cheap authenticated call (e.g. list models), used to test a key. */
   ping?(creds: ProviderCredentials, opts: CallOptions): Promise<void>;
+  /** Releases what the adapter keeps between calls (connection pools); called once at shutdown. */
+  close?(): Promise<void>;
 }
 
 /**

@@ -1,8 +1,12 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
 import type { CatalogService } from './catalog/catalog.service.js';
 import type { ProviderAdapter, WireFormat } from './provider.port.js';
 
-/** The adapters by wire format, checked at boot against the catalog: every provider must have one. */
-export class ProviderRegistry {
+/**
+ * The adapters by wire format, checked at boot against the catalog: every provider must have one.
+ * At application shutdown (after the HTTP server has stopped) it closes the adapters' pools.
+ */
+export class ProviderRegistry implements OnApplicationShutdown {
   private readonly byFormat = new Map<WireFormat, ProviderAdapter>();
 
   constructor(adapters: readonly ProviderAdapter[], catalog?: CatalogService) {
@@ -29,5 +33,11 @@ export class ProviderRegistry {
   /** The wire formats with an adapter. */
   formats(): WireFormat[] {
     return [...this.byFormat.keys()];
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const closing: Promise<void>[] = [];
+    for (const adapter of this.byFormat.values()) if (adapter.close) closing.push(adapter.close());
+    await Promise.all(closing);
   }
 }

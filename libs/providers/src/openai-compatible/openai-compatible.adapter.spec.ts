@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import OpenAI from 'openai';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { startSimulator, type Simulator } from '../../../../apps/simulator/src/index.js';
-import type { ProviderCredentials } from '../provider.port.js';
+import type { ProviderCredentials, ProviderError } from '../provider.port.js';
+import { CallScope } from '../shared/call-scope.js';
 import { failure, runAdapterContract, type RecordedImage } from '../testing/adapter-contract.js';
 import { OpenAICompatibleAdapter } from './openai-compatible.adapter.js';
+import { classifyOpenAIError } from './openai.errors.js';
 
 function recordedImage(body: unknown): RecordedImage | null {
   const messages = (body as { messages?: Array<{ content?: unknown }> }).messages ?? [];
@@ -115,5 +121,268 @@ describe('OpenAICompatibleAdapter beyond chat', () => {
     const recorded = sim.requests.at(-1)!;
     expect(recorded.path).toBe('/openai/deployments/gpt-4o/chat/completions');
     expect(recorded.headers['api-key']).toBe('azure-key-0123456789');
+  });
+});
+
+/** What the test upstream below is asked to do, riding in the request body (passed through untouched). */
+interface TestInstructions {
+  stream?: boolean;
+  /** Four chunks 200 ms apart instead of two at once. */
+  slow?: boolean;
+  /** A fixed answer. */
+  reply?: { status: number; headers?: Record<string, string>; body: string };
+  /** A stream's raw bytes, written one byte at a time. */
+  raw?: string;
+}
+
+/** The fields of a ProviderError that callers read. */
+function fields(error: ProviderError) {
+  const { kind, message, provider, upstreamStatus, upstreamCode, param, retryAfterMs, upstreamRequestId } =
+    error;
+  return { kind, message, provider, upstreamStatus, upstreamCode, param, retryAfterMs, upstreamRequestId };
+}
+
+describe('OpenAICompatibleAdapter over undici', () => {
+  // A bare upstream that counts the TCP connections it accepts, to see the pool at work.
+  let server: Server;
+  let baseUrl: string;
+  let connections = 0;
+  const closedRequests: string[] = [];
+  const opts = { timeoutMs: 5000 };
+  const hi = { model: 'm', messages: [{ role: 'user' as const, content: 'hi' }] };
+  const key = 'sk-pool-0123456789';
+  const chunk = (content: string) =>
+    `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content } }] })}\n\n`;
+  const scope = () => {
+    const s = new CallScope({ timeoutMs: 60_000 }, 'openai');
+    s.dispose();
+    return s;
+  };
+
+  beforeAll(async () => {
+    server = createServer({ keepAlive: true }, (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as TestInstructions;
+        res.on('close', () => {
+          if (!res.writableFinished) closedRequests.push(req.url ?? '');
+        });
+        if (body.reply) {
+          res.writeHead(body.reply.status, body.reply.headers ?? {});
+          res.end(body.reply.body);
+        } else if (body.raw !== undefined) {
+          res.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': 'req_stream' });
+          const bytes = Buffer.from(body.raw);
+          let i = 0;
+          const next = (): void => {
+            if (res.destroyed) return;
+            if (i === bytes.length) res.end();
+            else res.write(bytes.subarray(i, ++i), () => setImmediate(next));
+          };
+          next();
+        } else if (body.stream) {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          const words = body.slow ? ['a', 'b', 'c', 'd'] : ['a', 'b'];
+          let i = 0;
+          const next = (): void => {
+            if (res.destroyed) return;
+            if (i === words.length) {
+              res.end('data: [DONE]\n\n');
+              return;
+            }
+            res.write(chunk(words[i++]!));
+            setTimeout(next, body.slow ? 200 : 0);
+          };
+          next();
+        } else if (req.url === '/v1/embeddings') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          const embedding = Buffer.from(new Float32Array([0.5, -1]).buffer).toString('base64');
+          res.end(JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding }] }));
+        } else {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ id: 'x', object: 'chat.completion', choices: [] }));
+        }
+      });
+    });
+    server.on('connection', () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  describe('errors, exactly as the SDK path reports them', () => {
+    const sut = new OpenAICompatibleAdapter();
+    afterAll(() => sut.close());
+
+    it.each([
+      [
+        'an OpenAI error object',
+        429,
+        { 'retry-after-ms': '1500', 'x-request-id': 'req_1', 'content-type': 'application/json' },
+        JSON.stringify({
+          error: {
+            message: `slow down ${key}`,
+            type: 'requests',
+            code: 'rate_limit_exceeded',
+            param: 'model',
+          },
+        }),
+      ],
+      ['an error given as a string', 401, {}, JSON.stringify({ error: 'Unauthorized' })],
+      ['JSON without an error', 400, {}, JSON.stringify({ detail: 'bad' })],
+      ['plain text', 502, { 'retry-after': '3' }, '<html>Bad gateway</html>'],
+      ['an empty body', 503, {}, ''],
+      [
+        'a message that is not a string',
+        400,
+        {},
+        JSON.stringify({ error: { message: ['a', 'b'], code: 'context_length_exceeded' } }),
+      ],
+      ['a 3xx', 302, { location: 'http://elsewhere/' }, ''],
+    ])('%s (%i)', async (_name, status, headers, raw) => {
+      const body = { ...hi, reply: { status, headers, body: raw } };
+      const direct = await failure(() => sut.chat(body, { apiKey: key, baseUrl }, opts));
+      // What the SDK throws for the same answer: body text, parsed if JSON, APIError.generate.
+      let json: object | undefined;
+      try {
+        json = JSON.parse(raw) as object;
+      } catch {
+        json = undefined;
+      }
+      const thrown = OpenAI.APIError.generate(status, json, json ? undefined : raw, new Headers(headers));
+      expect(fields(direct)).toEqual(fields(classifyOpenAIError(thrown, scope(), [key])));
+      expect(direct.message).not.toContain(key);
+    });
+
+    it('an error frame inside a stream', async () => {
+      const error = { message: 'The server is overloaded', type: 'server_error', code: null };
+      const body = {
+        ...hi,
+        stream: true as const,
+        raw: `${chunk('a')}data: ${JSON.stringify({ error })}\n\n`,
+      };
+      const received: unknown[] = [];
+      const direct = await failure(async () => {
+        for await (const c of sut.chatStream(body, { apiKey: key, baseUrl }, opts)) received.push(c);
+      });
+      expect(received).toHaveLength(1);
+      const thrown = new OpenAI.APIError(
+        undefined,
+        error,
+        undefined,
+        new Headers({ 'x-request-id': 'req_stream' }),
+      );
+      expect(fields(direct)).toEqual(fields(classifyOpenAIError(thrown, scope(), [key])));
+      expect(direct).toMatchObject({
+        kind: 'server',
+        upstreamCode: 'server_error',
+        upstreamRequestId: 'req_stream',
+      });
+    });
+  });
+
+  it('parses a stream byte by byte: split UTF-8, CRLF, comments, event names, multi-line data', async () => {
+    const sut = new OpenAICompatibleAdapter();
+    const raw =
+      ': keep-alive\n\n' +
+      chunk('héllo wörld ✓') +
+      'event: message\r\ndata: {"id":"c1","choices":[{"index":0,"delta":{"content":"🙂"}}]}\r\n\r\n' +
+      'data: {"id":"c1","choices":\ndata: []}\n\n' +
+      'data: [DONE]\n\n' +
+      chunk('after done');
+    const body = { ...hi, stream: true as const, raw };
+    const chunks: ChatCompletionChunk[] = [];
+    try {
+      for await (const c of sut.chatStream(body, { apiKey: key, baseUrl }, opts)) chunks.push(c);
+    } finally {
+      await sut.close();
+    }
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? null)).toEqual(['héllo wörld ✓', '🙂', null]);
+  });
+
+  // undici gives a connection back to its pool one event-loop turn after its answer ended (so a
+  // server closing it right after has the time to say so): a call made later than that reuses it,
+  // as requests arriving from clients do; a tight loop alternates between two.
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('keeps one connection alive across calls, finished streams and error answers', async () => {
+    const sut = new OpenAICompatibleAdapter();
+    const creds = { apiKey: key, baseUrl };
+    connections = 0;
+    try {
+      for (let i = 0; i < 3; i++) {
+        await sut.chat(hi, creds, opts);
+        await nextTurn();
+      }
+      for (let i = 0; i < 3; i++) {
+        const texts: string[] = [];
+        for await (const c of sut.chatStream({ ...hi, stream: true }, creds, opts)) {
+          texts.push(c.choices[0]?.delta.content ?? '');
+        }
+        expect(texts).toEqual(['a', 'b']);
+        await nextTurn();
+      }
+      const error = JSON.stringify({ error: { message: 'slow down', code: 'rate_limit_exceeded' } });
+      const limitedBody = { ...hi, reply: { status: 429, body: error } };
+      const limited = await failure(() => sut.chat(limitedBody, creds, opts));
+      expect(limited.kind).toBe('rate_limit');
+      await nextTurn();
+      const embedded = await sut.embeddings({ model: 'e', input: 'x' }, creds, opts);
+      expect(embedded.data[0]?.embedding).toEqual([0.5, -1]);
+      await nextTurn();
+      // Another key on the same origin shares the pool.
+      await sut.chat(hi, { ...creds, apiKey: 'sk-pool-other-0123456789' }, opts);
+      expect(connections).toBe(1);
+
+      for (let i = 0; i < 20; i++) await sut.chat(hi, creds, opts);
+      for (let i = 0; i < 5; i++) {
+        for await (const _c of sut.chatStream({ ...hi, stream: true }, creds, opts));
+      }
+      expect(connections).toBeLessThanOrEqual(2);
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it('closes the connection of a stream left early', async () => {
+    const sut = new OpenAICompatibleAdapter();
+    const creds = { apiKey: key, baseUrl };
+    closedRequests.length = 0;
+    try {
+      const body = { ...hi, stream: true as const, slow: true };
+      for await (const _c of sut.chatStream(body, creds, opts)) break;
+      expect((await sut.chat(hi, creds, opts)).object).toBe('chat.completion');
+      // The upstream sees the stream's response cut before it has finished sending it.
+      for (let i = 0; i < 100 && closedRequests.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(closedRequests).toEqual(['/v1/chat/completions']);
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it('runs concurrent calls on parallel connections, and close() ends them', async () => {
+    const sut = new OpenAICompatibleAdapter();
+    const creds = { apiKey: key, baseUrl };
+    const open = () => new Promise<number>((resolve) => server.getConnections((_e, n) => resolve(n)));
+    connections = 0;
+    await Promise.all([1, 2, 3].map(() => sut.chat(hi, creds, opts)));
+    expect(connections).toBe(3);
+    await nextTurn();
+    await Promise.all([1, 2, 3].map(() => sut.chat(hi, creds, opts)));
+    expect(connections).toBe(3);
+    expect(await open()).toBe(3);
+    await sut.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await open()).toBe(0);
+    // A closed adapter opens a new pool on its next call.
+    await sut.chat(hi, creds, opts);
+    expect(connections).toBe(4);
+    await sut.close();
   });
 });

@@ -25,6 +25,7 @@ import type {
 import { CallScope } from '../shared/call-scope.js';
 import { ClientCache } from '../shared/client-cache.js';
 import { createOpenAIClient } from './openai-client.factory.js';
+import { OpenAIHttpTransport } from './openai-http.transport.js';
 import { classifyOpenAIError } from './openai.errors.js';
 
 /** Per-request options for the SDK: our merged signal and deadline, the caller's extra headers. */
@@ -37,19 +38,25 @@ interface SdkRequestOptions {
 
 /**
  * Every OpenAI-compatible upstream (OpenAI, Azure, Mistral, Groq, Together, OpenRouter, Ollama,
- * vLLM...) through the official SDK. Bodies pass through untouched: the canonical format is this
- * wire format.
+ * vLLM...). Bodies pass through untouched: the canonical format is this wire format.
+ *
+ * Chat, completions and embeddings, the hot path, go straight over undici (openai-http.transport.ts:
+ * a keep-alive pool per origin, no fetch); images, audio, ping and Azure's deployment-style URLs go
+ * through the official SDK. Both classify errors with the same function.
  */
 @Injectable()
 export class OpenAICompatibleAdapter implements ProviderAdapter {
   readonly format = 'openai' as const;
   private readonly clients = new ClientCache(createOpenAIClient);
+  private readonly http = new OpenAIHttpTransport(this.format);
 
   chat(
     body: ChatCompletionCreateParamsNonStreaming,
     creds: ProviderCredentials,
     opts: CallOptions,
   ): Promise<ChatCompletion> {
+    const endpoint = this.http.endpoint(creds);
+    if (endpoint) return this.http.json<ChatCompletion>(endpoint, 'chat', body, creds, opts);
     return this.call(creds, opts, (client, req) => client.chat.completions.create(body, req));
   }
 
@@ -58,6 +65,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     creds: ProviderCredentials,
     opts: CallOptions,
   ): AsyncIterable<ChatCompletionChunk> {
+    const endpoint = this.http.endpoint(creds);
+    if (endpoint) return this.http.stream<ChatCompletionChunk>(endpoint, 'chat', body, creds, opts);
     return this.relay(creds, opts, (client, req) => client.chat.completions.create(body, req));
   }
 
@@ -66,6 +75,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     creds: ProviderCredentials,
     opts: CallOptions,
   ): Promise<Completion> {
+    const endpoint = this.http.endpoint(creds);
+    if (endpoint) return this.http.json<Completion>(endpoint, 'completions', body, creds, opts);
     return this.call(creds, opts, (client, req) => client.completions.create(body, req));
   }
 
@@ -74,15 +85,36 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     creds: ProviderCredentials,
     opts: CallOptions,
   ): AsyncIterable<Completion> {
+    const endpoint = this.http.endpoint(creds);
+    if (endpoint) return this.http.stream<Completion>(endpoint, 'completions', body, creds, opts);
     return this.relay(creds, opts, (client, req) => client.completions.create(body, req));
   }
 
-  embeddings(
+  async embeddings(
     body: EmbeddingCreateParams,
     creds: ProviderCredentials,
     opts: CallOptions,
   ): Promise<CreateEmbeddingResponse> {
-    return this.call(creds, opts, (client, req) => client.embeddings.create(body, req));
+    const endpoint = this.http.endpoint(creds);
+    if (!endpoint) return this.call(creds, opts, (client, req) => client.embeddings.create(body, req));
+    if (body.encoding_format) {
+      return this.http.json<CreateEmbeddingResponse>(endpoint, 'embeddings', body, creds, opts);
+    }
+    // As the SDK does: ask for base64 (a third of the bytes, no float parsing) and decode to floats.
+    const response = await this.http.json<CreateEmbeddingResponse>(
+      endpoint,
+      'embeddings',
+      { ...body, encoding_format: 'base64' },
+      creds,
+      opts,
+    );
+    const data = (response as { data?: unknown } | null)?.data;
+    if (Array.isArray(data)) {
+      for (const item of data as Array<{ embedding?: unknown } | null>) {
+        if (item && typeof item.embedding === 'string') item.embedding = base64Floats(item.embedding);
+      }
+    }
+    return response;
   }
 
   images(
@@ -126,6 +158,11 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     await this.call(creds, opts, async (client, req) => {
       await client.models.list(req);
     });
+  }
+
+  /** Closes the upstream connection pools (at application shutdown). */
+  async close(): Promise<void> {
+    await this.http.close();
   }
 
   private requestOptions(scope: CallScope, opts: CallOptions): SdkRequestOptions {
@@ -172,4 +209,11 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       scope.dispose();
     }
   }
+}
+
+/** Little-endian float32s in base64, as OpenAI's `encoding_format: base64` sends them, as numbers. */
+function base64Floats(encoded: string): number[] {
+  const bytes = Buffer.from(encoded, 'base64');
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : Buffer.from(bytes);
+  return Array.from(new Float32Array(aligned.buffer, aligned.byteOffset, Math.floor(aligned.length / 4)));
 }

@@ -1,7 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { ProviderError, type ProviderErrorKind } from '../provider.port.js';
 import type { CallScope } from '../shared/call-scope.js';
-import { retryAfterMs } from '../shared/retry-after.js';
+import { headerValue, retryAfterMs, type HeaderSource } from '../shared/retry-after.js';
 import { sanitize } from '../shared/sanitize.js';
 import { transportError } from '../shared/transport-error.js';
 
@@ -41,9 +41,69 @@ export function kindOfStatus(status: number): ProviderErrorKind {
   return 'bad_request';
 }
 
-function upstreamMessage(error: HttpApiError): string {
-  const body = error.error as { message?: unknown } | undefined;
-  return typeof body?.message === 'string' ? body.message : error.message;
+/** An OpenAI-style failure as the upstream sent it: a non-2xx answer, or an `error` frame in a stream. */
+export interface OpenAIErrorResponse {
+  /** The HTTP status; undefined for an error sent inside a stream. */
+  status: number | undefined;
+  /** The response headers (Retry-After, x-request-id). */
+  headers: HeaderSource;
+  /** The body's `error` member (OpenAI's `{ message, type, code, param }`), whatever shape it came in. */
+  error: unknown;
+  /** What to say when `error` carries no message of its own (see {@link openAIErrorMessage}). */
+  message: string;
+}
+
+/**
+ * The message the openai SDK gives an error without a usable `error.message`: `error` as JSON, or
+ * the raw body when it was not JSON, after the status. Kept identical so both transports report
+ * the same text.
+ */
+export function openAIErrorMessage(status: number | undefined, error: unknown, rawBody?: string): string {
+  const body = error as { message?: unknown } | null | undefined;
+  const msg = body?.message
+    ? typeof body.message === 'string'
+      ? body.message
+      : JSON.stringify(body.message)
+    : error
+      ? JSON.stringify(error)
+      : rawBody;
+  if (status && msg) return `${status} ${msg}`;
+  if (status) return `${status} status code (no body)`;
+  return msg || '(no status code or body)';
+}
+
+/**
+ * The one classification of an OpenAI-style upstream error, from its status, headers and parsed
+ * error object: `error.code`, then the status, then `error.type` decide the kind; the message is
+ * the upstream's, cleaned of secrets. Both transports (the SDK's and the direct HTTP one) use it.
+ */
+export function openAIHttpError(
+  response: OpenAIErrorResponse,
+  provider: string,
+  secrets: readonly string[],
+): ProviderError {
+  const { status, headers } = response;
+  const error =
+    typeof response.error === 'object' && response.error !== null
+      ? (response.error as Record<string, unknown>)
+      : undefined;
+  const code = typeof error?.code === 'string' ? error.code : undefined;
+  const type = typeof error?.type === 'string' ? error.type : undefined;
+  const kind: ProviderErrorKind =
+    (code !== undefined ? BY_CODE[code] : undefined) ??
+    (status !== undefined ? kindOfStatus(status) : undefined) ??
+    (type !== undefined ? BY_TYPE[type] : undefined) ??
+    'server';
+  const upstream = typeof error?.message === 'string' ? error.message : response.message;
+  const message = sanitize(upstream, secrets);
+  return new ProviderError(kind, `${provider}: ${message || `upstream error ${status ?? ''}`.trim()}`, {
+    provider,
+    upstreamStatus: status,
+    upstreamCode: code ?? type,
+    param: typeof error?.param === 'string' ? error.param : undefined,
+    retryAfterMs: retryAfterMs(headers),
+    upstreamRequestId: headerValue(headers, 'x-request-id'),
+  });
 }
 
 /** APIError with its type parameters pinned (instanceof alone narrows them to any). */
@@ -74,22 +134,14 @@ export function classifyOpenAIError(
   if (error instanceof APIConnectionError)
     return transportError(error.cause ?? error, provider, secrets, true);
   if (!isApiError(error)) return transportError(error, provider, secrets);
-
-  const status = typeof error.status === 'number' ? error.status : undefined;
-  const code = typeof error.code === 'string' ? error.code : undefined;
-  const type = typeof error.type === 'string' ? error.type : undefined;
-  const kind: ProviderErrorKind =
-    (code !== undefined ? BY_CODE[code] : undefined) ??
-    (status !== undefined ? kindOfStatus(status) : undefined) ??
-    (type !== undefined ? BY_TYPE[type] : undefined) ??
-    'server';
-  const message = sanitize(upstreamMessage(error), secrets);
-  return new ProviderError(kind, `${provider}: ${message || `upstream error ${status ?? ''}`.trim()}`, {
+  return openAIHttpError(
+    {
+      status: typeof error.status === 'number' ? error.status : undefined,
+      headers: error.headers,
+      error: error.error,
+      message: error.message,
+    },
     provider,
-    upstreamStatus: status,
-    upstreamCode: code ?? type,
-    param: typeof error.param === 'string' ? error.param : undefined,
-    retryAfterMs: retryAfterMs(error.headers),
-    upstreamRequestId: error.requestID ?? undefined,
-  });
+    secrets,
+  );
 }

@@ -29,6 +29,9 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs({ 'Retry-After': '3' }, now)).toBe(3000);
     expect(retryAfterMs(new Headers({ 'retry-after': 'soon' }), now)).toBeUndefined();
     expect(retryAfterMs(undefined, now)).toBeUndefined();
+    // Node's and undici's header records: lower-case names, repeated headers as arrays.
+    expect(retryAfterMs({ 'retry-after': ['4', '9'] }, now)).toBe(4000);
+    expect(retryAfterMs({ 'retry-after-ms': '120', 'retry-after': undefined }, now)).toBe(120);
   });
 });
 

@@ -1,11 +1,20 @@
-/** Header access that works for fetch `Headers` and for plain records. */
-export type HeaderSource = Headers | Record<string, string | undefined> | null | undefined;
+/**
+ * Header access that works for fetch `Headers` and for plain records, such as Node's and undici's
+ * (lower-case names, a repeated header as an array).
+ */
+export type HeaderSource =
+  Headers | Record<string, string | readonly string[] | undefined> | null | undefined;
 
-function header(headers: HeaderSource, name: string): string | undefined {
+/** One header's value (the first, when repeated), whatever the name's case in a plain record. */
+export function headerValue(headers: HeaderSource, name: string): string | undefined {
   if (!headers) return undefined;
   if (headers instanceof Headers) return headers.get(name) ?? undefined;
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  return key === undefined ? undefined : headers[key];
+  let value = headers[name];
+  if (value === undefined) {
+    const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+    value = key === undefined ? undefined : headers[key];
+  }
+  return typeof value === 'string' ? value : value?.[0];
 }
 
 /**
@@ -13,9 +22,9 @@ function header(headers: HeaderSource, name: string): string | undefined {
  * delta-seconds or as an HTTP date. Undefined when absent or unparseable.
  */
 export function retryAfterMs(headers: HeaderSource, now: number = Date.now()): number | undefined {
-  const ms = header(headers, 'retry-after-ms')?.trim();
+  const ms = headerValue(headers, 'retry-after-ms')?.trim();
   if (ms && /^\d+(\.\d+)?$/.test(ms)) return Math.round(Number(ms));
-  const value = header(headers, 'retry-after')?.trim();
+  const value = headerValue(headers, 'retry-after')?.trim();
   if (!value) return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
   const date = Date.parse(value);
