@@ -1,5 +1,7 @@
 // Summarizes a V8 .cpuprofile (node --cpu-prof): top frames by self time, and by package.
 // Usage: node bench/profile-summary.mjs bench-results/profiles/<file>.cpuprofile [top=25]
+// WINDOW=<from>-<to> keeps only the samples between those seconds after the profile's start
+// (e.g. WINDOW=20-30 for a load that ran then), so start-up and shutdown stay out.
 import { readFileSync } from 'node:fs';
 
 const [file, topArg] = process.argv.slice(2);
@@ -7,8 +9,12 @@ const profile = JSON.parse(readFileSync(file, 'utf8'));
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map();
 const dt = profile.timeDeltas;
+const [from, to] = (process.env.WINDOW ?? '0-1e9').split('-').map((s) => Number(s) * 1e6);
+let clock = 0;
 for (let i = 0; i < profile.samples.length; i++) {
   const id = profile.samples[i];
+  clock += dt[i] ?? 0;
+  if (clock < from || clock > to) continue;
   self.set(id, (self.get(id) ?? 0) + (dt[i] ?? 0));
 }
 // Idle time (waiting for load) is left out, so percentages are of the busy CPU.

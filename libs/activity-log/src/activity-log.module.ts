@@ -1,6 +1,5 @@
-import { Global, Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ActivityContextMiddleware } from './activity-context.js';
 import { ActivityLogController } from './activity-log.controller.js';
 import { ActivityLogEntity } from './activity-log.entity.js';
 import { ActivityLogRepository } from './activity-log.repository.js';
@@ -20,8 +19,4 @@ export const ACTIVITY_LOG_ENTITIES = [ActivityLogEntity];
   providers: [ActivityLogRepository, ActivityLogService],
   exports: [ActivityLogService],
 })
-export class ActivityLogModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ActivityContextMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
-  }
-}
+export class ActivityLogModule {}

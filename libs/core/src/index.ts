@@ -5,6 +5,7 @@ export * from './errors/index.js';
 export { configureHttp } from './http/configure-http.js';
 export { createValidationPipe } from './http/validation.pipe.js';
 export { requestIdFor } from './http/request-id.js';
+export { currentRequestContext, requestContextMiddleware, requestLogMixin } from './http/request-context.js';
 export { LoggingModule } from './logging/logging.module.js';
 export { REDACT_PATHS } from './logging/redaction.js';
 export { DatabaseModule, type DatabaseModuleOptions } from './database/database.module.js';

@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config.js';
 import { OpenAiExceptionFilter, writeError } from '../errors/openai-exception.filter.js';
+import { requestContextMiddleware } from './request-context.js';
 import { createValidationPipe } from './validation.pipe.js';
 
 /**
@@ -19,6 +20,7 @@ export function configureHttp(app: INestApplication): void {
   expressApp.useLogger(logger);
   expressApp.set('trust proxy', config.http.trustProxy);
   expressApp.disable('x-powered-by');
+  expressApp.use(requestContextMiddleware(config.log.requests));
 
   // Browser-facing pages (Swagger, the admin UI, the management API) get the security headers;
   // the /v1 API answers SDKs, where a dozen extra headers per call only cost time and bytes.

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config.js';
+import { requestLogMixin } from '../http/request-context.js';
 import { requestIdFor } from '../http/request-id.js';
 import { REDACT_PATHS } from './redaction.js';
 
@@ -14,7 +15,10 @@ import { REDACT_PATHS } from './redaction.js';
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
+        // /v1 is logged by requestContextMiddleware (no child logger per call; see there).
+        exclude: [{ path: 'v1/{*path}', method: RequestMethod.ALL }],
         pinoHttp: {
+          mixin: requestLogMixin,
           level: config.log.level,
           genReqId: requestIdFor,
           autoLogging: config.log.requests
