@@ -670,6 +670,7 @@ async function main() {
             JSON.stringify({ gateway: gw.url, gatewayPid: gw.child.pid, reference: refProxy.url, key }),
           );
           await new Promise((r) => process.once('SIGINT', r));
+          break; // Ctrl-C ends the hold: stop everything and drop the database, run nothing
         }
         const r = await scenarios(name, gw.url, key, gw.child.pid, db);
         if (process.env.BENCH_DEBUG) log('gateway output tail:\n' + gw.lines.slice(-10).join('\n'));
@@ -687,6 +688,7 @@ async function main() {
       .catch((e) => log('drop failed', e.message));
     await admin.end();
   }
+  if (process.env.BENCH_HOLD) return;
   result.seconds = Math.round((Date.now() - t0) / 1000);
   const md = markdown(result) + `\nTotal ${result.seconds} s.\n`;
   const dir = join(ROOT, 'bench-results');
