@@ -256,8 +256,7 @@ export class ChatService {
       total_tokens: usage.inputTokens + usage.outputTokens,
     };
     answer.usage = { ...reported, cost: formatCredits(cost) };
-    res.set({ ...headersFor(served.target), 'x-switchyard-cost': formatCredits(cost) });
-    res.status(200).json(answer);
+    sendJson(res, answer, { ...headersFor(served.target), 'x-switchyard-cost': formatCredits(cost) });
   }
 
   /**
@@ -389,9 +388,27 @@ interface Hold {
 
 /** The call's context with a signal that also fires when its reservation is refused. */
 function cancellable(context: CallContext, reservation: Promise<unknown>): CallContext {
-  const refused = new AbortController();
-  reservation.catch(() => refused.abort());
-  return { ...context, signal: AbortSignal.any([context.signal, refused.signal]) };
+  // One controller fed by both (AbortSignal.any costs several times more on Node 20).
+  const both = new AbortController();
+  const onClient = () => both.abort(context.signal.reason);
+  if (context.signal.aborted) both.abort(context.signal.reason);
+  else context.signal.addEventListener('abort', onClient, { once: true });
+  reservation.catch(() => both.abort());
+  return { ...context, signal: both.signal };
+}
+
+/**
+ * A JSON answer written straight to the socket: what Express's res.json does, without its
+ * content negotiation, ETag and per-call header bookkeeping.
+ */
+function sendJson(res: Response, value: unknown, headers: Record<string, string>): void {
+  const body = JSON.stringify(value);
+  for (const name in headers) res.setHeader(name, headers[name]!);
+  res.writeHead(200, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
 }
 
 interface CallOptionsLike {

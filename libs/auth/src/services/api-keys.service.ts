@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ActivityLogService, actorOf } from '@switchyard/activity-log';
 import { NotFoundError, PermissionDeniedError, page, type Page, type PageQueryDto } from '@switchyard/core';
+import { LRUCache } from 'lru-cache';
 import { hasRole, scopeOf, type Caller } from '../caller.js';
 import { API_KEY_PREFIX, sha256 } from '../crypto.js';
 import type { CreateApiKeyDto } from '../dto/api-key.dto.js';
@@ -18,6 +19,8 @@ const LAST_USED_FLUSH_MS = 10_000;
 export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ApiKeysService.name);
   private readonly lastUsed = new Map<string, Date>();
+  /** Keys that passed the tag check, with their hash: a warm key costs no HMAC and no SHA-256. */
+  private readonly hashes = new LRUCache<string, string>({ max: 10_000 });
   private flushTimer?: NodeJS.Timeout;
 
   constructor(
@@ -45,8 +48,12 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
    * key (valid or not) reads no database; a cold one costs one query joining key, owner and tenant.
    */
   async verify(secret: string): Promise<Caller | null> {
-    if (!this.tags.check(secret)) return null;
-    const hash = sha256(secret);
+    let hash = this.hashes.get(secret);
+    if (hash === undefined) {
+      if (!this.tags.check(secret)) return null;
+      hash = sha256(secret);
+      this.hashes.set(secret, hash);
+    }
     let entry = this.cache.keys.get(hash);
     if (entry === undefined) {
       entry = await this.load(hash);

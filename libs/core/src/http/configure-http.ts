@@ -20,6 +20,8 @@ export function configureHttp(app: INestApplication): void {
   expressApp.useLogger(logger);
   expressApp.set('trust proxy', config.http.trustProxy);
   expressApp.disable('x-powered-by');
+  // An ETag is a SHA-1 of every response body: no use on an API of POSTs and fresh answers.
+  expressApp.set('etag', false);
   expressApp.use(requestContextMiddleware(config.log.requests));
 
   // Browser-facing pages (Swagger, the admin UI, the management API) get the security headers;
