@@ -66,7 +66,16 @@ export class LedgerBatcher {
   /** Runs one op in the lane of `user`; resolves with its row once its statement committed. */
   apply(user: string, op: LedgerOp): Promise<LedgerOpRow> {
     const lane = this.lanes.length === 1 ? this.lanes[0]! : this.lanes[laneOf(user, this.lanes.length)]!;
-    return lane.push(toJson(op));
+    return lane.push(serialize(op));
+  }
+}
+
+/** JSON of an op; bigints (in settlement metadata) as decimal strings, paying the replacer only then. */
+function serialize(op: LedgerOp): string {
+  try {
+    return JSON.stringify(op);
+  } catch {
+    return toJson(op);
   }
 }
 
