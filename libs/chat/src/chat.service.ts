@@ -64,13 +64,25 @@ function usageOf(
  */
 @Injectable()
 export class ChatService {
+  private readonly preparers: ChatPreparer[] = [];
+
   constructor(
     private readonly planner: TargetPlanner,
     private readonly executor: UpstreamExecutor,
     @Inject(METERING) private readonly metering: Metering,
   ) {}
 
+  /**
+   * Adds a step that may rewrite a chat request's raw body before it is validated (the files
+   * lib inlines attached files and bridges images for text-only models). A direct call rather
+   * than a Nest interceptor: an interceptor wraps every route in an rxjs pipeline.
+   */
+  usePreparer(prepare: ChatPreparer): void {
+    this.preparers.push(prepare);
+  }
+
   async chat(caller: Caller, raw: unknown, req: Request, res: Response): Promise<void> {
+    for (const prepare of this.preparers) await prepare(caller, raw, req, res);
     const body = validateChat(raw);
     const context = callContextFor(caller, req, res);
     const names = body.models ?? [body.model];
@@ -379,6 +391,9 @@ export class ChatService {
     };
   }
 }
+
+/** Rewrites a raw chat body in place before validation (see `ChatService.usePreparer`). */
+export type ChatPreparer = (caller: Caller, body: unknown, req: Request, res: Response) => Promise<void>;
 
 /** A reservation under way; when `early`, the upstream call starts before it commits. */
 interface Hold {

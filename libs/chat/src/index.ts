@@ -1,5 +1,5 @@
 export { ChatModule } from './chat.module.js';
-export { ChatService } from './chat.service.js';
+export { ChatService, type ChatPreparer } from './chat.service.js';
 export {
   FREE_METERING,
   METERING,

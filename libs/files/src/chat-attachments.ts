@@ -1,13 +1,11 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
 import { VisionBridge } from '@switchyard/images';
 import { InvalidRequestError, NotFoundError } from '@switchyard/core';
 import { ModelResolver } from '@switchyard/providers';
 import { scopeFor } from '@switchyard/routing';
-import { callContextFor, countPromptTokens, countTextTokens } from '@switchyard/chat';
+import { ChatService, callContextFor, countPromptTokens, countTextTokens } from '@switchyard/chat';
 import type { Request, Response } from 'express';
-import { decode, encode } from 'gpt-tokenizer';
-import type { Observable } from 'rxjs';
 import { FilesService } from './files.service.js';
 
 interface Part {
@@ -27,9 +25,9 @@ interface ChatBody {
   max_completion_tokens?: unknown;
 }
 
-/** Whether the route is POST /v1/chat/completions (by its handler, so path spellings cannot slip by). */
-function isChatCompletions(context: ExecutionContext): boolean {
-  return context.getClass().name === 'ChatController' && context.getHandler().name === 'create';
+/** Whether any message has content parts (files and images only come that way). */
+function hasParts(body: ChatBody): boolean {
+  return Array.isArray(body?.messages) && body.messages.some((m) => Array.isArray((m as Message)?.content));
 }
 
 /** Tokens kept free besides the answer, for framing and the truncation markers. */
@@ -67,36 +65,38 @@ function fileSlots(messages: unknown[]): FileSlot[] {
 }
 
 /** `text` cut to at most `tokens` tokens. */
-function truncateTokens(text: string, tokens: number): string {
+async function truncateTokens(text: string, tokens: number): Promise<string> {
+  // Loaded when a file is first cut (the tokenizer's tables are ~20 MB of heap).
+  const { decode, encode } = await import('gpt-tokenizer');
   const ids = encode(text);
   return ids.length <= tokens ? text : decode(ids.slice(0, Math.max(0, tokens)));
 }
 
 /**
- * Files in chat: before /v1/chat/completions runs, every `{"type":"file","file":{"file_id":..}}`
+ * Files in chat: before a /v1/chat/completions body is validated (a ChatService preparer), every `{"type":"file","file":{"file_id":..}}`
  * part the caller may see is replaced by the text extracted at upload (images by an image part),
  * so the chat pipeline counts it in the reservation like any prompt text. File text is cut to fit
  * the model's context window, leaving room for the answer, with a marker saying so.
  */
 @Injectable()
-export class ChatAttachmentsInterceptor implements NestInterceptor {
+export class ChatAttachments implements OnModuleInit {
   constructor(
+    private readonly chat: ChatService,
     private readonly files: FilesService,
     private readonly resolver: ModelResolver,
     private readonly bridge: VisionBridge,
   ) {}
 
-  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    if (context.getType() === 'http') {
-      const req = context.switchToHttp().getRequest<Request & { caller?: Caller }>();
-      if (isChatCompletions(context) && req.caller) {
-        await this.inline(req.caller, req.body as ChatBody, req);
-        // After the files: an attached image is bridged like an inline one.
-        const res = context.switchToHttp().getResponse<Response>();
-        await this.bridge.apply(req.caller, req.body as ChatBody, callContextFor(req.caller, req, res), res);
-      }
-    }
-    return next.handle();
+  onModuleInit(): void {
+    this.chat.usePreparer((caller, body, req, res) => this.prepare(caller, body as ChatBody, req, res));
+  }
+
+  /** Runs before a /v1/chat/completions body is validated; plain-text prompts pass untouched. */
+  async prepare(caller: Caller, body: ChatBody, req: Request, res: Response): Promise<void> {
+    if (!hasParts(body)) return;
+    await this.inline(caller, body, req);
+    // After the files: an attached image is bridged like an inline one.
+    await this.bridge.apply(caller, body, callContextFor(caller, req, res), res);
   }
 
   private async inline(caller: Caller, body: ChatBody, req: Request): Promise<void> {
@@ -142,7 +142,7 @@ export class ChatAttachmentsInterceptor implements NestInterceptor {
       if (budget !== null && tokens > budget) {
         const keep = Math.max(0, budget);
         shown =
-          truncateTokens(text, keep) +
+          (await truncateTokens(text, keep)) +
           `\n[… file ${row.filename} truncated: ${keep} of ${tokens} tokens shown to fit the model's context window]`;
       }
       if (budget !== null) budget -= Math.min(tokens, Math.max(0, budget));

@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { MulterModule } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@switchyard/core';
 import { ImagesModule } from '@switchyard/images';
 import { memoryStorage } from 'multer';
-import { ChatAttachmentsInterceptor } from './chat-attachments.js';
+import { ChatAttachments } from './chat-attachments.js';
 import { FileEntity } from './file.entity.js';
 import { FilesController } from './files.controller.js';
 import { FilesService } from './files.service.js';
@@ -31,7 +30,7 @@ import { LocalDiskStorage } from './storage/local-disk.storage.js';
   controllers: [FilesController],
   providers: [
     FilesService,
-    { provide: APP_INTERCEPTOR, useClass: ChatAttachmentsInterceptor },
+    ChatAttachments,
     {
       provide: FILE_STORAGE,
       inject: [AppConfig],
