@@ -218,6 +218,34 @@ describe('credits on the /v1 path (real Postgres)', () => {
     },
   );
 
+  it('reserves for every answer asked for (n), and counts special-token text as text', async () => {
+    const { client } = await fundedUser(3);
+    const ask = (n: number, content = 'alpha beta') =>
+      client.chat.completions.create({
+        model: 'sim-gpt',
+        max_tokens: 2,
+        n,
+        messages: [{ role: 'user', content }],
+      });
+    // Two answers of up to 2 tokens at 1 credit each may cost 4: more than the 3 credits held.
+    const refused = await ask(2).catch((e: unknown) => e);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ estimate: '4' });
+    // A prompt that quotes a special token is ordinary text, short or long.
+    const rich = (await fundedUser(10)).client;
+    const say = (content: string) =>
+      rich.chat.completions.create({
+        model: 'sim-gpt',
+        max_tokens: 2,
+        messages: [{ role: 'user', content }],
+      });
+    await expect(say('what does <|endoftext|> mean?')).resolves.toMatchObject({
+      object: 'chat.completion',
+    });
+    const long = 'quote <|endoftext|> and <|im_start|> '.repeat(600);
+    await expect(say(long)).resolves.toMatchObject({ object: 'chat.completion' });
+  });
+
   it('charges nothing when the upstream fails on every attempt', async () => {
     const { member, client } = await fundedUser(10);
     const err = await client.chat.completions

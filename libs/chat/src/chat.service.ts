@@ -102,6 +102,7 @@ export class ChatService {
         endpoint: 'chat.completions',
         targets,
         maxOutputTokens: (body.max_completion_tokens ?? body.max_tokens ?? undefined) || undefined,
+        choices: body.n ?? 1,
       },
       tokens,
     );
@@ -181,6 +182,7 @@ export class ChatService {
         endpoint: 'completions',
         targets,
         maxOutputTokens: body.max_tokens ?? 16,
+        choices: Math.max(body.n ?? 1, typeof body.best_of === 'number' ? body.best_of : 1),
       },
       { forReservation: promptCount, bounded: false, exact: promptTokens },
     );

@@ -30,7 +30,9 @@ export class CreditsMetering implements Metering {
         const asked = request.maxOutputTokens;
         const maxOutputTokens =
           asked === undefined ? modelMax : modelMax > 0 ? Math.min(asked, modelMax) : asked;
-        return { promptTokens: request.promptTokens, maxOutputTokens };
+        const n = request.choices ?? 1;
+        const choices = Number.isFinite(n) ? Math.min(128, Math.max(1, Math.floor(n))) : 1;
+        return { promptTokens: request.promptTokens, maxOutputTokens: maxOutputTokens * choices };
       },
     };
   }

@@ -18,6 +18,8 @@ export interface MeteringRequest {
   promptTokens: number;
   /** The request's max output tokens, or undefined for the model's maximum. */
   maxOutputTokens?: number;
+  /** Answers asked for (`n`): each may use the whole output budget. */
+  choices?: number;
 }
 
 /** A reservation in progress: settled with the actual usage, or released on failure. */

@@ -1,4 +1,9 @@
-import { countTokens } from 'gpt-tokenizer';
+import { countTokens as countWith } from 'gpt-tokenizer';
+
+// Prompt text is user data: "<|endoftext|>" in it is ordinary text, not a special token
+// (by default the tokenizer throws on it).
+const AS_TEXT = { disallowedSpecial: new Set<string>() };
+const countTokens = (text: string): number => countWith(text, AS_TEXT);
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 
 // Per-message framing tokens, as OpenAI counts them.

@@ -31,6 +31,7 @@ export interface LedgerOpRow {
 }
 
 interface Pending {
+  user: string;
   json: string;
   resolve: (row: LedgerOpRow) => void;
   reject: (err: unknown) => void;
@@ -46,8 +47,10 @@ const APPLY = 'SELECT * FROM credits_apply($1::jsonb)';
  * lane's statement returns, everything queued meanwhile goes as the next statement. Under load
  * one round trip, one transaction and one WAL flush serve every call in flight, instead of one
  * each. A user's ops always take the same lane, so two lanes never wait on each other's row
- * locks. If a batch fails, its ops are retried one by one (the failed statement rolled back
- * entirely), so one bad op fails alone.
+ * locks; within a batch ops are sorted by user. If Postgres refuses a batch, nothing of it
+ * committed, and its ops are retried one by one so one bad op fails alone; if the connection
+ * fails, the outcome is unknown and every op of the batch fails (the sweeper releases any
+ * reservation that did commit).
  */
 @Injectable()
 export class LedgerBatcher {
@@ -66,7 +69,7 @@ export class LedgerBatcher {
   /** Runs one op in the lane of `user`; resolves with its row once its statement committed. */
   apply(user: string, op: LedgerOp): Promise<LedgerOpRow> {
     const lane = this.lanes.length === 1 ? this.lanes[0]! : this.lanes[laneOf(user, this.lanes.length)]!;
-    return lane.push(serialize(op));
+    return lane.push(user, serialize(op));
   }
 }
 
@@ -77,6 +80,12 @@ function serialize(op: LedgerOp): string {
   } catch {
     return toJson(op);
   }
+}
+
+/** The SQLSTATE of an error Postgres sent (pg's DatabaseError has a severity; socket errors do not). */
+function sqlState(err: unknown): string | undefined {
+  const e = err as { code?: unknown; severity?: unknown } | null;
+  return typeof e?.code === 'string' && typeof e.severity === 'string' ? e.code : undefined;
 }
 
 function laneOf(user: string, lanes: number): number {
@@ -91,9 +100,9 @@ class Lane {
 
   constructor(private readonly pool: Pool) {}
 
-  push(json: string): Promise<LedgerOpRow> {
+  push(user: string, json: string): Promise<LedgerOpRow> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ json, resolve, reject });
+      this.queue.push({ user, json, resolve, reject });
       if (!this.busy) void this.drain();
     });
   }
@@ -111,16 +120,25 @@ class Lane {
     }
   }
 
-  private async run(batch: Pending[]): Promise<void> {
+  private async run(queued: Pending[]): Promise<void> {
+    // One order for every instance (by user, arrival order kept per user), so two instances'
+    // batches take the same users' rows in the same order.
+    const batch =
+      queued.length > 1
+        ? [...queued].sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0))
+        : queued;
     let rows: LedgerOpRow[];
     try {
       rows = await this.send(batch);
     } catch (err) {
-      if (batch.length === 1) {
-        batch[0]!.reject(err);
+      // Without an SQLSTATE the connection failed: the batch may have committed before the
+      // answer was lost, so running its ops again could reserve twice. Fail them all.
+      if (batch.length === 1 || !sqlState(err)) {
+        for (const op of batch) op.reject(err);
         return;
       }
-      // Nothing of the batch committed: find the op that failed by running each alone.
+      // Postgres refused the statement, so nothing of it committed: find the op that failed
+      // (or, after a deadlock, simply get through) by running each alone.
       for (const op of batch) await this.run([op]);
       return;
     }
@@ -133,7 +151,9 @@ class Lane {
 
   private async send(batch: Pending[]): Promise<LedgerOpRow[]> {
     const json = batch.length === 1 ? `[${batch[0]!.json}]` : `[${batch.map((p) => p.json).join(',')}]`;
-    const result = await this.pool.query<LedgerOpRow>({ name: 'credits_apply', text: APPLY, values: [json] });
+    // Unnamed on purpose: a named statement outlives the pg client on PGlite's shared session
+    // and behind PgBouncer; credits_apply's own plans are cached by plpgsql anyway.
+    const result = await this.pool.query<LedgerOpRow>(APPLY, [json]);
     return result.rows;
   }
 }

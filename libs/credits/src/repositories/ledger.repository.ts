@@ -127,8 +127,12 @@ export class LedgerRepository {
   async renew(reservationIds: string[], ttlSeconds: number): Promise<void> {
     if (reservationIds.length === 0) return;
     await this.db.query(
-      `UPDATE credit_reservations SET expires_at = now() + make_interval(secs => $2)
-        WHERE id = ANY($1::uuid[]) AND status = 'pending'`,
+      // Rows locked in id order, skipping any a settlement holds right now (it ends them anyway;
+      // a failed one is renewed next time), so this never deadlocks with a settling batch.
+      `UPDATE credit_reservations r SET expires_at = now() + make_interval(secs => $2)
+         FROM (SELECT id FROM credit_reservations WHERE id = ANY($1::uuid[]) AND status = 'pending'
+                ORDER BY id FOR UPDATE SKIP LOCKED) l
+        WHERE r.id = l.id`,
       [reservationIds, ttlSeconds],
     );
   }

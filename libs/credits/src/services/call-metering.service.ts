@@ -7,7 +7,7 @@ import { UsageRecorder } from './usage-recorder.service.js';
 
 /** One /v1 call to meter: who pays, which models it may end up on, and its worst case on each. */
 export interface MeteredCall {
-  caller: { tenantId: string; userId: string; apiKey?: { id: string } };
+  caller: { tenantId: string; userId: string; apiKey?: { id: string; creditBudget?: bigint | null } };
   requestId: string;
   /** e.g. `chat.completions`, `embeddings`, `images.generations`. */
   endpoint: string;
@@ -64,7 +64,7 @@ export class CallMetering {
     const { caller } = call;
     return {
       meter: this.hold(call, markup, amount),
-      early: this.credits.headroom(caller.userId, caller.apiKey?.id, amount),
+      early: this.credits.claimHeadroom(caller.userId, caller.apiKey, amount),
     };
   }
 

@@ -144,14 +144,28 @@ export class CreditsService implements OnModuleInit {
   /**
    * Whether `amount` is far inside what the payer had at their last reservation on this
    * instance (balance, and the API key's budget left): at least `factor` times over, seen in the
-   * last 30 s. The chat path then starts the upstream call while the reservation commits.
+   * last 30 s. If so, the amount is taken off the hints at once, so calls already started this
+   * way count against the next one. The chat path then starts the upstream call while the
+   * reservation commits. A key with a budget needs a hint of its own.
    */
-  headroom(userId: string, apiKeyId: string | undefined, amount: bigint, factor = 4n): boolean {
+  claimHeadroom(
+    userId: string,
+    apiKey: { id: string; creditBudget?: bigint | null } | undefined,
+    amount: bigint,
+    factor = 4n,
+  ): boolean {
     const balance = this.hints.get(userId);
     if (balance === undefined || balance < amount * factor) return false;
-    if (!apiKeyId) return true;
-    const budget = this.hints.get(`key:${apiKeyId}`);
-    return budget === undefined || budget === -1n || budget >= amount * factor;
+    const keyHint = apiKey ? `key:${apiKey.id}` : undefined;
+    const budget = keyHint === undefined ? undefined : this.hints.get(keyHint);
+    if (keyHint !== undefined) {
+      const limited = budget !== undefined ? budget !== -1n : apiKey!.creditBudget != null;
+      if (limited && (budget === undefined || budget < amount * factor)) return false;
+    }
+    this.hints.set(userId, balance - amount);
+    if (keyHint !== undefined && budget !== undefined && budget !== -1n)
+      this.hints.set(keyHint, budget - amount);
+    return true;
   }
 
   /** The tenant's markup when it is cached (no await on the hot path), else undefined. */
