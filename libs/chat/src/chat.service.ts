@@ -261,8 +261,15 @@ export class ChatService {
     // Paid for before it is seen: an early call's answer waits for its reservation.
     handle ??= await meter.handle;
     const answer = served.value;
-    answer.model = served.target.id;
-    const usage = usageOf(answer.usage, promptTokens, textOf(answer));
+    let usage: MeteredUsage;
+    try {
+      answer.model = served.target.id;
+      usage = usageOf(answer.usage, promptTokens, textOf(answer));
+    } catch {
+      // An answer without the shape we relay (no choices...): nothing was delivered.
+      await handle.release('bad_response');
+      throw new UpstreamError(502, `${served.target.id} sent an answer that is not a valid completion.`);
+    }
     const cost = await handle.settle(served.target, usage, { status: 'ok', latencyMs: Date.now() - started });
     const reported = answer.usage ?? {
       prompt_tokens: usage.inputTokens,

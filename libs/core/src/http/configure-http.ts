@@ -43,7 +43,9 @@ export function configureHttp(app: INestApplication): void {
   });
   expressApp.use((req: Request, res: Response, next: NextFunction) => {
     if (req.url.startsWith('/v1/')) {
+      // An API answer (or a downloaded file) is never a page to render or frame.
       res.setHeader('x-content-type-options', 'nosniff');
+      res.setHeader('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
       return next();
     }
     return securityHeaders(req, res, next);
