@@ -413,7 +413,11 @@ async function startGateway(simUrl, databaseUrl, withRedis) {
     SWAGGER_ENABLED: 'false',
     UPSTREAM_RETRY_BASE_MS: '5',
   };
-  const nodeArgs = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench-results', 'profiles')}`] : [];
+  // BENCH_NODE_FLAGS: Node/V8 flags for the gateway, e.g. the heap settings in docs/performance.md#memory.
+  const nodeArgs = [
+    ...(process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean),
+    ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench-results', 'profiles')}`] : []),
+  ];
   return start(
     'gateway',
     [...nodeArgs, join(ROOT, 'dist/apps/gateway/src/main.js')],

@@ -1,6 +1,6 @@
 import { Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@switchyard/core';
-import { startSimulator, type Simulator } from '../../simulator/src/index.js';
+import type { Simulator } from '../../simulator/src/index.js';
 
 /**
  * The offline demo: with no provider key configured (and not in production), the gateway starts
@@ -21,6 +21,8 @@ export class DemoSimulator implements OnApplicationShutdown {
     if (simulator === 'off') return undefined;
     const anyKey = Object.keys(providerEnv).some((k) => k.endsWith('_API_KEY'));
     if (simulator === 'auto' && (anyKey || this.config.env === 'production')) return undefined;
+    // Loaded only here: a production gateway never starts it, so it need not hold its code.
+    const { startSimulator } = await import('../../simulator/src/index.js');
     this.simulator = await startSimulator({ host: '127.0.0.1', port: 0, record: false });
     this.logger.log(
       `No provider key is configured: the built-in simulator serves simulator/sim-gpt and friends (${this.simulator.url}). Set a <PROVIDER>_API_KEY or add keys to the vault for real providers.`,

@@ -1,5 +1,3 @@
-import { extractText, getDocumentProxy } from 'unpdf';
-
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
 /** Visible text of an HTML document: scripts, styles and tags removed, entities decoded. */
@@ -27,6 +25,8 @@ export class UnreadableFileError extends Error {}
 export async function extractTextOf(mime: string, bytes: Buffer): Promise<string | null> {
   if (mime === 'application/pdf') {
     try {
+      // Loaded on the first PDF only (unpdf then loads pdf.js, ~5 MB of heap, on its first call).
+      const { extractText, getDocumentProxy } = await import('unpdf');
       const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
       const { text } = await extractText(pdf, { mergePages: true });
       return text.trim();

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { PGlite } from '@electric-sql/pglite';
+import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 /**
  * The embedded database: PGlite (Postgres compiled to WASM) in this process, with its files under
@@ -22,6 +22,11 @@ export class EmbeddedPostgres {
     const dir = join(this.dataDir, 'pg');
     mkdirSync(dir, { recursive: true });
     this.claimDirectory(dir);
+    // Loaded only when the embedded database is used: a gateway on DATABASE_URL never needs them.
+    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite-socket'),
+    ]);
     this.db = await PGlite.create(dir);
     this.server = new PGLiteSocketServer({ db: this.db, host: '127.0.0.1', port: 0 });
     await this.server.start();

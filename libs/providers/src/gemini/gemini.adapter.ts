@@ -132,7 +132,7 @@ export class GeminiAdapter implements ProviderAdapter {
       if (vectors.length !== texts.length || vectors.some((v) => v.length === 0)) {
         throw new SyntaxError('embedding response does not match the request');
       }
-      return toEmbeddingResponse(vectors, texts, body.model, body.encoding_format);
+      return await toEmbeddingResponse(vectors, texts, body.model, body.encoding_format);
     } catch (error) {
       throw classifyGeminiError(error, scope, [creds.apiKey]);
     } finally {

@@ -1,4 +1,3 @@
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
 import { badRequest } from '../shared/chat-request.util.js';
 import { float32Base64 } from '../shared/float32.js';
@@ -29,12 +28,14 @@ export function embedRequests(
  * Gemini vectors as OpenAI's list. Gemini reports no token usage for embeddings, so usage is
  * counted locally with the o200k tokenizer (an estimate, documented as such).
  */
-export function toEmbeddingResponse(
+export async function toEmbeddingResponse(
   vectors: ReadonlyArray<readonly number[]>,
   texts: readonly string[],
   model: string,
   encoding: EmbeddingCreateParams['encoding_format'],
-): CreateEmbeddingResponse {
+): Promise<CreateEmbeddingResponse> {
+  // Loaded on the first Gemini embedding (the tokenizer's tables are ~20 MB of heap).
+  const { countTokens } = await import('gpt-tokenizer/encoding/o200k_base');
   const tokens = texts.reduce((sum, text) => sum + countTokens(text), 0);
   return {
     object: 'list',
