@@ -22,3 +22,4 @@ export { RedisModule } from './redis/redis.module.js';
 export { RedisService } from './redis/redis.service.js';
 export type { AuthConfig, RoutingConfig } from './config/app-config.js';
 export { CounterStore, type Counter } from './redis/counter-store.js';
+export { boundedLru } from './lru.js';

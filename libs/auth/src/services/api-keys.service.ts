@@ -1,7 +1,13 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ActivityLogService, actorOf } from '@switchyard/activity-log';
-import { NotFoundError, PermissionDeniedError, page, type Page, type PageQueryDto } from '@switchyard/core';
-import { LRUCache } from 'lru-cache';
+import {
+  boundedLru,
+  NotFoundError,
+  PermissionDeniedError,
+  page,
+  type Page,
+  type PageQueryDto,
+} from '@switchyard/core';
 import { hasRole, scopeOf, type Caller } from '../caller.js';
 import { API_KEY_PREFIX, sha256 } from '../crypto.js';
 import type { CreateApiKeyDto } from '../dto/api-key.dto.js';
@@ -20,7 +26,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ApiKeysService.name);
   private readonly lastUsed = new Map<string, Date>();
   /** Keys that passed the tag check, with their hash: a warm key costs no HMAC and no SHA-256. */
-  private readonly hashes = new LRUCache<string, string>({ max: 10_000 });
+  private readonly hashes = boundedLru<string, string>(10_000);
   private flushTimer?: NodeJS.Timeout;
 
   constructor(

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { AppConfig, RedisService } from '@switchyard/core';
-import { LRUCache } from 'lru-cache';
+import { AppConfig, boundedLru, RedisService } from '@switchyard/core';
+import type { LRUCache } from 'lru-cache';
 import type { Caller } from '../caller.js';
 
 const CHANNEL = 'sy:auth:invalidate';
@@ -35,8 +35,8 @@ export class AuthCache implements OnModuleInit {
     private readonly redis: RedisService,
   ) {
     const ttl = Math.max(1, config.auth.cacheTtlSeconds) * 1000;
-    this.keys = new LRUCache({ max: 50_000, ttl, ttlAutopurge: false });
-    this.users = new LRUCache({ max: 50_000, ttl, ttlAutopurge: false });
+    this.keys = boundedLru(50_000, { ttl, ttlAutopurge: false });
+    this.users = boundedLru(50_000, { ttl, ttlAutopurge: false });
   }
 
   async onModuleInit(): Promise<void> {

@@ -1,12 +1,12 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   AppConfig,
+  boundedLru,
   formatCredits,
   InsufficientCreditsError,
   NotFoundError,
   RedisService,
 } from '@switchyard/core';
-import { LRUCache } from 'lru-cache';
 import { normalizeMarkup } from '../pricing/pricing.js';
 import { AccountsRepository } from '../repositories/accounts.repository.js';
 import {
@@ -52,10 +52,10 @@ const HINT_MS = 30_000;
  */
 @Injectable()
 export class CreditsService implements OnModuleInit {
-  private readonly markups = new LRUCache<string, string>({ max: 10_000, ttl: MARKUP_CACHE_MS });
+  private readonly markups = boundedLru<string, string>(10_000, { ttl: MARKUP_CACHE_MS });
   private readonly markupLoads = new Map<string, Promise<string>>();
   /** The last balance (user id) or key budget left (`key:` + id) a reservation here saw. */
-  private readonly hints = new LRUCache<string, bigint>({ max: 100_000, ttl: HINT_MS });
+  private readonly hints = boundedLru<string, bigint>(100_000, { ttl: HINT_MS });
 
   constructor(
     private readonly config: AppConfig,
