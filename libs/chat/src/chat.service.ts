@@ -30,7 +30,7 @@ import {
 import { compileValidator } from './request-validation.js';
 import { SseWriter } from './sse-writer.js';
 import { midStreamEnvelope, relayStream, type RelayResult } from './stream-relay.js';
-import { PromptTokens, countTextTokens } from './token-estimate.js';
+import { PromptTokens, countTextTokens, textTokenBound } from './token-estimate.js';
 
 type ChatBody = ChatCompletionCreateParams & { models?: string[] };
 const validateChat = compileValidator<ChatBody>(CHAT_SCHEMA);
@@ -43,11 +43,15 @@ function headersFor(target: ResolvedModel): Record<string, string> {
   return { 'x-switchyard-provider': target.provider.id, 'x-switchyard-model': target.id };
 }
 
-function usageOf(
+/**
+ * What to charge: the provider's reported usage, else our own count (the tokenizer is loaded on
+ * first need); if even that fails, the byte bounds, which the reservation caps.
+ */
+async function usageOf(
   reported: RelayResult['usage'] | ChatCompletion['usage'],
-  promptTokens: () => number,
+  promptTokens: PromptCount,
   text: string,
-): MeteredUsage {
+): Promise<MeteredUsage> {
   if (reported && typeof reported.prompt_tokens === 'number') {
     return {
       inputTokens: reported.prompt_tokens,
@@ -55,8 +59,15 @@ function usageOf(
       cachedInputTokens: reported.prompt_tokens_details?.cached_tokens ?? undefined,
     };
   }
-  return { inputTokens: promptTokens(), outputTokens: countTextTokens(text) };
+  try {
+    return { inputTokens: await promptTokens.exact(), outputTokens: await countTextTokens(text) };
+  } catch {
+    return { inputTokens: promptTokens.forReservation, outputTokens: textTokenBound(text) };
+  }
 }
+
+/** A prompt's token bound (for the reservation) and its exact count (when needed). */
+type PromptCount = Pick<PromptTokens, 'forReservation' | 'bounded' | 'exact'>;
 
 /**
  * POST /v1/chat/completions and /v1/completions: validate, plan targets, reserve credits, call
@@ -92,8 +103,7 @@ export class ChatService {
       { operation: 'chat', body },
       scopeFor(caller, context.requestKey),
     );
-    const tokens = new PromptTokens(body.messages);
-    const promptTokens = () => tokens.exact();
+    const promptTokens = new PromptTokens(body.messages);
     const started = Date.now();
     const meter = this.hold(
       {
@@ -104,7 +114,7 @@ export class ChatService {
         maxOutputTokens: (body.max_completion_tokens ?? body.max_tokens ?? undefined) || undefined,
         choices: body.n ?? 1,
       },
-      tokens,
+      promptTokens,
     );
     const upstream = (target: ResolvedModel) => {
       const copy: Record<string, unknown> = { ...body, model: target.upstreamModel };
@@ -169,11 +179,21 @@ export class ChatService {
       scopeFor(caller, context.requestKey),
     );
     const prompts = Array.isArray(body.prompt) ? body.prompt : [body.prompt];
-    const promptCount = prompts.reduce<number>(
-      (n, p) => n + (typeof p === 'string' ? countTextTokens(p) : Array.isArray(p) ? p.length : 1),
+    const promptBound = prompts.reduce<number>(
+      (n, p) => n + (typeof p === 'string' ? textTokenBound(p) : Array.isArray(p) ? p.length : 1),
       0,
     );
-    const promptTokens = () => promptCount;
+    let counted: Promise<number> | undefined;
+    const promptTokens: PromptCount = {
+      forReservation: promptBound,
+      bounded: true,
+      exact: () =>
+        (counted ??= Promise.all(
+          prompts.map((p) =>
+            typeof p === 'string' ? countTextTokens(p) : Promise.resolve(Array.isArray(p) ? p.length : 1),
+          ),
+        ).then((counts) => counts.reduce((a, b) => a + b, 0))),
+    };
     const started = Date.now();
     const meter = this.hold(
       {
@@ -184,7 +204,7 @@ export class ChatService {
         maxOutputTokens: body.max_tokens ?? 16,
         choices: Math.max(body.n ?? 1, typeof body.best_of === 'number' ? body.best_of : 1),
       },
-      { forReservation: promptCount, bounded: false, exact: promptTokens },
+      promptTokens,
     );
     const notSupported = (target: ResolvedModel) =>
       requestErrorFor(
@@ -241,7 +261,7 @@ export class ChatService {
     meter: Hold,
     res: Response,
     started: number,
-    promptTokens: () => number,
+    promptTokens: PromptCount,
     call: (a: Parameters<Parameters<UpstreamExecutor['execute']>[2]>[0], opts: CallOptionsLike) => Promise<T>,
     textOf: (value: T) => string,
   ): Promise<void> {
@@ -264,7 +284,7 @@ export class ChatService {
     let usage: MeteredUsage;
     try {
       answer.model = served.target.id;
-      usage = usageOf(answer.usage, promptTokens, textOf(answer));
+      usage = await usageOf(answer.usage, promptTokens, textOf(answer));
     } catch {
       // An answer without the shape we relay (no choices...): nothing was delivered.
       await handle.release('bad_response');
@@ -290,7 +310,7 @@ export class ChatService {
     meter: Hold,
     res: Response,
     started: number,
-    promptTokens: () => number,
+    promptTokens: PromptCount,
     wantsUsage: boolean,
     open: (
       a: Parameters<Parameters<UpstreamExecutor['execute']>[2]>[0],
@@ -330,7 +350,7 @@ export class ChatService {
       writer,
       textOf,
     );
-    const usage = usageOf(relayed.usage, promptTokens, relayed.text);
+    const usage = await usageOf(relayed.usage, promptTokens, relayed.text);
     const aborted = context.signal.aborted;
     const status = relayed.error ? (aborted ? 'aborted' : 'error') : aborted ? 'aborted' : 'ok';
     const errorClass =
@@ -378,14 +398,11 @@ export class ChatService {
    * Starts the call's reservation. A long prompt reserves on its byte-size bound, and only if
    * that is refused is it counted exactly and reserved again.
    */
-  private hold(
-    request: Omit<MeteringRequest, 'promptTokens'>,
-    tokens: Pick<PromptTokens, 'forReservation' | 'bounded' | 'exact'>,
-  ): Hold {
+  private hold(request: Omit<MeteringRequest, 'promptTokens'>, tokens: PromptCount): Hold {
     const first = this.metering.begin({ ...request, promptTokens: tokens.forReservation });
     const handle = first.handle.catch((err: unknown) => {
       if (!(err instanceof InsufficientCreditsError) || !tokens.bounded) throw err;
-      return this.metering.reserve({ ...request, promptTokens: tokens.exact() });
+      return tokens.exact().then((exact) => this.metering.reserve({ ...request, promptTokens: exact }));
     });
     return { handle, early: first.early };
   }

@@ -1,20 +1,26 @@
-import { countTokens as countWith } from 'gpt-tokenizer';
-
-// Prompt text is user data: "<|endoftext|>" in it is ordinary text, not a special token
-// (by default the tokenizer throws on it).
-const AS_TEXT = { disallowedSpecial: new Set<string>() };
-const countTokens = (text: string): number => countWith(text, AS_TEXT);
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 
 // Per-message framing tokens, as OpenAI counts them.
 const PER_MESSAGE = 4;
 // An image part costs at most this many tokens at high detail on OpenAI's pricing.
 const PER_IMAGE = 1_105;
+
+type Counter = (text: string) => number;
+let loading: Promise<Counter> | undefined;
+
 /**
- * Prompts up to this many UTF-16 code units of text are counted exactly for the reservation
- * (about 0.4 ms at most); longer ones are bounded by their UTF-8 size (see PromptTokens).
+ * The o200k tokenizer, loaded on first use: its tables are ~20 MB of heap (~45 MB of RSS) that
+ * most gateways never need, since providers report usage and reservations use the byte bound.
+ * Prompt text is user data, so "<|endoftext|>" in it counts as ordinary text (by default the
+ * tokenizer throws on it).
  */
-export const EXACT_COUNT_CHARS = 16_384;
+function tokenizer(): Promise<Counter> {
+  loading ??= import('gpt-tokenizer').then(({ countTokens }) => {
+    const asText = { disallowedSpecial: new Set<string>() };
+    return (text: string) => countTokens(text, asText);
+  });
+  return loading;
+}
 
 /** Every text of a chat prompt (message contents, tool-call names and arguments). */
 function promptTexts(messages: readonly ChatCompletionMessageParam[]): { texts: string[]; fixed: number } {
@@ -39,54 +45,48 @@ function promptTexts(messages: readonly ChatCompletionMessageParam[]): { texts: 
   return { texts, fixed };
 }
 
-/**
- * Prompt tokens of a chat request, counted with a real tokenizer (o200k). Used where a provider
- * reports no usage.
- */
-export function countPromptTokens(messages: readonly ChatCompletionMessageParam[]): number {
+/** Prompt tokens of a chat request, counted with a real tokenizer (o200k). */
+export async function countPromptTokens(messages: readonly ChatCompletionMessageParam[]): Promise<number> {
   const { texts, fixed } = promptTexts(messages);
+  const count = await tokenizer();
   let total = fixed;
-  for (const text of texts) total += countTokens(text);
+  for (const text of texts) total += count(text);
   return total;
 }
 
+export async function countTextTokens(text: string): Promise<number> {
+  return text ? (await tokenizer())(text) : 0;
+}
+
 /**
- * A chat prompt's tokens, as cheaply as each use allows. `forReservation` is exact for short
- * prompts; for long ones it is the UTF-8 byte count, a true upper bound for byte-level BPE
- * tokenizers (every token stands for at least one byte), found in microseconds where exact
- * counting takes ~15 ms per 100k tokens. `exact()` counts (once) when it is really needed: a
+ * An upper bound of a text's tokens in microseconds: its UTF-8 byte count. Byte-level BPE
+ * tokenizers never make a token of less than one byte.
+ */
+export function textTokenBound(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/**
+ * A chat prompt's tokens, as cheaply as each use allows. `forReservation` is the UTF-8 byte
+ * count plus framing, a true upper bound found in microseconds where exact counting takes ~15 ms
+ * per 100k tokens and a 20 MB tokenizer. `exact()` counts (once) when it is really needed: a
  * provider that reports no usage, or a reservation the bound alone would refuse.
  */
 export class PromptTokens {
   readonly forReservation: number;
-  /** True when `forReservation` is the upper bound rather than the count. */
-  readonly bounded: boolean;
-  private counted: number | undefined;
+  /** True: `forReservation` is the bound, not the count. */
+  readonly bounded = true;
+  private counted: Promise<number> | undefined;
 
   constructor(private readonly messages: readonly ChatCompletionMessageParam[]) {
     const { texts, fixed } = promptTexts(messages);
-    let chars = 0;
-    for (const text of texts) chars += text.length;
-    if (chars <= EXACT_COUNT_CHARS) {
-      let total = fixed;
-      for (const text of texts) total += countTokens(text);
-      this.counted = total;
-      this.forReservation = total;
-      this.bounded = false;
-    } else {
-      let bytes = fixed;
-      for (const text of texts) bytes += Buffer.byteLength(text, 'utf8');
-      this.forReservation = bytes;
-      this.bounded = true;
-    }
+    let bytes = fixed;
+    for (const text of texts) bytes += textTokenBound(text);
+    this.forReservation = bytes;
   }
 
-  exact(): number {
+  exact(): Promise<number> {
     this.counted ??= countPromptTokens(this.messages);
     return this.counted;
   }
-}
-
-export function countTextTokens(text: string): number {
-  return text ? countTokens(text) : 0;
 }

@@ -31,11 +31,11 @@ const validate = compileValidator<EmbeddingCreateParams>({
   },
 });
 
-function inputTokens(input: EmbeddingCreateParams['input']): number {
+async function inputTokens(input: EmbeddingCreateParams['input']): Promise<number> {
   if (typeof input === 'string') return countTextTokens(input);
   let total = 0;
   for (const item of input)
-    total += typeof item === 'string' ? countTextTokens(item) : Array.isArray(item) ? item.length : 1;
+    total += typeof item === 'string' ? await countTextTokens(item) : Array.isArray(item) ? item.length : 1;
   return total;
 }
 
@@ -60,7 +60,7 @@ export class EmbeddingsService {
       { operation: 'embeddings' },
       scopeFor(caller, context.requestKey),
     );
-    const tokens = inputTokens(body.input);
+    const tokens = await inputTokens(body.input);
     const started = Date.now();
     const meter = await this.metering.reserve({
       caller,

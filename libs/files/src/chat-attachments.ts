@@ -134,10 +134,10 @@ export class ChatAttachments implements OnModuleInit {
       slot.message.content[slot.index] = { type: 'text', text: '' };
       texts.push({ slot, row, text: row.extractedText });
     }
-    let budget = this.budget(caller, body, req);
+    let budget = await this.budget(caller, body, req);
     for (const { slot, row, text } of texts) {
       const header = `[file ${row.filename} (${row.id}, ${row.mime})]\n`;
-      const tokens = countTextTokens(text);
+      const tokens = await countTextTokens(text);
       let shown = text;
       if (budget !== null && tokens > budget) {
         const keep = Math.max(0, budget);
@@ -151,7 +151,7 @@ export class ChatAttachments implements OnModuleInit {
   }
 
   /** Tokens the file texts may take together, or null when the model's window is unknown. */
-  private budget(caller: Caller, body: ChatBody, req: Request): number | null {
+  private async budget(caller: Caller, body: ChatBody, req: Request): Promise<number | null> {
     const name =
       typeof body.model === 'string'
         ? body.model
@@ -172,7 +172,7 @@ export class ChatAttachments implements OnModuleInit {
     const answer = Math.min(asked ?? target.model.maxOutputTokens, window);
     let prompt: number;
     try {
-      prompt = countPromptTokens(body.messages as Parameters<typeof countPromptTokens>[0]);
+      prompt = await countPromptTokens(body.messages as Parameters<typeof countPromptTokens>[0]);
     } catch {
       return null;
     }

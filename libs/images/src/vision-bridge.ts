@@ -90,7 +90,7 @@ export class VisionBridge {
       ];
       const targets = this.planner.plan(caller, [bridge], { operation: 'chat', body: { messages } }, scope);
       const started = Date.now();
-      const promptTokens = countPromptTokens(messages);
+      const promptTokens = await countPromptTokens(messages);
       const meter = await this.metering.reserve({
         caller,
         requestId: context.requestId,
