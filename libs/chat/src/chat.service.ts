@@ -29,7 +29,7 @@ import {
 } from './metering.js';
 import { compileValidator } from './request-validation.js';
 import { SseWriter } from './sse-writer.js';
-import { midStreamEnvelope, relayStream, type RelayResult } from './stream-relay.js';
+import { drainStream, midStreamEnvelope, relayStream, type RelayResult } from './stream-relay.js';
 import { PromptTokens, countTextTokens, textTokenBound } from './token-estimate.js';
 
 type ChatBody = ChatCompletionCreateParams & { models?: string[] };
@@ -362,6 +362,7 @@ export class ChatService {
       ttftMs,
       errorClass,
     });
+    if (relayed.pending) void drainStream(served.value.iterator);
     if (relayed.error && !aborted) {
       writer.fail(
         midStreamEnvelope(
@@ -373,13 +374,14 @@ export class ChatService {
       );
       return;
     }
+    let last: unknown;
     if (wantsUsage) {
       const base = relayed.usageChunk ?? {
         ...(served.value.first.value as C),
         choices: [],
         model: served.target.id,
       };
-      await writer.send({
+      last = {
         ...base,
         choices: [],
         usage: {
@@ -389,9 +391,10 @@ export class ChatService {
           ...(relayed.usage ?? {}),
           cost: formatCredits(cost),
         },
-      });
+      };
     }
-    writer.done();
+    // The usage event and [DONE] in one write.
+    writer.done(last);
   }
 
   /**

@@ -43,10 +43,11 @@ export class SseWriter {
     }
   }
 
-  /** Ends the stream normally. */
-  done(): void {
+  /** Ends the stream normally, after `last` (one more event) when given, in one write. */
+  done(last?: unknown): void {
     if (!this.open) return;
-    this.res.end('data: [DONE]\n\n');
+    const tail = last === undefined ? '' : `data: ${JSON.stringify(last)}\n\n`;
+    this.res.end(`${tail}data: [DONE]\n\n`);
   }
 
   /** Ends the stream with an error event, which the OpenAI SDKs raise as an APIError. */

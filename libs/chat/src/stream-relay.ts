@@ -24,6 +24,20 @@ export interface RelayResult {
   error?: unknown;
   /** The held-back usage chunk, to send (with cost) after settlement. */
   usageChunk?: RelayChunk & { usage: UsageLike };
+  /** True when relaying stopped at the usage chunk: the upstream's end is still to be read. */
+  pending?: boolean;
+}
+
+/**
+ * Reads what is left of an upstream stream after its usage chunk (normally just `[DONE]`),
+ * discarding it, so its connection goes back to the pool; never throws.
+ */
+export async function drainStream(iterator: AsyncIterator<unknown>): Promise<void> {
+  try {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) void next;
+  } catch {
+    // The answer is complete and settled; a failure after it changes nothing.
+  }
 }
 
 /**
@@ -46,8 +60,11 @@ export async function relayStream<C extends RelayChunk>(
       if (chunk.usage) {
         result.usage = chunk.usage;
         if (chunk.choices.length === 0) {
+          // The usage chunk is the last one with data: settle now rather than one more upstream
+          // beat later at [DONE]; the caller drains the rest off the response path.
           result.usageChunk = chunk as C & { usage: UsageLike };
-          continue;
+          result.pending = true;
+          return result;
         }
         delete chunk.usage;
       }
