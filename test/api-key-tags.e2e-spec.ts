@@ -279,6 +279,30 @@ describe('API keys carry a tag: invalid keys are refused without a database read
     expect(cost.blocks).toBeLessThanOrEqual(50);
   });
 
+  it('refuses a forged key on /v1 before reading the body: no JSON error, no 413, the same 401', async () => {
+    const { key } = await createApiKey(t.gw.url, t.member.token);
+    const forged = key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A');
+    for (const body of ['{not json', 'x'.repeat(30 * 1024 * 1024)]) {
+      const res = await fetch(`${t.gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${forged}`, 'content-type': 'application/json' },
+        body,
+      });
+      expect(res.status).toBe(401);
+      expect((await res.json()).error).toMatchObject({
+        code: 'invalid_api_key',
+        type: 'authentication_error',
+      });
+    }
+    // A real key with the same broken body reaches the body parser as before.
+    const real = await fetch(`${t.gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    expect(real.status).toBe(400);
+  });
+
   it('a valid key makes no database read once warm, before, during and after a flood', async () => {
     const { key } = await createApiKey(t.gw.url, t.member.token);
     const models = () =>

@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { apiKeyPrecheck, ApiKeysService } from '@switchyard/auth';
 import { AppConfig, configureHttp, type CoreConfigOptions } from '@switchyard/core';
 import { AppModule } from './app.module.js';
 import { setupSwagger } from './swagger.js';
@@ -11,7 +12,8 @@ export async function createApp(options: CoreConfigOptions = {}): Promise<NestEx
     bufferLogs: true,
     abortOnError: false,
   });
-  configureHttp(app);
+  // Forged API keys are refused before their request bodies are read.
+  configureHttp(app, { beforeV1Body: [apiKeyPrecheck(app.get(ApiKeysService))] });
   if (app.get(AppConfig).http.swagger) setupSwagger(app);
   return app;
 }

@@ -17,3 +17,4 @@ export { UserEntity } from './entities/user.entity.js';
 export { ApiKeyEntity } from './entities/api-key.entity.js';
 export { RefreshTokenEntity } from './entities/refresh-token.entity.js';
 export { BootstrapService, DEFAULT_ADMIN_EMAIL } from './services/bootstrap.service.js';
+export { apiKeyPrecheck } from './guards/api-key-precheck.js';

@@ -10,6 +10,13 @@ import { AccessTokens } from '../jwt/access-tokens.service.js';
 
 type CallerRequest = Request & { caller?: Caller };
 
+export const INVALID_API_KEY_MESSAGE = 'Incorrect API key provided, or the key is revoked or expired.';
+
+/** Whether the guard would take this credential for an API key (not a JWT). */
+export function isApiKeyCredential(req: Request, credential: string): boolean {
+  return credential.startsWith(API_KEY_PREFIX) || !req.headers.authorization;
+}
+
 /** `Authorization: Bearer <key or JWT>`, or `X-Api-Key: <key>`. */
 export function credentialOf(req: Request): string | undefined {
   const header = req.headers.authorization;
@@ -46,10 +53,9 @@ export class CallerGuard implements CanActivate {
         { code: 'missing_api_key' },
       );
     }
-    if (credential.startsWith(API_KEY_PREFIX) || !req.headers.authorization) {
+    if (isApiKeyCredential(req, credential)) {
       const caller = await this.apiKeys.verify(credential);
-      if (!caller)
-        throw new AuthenticationError('Incorrect API key provided, or the key is revoked or expired.');
+      if (!caller) throw new AuthenticationError(INVALID_API_KEY_MESSAGE);
       if (!this.reflector.getAllAndOverride<boolean>(ALLOW_API_KEY, targets)) {
         throw new PermissionDeniedError('This endpoint needs a user login (JWT), not an API key.', {
           code: 'api_key_not_allowed',

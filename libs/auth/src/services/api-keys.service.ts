@@ -53,6 +53,14 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
    * cache or database lookup, so a flood of made-up keys costs the database nothing. Then a warm
    * key (valid or not) reads no database; a cold one costs one query joining key, owner and tenant.
    */
+  /**
+   * True for a key that cannot be one of ours: its tag does not verify (decision 0006). Cheap
+   * enough to run before the request body is read.
+   */
+  forged(secret: string): boolean {
+    return !this.hashes.has(secret) && !this.tags.check(secret);
+  }
+
   async verify(secret: string): Promise<Caller | null> {
     let hash = this.hashes.get(secret);
     if (hash === undefined) {

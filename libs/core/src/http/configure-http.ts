@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config.js';
@@ -13,7 +13,12 @@ import { createValidationPipe } from './validation.pipe.js';
  * images, the management API does not), security headers, CORS, validation and the error filter.
  * The app must be created with `bodyParser: false`.
  */
-export function configureHttp(app: INestApplication): void {
+export interface HttpOptions {
+  /** Middleware for /v1 that runs before its body is read (e.g. refusing forged API keys). */
+  beforeV1Body?: RequestHandler[];
+}
+
+export function configureHttp(app: INestApplication, options: HttpOptions = {}): void {
   const config = app.get(AppConfig);
   const expressApp = app as NestExpressApplication;
   const logger = app.get(Logger);
@@ -72,6 +77,7 @@ export function configureHttp(app: INestApplication): void {
   });
   const apiJson = express.json({ limit: config.http.maxApiBodyBytes });
   const apiForm = express.urlencoded({ extended: false, limit: config.http.maxApiBodyBytes });
+  for (const middleware of options.beforeV1Body ?? []) expressApp.use('/v1', middleware);
   expressApp.use('/v1', v1Json);
   expressApp.use('/api', apiJson, apiForm);
   // Body-parser errors happen before Nest's router; render them in the same envelope.
