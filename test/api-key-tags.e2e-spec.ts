@@ -289,7 +289,7 @@ describe('API keys carry a tag: invalid keys are refused without a database read
         body,
       });
       expect(res.status).toBe(401);
-      expect((await res.json()).error).toMatchObject({
+      expect(((await res.json()) as { error: unknown }).error).toMatchObject({
         code: 'invalid_api_key',
         type: 'authentication_error',
       });
