@@ -11,7 +11,7 @@ export class SseWriter {
 
   constructor(private readonly res: Response) {}
 
-  /** Sends the status and headers; call once the first upstream chunk is in hand. */
+  /** Sets the status and headers; call once the first upstream chunk is in hand. */
   start(headers: Record<string, string>): void {
     if (this.started) return;
     this.started = true;
@@ -20,7 +20,7 @@ export class SseWriter {
     this.res.setHeader('cache-control', 'no-cache, no-transform');
     this.res.setHeader('x-accel-buffering', 'no');
     for (const [name, value] of Object.entries(headers)) this.res.setHeader(name, value);
-    this.res.flushHeaders();
+    // No flushHeaders(): the first event follows at once and carries the headers in its packet.
   }
 
   get open(): boolean {
