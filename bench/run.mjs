@@ -543,8 +543,10 @@ const targets = (c, gw) => {
     ['RSS <= 250 MB under load', `${gw.rss?.peak} MB`, ok(gw.rss ? gw.rss.peak <= 250 : null)],
     [
       'RSS after load within 10% of post-warm-up',
-      `${gw.rss?.idle} -> ${gw.rss?.after} MB`,
-      ok(gw.rss ? gw.rss.after <= gw.rss.idle * 1.1 : null),
+      // Judged on the later reading when there is one (V8 returns pages when its memory reducer
+      // runs); both are shown.
+      `${gw.rss?.idle} -> ${gw.rss?.after} MB at 5 s, ${gw.rss?.after30 ?? 'n/a'} MB at 30 s`,
+      ok(gw.rss ? (gw.rss.after30 ?? gw.rss.after) <= gw.rss.idle * 1.1 : null),
     ],
   ];
 };
@@ -734,6 +736,13 @@ const onSignal = (code) => {
 };
 if (!process.env.BENCH_HOLD) process.on('SIGINT', () => onSignal(130));
 process.on('SIGTERM', () => onSignal(143));
+// `--render <result.json>`: print the markdown of a saved run again (after a change to the tables).
+const renderIndex = process.argv.indexOf('--render');
+if (renderIndex > 0) {
+  const saved = JSON.parse(readFileSync(process.argv[renderIndex + 1], 'utf8'));
+  console.log(markdown(saved) + `\nTotal ${saved.seconds} s.\n`);
+  process.exit(0);
+}
 main().then(
   () => process.exit(0),
   (err) => {
