@@ -246,6 +246,38 @@ describe('credits on the /v1 path (real Postgres)', () => {
     await expect(say(long)).resolves.toMatchObject({ object: 'chat.completion' });
   });
 
+  it("enforces an API key's tokens per minute: counted at settlement, a 429 once spent, nothing charged", async () => {
+    const { member } = await seedTenant(t.gw.url, t.adminToken);
+    await grant(t.gw.url, t.adminToken, member.id, '1000');
+    const limited = t.clientWith((await createApiKey(t.gw.url, member.token, { tpm: 30 })).key);
+    const free = t.clientWith((await createApiKey(t.gw.url, member.token)).key);
+    const ask = (client: OpenAI) =>
+      client.chat.completions
+        .create({
+          model: 'sim-gpt',
+          max_tokens: 4,
+          messages: [{ role: 'user', content: 'alpha beta gamma' }],
+        })
+        .withResponse();
+    let used = 0;
+    while (used < 30) {
+      const { data, response } = await ask(limited);
+      expect(response.headers.get('x-ratelimit-limit-tokens')).toBe('30');
+      expect(Number(response.headers.get('x-ratelimit-remaining-tokens'))).toBe(Math.max(0, 30 - used));
+      used += data.usage!.total_tokens;
+    }
+    const balance = await balanceOf(t.gw.url, member.token);
+    const refused = await ask(limited).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+    const error = refused as InstanceType<typeof OpenAI.RateLimitError>;
+    expect(error.code).toBe('tokens_rate_limit_exceeded');
+    expect(error.message).toContain('30 tokens per minute');
+    expect(Number(error.headers?.get('retry-after'))).toBeGreaterThan(0);
+    expect(await balanceOf(t.gw.url, member.token)).toBe(balance);
+    // Another key of the same user, without a TPM, is not held back.
+    await expect(ask(free)).resolves.toMatchObject({ response: expect.anything() });
+  });
+
   it('charges nothing when the upstream fails on every attempt', async () => {
     const { member, client } = await fundedUser(10);
     const err = await client.chat.completions

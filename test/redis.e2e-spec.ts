@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { TPM_WINDOW_MS, tpmCounterKey } from '@switchyard/auth';
+import { CounterStore } from '@switchyard/core';
 import request from 'supertest';
 import { createApiKey, loginAdmin, seedTenant } from './support/session.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
@@ -33,6 +35,22 @@ describe('two instances sharing Redis', () => {
     const onA = await request(a.url).get('/api/v1/auth/me').set('x-api-key', key).expect(429);
     expect(onA.body.error.code).toBe('rate_limit_exceeded');
     await request(b.url).get('/api/v1/auth/me').set('x-api-key', key).expect(429);
+  });
+
+  it("holds a key's tokens per minute across both instances (the counter lives in Redis)", async () => {
+    const { member } = await seedTenant(a.url, adminToken);
+    const { id, key } = await createApiKey(a.url, member.token, { tpm: 50 });
+    // Calls settled on instance A used 60 tokens this minute.
+    await a.app.get(CounterStore).increment(tpmCounterKey(id), TPM_WINDOW_MS, 60);
+    const onB = await request(b.url)
+      .post('/v1/chat/completions')
+      .set('x-api-key', key)
+      .send({ model: 'simulator/sim-gpt', messages: [{ role: 'user', content: 'hi' }] })
+      .expect(429);
+    expect(onB.body.error.code).toBe('tokens_rate_limit_exceeded');
+    expect(onB.headers['x-ratelimit-remaining-tokens']).toBe('0');
+    // Listing models spends no tokens: not held back.
+    await request(b.url).get('/v1/models').set('x-api-key', key).expect(200);
   });
 
   it('revokes a key on every instance at once, though the other had it cached', async () => {

@@ -54,6 +54,42 @@ export class RateLimitGuard implements CanActivate {
         resetSeconds,
       );
     }
+    const tpm = caller.apiKey?.tpm;
+    if (tpm && spendsTokens(req)) await this.checkTokens(caller.apiKey!.id, tpm, res);
     return true;
   }
+
+  /**
+   * An API key's tokens per minute: the tokens its calls used in the current window (counted
+   * at settlement, see `tpmCounterKey`) must still be under the limit for a new call to start;
+   * the call that crosses it is let through, as a call's size is only known once it ran.
+   */
+  private async checkTokens(keyId: string, tpm: number, res: Response): Promise<void> {
+    const { count, ttlMs } = await this.counters.peek(tpmCounterKey(keyId));
+    const resetSeconds = Math.max(1, Math.ceil((ttlMs || WINDOW_MS) / 1000));
+    res.setHeader('x-ratelimit-limit-tokens', tpm);
+    res.setHeader('x-ratelimit-remaining-tokens', Math.max(0, tpm - count));
+    res.setHeader('x-ratelimit-reset-tokens', `${resetSeconds}s`);
+    if (count >= tpm) {
+      throw new RateLimitError(
+        `Rate limit reached: ${tpm} tokens per minute for this API key. Try again in ${resetSeconds} s.`,
+        resetSeconds,
+        { code: 'tokens_rate_limit_exceeded' },
+      );
+    }
+  }
 }
+
+/** Model calls (POST /v1/..., files aside); listing models or reading files spends no tokens. */
+function spendsTokens(req: Request): boolean {
+  const path = req.originalUrl ?? req.url;
+  return req.method === 'POST' && path.startsWith('/v1/') && !path.startsWith('/v1/files');
+}
+
+/** The counter of the tokens an API key's calls used in the current minute. */
+export function tpmCounterKey(apiKeyId: string): string {
+  return `tpm:key:${apiKeyId}`;
+}
+
+/** The window of the per-key token counter. */
+export const TPM_WINDOW_MS = WINDOW_MS;

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { TPM_WINDOW_MS, tpmCounterKey } from '@switchyard/auth';
+import { CounterStore } from '@switchyard/core';
 import type { ResolvedModel } from '@switchyard/providers';
 import { estimateWorstCase, priceUsage, type Usage, type WorstCaseInput } from '../pricing/pricing.js';
 import { CreditsService } from './credits.service.js';
@@ -7,7 +9,11 @@ import { UsageRecorder } from './usage-recorder.service.js';
 
 /** One /v1 call to meter: who pays, which models it may end up on, and its worst case on each. */
 export interface MeteredCall {
-  caller: { tenantId: string; userId: string; apiKey?: { id: string; creditBudget?: bigint | null } };
+  caller: {
+    tenantId: string;
+    userId: string;
+    apiKey?: { id: string; creditBudget?: bigint | null; tpm?: number | null };
+  };
   requestId: string;
   /** e.g. `chat.completions`, `embeddings`, `images.generations`. */
   endpoint: string;
@@ -41,9 +47,12 @@ const count = (value: number | bigint | undefined) => (value === undefined ? 0 :
  */
 @Injectable()
 export class CallMetering {
+  private readonly logger = new Logger(CallMetering.name);
+
   constructor(
     private readonly credits: CreditsService,
     private readonly usage: UsageRecorder,
+    private readonly counters: CounterStore,
   ) {}
 
   async reserve(call: MeteredCall): Promise<CallMeter> {
@@ -66,6 +75,14 @@ export class CallMetering {
       meter: this.hold(call, markup, amount),
       early: this.credits.claimHeadroom(caller.userId, caller.apiKey, amount),
     };
+  }
+
+  /** Counts a settled call's tokens against its API key's TPM window (off the response path). */
+  private countTokens(apiKeyId: string, tokens: number): void {
+    if (tokens <= 0) return;
+    this.counters.increment(tpmCounterKey(apiKeyId), TPM_WINDOW_MS, tokens).catch((err: unknown) => {
+      this.logger.warn({ err }, 'could not count tokens against the API key TPM');
+    });
   }
 
   private worstCase(call: MeteredCall, markup: string): bigint {
@@ -105,6 +122,8 @@ export class CallMetering {
           usage: { inputTokens, outputTokens, cachedInputTokens },
           status: outcome.status,
         });
+        const tpm = caller.apiKey?.tpm;
+        if (tpm) this.countTokens(caller.apiKey!.id, inputTokens + outputTokens);
         this.usage.record({
           ...base,
           provider: target.provider.id,
