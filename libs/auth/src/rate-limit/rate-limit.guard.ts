@@ -1,6 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AppConfig, CounterStore, RateLimitError } from '@switchyard/core';
+import { AppConfig, CounterStore, RateLimitError, type Counter } from '@switchyard/core';
 import type { Request, Response } from 'express';
 import type { Caller } from '../caller.js';
 import { AUTH_RATE_LIMITED } from '../decorators.js';
@@ -43,7 +43,11 @@ export class RateLimitGuard implements CanActivate {
     if (!caller) return true;
     const limit = caller.apiKey?.rpm ?? caller.tenantRpm ?? this.config.auth.defaultRpm;
     const tracker = caller.apiKey ? `key:${caller.apiKey.id}` : `user:${caller.userId}`;
-    const { count, ttlMs } = await this.counters.increment(`rpm:${tracker}`, WINDOW_MS);
+    // A key with a TPM on a model call reads its token counter in the same round trip.
+    const tpm = caller.apiKey?.tpm && spendsTokens(req) ? caller.apiKey.tpm : undefined;
+    const [{ count, ttlMs }, tokens] = tpm
+      ? await this.counters.incrementAndPeek(`rpm:${tracker}`, WINDOW_MS, tpmCounterKey(caller.apiKey!.id))
+      : [await this.counters.increment(`rpm:${tracker}`, WINDOW_MS), undefined];
     const resetSeconds = Math.max(1, Math.ceil(ttlMs / 1000));
     res.setHeader('x-ratelimit-limit-requests', limit);
     res.setHeader('x-ratelimit-remaining-requests', Math.max(0, limit - count));
@@ -54,8 +58,7 @@ export class RateLimitGuard implements CanActivate {
         resetSeconds,
       );
     }
-    const tpm = caller.apiKey?.tpm;
-    if (tpm && spendsTokens(req)) await this.checkTokens(caller.apiKey!.id, tpm, res);
+    if (tpm && tokens) this.checkTokens(tpm, tokens, res);
     return true;
   }
 
@@ -64,8 +67,7 @@ export class RateLimitGuard implements CanActivate {
    * at settlement, see `tpmCounterKey`) must still be under the limit for a new call to start;
    * the call that crosses it is let through, as a call's size is only known once it ran.
    */
-  private async checkTokens(keyId: string, tpm: number, res: Response): Promise<void> {
-    const { count, ttlMs } = await this.counters.peek(tpmCounterKey(keyId));
+  private checkTokens(tpm: number, { count, ttlMs }: Counter, res: Response): void {
     const resetSeconds = Math.max(1, Math.ceil((ttlMs || WINDOW_MS) / 1000));
     res.setHeader('x-ratelimit-limit-tokens', tpm);
     res.setHeader('x-ratelimit-remaining-tokens', Math.max(0, tpm - count));

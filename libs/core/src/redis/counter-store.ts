@@ -18,6 +18,19 @@ end
 return {count, ttl}
 `;
 
+// INCR_SCRIPT on KEYS[1], then the count and ttl of KEYS[2], in one round trip.
+const INCR_READ_SCRIPT = `
+local count = redis.call('INCRBY', KEYS[1], ARGV[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  ttl = tonumber(ARGV[2])
+end
+local other = tonumber(redis.call('GET', KEYS[2]) or '0')
+local otherTtl = redis.call('PTTL', KEYS[2])
+return {count, ttl, other, otherTtl}
+`;
+
 /**
  * Fixed-window counters shared by every instance through Redis, or kept in this process when
  * Redis is not configured. Rate limits, login lockouts and cooldowns are built on it.
@@ -48,6 +61,26 @@ export class CounterStore {
     }
     entry.count += by;
     return { count: entry.count, ttlMs: entry.resetAt - now };
+  }
+
+  /** `increment(key)` and `peek(other)` together: one Redis round trip instead of two. */
+  async incrementAndPeek(key: string, windowMs: number, other: string): Promise<[Counter, Counter]> {
+    const client = this.redis.client;
+    if (client) {
+      const [count, ttl, otherCount, otherTtl] = (await client.eval(
+        INCR_READ_SCRIPT,
+        2,
+        `sy:c:${key}`,
+        `sy:c:${other}`,
+        1,
+        windowMs,
+      )) as [number, number, number, number];
+      return [
+        { count, ttlMs: ttl },
+        { count: otherCount, ttlMs: Math.max(0, otherTtl) },
+      ];
+    }
+    return [await this.increment(key, windowMs), await this.peek(other)];
   }
 
   async peek(key: string): Promise<Counter> {
