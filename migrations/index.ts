@@ -7,6 +7,7 @@ import { ActivityLog1795300496385 } from './1795300496385-ActivityLog.js';
 import { KeyVault1795300922733 } from './1795300922733-KeyVault.js';
 import { Files1795304069101 } from './1795304069101-Files.js';
 import { CreditsBatch1795400000000 } from './1795400000000-CreditsBatch.js';
+import { CreditsAsyncReserve1795500000000 } from './1795500000000-CreditsAsyncReserve.js';
 
 export const migrations = [
   Settings1795298300000,
@@ -17,4 +18,5 @@ export const migrations = [
   KeyVault1795300922733,
   Files1795304069101,
   CreditsBatch1795400000000,
+  CreditsAsyncReserve1795500000000,
 ];

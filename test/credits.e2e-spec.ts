@@ -191,6 +191,49 @@ describe('credits: reservations and the ledger (real Postgres)', () => {
     expect(await sumOf(user.id)).toEqual({ balance: '9940000', sum: '9940000' });
   });
 
+  it('a batch that only reserves does not wait for the WAL flush; a batch with a settlement does', async () => {
+    const user = await fundedUser('1');
+    const apply = async (ops: object[]) => {
+      const runner = db.createQueryRunner();
+      try {
+        await runner.startTransaction();
+        const rows = await runner.query('SELECT * FROM credits_apply($1::jsonb)', [JSON.stringify(ops)]);
+        const [{ synchronous_commit }] = await runner.query('SHOW synchronous_commit');
+        await runner.commitTransaction();
+        return { rows, synchronous_commit };
+      } finally {
+        await runner.release();
+      }
+    };
+    const reserve = (amount: number) => ({
+      op: 'reserve',
+      tenant: user.tenantId,
+      user: user.id,
+      key: null,
+      request: unique('req'),
+      amount: String(amount),
+      model: null,
+      signup: '0',
+      ttl: 60,
+    });
+    const reserved = await apply([reserve(1_000), reserve(2_000)]);
+    expect(reserved.rows.map((r: { r_status: string }) => r.r_status)).toEqual(['ok', 'ok']);
+    expect(reserved.synchronous_commit).toBe('off');
+    const [first, second] = reserved.rows as Array<{ r_reservation: string }>;
+    // The settlement's commit waits for the flush, which also makes the reservations before it durable.
+    const settled = await apply([
+      { op: 'settle', reservation: first!.r_reservation, actual: '500', metadata: {}, outcome: 'settled' },
+      reserve(3_000),
+    ]);
+    expect(settled.synchronous_commit).toBe('on');
+    const released = await apply([
+      { op: 'settle', reservation: second!.r_reservation, actual: '0', metadata: {}, outcome: 'released' },
+    ]);
+    expect(released.synchronous_commit).toBe('on');
+    // 1 credit − 500 charged − 3,000 still held by the third reservation (micro-credits).
+    expect(await sumOf(user.id)).toEqual({ balance: '996500', sum: '996500' });
+  });
+
   it('an op that fails inside a batch fails alone; the rest of its batch commits', async () => {
     const user = await fundedUser('1');
     const outcomes = await Promise.allSettled([
