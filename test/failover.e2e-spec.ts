@@ -108,3 +108,40 @@ describe('key failover through /v1 (vault keys, simulator upstream)', () => {
     expect(trail.map(([action]) => action)).toContain('EXHAUSTED');
   });
 });
+
+describe('an environment key that serves several providers', () => {
+  let t: LlmGateway;
+  beforeAll(async () => {
+    t = await startLlmGateway({ env: { VAULT_COOLDOWN_BASE_MS: '5000' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('rests after a 429 for the provider that sent it only: a models[] fallback to another provider on the same key is served', async () => {
+    // The three simulator providers share one environment key (the keyless placeholder).
+    const body = {
+      models: ['simulator/sim-gpt-fault-429', 'simulator-anthropic/sim-claude'],
+      messages: [{ role: 'user' as const, content: 'hello' }],
+    };
+    for (let call = 0; call < 2; call++) {
+      const answer = await t.client.chat.completions.create(body as never);
+      expect(answer.model).toContain('sim-claude');
+      expect(answer.choices[0]!.message.content).toBeTruthy();
+    }
+    // The key rests for the provider that rate-limited it: a plain call there finds no key.
+    const error = await t.client.chat.completions
+      .create({ model: 'simulator/sim-gpt', messages: body.messages })
+      .then(
+        () => undefined,
+        (e: unknown) => e as InstanceType<typeof OpenAI.APIError>,
+      );
+    expect(error?.status).toBe(503);
+    // And still serves the other simulator providers.
+    const gemini = await t.client.chat.completions.create({
+      model: 'simulator-gemini/sim-gemini',
+      messages: body.messages,
+    });
+    expect(gemini.choices[0]!.message.content).toBeTruthy();
+  });
+});

@@ -92,11 +92,11 @@ export class VaultKeySource
       .map((k) => this.credentialsOf(k))
       .filter((c): c is ProviderCredentials => c !== undefined);
     const candidates = [...vault, ...environment];
-    const blocked = await this.health.unusable(candidates.map((c) => c.keyId!));
+    const blocked = await this.health.unusable(candidates.map((c) => healthId(c.keyId!, providerId)));
     const seen = new Set<string>();
     const out: ProviderCredentials[] = [];
     for (const c of [...request, ...candidates]) {
-      if (c.keyId !== REQUEST_KEY_ID && blocked.has(c.keyId!)) continue;
+      if (c.keyId !== REQUEST_KEY_ID && blocked.has(healthId(c.keyId!, providerId))) continue;
       if (seen.has(c.apiKey)) continue;
       seen.add(c.apiKey);
       out.push(c);
@@ -124,9 +124,9 @@ export class VaultKeySource
     facts: FailureFacts,
     context: KeyEventContext,
   ): Promise<void> {
-    const keyId = credentials.keyId;
     // The caller's own key is the caller's business; nothing to remember about it.
-    if (!keyId || keyId === REQUEST_KEY_ID) return;
+    if (!credentials.keyId || credentials.keyId === REQUEST_KEY_ID) return;
+    const keyId = healthId(credentials.keyId, providerId);
     switch (facts.kind) {
       case 'auth':
       case 'permission':
@@ -340,4 +340,14 @@ export class VaultKeySource
 
 function formatMs(ms: number): string {
   return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}
+
+/**
+ * What a key's cooldowns and invalid marks are kept under. A vault key belongs to one provider,
+ * so its id says it all. An environment key (`env:SIMULATOR_API_KEY`, `env:keyless`) can serve
+ * several providers (the simulator's three wire formats, every keyless local server): a 429 from
+ * one of them says nothing about the others, so its health is kept per provider.
+ */
+function healthId(keyId: string, providerId: string): string {
+  return keyId.startsWith('env:') ? `${keyId}@${providerId}` : keyId;
 }
