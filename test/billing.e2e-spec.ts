@@ -182,6 +182,50 @@ describe('credits on the /v1 path (real Postgres)', () => {
     expect(await balanceOf(t.gw.url, poor.member.token)).toBe('2000');
   });
 
+  it('tool definitions and a response schema are reserved for, as the provider counts them', async () => {
+    await request(t.gw.url)
+      .put('/api/v1/models/simulator/sim-gpt-mini')
+      .auth(t.adminToken, { type: 'bearer' })
+      .send({ pricing: { inputPerMTok: '1000000', outputPerMTok: '0' } })
+      .expect(200);
+    // A two-token message with ~1,500 tokens of tool description (OpenAI counts tools as input).
+    const body = {
+      model: 'sim-gpt-mini',
+      max_tokens: 4,
+      messages: [{ role: 'user' as const, content: 'hi' }],
+      tools: [
+        {
+          type: 'function' as const,
+          function: {
+            name: 'lookup_order',
+            description: 'Finds an order by its number and returns its status. '.repeat(150),
+            parameters: { type: 'object', properties: { order: { type: 'string' } } },
+          },
+        },
+      ],
+      response_format: { type: 'json_object' as const },
+    };
+    const poor = await fundedUser(1_000);
+    const refused = await poor.client.chat.completions.create(body).catch((e: unknown) => e);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+    const error = (refused as InstanceType<typeof OpenAI.APIError>).error as { estimate: string };
+    expect(Number(error.estimate)).toBeGreaterThan(1_500);
+    expect(Number(error.estimate)).toBeLessThan(1_800);
+    expect(await balanceOf(t.gw.url, poor.member.token)).toBe('1000');
+
+    const rich = await fundedUser(20_000);
+    await rich.client.chat.completions.create(body);
+    const ledger = await request(t.gw.url)
+      .get('/api/v1/credits/ledger')
+      .auth(rich.member.token, { type: 'bearer' })
+      .expect(200);
+    const reservation = (ledger.body.data as Array<{ kind: string; amount: string }>).find(
+      (e) => e.kind === 'reservation',
+    );
+    // The byte bound of the tools' JSON, not the 2 tokens of the message.
+    expect(-Number(reservation!.amount)).toBeGreaterThan(8_000);
+  });
+
   it.each([false, true])(
     'a call started upstream early (ample headroom) whose reservation is then refused gets the 402 and pays nothing (stream: %p)',
     async (stream) => {

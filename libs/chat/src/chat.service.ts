@@ -103,7 +103,7 @@ export class ChatService {
       { operation: 'chat', body },
       scopeFor(caller, context.requestKey),
     );
-    const promptTokens = new PromptTokens(body.messages);
+    const promptTokens = new PromptTokens(body.messages, body);
     const started = Date.now();
     const meter = this.hold(
       {

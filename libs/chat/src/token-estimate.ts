@@ -22,18 +22,56 @@ function tokenizer(): Promise<Counter> {
   return loading;
 }
 
-/** Every text of a chat prompt (message contents, tool-call names and arguments). */
-function promptTexts(messages: readonly ChatCompletionMessageParam[]): { texts: string[]; fixed: number } {
+/**
+ * The parts of a chat request, besides its messages, that a provider adds to the prompt it
+ * counts: tool (and legacy function) definitions, the tool choice and a response format's JSON
+ * schema. They are counted as their JSON text, which is longer than what providers render them
+ * as, plus a few tokens of framing each.
+ */
+export interface PromptExtras {
+  tools?: unknown;
+  tool_choice?: unknown;
+  functions?: unknown;
+  function_call?: unknown;
+  response_format?: unknown;
+}
+
+const EXTRA_FIELDS = ['tools', 'tool_choice', 'functions', 'function_call', 'response_format'] as const;
+// Framing a provider adds around each tool definition or schema ("namespace functions", "type x = ...").
+const PER_EXTRA_ITEM = 16;
+/**
+ * Audio input, bounded from its base64 size: Gemini counts 32 tokens a second and OpenAI 10, and
+ * no accepted format carries a second in fewer than 1,000 bytes (8 kbit/s), which is 1,333 base64
+ * characters: at most one token per 41 characters. 32 leaves room.
+ */
+const AUDIO_BASE64_CHARS_PER_TOKEN = 32;
+
+/**
+ * Every text of a chat prompt (message contents and names, tool-call names and arguments, the
+ * request's tools and schemas), and the tokens of what is not text (framing, images, audio, files).
+ */
+function promptTexts(
+  messages: readonly ChatCompletionMessageParam[],
+  extras: PromptExtras = {},
+): { texts: string[]; fixed: number } {
   const texts: string[] = [];
   let fixed = 3;
   for (const message of messages) {
     fixed += PER_MESSAGE;
+    if ('name' in message && typeof message.name === 'string') texts.push(message.name);
     const content = message.content;
     if (typeof content === 'string') texts.push(content);
     else if (Array.isArray(content)) {
       for (const part of content) {
         if (part.type === 'text') texts.push(part.text);
         else if (part.type === 'image_url') fixed += PER_IMAGE;
+        else if (part.type === 'input_audio')
+          fixed += Math.ceil((part.input_audio?.data?.length ?? 0) / AUDIO_BASE64_CHARS_PER_TOKEN);
+        // A file the files-in-chat preparer left inline (a provider that reads PDFs itself):
+        // an estimate, not a bound (a PDF's text is compressed, and each page is also an
+        // image): a token per 4 base64 characters (3 bytes), and a page image's worth on top.
+        else if (part.type === 'file')
+          fixed += Math.ceil((part.file?.file_data?.length ?? 0) / 4) + PER_IMAGE;
       }
     }
     if ('tool_calls' in message && message.tool_calls) {
@@ -42,12 +80,21 @@ function promptTexts(messages: readonly ChatCompletionMessageParam[]): { texts: 
       }
     }
   }
+  for (const field of EXTRA_FIELDS) {
+    const value = extras[field];
+    if (value === undefined || value === null) continue;
+    texts.push(typeof value === 'string' ? value : JSON.stringify(value));
+    fixed += PER_EXTRA_ITEM * (Array.isArray(value) ? value.length : 1);
+  }
   return { texts, fixed };
 }
 
 /** Prompt tokens of a chat request, counted with a real tokenizer (o200k). */
-export async function countPromptTokens(messages: readonly ChatCompletionMessageParam[]): Promise<number> {
-  const { texts, fixed } = promptTexts(messages);
+export async function countPromptTokens(
+  messages: readonly ChatCompletionMessageParam[],
+  extras: PromptExtras = {},
+): Promise<number> {
+  const { texts, fixed } = promptTexts(messages, extras);
   const count = await tokenizer();
   let total = fixed;
   for (const text of texts) total += count(text);
@@ -78,15 +125,18 @@ export class PromptTokens {
   readonly bounded = true;
   private counted: Promise<number> | undefined;
 
-  constructor(private readonly messages: readonly ChatCompletionMessageParam[]) {
-    const { texts, fixed } = promptTexts(messages);
+  constructor(
+    private readonly messages: readonly ChatCompletionMessageParam[],
+    private readonly extras: PromptExtras = {},
+  ) {
+    const { texts, fixed } = promptTexts(messages, extras);
     let bytes = fixed;
     for (const text of texts) bytes += textTokenBound(text);
     this.forReservation = bytes;
   }
 
   exact(): Promise<number> {
-    this.counted ??= countPromptTokens(this.messages);
+    this.counted ??= countPromptTokens(this.messages, this.extras);
     return this.counted;
   }
 }
