@@ -262,8 +262,104 @@ async function streams(url, key, { workers, seconds }) {
   };
 }
 
+// ---------------------------------------------------------------- failover
+const RETRY_AFTER_MS = 1000; // the simulator's Retry-After on the first key: 1 s
+const COOLDOWN_MARGIN_MS = 60; // stay this far from the cooldown's end on either side
+const errorText = (r) => `${r.status} ${r.text.slice(0, 300)}`;
+
+/**
+ * A 429 on the first provider key, then the second key serving; and the calls while the first key
+ * cools. The failover user's two vault keys for `simulator`: the simulator answers every call with
+ * the first one 429 + Retry-After: 1 s, the gateway cools that key for 1 s and serves the call with
+ * the second. Each round: one call once the previous cooldown is over (it pays the 429 and the
+ * retry), then sequential calls well inside the new cooldown (the first key is skipped). Which
+ * calls paid the 429 is not guessed: the first key's `total_failures` (the vault counts every
+ * cooldown before the call returns) is read after each phase and a mismatch is reported.
+ */
+async function failoverScenario(url, fo) {
+  const firstKey = { method: 'GET', path: `/api/v1/provider-keys/${fo.keyIds[0]}` };
+  const cooldowns = async () =>
+    (await must(url, { ...firstKey, headers: { authorization: `Bearer ${fo.token}` } }, 200)).total_failures;
+  const sim = (behavior) =>
+    must(fo.sim, { path: '/__sim/keys', body: { key: fo.secrets[0], ...behavior } }, 200);
+  const one = () =>
+    call(url, {
+      path: '/v1/chat/completions',
+      body: chatBody(),
+      headers: { authorization: `Bearer ${fo.apiKey}` },
+    });
+
+  // Warm this caller up (key cache, first key's connections) while the first key still answers.
+  const warm = await loop(url, fo.apiKey, chatBody(), { seconds: QUICK ? 0.2 : 0.5 });
+  const rounds = QUICK ? 2 : 8;
+  // How long after a 429 call started the cooling calls go on (the cooldown ends 1 s after the
+  // gateway saw the 429, i.e. after that call started).
+  const coolingMs = Math.min(QUICK ? 400 : 900, RETRY_AFTER_MS - COOLDOWN_MARGIN_MS);
+  const limited = [];
+  const cooling = [];
+  const res = {
+    warmUp: { n: warm.n, errors: warm.errors, p50: warm.p50 },
+    rounds,
+    retryAfterSeconds: RETRY_AFTER_MS / 1000,
+    probeStatus: null,
+    probeError: undefined,
+    rateLimitedErrors: 0,
+    coolingErrors: 0,
+    firstError: undefined,
+    // Cooldowns of the first key: one per 429 call is expected, none during the cooling calls.
+    cooldownsExpected: rounds,
+    cooldowns: 0,
+    cooldownsWhileCooling: 0,
+  };
+  const note = (r, kind) => {
+    if (r.status === 200) return true;
+    res[kind]++;
+    res.firstError ??= errorText(r);
+    return false;
+  };
+  await sim({ status: 429, retryAfterSeconds: RETRY_AFTER_MS / 1000 });
+  try {
+    let seen = await cooldowns();
+    let readyAt = 0;
+    for (let i = 0; i < rounds; i++) {
+      const wait = readyAt - performance.now();
+      if (wait > 0) await sleep(wait);
+      const t0 = performance.now();
+      const r = await one();
+      readyAt = performance.now() + RETRY_AFTER_MS + COOLDOWN_MARGIN_MS;
+      if (i === 0) {
+        res.probeStatus = r.status;
+        res.probeError = r.status === 200 ? undefined : errorText(r);
+      }
+      if (note(r, 'rateLimitedErrors')) limited.push(r.ms);
+      const afterLimited = await cooldowns();
+      res.cooldowns += afterLimited - seen;
+      while (performance.now() < t0 + coolingMs) {
+        const c = await one();
+        if (note(c, 'coolingErrors')) cooling.push(c.ms);
+      }
+      seen = await cooldowns();
+      res.cooldownsWhileCooling += seen - afterLimited;
+    }
+  } finally {
+    await sim({ status: null });
+  }
+  const stats = (ms, errors) => ({
+    n: ms.length,
+    errors,
+    p50: round(pct(ms, 50), 3),
+    p90: round(pct(ms, 90), 3),
+    p99: round(pct(ms, 99), 3),
+  });
+  res.rateLimited = stats(limited, res.rateLimitedErrors);
+  res.cooling = stats(cooling, res.coolingErrors);
+  delete res.rateLimitedErrors;
+  delete res.coolingErrors;
+  return res;
+}
+
 // ---------------------------------------------------------------- one target
-async function scenarios(name, url, key, pid, db) {
+async function scenarios(name, url, key, pid, db, failover = null) {
   const out = { name };
   const mem = { samples: [] };
   const sampler = pid ? setInterval(() => mem.samples.push(rssMb(pid)), 200) : null;
@@ -362,24 +458,9 @@ async function scenarios(name, url, key, pid, db) {
     log(name, 'memory: repeated c64 run');
     out.plainRepeat = summarize(await cannon(url, key, { connections: 64, duration: D, body: chatBody() }));
   }
-  log(name, 'failover');
-  {
-    const failBody = chatBody({
-      model: undefined,
-      models: ['simulator/sim-gpt-fault-503', 'simulator-anthropic/sim-claude'],
-    });
-    delete failBody.model;
-    const probe = await call(url, {
-      path: '/v1/chat/completions',
-      body: failBody,
-      headers: { authorization: `Bearer ${key}` },
-    });
-    out.failover = {
-      probeStatus: probe.status,
-      servedBy: probe.json?.model ?? null,
-      probeError: probe.status === 200 ? undefined : probe.text.slice(0, 300),
-      ...(await loop(url, key, failBody, { seconds: QUICK ? 0.5 : 3 })),
-    };
+  if (failover) {
+    log(name, 'failover');
+    out.failover = await failoverScenario(url, failover);
   }
 
   if (sampler) clearInterval(sampler);
@@ -470,7 +551,67 @@ async function seed(url) {
     },
     201,
   );
-  return key.key;
+
+  // The failover scenario's caller: another member of the bench tenant with two provider keys of
+  // its own for `simulator` in the vault (the user's pool is tried before the tenant's, the
+  // platform's and the environment's). No base_url: only admins may set one, and the key then
+  // goes where the environment sends `simulator` (SIMULATOR_URL + /v1).
+  const fo = {
+    email: `bench-failover-${randomBytes(4).toString('hex')}@bench.switchyard`,
+    password: `pw-${randomBytes(8).toString('hex')}`,
+  };
+  const foLogin = { email: fo.email, password: fo.password };
+  const foUser = await must(
+    url,
+    {
+      path: '/api/v1/users',
+      headers: auth(admin),
+      body: { ...foLogin, role: 'member', tenant_id: tenant.id },
+    },
+    201,
+  );
+  await must(
+    url,
+    {
+      path: '/api/v1/credits/grants',
+      headers: { ...auth(admin), 'idempotency-key': randomUUID() },
+      body: { user_id: foUser.id, amount: '1000000000', reason: 'bench failover' },
+    },
+    201,
+  );
+  const foMember = (await must(url, { path: '/api/v1/auth/login', body: foLogin }, 200)).access_token;
+  fo.token = foMember; // reads the first key's counters during the scenario (15 min access token)
+  fo.apiKey = (
+    await must(
+      url,
+      {
+        path: '/api/v1/api-keys',
+        headers: auth(foMember),
+        body: { name: 'bench failover', rpm: 1_000_000, tpm: 1_000_000_000 },
+      },
+      201,
+    )
+  ).key;
+  fo.secrets = [
+    `sk-bench-first-${randomBytes(8).toString('hex')}`,
+    `sk-bench-second-${randomBytes(8).toString('hex')}`,
+  ];
+  fo.keyIds = [];
+  for (const [i, secret] of fo.secrets.entries()) {
+    const created = await must(
+      url,
+      {
+        path: '/api/v1/provider-keys',
+        headers: auth(foMember),
+        body: { provider: 'simulator', key: secret, owner: 'user', name: `bench failover ${i + 1}` },
+      },
+      201,
+    );
+    fo.keyIds.push(created.id);
+  }
+  // The first key is also the selected one: tried first whatever the creation order.
+  await must(url, { path: `/api/v1/provider-keys/${fo.keyIds[0]}/select`, headers: auth(foMember) }, 200);
+  return { key: key.key, failover: fo };
 }
 
 // ---------------------------------------------------------------- report
@@ -505,7 +646,10 @@ function compare(ref, gw) {
     prompt100kMinus1k: diff(overhead('100k'), overhead('1k')),
     holTtfbP50: [gw.headOfLine.ttfbP50, ref.headOfLine.ttfbP50],
     holTtfbP99: [gw.headOfLine.ttfbP99, ref.headOfLine.ttfbP99],
-    failoverAddedP50: diff(gw.failover.p50, gw.c1fine.p50),
+    // A 429 on the first key then the second key serving, and calls while the first key cools:
+    // each over the plain c1 p50 of the same pass.
+    failoverAddedP50: diff(gw.failover?.rateLimited?.p50 ?? null, gw.c1fine.p50),
+    failoverCoolingAddedP50: diff(gw.failover?.cooling?.p50 ?? null, gw.c1fine.p50),
   };
 }
 const targets = (c, gw) => {
@@ -550,6 +694,25 @@ const targets = (c, gw) => {
     ],
   ];
 };
+const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\s+/g, ' ');
+function failoverRows(gw) {
+  const f = gw.failover;
+  const c = gw.compare;
+  if (!f) return [];
+  // Runs before the 429 scenario measured a 503 on the first model, then another provider.
+  if (!f.rateLimited)
+    return [
+      `| failover (models: [simulator/sim-gpt-fault-503, simulator-anthropic/sim-claude]) c1 p50/p99 ms | ${f.p50}/${f.p99} (status ${f.probeStatus}, errors ${f.errors}) | | ${signed(c?.failoverAddedP50 ?? null)} ms over plain c1 |`,
+    ];
+  const { rateLimited: l, cooling: k } = f;
+  const rows = [
+    `| failover: 429 (Retry-After ${f.retryAfterSeconds} s) on the first vault key, second key serves: c1 p50/p99 ms | ${l.p50}/${l.p99} (${l.n} calls, errors ${l.errors}; first key cooled ${f.cooldowns}x of ${f.cooldownsExpected}) | | ${signed(c?.failoverAddedP50 ?? null)} ms over plain c1 |`,
+    `| failover: while the first key cools (skipped), second key serves: c1 p50/p99 ms | ${k.p50}/${k.p99} (${k.n} calls, errors ${k.errors}; 429s paid ${f.cooldownsWhileCooling}) | | ${signed(c?.failoverCoolingAddedP50 ?? null)} ms over plain c1 |`,
+  ];
+  if (f.probeError) rows.push(`| failover: first call answered | ${cell(f.probeError)} | | |`);
+  else if (f.firstError) rows.push(`| failover: first error | ${cell(f.firstError)} | | |`);
+  return rows;
+}
 function markdown(result) {
   const L = [];
   const { ref } = result;
@@ -597,9 +760,7 @@ function markdown(result) {
     L.push(
       `| valid c1 p50/p99 ms during flood | ${f.validDuringFlood.p50}/${f.validDuringFlood.p99} | ${ref.keyFlood.validDuringFlood.p50}/${ref.keyFlood.validDuringFlood.p99} | vs quiet c1 p50 ${gw.c1fine.p50} |`,
     );
-    L.push(
-      `| failover (models: [simulator/sim-gpt-fault-503, simulator-anthropic/sim-claude]) c1 p50/p99 ms | ${gw.failover.p50}/${gw.failover.p99} (status ${gw.failover.probeStatus}, errors ${gw.failover.errors}) | | ${signed(c.failoverAddedP50)} ms over plain c1 |`,
-    );
+    L.push(...failoverRows(gw));
     if (gw.plainRepeat) L.push(`| repeat c64 req/s | ${gw.plainRepeat.rps} | | |`);
     if (gw.rss)
       L.push(
@@ -675,16 +836,23 @@ async function main() {
       const name = withRedis ? 'postgres + redis' : 'postgres';
       const gw = await startGateway(sim.url, dbUrl, withRedis);
       try {
-        const key = await seed(gw.url);
+        const { key, failover } = await seed(gw.url);
         if (process.env.BENCH_HOLD) {
           // Development aid: keep everything up for manual probing (Ctrl-C ends and cleans up).
           console.log(
-            JSON.stringify({ gateway: gw.url, gatewayPid: gw.child.pid, reference: refProxy.url, key }),
+            JSON.stringify({
+              gateway: gw.url,
+              gatewayPid: gw.child.pid,
+              reference: refProxy.url,
+              simulator: sim.url,
+              key,
+              failoverKey: failover.apiKey,
+            }),
           );
           await new Promise((r) => process.once('SIGINT', r));
           break; // Ctrl-C ends the hold: stop everything and drop the database, run nothing
         }
-        const r = await scenarios(name, gw.url, key, gw.child.pid, db);
+        const r = await scenarios(name, gw.url, key, gw.child.pid, db, { ...failover, sim: sim.url });
         if (process.env.BENCH_DEBUG) log('gateway output tail:\n' + gw.lines.slice(-10).join('\n'));
         r.compare = compare(result.ref, r);
         result.gateways.push(r);
