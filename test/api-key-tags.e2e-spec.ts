@@ -188,7 +188,8 @@ describe('API keys carry a tag: invalid keys are refused without a database read
   let t: LlmGateway;
   let watch: DatabaseWatch;
   beforeAll(async () => {
-    t = await startLlmGateway({ env: QUIET });
+    // These floods measure the refusal itself: no holding back of repeat offenders here.
+    t = await startLlmGateway({ env: { ...QUIET, INVALID_KEY_DELAY_MS: '0' } });
     watch = await DatabaseWatch.of(t.gw);
     // Counters the boot left pending on some backend land in the first window: absorb them here.
     await watch.measure(async () => undefined);
@@ -425,5 +426,47 @@ describe('API key tags across instances and restarts', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('an address that keeps sending invalid keys gets its 401s late', () => {
+  let t: LlmGateway;
+  beforeAll(async () => {
+    t = await startLlmGateway({ env: { INVALID_KEY_BUDGET_PER_MINUTE: '5', INVALID_KEY_DELAY_MS: '600' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const timed = async (key: string) => {
+    const started = performance.now();
+    const res = await request(t.gw.url)
+      .post('/v1/chat/completions')
+      .set('authorization', `Bearer ${key}`)
+      .send({ model: 'sim-gpt', messages: [{ role: 'user', content: 'hi' }] });
+    return { status: res.status, code: res.body?.error?.code as unknown, ms: performance.now() - started };
+  };
+
+  it('answers the first ones at once, then the same 401 after the delay, while valid keys go straight through', async () => {
+    const forged = () => `${PREFIX}${base62(RANDOM_CHARS + TAG_CHARS)}`;
+    const first = [];
+    for (let i = 0; i < 5; i++) first.push(await timed(forged()));
+    expect(first.every((r) => r.status === 401 && r.code === 'invalid_api_key')).toBe(true);
+    expect(Math.max(...first.map((r) => r.ms))).toBeLessThan(500);
+
+    // Past the budget: a forged key (refused before the body) and a well-formed key this
+    // deployment issued but that is revoked (refused by the guard) are both held.
+    const revoked = await createApiKey(t.gw.url, t.member.token, {});
+    await request(t.gw.url)
+      .delete(`/api/v1/api-keys/${revoked.id}`)
+      .auth(t.member.token, { type: 'bearer' })
+      .expect((r) => expect([200, 204]).toContain(r.status));
+    const [late, lateRevoked, valid] = await Promise.all([timed(forged()), timed(revoked.key), timed(t.key)]);
+    expect(late).toMatchObject({ status: 401, code: 'invalid_api_key' });
+    expect(late.ms).toBeGreaterThanOrEqual(550);
+    expect(lateRevoked).toMatchObject({ status: 401, code: 'invalid_api_key' });
+    expect(lateRevoked.ms).toBeGreaterThanOrEqual(550);
+    expect(valid.status).toBe(200);
+    expect(valid.ms).toBeLessThan(500);
   });
 });

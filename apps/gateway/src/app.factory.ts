@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { apiKeyPrecheck, ApiKeysService } from '@switchyard/auth';
+import { apiKeyPrecheck, ApiKeysService, InvalidKeyTarpit } from '@switchyard/auth';
 import { AppConfig, configureHttp, type CoreConfigOptions } from '@switchyard/core';
 import { AppModule } from './app.module.js';
 import { setupSwagger } from './swagger.js';
@@ -13,7 +13,9 @@ export async function createApp(options: CoreConfigOptions = {}): Promise<NestEx
     abortOnError: false,
   });
   // Forged API keys are refused before their request bodies are read.
-  configureHttp(app, { beforeV1Body: [apiKeyPrecheck(app.get(ApiKeysService))] });
+  configureHttp(app, {
+    beforeV1Body: [apiKeyPrecheck(app.get(ApiKeysService), app.get(InvalidKeyTarpit))],
+  });
   if (app.get(AppConfig).http.swagger) setupSwagger(app);
   return app;
 }

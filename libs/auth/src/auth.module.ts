@@ -19,6 +19,7 @@ import { RefreshTokenRepository } from './repositories/refresh-token.repository.
 import { TenantRepository } from './repositories/tenant.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
 import { ApiKeyTags } from './services/api-key-tags.service.js';
+import { InvalidKeyTarpit } from './guards/invalid-key-tarpit.js';
 import { ApiKeysService } from './services/api-keys.service.js';
 import { AuthCache } from './services/auth-cache.service.js';
 import { AuthService } from './services/auth.service.js';
@@ -54,11 +55,12 @@ export const AUTH_ENTITIES = [TenantEntity, UserEntity, RefreshTokenEntity, ApiK
     TenantsService,
     ApiKeyTags,
     ApiKeysService,
+    InvalidKeyTarpit,
     BootstrapService,
     // Global guards run in this order: who is calling, then how often.
     { provide: APP_GUARD, useClass: CallerGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
-  exports: [ApiKeysService, UsersAuthLookup, AuthCache],
+  exports: [ApiKeysService, InvalidKeyTarpit, UsersAuthLookup, AuthCache],
 })
 export class AuthModule {}

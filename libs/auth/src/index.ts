@@ -18,4 +18,5 @@ export { ApiKeyEntity } from './entities/api-key.entity.js';
 export { RefreshTokenEntity } from './entities/refresh-token.entity.js';
 export { BootstrapService, DEFAULT_ADMIN_EMAIL } from './services/bootstrap.service.js';
 export { apiKeyPrecheck } from './guards/api-key-precheck.js';
+export { InvalidKeyTarpit } from './guards/invalid-key-tarpit.js';
 export { TPM_WINDOW_MS, tpmCounterKey } from './rate-limit/rate-limit.guard.js';

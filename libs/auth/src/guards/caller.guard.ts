@@ -7,6 +7,7 @@ import { ALLOW_API_KEY, IS_PUBLIC, MIN_ROLE } from '../decorators.js';
 import { API_KEY_PREFIX } from '../crypto.js';
 import { ApiKeysService } from '../services/api-keys.service.js';
 import { AccessTokens } from '../jwt/access-tokens.service.js';
+import { InvalidKeyTarpit } from './invalid-key-tarpit.js';
 
 type CallerRequest = Request & { caller?: Caller };
 
@@ -40,6 +41,7 @@ export class CallerGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeysService,
     private readonly accessTokens: AccessTokens,
+    private readonly tarpit: InvalidKeyTarpit,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -55,7 +57,11 @@ export class CallerGuard implements CanActivate {
     }
     if (isApiKeyCredential(req, credential)) {
       const caller = await this.apiKeys.verify(credential);
-      if (!caller) throw new AuthenticationError(INVALID_API_KEY_MESSAGE);
+      if (!caller) {
+        const delay = this.tarpit.refused(req.ip);
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+        throw new AuthenticationError(INVALID_API_KEY_MESSAGE);
+      }
       if (!this.reflector.getAllAndOverride<boolean>(ALLOW_API_KEY, targets)) {
         throw new PermissionDeniedError('This endpoint needs a user login (JWT), not an API key.', {
           code: 'api_key_not_allowed',

@@ -87,6 +87,10 @@ export interface AuthConfig {
   loginFailureWindowSeconds: number;
   authRateLimitPerMinute: number;
   cacheTtlSeconds: number;
+  /** Invalid API keys a client address may send per minute before its 401s are held. */
+  invalidKeyBudgetPerMinute: number;
+  /** How long a 401 to an address past its budget is held (0: never). */
+  invalidKeyDelayMs: number;
   inviteTtlHours: number;
 }
 
@@ -261,6 +265,8 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       loginFailureWindowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
       authRateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
       cacheTtlSeconds: env.AUTH_CACHE_TTL_SECONDS,
+      invalidKeyBudgetPerMinute: env.INVALID_KEY_BUDGET_PER_MINUTE,
+      invalidKeyDelayMs: env.INVALID_KEY_DELAY_MS,
       inviteTtlHours: env.INVITE_TTL_HOURS,
     },
     {

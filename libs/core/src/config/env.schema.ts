@@ -187,6 +187,17 @@ export class EnvironmentVariables {
 
   @Transform(toInt)
   @Min(1)
+  @IsInt({ message: 'must be an integer' })
+  INVALID_KEY_BUDGET_PER_MINUTE = 120;
+
+  @Transform(toInt)
+  @Min(0)
+  @Max(60_000)
+  @IsInt({ message: 'must be an integer number of milliseconds (0 turns the delay off)' })
+  INVALID_KEY_DELAY_MS = 1000;
+
+  @Transform(toInt)
+  @Min(1)
   @IsInt({ message: 'must be an integer number of hours' })
   INVITE_TTL_HOURS = 72;
 
