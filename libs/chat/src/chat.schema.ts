@@ -1,28 +1,111 @@
 /** What Switchyard checks of a chat completion request before any upstream call. */
+
+/** `then` applies when the object's `type` (or `role`) is one of `values`. */
+const when = (field: string, values: string[], then: object) => ({
+  if: { required: [field], properties: { [field]: { enum: values } } },
+  then,
+});
+
 const contentPart = {
   type: 'object',
   required: ['type'],
   properties: {
     type: { enum: ['text', 'image_url', 'input_audio', 'file', 'refusal'] },
     text: { type: 'string' },
+    refusal: { type: 'string' },
     image_url: {
       type: 'object',
       required: ['url'],
       properties: { url: { type: 'string', minLength: 1 }, detail: { enum: ['auto', 'low', 'high'] } },
     },
+    input_audio: {
+      type: 'object',
+      required: ['data', 'format'],
+      properties: { data: { type: 'string' }, format: { type: 'string', minLength: 1 } },
+    },
+    file: {
+      type: 'object',
+      properties: {
+        file_id: { type: 'string' },
+        file_data: { type: 'string' },
+        filename: { type: 'string' },
+      },
+    },
   },
+  // Each part type needs its own field, as OpenAI's schema says: a consumer may rely on it.
+  allOf: [
+    when('type', ['text'], { required: ['text'] }),
+    when('type', ['refusal'], { required: ['refusal'] }),
+    when('type', ['image_url'], { required: ['image_url'] }),
+    when('type', ['input_audio'], { required: ['input_audio'] }),
+    when('type', ['file'], { required: ['file'] }),
+  ],
 };
 
+const functionCall = {
+  type: 'object',
+  required: ['name', 'arguments'],
+  properties: { name: { type: 'string' }, arguments: { type: 'string' } },
+};
+
+const toolCall = {
+  type: 'object',
+  required: ['id', 'type'],
+  properties: {
+    id: { type: 'string' },
+    type: { enum: ['function', 'custom'] },
+    function: functionCall,
+    custom: {
+      type: 'object',
+      required: ['name', 'input'],
+      properties: { name: { type: 'string' }, input: { type: 'string' } },
+    },
+  },
+  allOf: [
+    when('type', ['function'], { required: ['function'] }),
+    when('type', ['custom'], { required: ['custom'] }),
+  ],
+};
+
+/** A content that must be there: text or parts, never null. */
+const requiredContent = {
+  required: ['content'],
+  properties: { content: { type: ['string', 'array'] } },
+};
+
+/**
+ * Where OpenAI accepts a null (or missing) content: an assistant message that carries tool calls
+ * or a legacy function call, and the legacy `function` role's result. Every other role needs
+ * content, and an assistant message needs it when it calls nothing.
+ */
 const message = {
   type: 'object',
   required: ['role'],
   properties: {
     role: { enum: ['system', 'developer', 'user', 'assistant', 'tool', 'function'] },
-    content: { anyOf: [{ type: 'string' }, { type: 'null' }, { type: 'array', items: contentPart }] },
+    // if/then rather than anyOf, so that a bad part is reported by its own path.
+    content: { if: { type: 'array' }, then: { items: contentPart }, else: { type: ['string', 'null'] } },
     name: { type: 'string' },
     tool_call_id: { type: 'string' },
-    tool_calls: { type: 'array', items: { type: 'object', required: ['id', 'type', 'function'] } },
+    tool_calls: { type: 'array', items: toolCall },
+    function_call: { anyOf: [{ type: 'null' }, functionCall] },
   },
+  allOf: [
+    when('role', ['system', 'developer', 'user', 'tool'], requiredContent),
+    {
+      if: {
+        required: ['role'],
+        properties: { role: { const: 'assistant' } },
+        not: {
+          anyOf: [
+            { required: ['tool_calls'], properties: { tool_calls: { type: 'array', minItems: 1 } } },
+            { required: ['function_call'], properties: { function_call: { type: 'object' } } },
+          ],
+        },
+      },
+      then: requiredContent,
+    },
+  ],
 };
 
 const tool = {
@@ -35,7 +118,9 @@ const tool = {
       required: ['name'],
       properties: {
         name: { type: 'string', pattern: '^[a-zA-Z0-9_-]{1,64}$' },
+        description: { type: 'string' },
         parameters: { type: 'object' },
+        strict: { anyOf: [{ type: 'null' }, { type: 'boolean' }] },
       },
     },
   },
@@ -73,15 +158,50 @@ export const CHAT_SCHEMA = {
     user: { type: 'string', maxLength: 256 },
     tools: { type: 'array', maxItems: 128, items: tool },
     tool_choice: {
-      anyOf: [
-        { enum: ['none', 'auto', 'required'] },
-        { type: 'object', required: ['type', 'function'], properties: { type: { enum: ['function'] } } },
-      ],
+      if: { type: 'string' },
+      then: { enum: ['none', 'auto', 'required'] },
+      else: {
+        type: 'object',
+        required: ['type', 'function'],
+        properties: {
+          type: { enum: ['function'] },
+          function: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+        },
+      },
     },
     response_format: {
       type: 'object',
       required: ['type'],
-      properties: { type: { enum: ['text', 'json_object', 'json_schema'] } },
+      properties: {
+        type: { enum: ['text', 'json_object', 'json_schema'] },
+        json_schema: {
+          type: 'object',
+          required: ['name'],
+          properties: {
+            name: { type: 'string' },
+            schema: { type: 'object' },
+            strict: { type: ['boolean', 'null'] },
+          },
+        },
+      },
+      allOf: [when('type', ['json_schema'], { required: ['json_schema'] })],
+    },
+    functions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name'],
+        properties: {
+          name: { type: 'string' },
+          description: { type: 'string' },
+          parameters: { type: 'object' },
+        },
+      },
+    },
+    function_call: {
+      if: { type: 'string' },
+      then: { enum: ['none', 'auto'] },
+      else: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
     },
   },
 };

@@ -12,7 +12,26 @@ function paramOf(error: ErrorObject): string {
   return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
 }
 
-function messageOf(error: ErrorObject, param: string): string {
+/** The JSON type of a value, as an error message names it. */
+function jsonTypeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+/** The value at a JSON pointer (`/messages/0/content`) of `body`. */
+function valueAt(body: unknown, pointer: string): unknown {
+  let value = body;
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+function messageOf(error: ErrorObject, param: string, body: unknown): string {
   switch (error.keyword) {
     case 'required':
       return `Missing required parameter: '${param}'.`;
@@ -22,8 +41,11 @@ function messageOf(error: ErrorObject, param: string): string {
       ).allowedValues
         .map((v) => `'${String(v)}'`)
         .join(', ')}.`;
-    case 'type':
-      return `Invalid type for '${param}': expected ${(error.params as { type: string }).type}.`;
+    case 'type': {
+      const expected = ([] as string[]).concat((error.params as { type: string | string[] }).type);
+      const got = jsonTypeOf(valueAt(body, error.instancePath));
+      return `Invalid type for '${param}': expected ${expected.join(' or ')}, but got ${got}.`;
+    }
     case 'minItems':
       return `Invalid '${param}': expected at least ${(error.params as { limit: number }).limit} item(s).`;
     case 'additionalProperties':
@@ -49,7 +71,7 @@ export function compileValidator<T>(schema: object): (body: unknown) => T {
     if (!validate(body)) {
       const error = validate.errors![0]!;
       const param = paramOf(error);
-      throw new InvalidRequestError(messageOf(error, param), { param, code: 'invalid_value' });
+      throw new InvalidRequestError(messageOf(error, param, body), { param, code: 'invalid_value' });
     }
     return body as T;
   };

@@ -58,12 +58,14 @@ function promptTexts(
   let fixed = 3;
   for (const message of messages) {
     fixed += PER_MESSAGE;
+    if (message === null || typeof message !== 'object') continue;
     if ('name' in message && typeof message.name === 'string') texts.push(message.name);
     const content = message.content;
     if (typeof content === 'string') texts.push(content);
     else if (Array.isArray(content)) {
       for (const part of content) {
-        if (part.type === 'text') texts.push(part.text);
+        if (part === null || typeof part !== 'object') continue;
+        if (part.type === 'text') texts.push(typeof part.text === 'string' ? part.text : '');
         else if (part.type === 'image_url') fixed += PER_IMAGE;
         else if (part.type === 'input_audio')
           fixed += Math.ceil((part.input_audio?.data?.length ?? 0) / AUDIO_BASE64_CHARS_PER_TOKEN);
@@ -76,7 +78,10 @@ function promptTexts(
     }
     if ('tool_calls' in message && message.tool_calls) {
       for (const call of message.tool_calls) {
-        if (call.type === 'function') texts.push(call.function.name, call.function.arguments);
+        if (call.type !== 'function' || !call.function) continue;
+        const { name, arguments: args } = call.function;
+        if (typeof name === 'string') texts.push(name);
+        if (typeof args === 'string') texts.push(args);
       }
     }
   }

@@ -34,10 +34,11 @@ export type AnthropicRequest = MessageCreateParamsBase & { temperature?: number;
 const IMAGE_TYPES = new Set<string>(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
 
 function userBlocks(
-  content: string | ChatCompletionContentPart[],
+  content: string | ChatCompletionContentPart[] | null | undefined,
   provider: string,
   param: string,
 ): ContentBlockParam[] {
+  if (content === null || content === undefined) return [];
   if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
   return content.map((part, j): ContentBlockParam => {
     switch (part.type) {

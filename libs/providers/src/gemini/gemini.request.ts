@@ -27,10 +27,11 @@ import type {
 const AUDIO_MIME: Record<string, string> = { wav: 'audio/wav', mp3: 'audio/mp3' };
 
 function userParts(
-  content: string | ChatCompletionContentPart[],
+  content: string | ChatCompletionContentPart[] | null | undefined,
   provider: string,
   param: string,
 ): GeminiPart[] {
+  if (content === null || content === undefined) return [];
   if (typeof content === 'string') return [{ text: content }];
   return content.map((part, j): GeminiPart => {
     switch (part.type) {

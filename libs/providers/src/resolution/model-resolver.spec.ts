@@ -168,6 +168,15 @@ describe('ModelResolver.assertSupports', () => {
     expect(() => sut.assertSupports(sut.resolve('sim-embed'), { operation: 'embeddings' })).not.toThrow();
   });
 
+  it('takes a message without content (a body validation did not see) without throwing', () => {
+    const messages = [
+      { role: 'user', content: null },
+      { role: 'user' },
+      { role: 'assistant', content: null },
+    ] as unknown as typeof hi;
+    expect(() => sut.assertSupports(sut.resolve('sim-gpt'), chat({ messages }))).not.toThrow();
+  });
+
   it('refuses image parts to a model without vision, pointing at the part and at a model that has it', () => {
     const error = invalid(() =>
       sut.assertSupports(

@@ -69,7 +69,8 @@ interface Need {
 
 function imagePartPath(messages: ChatCompletionCreateParams['messages']): string | null {
   for (const [i, message] of messages.entries()) {
-    if (message.role !== 'user' || typeof message.content === 'string') continue;
+    // Validation refuses a user message without content; a caller that skipped it gets no crash.
+    if (message.role !== 'user' || !Array.isArray(message.content)) continue;
     const j = message.content.findIndex((part: ChatCompletionContentPart) => part.type === 'image_url');
     if (j >= 0) return `messages[${i}].content[${j}]`;
   }
