@@ -31,7 +31,7 @@ export class ActivityLogController {
   @ApiOperation({
     summary:
       'The audit trail, newest first (tenant admins: their tenant; platform admins: everything). ' +
-      'Send `Accept: text/csv` to export every matching entry as CSV.',
+      'Send `Accept: text/csv` to export every matching entry as CSV (`limit` and `offset` do not apply).',
   })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: ActivityLogPageView })

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { PageQueryDto } from '@switchyard/core';
+import { IsDate, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { ACTIVITY_ACTIONS, ACTOR_TYPES, type ActivityAction, type ActorType } from './activity-action.js';
 import type { ActivityLogEntity } from './activity-log.entity.js';
 import type { ActivityFilter } from './activity-log.repository.js';
@@ -12,8 +13,8 @@ const toList = ({ value }: { value: unknown }): unknown[] => {
   return items.map((v) => (typeof v === 'string' ? v.trim().toUpperCase() : v)).filter((v) => v !== '');
 };
 
-/** `GET /activity-logs` query: filters and paging. */
-export class ActivityLogQueryDto {
+/** `GET /activity-logs` query: filters and paging (`limit` and `offset`, which the CSV export ignores). */
+export class ActivityLogQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     description: 'One action, or several comma-separated (or repeated).',
     enum: ACTIVITY_ACTIONS,
@@ -69,21 +70,6 @@ export class ActivityLogQueryDto {
   @Type(() => Date)
   @IsDate({ message: 'to must be an ISO 8601 date-time' })
   to?: Date;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50, description: 'Ignored by the CSV export.' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit = 50;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Ignored by the CSV export.' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset = 0;
 
   toFilter(): ActivityFilter {
     return {
