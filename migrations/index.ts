@@ -8,6 +8,7 @@ import { KeyVault1795300922733 } from './1795300922733-KeyVault.js';
 import { Files1795304069101 } from './1795304069101-Files.js';
 import { CreditsBatch1795400000000 } from './1795400000000-CreditsBatch.js';
 import { CreditsAsyncReserve1795500000000 } from './1795500000000-CreditsAsyncReserve.js';
+import { ActivityCircuitActions1796000000000 } from './1796000000000-ActivityCircuitActions.js';
 
 export const migrations = [
   Settings1795298300000,
@@ -19,4 +20,5 @@ export const migrations = [
   Files1795304069101,
   CreditsBatch1795400000000,
   CreditsAsyncReserve1795500000000,
+  ActivityCircuitActions1796000000000,
 ];

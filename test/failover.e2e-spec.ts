@@ -109,6 +109,89 @@ describe('key failover through /v1 (vault keys, simulator upstream)', () => {
   });
 });
 
+describe('failover selects the key that served', () => {
+  let t: LlmGateway;
+  const keys = [simKey('a'), simKey('b'), simKey('c')];
+  const ids: string[] = [];
+  beforeAll(async () => {
+    t = await startLlmGateway({ env: { VAULT_COOLDOWN_BASE_MS: '200' } });
+    for (const key of keys) {
+      const res = await request(t.gw.url)
+        .post('/api/v1/provider-keys')
+        .auth(t.tenantAdmin.token, { type: 'bearer' })
+        .send({ provider: 'simulator', name: key.slice(7, 12), key })
+        .expect(201);
+      ids.push(res.body.id as string);
+    }
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** The request's vault events, oldest first (waits for those recorded after the answer). */
+  async function trail(requestId: string, atLeast: number) {
+    let events: Array<[string, string | null]> = [];
+    for (let attempt = 0; attempt < 40 && events.length < atLeast; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 50));
+      await t.gw.app.get(ActivityLogService).flush();
+      const res = await request(t.gw.url)
+        .get('/api/v1/activity-logs')
+        .query({ limit: 100 })
+        .auth(t.adminToken, { type: 'bearer' })
+        .expect(200);
+      events = (res.body.data as Array<{ action: string; key_id: string | null; request_id: string | null }>)
+        .filter((e) => e.request_id === requestId)
+        .reverse()
+        .map((e) => [e.action, e.key_id]);
+    }
+    return events;
+  }
+  const chat = (content: string) =>
+    t.client.chat.completions
+      .create({ model: 'simulator/sim-gpt', messages: [{ role: 'user', content }] })
+      .withResponse();
+  const selected = async (id: string) =>
+    (
+      await request(t.gw.url)
+        .get(`/api/v1/provider-keys/${id}`)
+        .auth(t.tenantAdmin.token, { type: 'bearer' })
+        .expect(200)
+    ).body.selected as boolean;
+
+  it('with no key selected, [401, 429, ok] logs INVALID, COOLDOWN, then SELECT of the third, and the next call starts there', async () => {
+    t.sim.invalidateKey(keys[0]!);
+    t.sim.setKeyBehavior(keys[1]!, { status: 429, retryAfterSeconds: 1, times: 1 });
+    t.sim.clearRequests();
+    const { response } = await chat('x');
+    expect(t.sim.requests.map((r) => r.apiKey)).toEqual(keys);
+    expect(await trail(response.headers.get('x-request-id')!, 3)).toEqual([
+      ['INVALID', ids[0]],
+      ['COOLDOWN', ids[1]],
+      ['SELECT', ids[2]],
+    ]);
+    expect(await selected(ids[2]!)).toBe(true);
+    // Once the second key has rested it is usable again, yet the selected third key goes first.
+    await new Promise((r) => setTimeout(r, 1100));
+    t.sim.clearRequests();
+    await chat('y');
+    expect(t.sim.requests.map((r) => r.apiKey)).toEqual([keys[2]]);
+  });
+
+  it('a selected key that is rate-limited is unselected for the key that served', async () => {
+    t.sim.setKeyBehavior(keys[2]!, { status: 429, retryAfterSeconds: 30 });
+    t.sim.clearRequests();
+    const { response } = await chat('z');
+    expect(t.sim.requests.map((r) => r.apiKey)).toEqual([keys[2], keys[1]]);
+    expect(await trail(response.headers.get('x-request-id')!, 3)).toEqual([
+      ['COOLDOWN', ids[2]],
+      ['UNSELECT', ids[2]],
+      ['SELECT', ids[1]],
+    ]);
+    expect(await selected(ids[1]!)).toBe(true);
+    expect(await selected(ids[2]!)).toBe(false);
+  });
+});
+
 describe('an environment key that serves several providers', () => {
   let t: LlmGateway;
   beforeAll(async () => {

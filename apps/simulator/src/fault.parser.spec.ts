@@ -20,6 +20,8 @@ describe('fault parsing', () => {
     expect(parseFaultHeader(' content_filter ;unknown=1')).toEqual({ errorKind: 'content_filter' });
     expect(parseFaultHeader('status=abc; status=200')).toEqual({ status: null });
     expect(parseFaultHeader(undefined)).toEqual({});
+    expect(parseFaultHeader('hang=0')).toEqual({ hang: false });
+    expect(mergeFaults(faultFromModel('sim-gpt-hang'), parseFaultHeader('hang=0')).hang).toBe(false);
   });
 
   it('reads model-name presets', () => {

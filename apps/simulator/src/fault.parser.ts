@@ -37,7 +37,7 @@ function errorStatus(value: number | null): number | null {
   return value !== null && value >= 400 && value <= 599 ? value : null;
 }
 
-/** Parses `x-sim-fault: status=503; retry_after=2; latency=200; chunk_delay=50; hang; drop_after=3; malformed`. */
+/** Parses `x-sim-fault: status=503; retry_after=2; latency=200; chunk_delay=50; hang; drop_after=3; malformed` (`hang=0` cancels a preset). */
 export function parseFaultHeader(header: string | undefined): Partial<FaultSpec> {
   const fault: Partial<FaultSpec> = {};
   if (!header) return fault;
@@ -58,7 +58,8 @@ export function parseFaultHeader(header: string | undefined): Partial<FaultSpec>
         fault.chunkDelayMs = nonNegativeInt(value);
         break;
       case 'hang':
-        fault.hang = true;
+        // `hang=0` (or false) cancels a model name's `-hang` preset for this request.
+        fault.hang = !['0', 'false'].includes((value ?? '').trim().toLowerCase());
         break;
       case 'drop':
       case 'drop_after':

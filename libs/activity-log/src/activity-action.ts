@@ -1,5 +1,5 @@
 /**
- * Every kind of activity-log entry. Key vault and failover: ADD .. FAILOVER; auth: LOGIN_* ..
+ * Every kind of activity-log entry. Key vault and failover: ADD .. CIRCUIT_CLOSE; auth: LOGIN_* ..
  * ROLE_CHANGED; credits: CREDITS_GRANTED, TRANSFER. The migration pins the same list in a check
  * constraint, so a new action is a code change plus a migration.
  */
@@ -14,6 +14,8 @@ export const ACTIVITY_ACTIONS = [
   'INVALID',
   'EXHAUSTED',
   'FAILOVER',
+  'CIRCUIT_OPEN',
+  'CIRCUIT_CLOSE',
   'LOGIN_SUCCEEDED',
   'LOGIN_FAILED',
   'API_KEY_CREATED',

@@ -23,3 +23,10 @@ export { RedisService } from './redis/redis.service.js';
 export type { AuthConfig, RoutingConfig } from './config/app-config.js';
 export { CounterStore, type Counter } from './redis/counter-store.js';
 export { boundedLru } from './lru.js';
+export {
+  OUTBOUND_POLICY_CODE,
+  OutboundPolicy,
+  OutboundPolicyError,
+  parseAllowEntry,
+} from './outbound/outbound-policy.js';
+export { isPublicAddress } from './outbound/ip-ranges.js';

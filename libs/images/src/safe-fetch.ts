@@ -1,148 +1,71 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { request as httpsRequest } from 'node:https';
-import { BlockList, isIP } from 'node:net';
-import { InvalidRequestError } from '@switchyard/core';
-
-/** Addresses the gateway never fetches from (unless the host is allow-listed). */
-const PRIVATE = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  PRIVATE.addSubnet(net, bits, 'ipv4');
-}
-for (const [net, bits] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-  ['2001:db8::', 32],
-  ['64:ff9b::', 96],
-] as const) {
-  PRIVATE.addSubnet(net, bits, 'ipv6');
-}
-
-/** True when `address` is loopback, private, link-local, CGNAT, multicast, reserved or unspecified. */
-export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return PRIVATE.check(address, 'ipv4');
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped) return PRIVATE.check(mapped[1]!, 'ipv4');
-    return PRIVATE.check(address, 'ipv6');
-  }
-  return true;
-}
-
-/** Whether `host` matches an allow-list entry (exact, or `*.example.com` for its subdomains). */
-export function allowListed(host: string, allowlist: readonly string[]): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  return allowlist.some((entry) => (entry.startsWith('*.') ? h.endsWith(entry.slice(1)) : h === entry));
-}
+import { InvalidRequestError, OUTBOUND_POLICY_CODE, type OutboundPolicy } from '@switchyard/core';
 
 export interface SafeFetchOptions {
-  allowlist: readonly string[];
   maxBytes: number;
   timeoutMs: number;
   /** The request parameter to blame in errors. */
   param: string;
 }
 
+function refusedByPolicy(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    if ((current as { code?: unknown }).code === OUTBOUND_POLICY_CODE) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /**
- * GETs an https URL for the gateway itself (never a client's http/file/other scheme), refusing
- * every address that is not public unless the host is allow-listed. The check runs in the
- * socket's own DNS lookup, so a name cannot resolve to a public address for the check and a
- * private one for the connection. No redirects; at most `maxBytes`.
+ * GETs a URL a caller gave (an image to describe) through the outbound policy: https and public
+ * addresses only unless the operator allows more, checked when the socket resolves the name. No
+ * redirects; at most `maxBytes`; every failure a 400 naming `param`.
  */
 export async function safeFetch(
   raw: string,
+  policy: OutboundPolicy,
   options: SafeFetchOptions,
 ): Promise<{ bytes: Buffer; type: string }> {
   const fail = (message: string) =>
     new InvalidRequestError(message, { param: options.param, code: 'invalid_image_url' });
-  let url: URL;
+  const problem = policy.problem(raw);
+  if (problem) throw fail(`The image URL is refused by the outbound policy: ${problem}.`);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
   try {
-    url = new URL(raw);
-  } catch {
-    throw fail('The image URL is not a valid URL.');
-  }
-  if (url.protocol !== 'https:') throw fail('Image URLs the gateway fetches must be https.');
-  if (url.username || url.password) throw fail('Image URLs must not carry credentials.');
-  const trusted = allowListed(url.hostname, options.allowlist);
-  const literal = url.hostname.replace(/^\[|\]$/g, '');
-  if (!trusted && isIP(literal) && isPrivateAddress(literal)) {
-    throw fail('The image URL points at a private address.');
-  }
-  let blocked = false;
-  const lookup = (
-    hostname: string,
-    opts: object,
-    callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
-  ) => {
-    dnsLookup(hostname, { ...opts, all: true }, (err, addresses: LookupAddress[]) => {
-      if (err) return callback(err, []);
-      const usable = trusted ? addresses : addresses.filter((a) => !isPrivateAddress(a.address));
-      if (usable.length === 0 || usable.length !== addresses.length) {
-        blocked = true;
-        const error: NodeJS.ErrnoException = new Error('private address');
-        error.code = 'EPRIVATE';
-        return callback(error, []);
-      }
-      if ((opts as { all?: boolean }).all) return callback(null, usable);
-      return callback(null, usable[0]!.address, usable[0]!.family);
-    });
-  };
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { method: 'GET', lookup, timeout: options.timeoutMs }, (res) => {
-      const status = res.statusCode ?? 0;
-      if (status !== 200) {
-        res.resume();
-        reject(
-          fail(
-            `Fetching the image URL failed with HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}.`,
-          ),
-        );
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > options.maxBytes) {
-          req.destroy();
-          reject(fail(`The image at the URL is larger than ${options.maxBytes} bytes.`));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('end', () =>
-        resolve({ bytes: Buffer.concat(chunks), type: String(res.headers['content-type'] ?? '') }),
+    const response = await policy.fetch(raw, { redirect: 'manual', signal: controller.signal });
+    const status = response.status;
+    if (status !== 200) {
+      await response.body?.cancel();
+      throw fail(
+        `Fetching the image URL failed with HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}.`,
       );
-      res.on('error', (e) => reject(fail(`Fetching the image URL failed: ${e.message}.`)));
-    });
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', (e) =>
-      reject(
-        blocked
-          ? fail('The image URL resolves to a private address.')
-          : fail(`Fetching the image URL failed: ${e.message}.`),
-      ),
-    );
-    req.end();
-  });
+    }
+    const declared = Number(response.headers.get('content-length') ?? 0);
+    if (declared > options.maxBytes) {
+      await response.body?.cancel();
+      throw fail(`The image at the URL is larger than ${options.maxBytes} bytes.`);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body ?? []) {
+      size += (chunk as Uint8Array).byteLength;
+      if (size > options.maxBytes) {
+        controller.abort();
+        throw fail(`The image at the URL is larger than ${options.maxBytes} bytes.`);
+      }
+      chunks.push(Buffer.from(chunk as Uint8Array));
+    }
+    return { bytes: Buffer.concat(chunks), type: response.headers.get('content-type') ?? '' };
+  } catch (error) {
+    if (error instanceof InvalidRequestError) throw error;
+    if (refusedByPolicy(error))
+      throw fail('The image URL is refused by the outbound policy: the address is not public.');
+    if (controller.signal.aborted) throw fail('Fetching the image URL timed out.');
+    throw fail('Fetching the image URL failed: the connection could not be made.');
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const IMAGE_SIGNATURES: Array<[string, (b: Buffer) => boolean]> = [

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
 import { countPromptTokens } from '@switchyard/chat';
-import { AppConfig, formatCredits, InvalidRequestError } from '@switchyard/core';
+import { AppConfig, formatCredits, InvalidRequestError, OutboundPolicy } from '@switchyard/core';
 import { ModelResolver, ProviderError } from '@switchyard/providers';
 import { TargetPlanner, UpstreamExecutor, scopeFor, type CallContext } from '@switchyard/routing';
 import type {
@@ -60,6 +60,7 @@ export class VisionBridge {
     private readonly planner: TargetPlanner,
     private readonly executor: UpstreamExecutor,
     private readonly metering: MediaMetering,
+    private readonly outbound: OutboundPolicy,
   ) {}
 
   async apply(caller: Caller, body: ChatLike, context: CallContext, res: Response): Promise<void> {
@@ -142,8 +143,7 @@ export class VisionBridge {
   private async inlined(slot: ImageSlot): Promise<ChatCompletionContentPartImage> {
     const param = `${slot.path}.image_url.url`;
     if (slot.url.startsWith('data:')) return { type: 'image_url', image_url: { url: slot.url } };
-    const { bytes } = await safeFetch(slot.url, {
-      allowlist: this.config.media.fetchAllowlist,
+    const { bytes } = await safeFetch(slot.url, this.outbound, {
       maxBytes: this.config.media.maxFileBytes,
       timeoutMs: FETCH_TIMEOUT_MS,
       param,

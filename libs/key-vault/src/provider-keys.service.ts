@@ -8,9 +8,11 @@ import {
 } from '@switchyard/activity-log';
 import { hasRole, tenantScope, type Caller } from '@switchyard/auth';
 import {
+  AppConfig,
   ConflictError,
   InvalidRequestError,
   NotFoundError,
+  OutboundPolicy,
   PermissionDeniedError,
   page,
   type Page,
@@ -78,6 +80,8 @@ export class ProviderKeysService {
     private readonly registry: ProviderRegistry,
     private readonly environment: ProviderEnvironment,
     private readonly activity: ActivityLogService,
+    private readonly config: AppConfig,
+    private readonly outbound: OutboundPolicy,
   ) {}
 
   async create(caller: Caller, dto: CreateProviderKeyDto): Promise<ProviderKeyView> {
@@ -94,7 +98,10 @@ export class ProviderKeysService {
     if (problem)
       throw new InvalidRequestError(`Not a usable key: ${problem}.`, { param: 'key', code: 'invalid_key' });
     const baseUrl = dto.base_url?.trim() || null;
-    if (baseUrl) this.assertMayOverrideUrl(caller);
+    if (baseUrl) {
+      this.assertMayOverrideUrl(caller);
+      await this.outbound.assertAllowed(baseUrl, 'base_url');
+    }
     const urlProblem = this.baseUrlProblem(provider, baseUrl);
     if (urlProblem)
       throw new InvalidRequestError(urlProblem, { param: 'base_url', code: 'base_url_required' });
@@ -144,6 +151,7 @@ export class ProviderKeysService {
     const key = await this.find(caller, id);
     if (dto.base_url !== undefined) {
       this.assertMayOverrideUrl(caller);
+      if (dto.base_url?.trim()) await this.outbound.assertAllowed(dto.base_url.trim(), 'base_url');
       const problem = this.baseUrlProblem(key.provider, dto.base_url);
       if (problem) throw new InvalidRequestError(problem, { param: 'base_url', code: 'base_url_required' });
     }
@@ -310,7 +318,7 @@ export class ProviderKeysService {
     }
     const owner = await this.ownerFor(caller, dto.owner, dto.tenant_id);
     const ownerKey = ownerKeyOf(owner);
-    const admin = hasRole(caller.role, 'tenant_admin');
+    const mayOverrideUrl = this.mayOverrideUrl(caller);
     const lines: ImportLineView[] = [];
     const candidates: Array<{
       row: ImportRow;
@@ -347,9 +355,19 @@ export class ProviderKeysService {
         reject('base_url must be an http(s) URL', provider);
         continue;
       }
-      if (baseUrl && !admin) {
-        reject('only admins may set base_url', provider);
+      if (baseUrl && !mayOverrideUrl) {
+        reject(this.overrideRefusal(), provider);
         continue;
+      }
+      if (baseUrl) {
+        const refused = await this.outbound.assertAllowed(baseUrl, 'base_url').then(
+          () => undefined,
+          (err: unknown) => (err instanceof InvalidRequestError ? err.message : 'base_url is refused'),
+        );
+        if (refused) {
+          reject(refused, provider);
+          continue;
+        }
       }
       const urlProblem = this.baseUrlProblem(provider, baseUrl);
       if (urlProblem) {
@@ -533,9 +551,27 @@ export class ProviderKeysService {
   }
 
   /** A base URL points the gateway at any host: admins only (a member could aim it at the internal network). */
+  /**
+   * A base URL aims the gateway (and the key) anywhere the outbound policy admits: platform
+   * admins may always set one, tenant admins only when TENANT_BASE_URLS is on, members never.
+   */
+  private mayOverrideUrl(caller: Caller): boolean {
+    if (hasRole(caller.role, 'platform_admin')) return true;
+    return this.config.vault.tenantBaseUrls && hasRole(caller.role, 'tenant_admin');
+  }
+
+  private overrideRefusal(): string {
+    return this.config.vault.tenantBaseUrls
+      ? 'Only admins may set a base URL.'
+      : 'Only platform admins may set a base URL (the operator has not enabled TENANT_BASE_URLS).';
+  }
+
   private assertMayOverrideUrl(caller: Caller): void {
-    if (!hasRole(caller.role, 'tenant_admin')) {
-      throw new PermissionDeniedError('Only admins may set a base URL.', { param: 'base_url' });
+    if (!this.mayOverrideUrl(caller)) {
+      throw new PermissionDeniedError(this.overrideRefusal(), {
+        param: 'base_url',
+        code: 'base_url_not_allowed',
+      });
     }
   }
 

@@ -150,7 +150,11 @@ export class VaultKeySource
     }
   }
 
-  reportSuccess(credentials: ProviderCredentials, context: KeyEventContext): void {
+  reportSuccess(
+    credentials: ProviderCredentials,
+    context: KeyEventContext,
+    failover?: { failedKeyIds: readonly string[] },
+  ): void {
     const key = credentials.keyId ? this.index.get(credentials.keyId) : undefined;
     if (!key) return;
     this.used.set(key.id, new Date());
@@ -158,6 +162,13 @@ export class VaultKeySource
       key.failureCount = 0;
       this.resets.add(key.id);
       this.track(this.health.resetStreak(key.id));
+    }
+    // The key that served after vault keys failed in this call becomes its pool's selection, so
+    // the next call starts with it (the Hyper AI Gateway's rule), and the log shows which key
+    // is now in use.
+    if (!key.selected && failover?.failedKeyIds.some((id) => id !== key.id && this.index.get(id))) {
+      this.track(this.selectAfterFailover(key, context));
+      return;
     }
     if (
       this.health.reselectPending(key.ownerKey, key.provider) &&
@@ -271,6 +282,34 @@ export class VaultKeySource
         ...(key ? {} : { source: 'environment' }),
       },
     });
+  }
+
+  private async selectAfterFailover(key: IndexedKey, context: KeyEventContext): Promise<void> {
+    const previous = await this.repo.select(key.id);
+    if (previous === null || (previous.length === 0 && key.selected)) return;
+    for (const p of previous) {
+      const replaced = this.index.get(p.id);
+      if (replaced) replaced.selected = false;
+      this.activity.record({
+        action: 'UNSELECT',
+        tenantId: p.tenantId,
+        actor: SYSTEM_ACTOR,
+        provider: p.provider,
+        keyId: p.id,
+        keyHint: `…${p.last4}`,
+        description: `Key "${replaced?.name ?? p.id}" is no longer selected: it failed and key "${key.name}" served instead.`,
+        requestId: context.requestId,
+        ip: context.ip,
+        metadata: { reason: 'failover', selected_key_id: key.id },
+      });
+    }
+    key.selected = true;
+    this.event('SELECT', { apiKey: '', baseUrl: '', keyId: key.id }, key.provider, key, context, {
+      description: `Key "${key.name}" is selected: it served after other keys failed.`,
+      metadata: { reason: 'failover' },
+    });
+    await this.health.cancelReselect(key.ownerKey, key.provider);
+    await this.index.changed(key.ownerKey);
   }
 
   private async reselect(key: IndexedKey, context: KeyEventContext): Promise<void> {

@@ -1,4 +1,5 @@
 import { AnthropicAdapter } from './anthropic/anthropic.adapter.js';
+import type { OutboundPolicy } from '@switchyard/core';
 import type { CatalogService } from './catalog/catalog.service.js';
 import { GeminiAdapter } from './gemini/gemini.adapter.js';
 import { OpenAICompatibleAdapter } from './openai-compatible/openai-compatible.adapter.js';
@@ -7,6 +8,8 @@ import type { ProviderAdapter } from './provider.port.js';
 /** What an adapter may depend on; adapters hold no other state than their SDK client cache. */
 export interface AdapterDependencies {
   catalog: CatalogService;
+  /** Every upstream connection goes through it. */
+  outbound: OutboundPolicy;
 }
 
 /**
@@ -14,9 +17,9 @@ export interface AdapterDependencies {
  * adapter folder and one line here (plus its name in the WireFormat union).
  */
 export const ADAPTER_FACTORIES: ReadonlyArray<(deps: AdapterDependencies) => ProviderAdapter> = [
-  () => new OpenAICompatibleAdapter(),
-  () => new GeminiAdapter(),
-  ({ catalog }) => new AnthropicAdapter(catalog),
+  ({ outbound }) => new OpenAICompatibleAdapter(outbound),
+  ({ outbound }) => new GeminiAdapter(outbound),
+  ({ catalog, outbound }) => new AnthropicAdapter(catalog, outbound),
 ];
 
 /** One instance of every registered adapter. */

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { OutboundPolicy } from '@switchyard/core';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../../apps/simulator/src/index.js';
 import { AnthropicAdapter } from './anthropic/anthropic.adapter.js';
+import { testOutboundPolicy } from './testing/adapter-contract.js';
 import { CatalogValidationError, DEFAULT_CATALOG_DIR } from './catalog/catalog.loader.js';
 import { CatalogService } from './catalog/catalog.service.js';
 import { GeminiAdapter } from './gemini/gemini.adapter.js';
@@ -17,12 +20,20 @@ import { ProvidersModule } from './providers.module.js';
 import { KEY_SOURCE, PROVIDER_ADAPTERS } from './providers.tokens.js';
 import { ModelResolver } from './resolution/model-resolver.js';
 
+/** The application provides the outbound policy globally (the gateway's config module does). */
+@Global()
+@Module({
+  providers: [{ provide: OutboundPolicy, useFactory: testOutboundPolicy }],
+  exports: [OutboundPolicy],
+})
+class OutboundTestModule {}
+
 async function boot(
   settings: ProvidersSettings,
   extra: Partial<Parameters<typeof ProvidersModule.forRoot>[0]> = {},
 ) {
   return Test.createTestingModule({
-    imports: [ProvidersModule.forRoot({ useFactory: () => settings, ...extra })],
+    imports: [OutboundTestModule, ProvidersModule.forRoot({ useFactory: () => settings, ...extra })],
   }).compile();
 }
 
@@ -102,8 +113,8 @@ describe('ProvidersModule', () => {
 
 describe('ProviderRegistry', () => {
   it('refuses two adapters for one wire format and a catalog format without an adapter', () => {
-    const openai = new OpenAICompatibleAdapter();
-    expect(() => new ProviderRegistry([openai, new OpenAICompatibleAdapter()])).toThrow(
+    const openai = new OpenAICompatibleAdapter(testOutboundPolicy());
+    expect(() => new ProviderRegistry([openai, new OpenAICompatibleAdapter(testOutboundPolicy())])).toThrow(
       /Two provider adapters/,
     );
     expect(() => new ProviderRegistry([openai], CatalogService.fromDirectory())).toThrow(

@@ -1,3 +1,4 @@
+import { OutboundPolicy } from '@switchyard/core';
 import { Module, type DynamicModule, type FactoryProvider, type ModuleMetadata } from '@nestjs/common';
 import { CatalogService } from './catalog/catalog.service.js';
 import { EnvKeySource } from './keys/env-key-source.js';
@@ -55,9 +56,16 @@ export class ProvidersModule {
         { provide: CatalogService, useFactory: () => CatalogService.fromDirectory(options.catalogDir) },
         {
           provide: ProviderEnvironment,
-          useFactory: (settings: ProvidersSettings, catalog: CatalogService) =>
-            new ProviderEnvironment(settings, catalog),
-          inject: [PROVIDERS_SETTINGS, CatalogService],
+          useFactory: (settings: ProvidersSettings, catalog: CatalogService, outbound: OutboundPolicy) => {
+            const environment = new ProviderEnvironment(settings, catalog);
+            // What the operator configured (and the catalog's defaults) is trusted by the policy.
+            for (const provider of catalog.providers()) {
+              const baseUrl = environment.baseUrl(provider.id);
+              if (baseUrl) outbound.trust(baseUrl);
+            }
+            return environment;
+          },
+          inject: [PROVIDERS_SETTINGS, CatalogService, OutboundPolicy],
         },
         {
           provide: EnvKeySource,
@@ -74,8 +82,9 @@ export class ProvidersModule {
           : { provide: KEY_SOURCE, useExisting: EnvKeySource },
         {
           provide: PROVIDER_ADAPTERS,
-          useFactory: (catalog: CatalogService) => createAdapters({ catalog }),
-          inject: [CatalogService],
+          useFactory: (catalog: CatalogService, outbound: OutboundPolicy) =>
+            createAdapters({ catalog, outbound }),
+          inject: [CatalogService, OutboundPolicy],
         },
         {
           provide: ProviderRegistry,

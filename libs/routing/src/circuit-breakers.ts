@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { ActivityLogService, SYSTEM_ACTOR } from '@switchyard/activity-log';
 import { AppConfig, RedisService } from '@switchyard/core';
-import { ProviderError } from '@switchyard/providers';
+import { ProviderError, type ProviderCredentials, type ResolvedModel } from '@switchyard/providers';
 import {
   CircuitBreakerPolicy,
   CircuitState,
@@ -12,50 +14,145 @@ import { isTransient } from './provider-error.mapping.js';
 
 const CHANNEL = 'sy:breaker:open';
 
+/** What a breaker guards: one model at one endpoint. */
+export interface BreakerTarget {
+  provider: string;
+  model: string;
+  /** `default` for the provider's configured URL, else `custom:<hash>` (a key's own base URL). */
+  endpoint: string;
+}
+
+/** A breaker's state as the readiness check and the console show it. */
+export interface BreakerView extends BreakerTarget {
+  state: 'closed' | 'open' | 'half_open' | 'isolated';
+  /** When it last opened (ISO), if it has. */
+  opened_at: string | null;
+}
+
+interface Entry {
+  target: BreakerTarget;
+  policy: CircuitBreakerPolicy;
+  openedAt: Date | null;
+  /** Isolated because another instance opened its circuit: that instance logs, not this one. */
+  peerIsolated: boolean;
+}
+
+function stateName(state: CircuitState): BreakerView['state'] {
+  switch (state) {
+    case CircuitState.Closed:
+      return 'closed';
+    case CircuitState.Open:
+      return 'open';
+    case CircuitState.HalfOpen:
+      return 'half_open';
+    case CircuitState.Isolated:
+      return 'isolated';
+  }
+}
+
 /**
- * One circuit breaker per provider endpoint (provider id + base URL): after
- * CIRCUIT_BREAKER_THRESHOLD consecutive server failures the endpoint is skipped until a trial
- * call succeeds. When one instance opens a circuit it tells the others through Redis, so every
- * instance stops sending to a provider that is down.
+ * One circuit breaker per model per endpoint (provider, base URL, model): a model that keeps
+ * failing is skipped without taking its siblings on the same provider down. A call counts once,
+ * whatever its retries (the executor wraps the retried call, not each attempt). After
+ * CIRCUIT_BREAKER_THRESHOLD consecutive failed calls the circuit opens; after
+ * CIRCUIT_BREAKER_HALF_OPEN_MS one probe call is let through, and its success closes it again.
+ * Opening and closing are activity-log events; when one instance opens a circuit it tells the
+ * others through Redis, which isolate theirs for the same while.
  */
 @Injectable()
 export class CircuitBreakers implements OnModuleInit {
-  private readonly breakers = new Map<string, CircuitBreakerPolicy>();
+  private readonly breakers = new Map<string, Entry>();
 
   constructor(
     private readonly config: AppConfig,
     private readonly redis: RedisService,
+    private readonly activity: ActivityLogService,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await this.redis.subscribe(CHANNEL, (message) => {
-      const { id } = JSON.parse(message) as { id: string };
+      const { id, target } = JSON.parse(message) as { id: string; target: BreakerTarget };
       // Our own announcement finds the breaker already open; others isolate theirs for a while.
-      const breaker = this.for(id);
-      if (breaker.state !== CircuitState.Closed) return;
-      const isolation = breaker.isolate();
+      const entry = this.entry(id, target);
+      if (entry.policy.state !== CircuitState.Closed) return;
+      entry.peerIsolated = true;
+      const isolation = entry.policy.isolate();
+      entry.openedAt = new Date();
       setTimeout(() => isolation.dispose(), this.config.routing.breakerHalfOpenMs).unref();
     });
   }
 
-  for(id: string): CircuitBreakerPolicy {
-    let breaker = this.breakers.get(id);
-    if (!breaker) {
-      breaker = circuitBreaker(
-        handleWhen((err) => err instanceof ProviderError && isTransient(err)),
-        {
-          halfOpenAfter: this.config.routing.breakerHalfOpenMs,
-          breaker: new ConsecutiveBreaker(this.config.routing.breakerThreshold),
-        },
-      );
-      breaker.onBreak(() => void this.redis.publish(CHANNEL, JSON.stringify({ id })).catch(() => undefined));
-      this.breakers.set(id, breaker);
-    }
-    return breaker;
+  /** The breaker of this model at the endpoint these credentials reach. */
+  for(
+    target: ResolvedModel,
+    credentials: ProviderCredentials,
+    defaultBaseUrl?: string,
+  ): CircuitBreakerPolicy {
+    const endpoint =
+      !defaultBaseUrl || credentials.baseUrl === defaultBaseUrl
+        ? 'default'
+        : `custom:${createHash('sha256').update(credentials.baseUrl).digest('hex').slice(0, 8)}`;
+    const id = `${target.provider.id}|${endpoint}|${target.model.id}`;
+    return this.entry(id, { provider: target.provider.id, model: target.model.id, endpoint }).policy;
   }
 
-  isOpen(id: string): boolean {
-    const state = this.breakers.get(id)?.state;
-    return state === CircuitState.Open || state === CircuitState.Isolated;
+  /** Every breaker this instance has used, for readiness details. */
+  views(): BreakerView[] {
+    return [...this.breakers.values()].map((e) => ({
+      ...e.target,
+      state: stateName(e.policy.state),
+      opened_at: e.openedAt?.toISOString() ?? null,
+    }));
+  }
+
+  private entry(id: string, target: BreakerTarget): Entry {
+    const entry = this.breakers.get(id);
+    if (entry) return entry;
+    const policy = circuitBreaker(
+      handleWhen((err) => err instanceof ProviderError && isTransient(err)),
+      {
+        halfOpenAfter: this.config.routing.breakerHalfOpenMs,
+        breaker: new ConsecutiveBreaker(this.config.routing.breakerThreshold),
+      },
+    );
+    const created: Entry = { target, policy, openedAt: null, peerIsolated: false };
+    policy.onBreak(() => {
+      if (created.peerIsolated) return;
+      created.openedAt = new Date();
+      this.record('CIRCUIT_OPEN', target, {
+        description: `The circuit of ${target.provider}/${target.model} opened after ${this.config.routing.breakerThreshold} failed calls in a row; calls skip it for ${this.config.routing.breakerHalfOpenMs} ms, then one probe is let through.`,
+      });
+      void this.redis.publish(CHANNEL, JSON.stringify({ id, target })).catch(() => undefined);
+    });
+    policy.onReset(() => {
+      if (created.peerIsolated) {
+        created.peerIsolated = false;
+        return;
+      }
+      this.record('CIRCUIT_CLOSE', target, {
+        description: `The circuit of ${target.provider}/${target.model} closed: a probe call succeeded.`,
+      });
+    });
+    this.breakers.set(id, created);
+    return created;
+  }
+
+  private record(
+    action: 'CIRCUIT_OPEN' | 'CIRCUIT_CLOSE',
+    target: BreakerTarget,
+    details: { description: string },
+  ) {
+    this.activity.record({
+      action,
+      tenantId: null,
+      actor: SYSTEM_ACTOR,
+      provider: target.provider,
+      description: details.description,
+      metadata: {
+        model: target.model,
+        endpoint: target.endpoint,
+        threshold: this.config.routing.breakerThreshold,
+      },
+    });
   }
 }

@@ -2,6 +2,7 @@ import {
   type ApiError,
   InvalidRequestError,
   ModelNotFoundError,
+  OUTBOUND_POLICY_CODE,
   PermissionDeniedError,
   UpstreamError,
 } from '@switchyard/core';
@@ -19,8 +20,14 @@ export function isKeyError(err: ProviderError): boolean {
   );
 }
 
+/** The outbound policy refused the key's base URL: that key cannot serve; another may. */
+export function isPolicyRefusal(err: ProviderError): boolean {
+  return err.upstreamCode === OUTBOUND_POLICY_CODE;
+}
+
 /** Errors worth retrying on the same key after a backoff. */
 export function isTransient(err: ProviderError): boolean {
+  if (isPolicyRefusal(err)) return false;
   return err.kind === 'server' || err.kind === 'timeout' || err.kind === 'network';
 }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@switchyard/core';
 import {
   KEY_SOURCE,
+  ProviderEnvironment,
   ProviderError,
   ProviderRegistry,
   type KeyScope,
@@ -22,6 +23,7 @@ import { CircuitBreakers } from './circuit-breakers.js';
 import {
   exhaustedErrorFor,
   isKeyError,
+  isPolicyRefusal,
   isRequestError,
   isTransient,
   requestErrorFor,
@@ -64,9 +66,6 @@ export interface FailoverObserver {
 }
 export const FAILOVER_OBSERVER = Symbol('FAILOVER_OBSERVER');
 
-const breakerId = (target: ResolvedModel, credentials: ProviderCredentials) =>
-  `${target.provider.id}|${credentials.baseUrl}`;
-
 /**
  * Runs one call against an ordered list of targets (models), with failover between keys and
  * between targets:
@@ -74,8 +73,9 @@ const breakerId = (target: ResolvedModel, credentials: ProviderCredentials) =>
  * - a key error (401/403, 429, quota) is reported to the key source, which marks or cools the
  *   key, and the next key is tried at once;
  * - a transient error (5xx, timeout, network) is retried on the same key with exponential
- *   backoff and jitter (UPSTREAM_MAX_RETRIES), counts against the endpoint's circuit breaker,
- *   then the next target is tried;
+ *   backoff and jitter (UPSTREAM_MAX_RETRIES); the call, retries and all, counts once against
+ *   the model's circuit breaker at that endpoint; then the next target is tried;
+ * - a base URL the outbound policy refuses belongs to that key: the next key is tried;
  * - when every key of every target is spent the caller gets 503 (504 / 502 for timeouts and
  *   provider failures).
  * Nothing here knows about streams: a streaming caller makes `call` resolve once the first chunk
@@ -89,6 +89,7 @@ export class UpstreamExecutor {
   constructor(
     config: AppConfig,
     private readonly registry: ProviderRegistry,
+    private readonly environment: ProviderEnvironment,
     private readonly breakers: CircuitBreakers,
     @Inject(KEY_SOURCE) private readonly keys: KeySource,
     @Inject(FAILOVER_OBSERVER) private readonly observer: FailoverObserver | null,
@@ -121,23 +122,31 @@ export class UpstreamExecutor {
       }
       const adapter = this.registry.adapterFor(target.format);
       const credentials = await this.keys.keysFor(target.provider.id, scope);
+      const defaultBaseUrl = this.environment.baseUrl(target.provider.id);
+      const failedKeyIds: string[] = [];
       let triedAny = false;
       for (const creds of credentials) {
-        const breaker = this.breakers.for(breakerId(target, creds));
+        const breaker = this.breakers.for(target, creds, defaultBaseUrl);
         triedAny = true;
         try {
-          const value = await this.retryPolicy.execute(
-            ({ signal }) => breaker.execute(() => call({ adapter, credentials: creds, target, signal })),
+          const value = await breaker.execute(
+            ({ signal }) =>
+              this.retryPolicy.execute(
+                ({ signal: attemptSignal }) =>
+                  call({ adapter, credentials: creds, target, signal: attemptSignal }),
+                signal,
+              ),
             context.signal,
           );
-          this.keys.reportSuccess?.(creds, context);
+          this.keys.reportSuccess?.(creds, context, { failedKeyIds });
           return { value, target, credentials: creds, failedOver };
         } catch (err) {
           const error = this.classify(err, target);
           if (error.kind === 'aborted' || context.signal.aborted) throw error;
           if (isRequestError(error)) throw requestErrorFor(error);
           last = error;
-          if (isKeyError(error)) {
+          if (isKeyError(error) || isPolicyRefusal(error)) {
+            if (creds.keyId) failedKeyIds.push(creds.keyId);
             await this.keys.reportFailure?.(creds, error, context);
             continue;
           }

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/terminus';
 import { Public } from '@switchyard/auth';
 import { API_PREFIX, RedisService } from '@switchyard/core';
+import { CircuitBreakers } from '@switchyard/routing';
 import { ShutdownState } from './shutdown-state.js';
 
 @ApiTags('health')
@@ -21,6 +22,7 @@ export class HealthController {
     private readonly shutdown: ShutdownState,
     private readonly redis: RedisService,
     private readonly indicator: HealthIndicatorService,
+    private readonly breakers: CircuitBreakers,
   ) {}
 
   @Get()
@@ -32,13 +34,27 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: the database (and Redis, when configured) answer.' })
+  @ApiOperation({
+    summary: 'Readiness: the database (and Redis, when configured) answer.',
+    description:
+      'Details also list the circuit breakers this instance holds that are not closed (provider, model, ' +
+      'endpoint, state, when it opened). An open circuit does not make the instance unready: it skips one model.',
+  })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down, or the instance is draining.' })
   ready() {
     if (this.shutdown.draining) throw new ServiceUnavailableException('The instance is shutting down.');
     const checks: HealthIndicatorFunction[] = [() => this.db.pingCheck('database', { timeout: 2000 })];
     if (this.redis.enabled) checks.push(() => this.redisCheck());
+    checks.push(() => this.circuitCheck());
     return this.health.check(checks);
+  }
+
+  private circuitCheck() {
+    const all = this.breakers.views();
+    const notClosed = all.filter((b) => b.state !== 'closed');
+    return this.indicator
+      .check('circuits')
+      .up({ tracked: all.length, open: notClosed.length, breakers: notClosed });
   }
 
   private async redisCheck() {

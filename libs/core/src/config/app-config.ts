@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { parseCredits } from '../money.js';
+import { parseAllowEntry } from '../outbound/outbound-policy.js';
 import { EnvironmentVariables, environmentVariableNames } from './env.schema.js';
 import { activityLogConfig, vaultConfig, type ActivityLogConfig, type VaultConfig } from './vault-config.js';
 
@@ -51,8 +52,6 @@ export interface MediaConfig {
   imageUrlTtlSeconds: number;
   /** The vision model that describes images for models without vision; unset = no bridge. */
   visionBridgeModel?: string;
-  /** Host names (exact, or `*.example.com`) the gateway may fetch from even when they resolve to private addresses. */
-  fetchAllowlist: string[];
 }
 
 export interface CreditsConfig {
@@ -108,6 +107,11 @@ export interface RoutingConfig {
   retryBaseMs: number;
   breakerThreshold: number;
   breakerHalfOpenMs: number;
+  /**
+   * OUTBOUND_ALLOWLIST (plus the deprecated FETCH_ALLOWLIST): origins, host names and address
+   * ranges the outbound policy admits beyond public https.
+   */
+  outboundAllowlist: string[];
 }
 
 const PROVIDER_VARIABLE = /^[A-Z][A-Z0-9_]*_(API_KEY|BASE_URL|TIMEOUT_MS)$/;
@@ -223,6 +227,14 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     ]),
   );
   const vault = vaultConfig(env, problems);
+  const outboundAllowlist = [env.OUTBOUND_ALLOWLIST, env.FETCH_ALLOWLIST]
+    .flatMap((list) => list.split(','))
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of outboundAllowlist) {
+    const parsed = parseAllowEntry(entry);
+    if (typeof parsed === 'string') problems.push(`OUTBOUND_ALLOWLIST: ${parsed}`);
+  }
   if (problems.length > 0) throw new ConfigValidationError(problems);
   const providerEnv: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
@@ -279,6 +291,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       retryBaseMs: env.UPSTREAM_RETRY_BASE_MS,
       breakerThreshold: env.CIRCUIT_BREAKER_THRESHOLD,
       breakerHalfOpenMs: env.CIRCUIT_BREAKER_HALF_OPEN_MS,
+      outboundAllowlist,
     },
     vault,
     activityLogConfig(env),
@@ -297,9 +310,6 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       tenantQuotaBytes: env.TENANT_FILE_QUOTA_BYTES,
       imageUrlTtlSeconds: env.IMAGE_URL_TTL_SECONDS,
       visionBridgeModel: env.VISION_BRIDGE_MODEL,
-      fetchAllowlist: env.FETCH_ALLOWLIST.split(',')
-        .map((h) => h.trim().toLowerCase())
-        .filter(Boolean),
     },
   );
 }

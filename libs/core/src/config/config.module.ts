@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { OutboundPolicy } from '../outbound/outbound-policy.js';
 import { AppConfig, loadConfig } from './app-config.js';
 
 export interface CoreConfigOptions {
@@ -34,8 +35,12 @@ export class CoreConfigModule {
       module: CoreConfigModule,
       global: true,
       imports: [configModule],
-      providers: [{ provide: AppConfig, useValue: config }],
-      exports: [AppConfig],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        // The one outbound policy every caller-directed URL goes through (libs/core/src/outbound).
+        { provide: OutboundPolicy, useValue: new OutboundPolicy(config.routing.outboundAllowlist) },
+      ],
+      exports: [AppConfig, OutboundPolicy],
     };
   }
 }

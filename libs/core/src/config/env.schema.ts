@@ -314,8 +314,18 @@ export class EnvironmentVariables {
   @IsString()
   VISION_BRIDGE_MODEL?: string;
 
+  /** Deprecated: merged into OUTBOUND_ALLOWLIST. */
   @IsString()
   FETCH_ALLOWLIST = '';
+
+  // --- outbound policy ---------------------------------------------------------------------
+
+  @IsString()
+  OUTBOUND_ALLOWLIST = '';
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  TENANT_BASE_URLS = false;
 }
 
 /** Every variable name the schema declares (including optional ones without a default). */

@@ -10,6 +10,8 @@ export interface VaultConfig {
   cooldownBaseMs: number;
   /** The longest cooldown, whatever the provider asks. */
   cooldownMaxMs: number;
+  /** Whether tenant admins may point a key at a base URL of their own (platform admins always may). */
+  tenantBaseUrls: boolean;
 }
 
 /** The activity log's settings. */
@@ -57,6 +59,7 @@ export function vaultConfig(env: EnvironmentVariables, problems: string[]): Vaul
     previousKeys,
     cooldownBaseMs: env.VAULT_COOLDOWN_BASE_MS,
     cooldownMaxMs: env.VAULT_COOLDOWN_MAX_MS,
+    tenantBaseUrls: env.TENANT_BASE_URLS,
   };
 }
 

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startSimulator, type Simulator } from '../../../../apps/simulator/src/index.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import type { ProviderCredentials } from '../provider.port.js';
-import { failure, runAdapterContract, type RecordedImage } from '../testing/adapter-contract.js';
+import {
+  failure,
+  runAdapterContract,
+  testOutboundPolicy,
+  type RecordedImage,
+} from '../testing/adapter-contract.js';
 import { AnthropicAdapter } from './anthropic.adapter.js';
 
 const catalog = CatalogService.fromDirectory();
@@ -26,7 +31,7 @@ function recordedImage(body: unknown): RecordedImage | null {
 runAdapterContract({
   name: 'anthropic',
   format: 'anthropic',
-  createAdapter: () => new AnthropicAdapter(catalog),
+  createAdapter: (outbound) => new AnthropicAdapter(catalog, outbound),
   startSimulator: () => startSimulator(),
   baseUrl: (url) => url,
   model: 'sim-claude',
@@ -36,7 +41,7 @@ runAdapterContract({
 describe('AnthropicAdapter translation', () => {
   let sim: Simulator;
   let creds: ProviderCredentials;
-  const sut = new AnthropicAdapter(catalog);
+  const sut = new AnthropicAdapter(catalog, testOutboundPolicy());
   const opts = { timeoutMs: 5000 };
 
   beforeAll(async () => {

@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { Injectable } from '@nestjs/common';
+import { OutboundPolicy } from '@switchyard/core';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -17,12 +18,13 @@ import { AnthropicStreamMapper, toChatCompletion } from './anthropic.response.js
 /** max_tokens when neither the request nor the catalog says (Anthropic requires one). */
 const FALLBACK_MAX_TOKENS = 4096;
 
-function createClient(creds: ProviderCredentials): Anthropic {
+function createClient(creds: ProviderCredentials, fetch: typeof globalThis.fetch): Anthropic {
   // Every option the SDK would read from process.env is given explicitly.
   return new Anthropic({
     apiKey: creds.apiKey,
     baseURL: creds.baseUrl,
     maxRetries: 0,
+    fetch,
     webhookKey: null,
     logLevel: 'off',
   });
@@ -32,9 +34,14 @@ function createClient(creds: ProviderCredentials): Anthropic {
 @Injectable()
 export class AnthropicAdapter implements ProviderAdapter {
   readonly format = 'anthropic' as const;
-  private readonly clients = new ClientCache(createClient);
+  private readonly clients: ClientCache<Anthropic>;
 
-  constructor(private readonly catalog: CatalogService) {}
+  constructor(
+    private readonly catalog: CatalogService,
+    outbound: OutboundPolicy,
+  ) {
+    this.clients = new ClientCache((creds) => createClient(creds, outbound.fetch));
+  }
 
   async chat(
     body: ChatCompletionCreateParamsNonStreaming,

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startSimulator, type Simulator } from '../../../../apps/simulator/src/index.js';
 import type { ProviderCredentials } from '../provider.port.js';
-import { failure, runAdapterContract, type RecordedImage } from '../testing/adapter-contract.js';
+import {
+  failure,
+  runAdapterContract,
+  testOutboundPolicy,
+  type RecordedImage,
+} from '../testing/adapter-contract.js';
 import { GeminiAdapter, geminiApiRoot } from './gemini.adapter.js';
 import { toGeminiRequest } from './gemini.request.js';
 
@@ -19,7 +24,7 @@ function recordedImage(body: unknown): RecordedImage | null {
 runAdapterContract({
   name: 'gemini',
   format: 'gemini',
-  createAdapter: () => new GeminiAdapter(),
+  createAdapter: (outbound) => new GeminiAdapter(outbound),
   startSimulator: () => startSimulator(),
   baseUrl: (url) => `${url}/v1beta`,
   model: 'sim-gemini',
@@ -29,7 +34,7 @@ runAdapterContract({
 describe('GeminiAdapter translation', () => {
   let sim: Simulator;
   let creds: ProviderCredentials;
-  const sut = new GeminiAdapter();
+  const sut = new GeminiAdapter(testOutboundPolicy());
   const opts = { timeoutMs: 5000 };
 
   beforeAll(async () => {

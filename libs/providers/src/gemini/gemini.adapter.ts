@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { OutboundPolicy } from '@switchyard/core';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -41,6 +42,9 @@ function modelPath(model: string): string {
 @Injectable()
 export class GeminiAdapter implements ProviderAdapter {
   readonly format = 'gemini' as const;
+
+  /** Every request goes through the outbound policy's fetch. */
+  constructor(private readonly outbound: OutboundPolicy) {}
 
   async chat(
     body: ChatCompletionCreateParamsNonStreaming,
@@ -143,7 +147,7 @@ export class GeminiAdapter implements ProviderAdapter {
   async ping(creds: ProviderCredentials, opts: CallOptions): Promise<void> {
     const scope = new CallScope(opts, opts.provider ?? this.format);
     try {
-      const response = await fetch(`${geminiApiRoot(creds.baseUrl)}/models?pageSize=1`, {
+      const response = await this.outbound.fetch(`${geminiApiRoot(creds.baseUrl)}/models?pageSize=1`, {
         headers: { ...opts.headers, 'x-goog-api-key': creds.apiKey },
         signal: scope.signal,
       });
@@ -163,7 +167,7 @@ export class GeminiAdapter implements ProviderAdapter {
     path: string,
     body: unknown,
   ): Promise<Response> {
-    const response = await fetch(`${geminiApiRoot(creds.baseUrl)}/${path}`, {
+    const response = await this.outbound.fetch(`${geminiApiRoot(creds.baseUrl)}/${path}`, {
       method: 'POST',
       headers: { ...opts.headers, 'content-type': 'application/json', 'x-goog-api-key': creds.apiKey },
       body: JSON.stringify(body),

@@ -26,8 +26,16 @@ export interface KeySource {
     error: ProviderError,
     context: KeyEventContext,
   ): Promise<void>;
-  /** A call with these credentials succeeded (reset failure streaks; last used, batched). */
-  reportSuccess?(credentials: ProviderCredentials, context: KeyEventContext): void;
+  /**
+   * A call with these credentials succeeded (reset failure streaks; last used, batched). When
+   * other keys of the same provider failed first in this call (`failover.failedKeyIds`), the key
+   * that served becomes the selected key of its pool.
+   */
+  reportSuccess?(
+    credentials: ProviderCredentials,
+    context: KeyEventContext,
+    failover?: { failedKeyIds: readonly string[] },
+  ): void;
   /** The caller ran out of keys for this provider. */
   reportExhausted?(providerId: string, context: KeyEventContext): Promise<void>;
 }

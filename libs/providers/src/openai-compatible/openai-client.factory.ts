@@ -9,9 +9,10 @@ import type { ProviderCredentials } from '../provider.port.js';
  * selects Azure's deployment-style API: the model id is the deployment name and the key travels
  * in `api-key`. Azure's v1 API (`https://res.openai.azure.com/openai/v1`) needs no special case.
  */
-export function createOpenAIClient(creds: ProviderCredentials): OpenAI {
+export function createOpenAIClient(creds: ProviderCredentials, fetch: typeof globalThis.fetch): OpenAI {
   const common = {
     apiKey: creds.apiKey,
+    fetch,
     maxRetries: 0,
     organization: null,
     project: null,

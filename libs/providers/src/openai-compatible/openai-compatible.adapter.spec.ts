@@ -6,7 +6,12 @@ import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { startSimulator, type Simulator } from '../../../../apps/simulator/src/index.js';
 import type { ProviderCredentials, ProviderError } from '../provider.port.js';
 import { CallScope } from '../shared/call-scope.js';
-import { failure, runAdapterContract, type RecordedImage } from '../testing/adapter-contract.js';
+import {
+  failure,
+  runAdapterContract,
+  testOutboundPolicy,
+  type RecordedImage,
+} from '../testing/adapter-contract.js';
 import { OpenAICompatibleAdapter } from './openai-compatible.adapter.js';
 import { classifyOpenAIError } from './openai.errors.js';
 
@@ -25,7 +30,7 @@ function recordedImage(body: unknown): RecordedImage | null {
 runAdapterContract({
   name: 'openai-compatible',
   format: 'openai',
-  createAdapter: () => new OpenAICompatibleAdapter(),
+  createAdapter: (outbound) => new OpenAICompatibleAdapter(outbound),
   startSimulator: () => startSimulator(),
   baseUrl: (url) => `${url}/v1`,
   model: 'sim-gpt',
@@ -35,7 +40,7 @@ runAdapterContract({
 describe('OpenAICompatibleAdapter beyond chat', () => {
   let sim: Simulator;
   let creds: ProviderCredentials;
-  const sut = new OpenAICompatibleAdapter();
+  const sut = new OpenAICompatibleAdapter(testOutboundPolicy());
   const opts = { timeoutMs: 5000 };
   const hi = { model: 'sim-gpt', messages: [{ role: 'user' as const, content: 'hi' }] };
 
@@ -215,7 +220,7 @@ describe('OpenAICompatibleAdapter over undici', () => {
   });
 
   describe('errors, exactly as the SDK path reports them', () => {
-    const sut = new OpenAICompatibleAdapter();
+    const sut = new OpenAICompatibleAdapter(testOutboundPolicy());
     afterAll(() => sut.close());
 
     it.each([
@@ -286,7 +291,7 @@ describe('OpenAICompatibleAdapter over undici', () => {
   });
 
   it('parses a stream byte by byte: split UTF-8, CRLF, comments, event names, multi-line data', async () => {
-    const sut = new OpenAICompatibleAdapter();
+    const sut = new OpenAICompatibleAdapter(testOutboundPolicy());
     const raw =
       ': keep-alive\n\n' +
       chunk('héllo wörld ✓') +
@@ -310,7 +315,7 @@ describe('OpenAICompatibleAdapter over undici', () => {
   const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
   it('keeps one connection alive across calls, finished streams and error answers', async () => {
-    const sut = new OpenAICompatibleAdapter();
+    const sut = new OpenAICompatibleAdapter(testOutboundPolicy());
     const creds = { apiKey: key, baseUrl };
     connections = 0;
     try {
@@ -349,7 +354,7 @@ describe('OpenAICompatibleAdapter over undici', () => {
   });
 
   it('closes the connection of a stream left early', async () => {
-    const sut = new OpenAICompatibleAdapter();
+    const sut = new OpenAICompatibleAdapter(testOutboundPolicy());
     const creds = { apiKey: key, baseUrl };
     closedRequests.length = 0;
     try {
@@ -367,7 +372,7 @@ describe('OpenAICompatibleAdapter over undici', () => {
   });
 
   it('runs concurrent calls on parallel connections, and close() ends them', async () => {
-    const sut = new OpenAICompatibleAdapter();
+    const sut = new OpenAICompatibleAdapter(testOutboundPolicy());
     const creds = { apiKey: key, baseUrl };
     const open = () => new Promise<number>((resolve) => server.getConnections((_e, n) => resolve(n)));
     connections = 0;

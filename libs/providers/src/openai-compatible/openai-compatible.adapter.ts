@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { OutboundPolicy } from '@switchyard/core';
 import type OpenAI from 'openai';
 import type {
   ChatCompletion,
@@ -47,8 +48,14 @@ interface SdkRequestOptions {
 @Injectable()
 export class OpenAICompatibleAdapter implements ProviderAdapter {
   readonly format = 'openai' as const;
-  private readonly clients = new ClientCache(createOpenAIClient);
-  private readonly http = new OpenAIHttpTransport(this.format);
+  private readonly clients: ClientCache<ReturnType<typeof createOpenAIClient>>;
+  private readonly http: OpenAIHttpTransport;
+
+  /** Every connection, SDK or undici, goes through the outbound policy. */
+  constructor(outbound: OutboundPolicy) {
+    this.clients = new ClientCache((creds) => createOpenAIClient(creds, outbound.fetch));
+    this.http = new OpenAIHttpTransport(this.format, outbound.connector());
+  }
 
   chat(
     body: ChatCompletionCreateParamsNonStreaming,

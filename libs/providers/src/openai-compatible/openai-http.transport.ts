@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { createParser } from 'eventsource-parser';
-import { Pool, type Dispatcher } from 'undici';
+import { Pool, type Dispatcher, type buildConnector } from 'undici';
 import { ProviderError, type CallOptions, type ProviderCredentials } from '../provider.port.js';
 import { CallScope } from '../shared/call-scope.js';
 import { ClientCache } from '../shared/client-cache.js';
@@ -94,7 +94,11 @@ export class OpenAIHttpTransport {
   private readonly pools = new Map<string, Pool>();
   private endpoints = new ClientCache<EndpointEntry>((creds) => this.createEndpoint(creds));
 
-  constructor(private readonly defaultProvider: string) {}
+  /** `connect` opens every pooled connection (the outbound policy's connector). */
+  constructor(
+    private readonly defaultProvider: string,
+    private readonly connect: buildConnector.connector,
+  ) {}
 
   /** The endpoint for these credentials, or null when the SDK must make the call (Azure's deployment API). */
   endpoint(creds: ProviderCredentials): OpenAIEndpoint | null {
@@ -225,7 +229,7 @@ export class OpenAIHttpTransport {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return VIA_SDK;
     let pool = this.pools.get(url.origin);
     if (!pool) {
-      pool = new Pool(url.origin);
+      pool = new Pool(url.origin, { connect: this.connect });
       this.pools.set(url.origin, pool);
     }
     const prefix = url.pathname.replace(/\/+$/, '');

@@ -8,11 +8,13 @@ export type HeaderSource =
 /** One header's value (the first, when repeated), whatever the name's case in a plain record. */
 export function headerValue(headers: HeaderSource, name: string): string | undefined {
   if (!headers) return undefined;
-  if (headers instanceof Headers) return headers.get(name) ?? undefined;
-  let value = headers[name];
+  // Any fetch implementation's Headers (Node's global one, undici's, an SDK's): they have get().
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  const record = headers as Record<string, string | readonly string[] | undefined>;
+  let value = record[name];
   if (value === undefined) {
-    const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-    value = key === undefined ? undefined : headers[key];
+    const key = Object.keys(record).find((k) => k.toLowerCase() === name);
+    value = key === undefined ? undefined : record[key];
   }
   return typeof value === 'string' ? value : value?.[0];
 }

@@ -1,3 +1,4 @@
+import { OUTBOUND_POLICY_CODE } from '@switchyard/core';
 import { ProviderError, type ProviderErrorKind } from '../provider.port.js';
 import { sanitize } from './sanitize.js';
 
@@ -14,6 +15,16 @@ export function errorCode(error: unknown): string | undefined {
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && code !== '') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** The outbound policy's refusal along an error's cause chain, if that is what failed. */
+function policyRefusal(error: unknown): Error | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    if ((current as { code?: unknown }).code === OUTBOUND_POLICY_CODE) return current as Error;
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
@@ -38,6 +49,14 @@ export function transportError(
   connectionFailed = false,
 ): ProviderError {
   if (error instanceof ProviderError) return error;
+  const refusal = policyRefusal(error);
+  if (refusal) {
+    // Never retried into the same wall, never the address: the reason names the rule only.
+    return new ProviderError('network', `${provider}: the upstream URL is ${refusal.message}`, {
+      provider,
+      upstreamCode: OUTBOUND_POLICY_CODE,
+    });
+  }
   const code = errorCode(error);
   const malformed = (error as { name?: unknown } | null)?.name === 'SyntaxError';
   const message = (error as { message?: unknown } | null)?.message;

@@ -3,6 +3,7 @@
 // expectations, whatever the wire format underneath.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type AddressInfo } from 'node:net';
+import { OutboundPolicy } from '@switchyard/core';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -42,7 +43,8 @@ export interface AdapterContract {
   /** Shown in test names. */
   name: string;
   format: WireFormat;
-  createAdapter(): ProviderAdapter;
+  /** The adapter under test, with every connection going through `outbound`. */
+  createAdapter(outbound: OutboundPolicy): ProviderAdapter;
   startSimulator(): Promise<ContractSimulator>;
   /** The adapter's base URL on a simulator (e.g. `${url}/v1` for OpenAI). */
   baseUrl(simulatorUrl: string): string;
@@ -70,6 +72,14 @@ const WEATHER_TOOL: ChatCompletionTool = {
     },
   },
 };
+
+/**
+ * The policy adapters run under in tests: public https, plus the simulator's loopback address
+ * (127.0.0.1 only, so 127.0.0.2 stands for an internal address the policy must refuse).
+ */
+export function testOutboundPolicy(): OutboundPolicy {
+  return new OutboundPolicy(['127.0.0.1']);
+}
 
 /** A local URL nothing listens on (a port just released). */
 async function refusingUrl(): Promise<string> {
@@ -122,7 +132,7 @@ export function runAdapterContract(contract: AdapterContract): void {
 
     beforeAll(async () => {
       sim = await contract.startSimulator();
-      adapter = contract.createAdapter();
+      adapter = contract.createAdapter(testOutboundPolicy());
       creds = { apiKey: KEY, baseUrl: contract.baseUrl(sim.url) };
     });
     afterAll(async () => {
@@ -420,6 +430,25 @@ export function runAdapterContract(contract: AdapterContract): void {
         const error = await failure(() => adapter.chat(ask('hi'), { ...creds, baseUrl }, opts()));
         expectKind(error, 'network');
         expect(error.upstreamCode).toBe('ECONNREFUSED');
+      });
+
+      it('a base URL the outbound policy refuses is network (EOUTBOUND_POLICY), and nothing is sent', async () => {
+        const before = sim.requests.length;
+        // 127.0.0.2 is loopback too, but only 127.0.0.1 (the simulator) is allow-listed.
+        const port = new URL(sim.url).port;
+        for (const host of ['127.0.0.2', '[::ffff:127.0.0.2]', '169.254.169.254', '2130706434']) {
+          const baseUrl = contract.baseUrl(`http://${host}:${port}`);
+          const error = await failure(() => adapter.chat(ask('hi'), { ...creds, baseUrl }, opts()));
+          expectKind(error, 'network');
+          expect(error.upstreamCode).toBe('EOUTBOUND_POLICY');
+          expect(error.message).toContain('outbound policy');
+          expect(error.message).not.toContain('127.0.0.2');
+          const streamed = await failure(() =>
+            collect(adapter.chatStream({ ...ask('hi'), stream: true }, { ...creds, baseUrl }, opts())),
+          );
+          expect(streamed.upstreamCode).toBe('EOUTBOUND_POLICY');
+        }
+        expect(sim.requests.length).toBe(before);
       });
 
       it('a failed stream throws the class on the first read', async () => {
