@@ -131,10 +131,11 @@ const modelName = { type: 'string', minLength: 1, maxLength: 256 };
 export const CHAT_SCHEMA = {
   type: 'object',
   required: ['messages'],
-  anyOf: [{ required: ['model'] }, { required: ['models'] }],
+  anyOf: [{ required: ['model'] }, { required: ['models'] }, { required: ['route'] }],
   properties: {
     model: modelName,
     models: { type: 'array', minItems: 1, maxItems: 10, items: modelName },
+    route: modelName,
     messages: { type: 'array', minItems: 1, items: message },
     stream: { type: 'boolean' },
     stream_options: {

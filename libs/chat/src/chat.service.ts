@@ -2,8 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
 import { ProviderError, isSimulator, type ResolvedModel } from '@switchyard/providers';
 import {
+  PerformanceTracker,
   TargetPlanner,
   UpstreamExecutor,
+  type PlannedTarget,
   requestErrorFor,
   scopeFor,
   type CallContext,
@@ -32,15 +34,20 @@ import { SseWriter } from './sse-writer.js';
 import { drainStream, midStreamEnvelope, relayStream, type RelayResult } from './stream-relay.js';
 import { PromptTokens, countTextTokens, textTokenBound } from './token-estimate.js';
 
-type ChatBody = ChatCompletionCreateParams & { models?: string[] };
+type ChatBody = ChatCompletionCreateParams & { models?: string[]; route?: string };
 const validateChat = compileValidator<ChatBody>(CHAT_SCHEMA);
 const validateCompletion = compileValidator<CompletionCreateParams>(COMPLETION_SCHEMA);
 
 /** Switchyard's own request fields; never sent upstream. */
 const OWN_FIELDS = ['models', 'route', 'plugins'] as const;
 
-function headersFor(target: ResolvedModel): Record<string, string> {
-  return { 'x-switchyard-provider': target.provider.id, 'x-switchyard-model': target.id };
+function headersFor(target: PlannedTarget): Record<string, string> {
+  const headers: Record<string, string> = {
+    'x-switchyard-provider': target.provider.id,
+    'x-switchyard-model': target.id,
+  };
+  if (target.route) headers['x-switchyard-route'] = target.route;
+  return headers;
 }
 
 /**
@@ -80,6 +87,7 @@ export class ChatService {
   constructor(
     private readonly planner: TargetPlanner,
     private readonly executor: UpstreamExecutor,
+    private readonly tracker: PerformanceTracker,
     @Inject(METERING) private readonly metering: Metering,
   ) {}
 
@@ -96,7 +104,8 @@ export class ChatService {
     for (const prepare of this.preparers) await prepare(caller, raw, req, res);
     const body = validateChat(raw);
     const context = callContextFor(caller, req, res);
-    const names = body.models ?? [body.model];
+    // `route` names a route outright; `model` may name one too.
+    const names = body.route ? [body.route] : (body.models ?? [body.model]);
     const targets = this.planner.plan(
       caller,
       names,
@@ -116,8 +125,9 @@ export class ChatService {
       },
       promptTokens,
     );
-    const upstream = (target: ResolvedModel) => {
-      const copy: Record<string, unknown> = { ...body, model: target.upstreamModel };
+    const upstream = (target: PlannedTarget) => {
+      // A route's per-target parameters win over the caller's.
+      const copy: Record<string, unknown> = { ...body, ...target.overrides, model: target.upstreamModel };
       for (const field of OWN_FIELDS) delete copy[field];
       return copy;
     };
@@ -290,7 +300,9 @@ export class ChatService {
       await handle.release('bad_response');
       throw new UpstreamError(502, `${served.target.id} sent an answer that is not a valid completion.`);
     }
-    const cost = await handle.settle(served.target, usage, { status: 'ok', latencyMs: Date.now() - started });
+    const latencyMs = Date.now() - started;
+    const cost = await handle.settle(served.target, usage, { status: 'ok', latencyMs });
+    this.tracker.finished(served.target.id, latencyMs, usage.outputTokens, latencyMs);
     const reported = answer.usage ?? {
       prompt_tokens: usage.inputTokens,
       completion_tokens: usage.outputTokens,
@@ -341,6 +353,7 @@ export class ChatService {
       }
     }
     const ttftMs = Date.now() - started;
+    const busy = this.tracker.begin(served.target.id);
     const writer = new SseWriter(res);
     writer.start(headersFor(served.target));
     const relayed = await relayStream(
@@ -350,7 +363,10 @@ export class ChatService {
       writer,
       textOf,
     );
+    busy();
     const usage = await usageOf(relayed.usage, promptTokens, relayed.text);
+    if (!relayed.error)
+      this.tracker.finished(served.target.id, Date.now() - started, usage.outputTokens, ttftMs);
     const aborted = context.signal.aborted;
     const status = relayed.error ? (aborted ? 'aborted' : 'error') : aborted ? 'aborted' : 'ok';
     const errorClass =

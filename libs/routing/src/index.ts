@@ -17,4 +17,7 @@ export {
   isTransient,
   requestErrorFor,
 } from './provider-error.mapping.js';
-export { TargetPlanner } from './target-planner.js';
+export { TargetPlanner, type PlannedTarget } from './target-planner.js';
+export { PerformanceTracker, type TargetStats } from './tracker/performance-tracker.js';
+export { RouteRegistry } from './routes/route.registry.js';
+export type { KeyStrategy, RouteDefinition, RouteStrategyName, RouteTarget } from './routes/route.types.js';

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '@switchyard/core';
+import { AppConfig, boundedLru } from '@switchyard/core';
 import {
   KEY_SOURCE,
   ProviderEnvironment,
   ProviderError,
   ProviderRegistry,
+  REQUEST_KEY_ID,
   type KeyScope,
   type KeySource,
   type ProviderAdapter,
@@ -20,6 +21,8 @@ import {
   type IPolicy,
 } from 'cockatiel';
 import { CircuitBreakers } from './circuit-breakers.js';
+import type { PlannedTarget } from './target-planner.js';
+import { PerformanceTracker } from './tracker/performance-tracker.js';
 import {
   exhaustedErrorFor,
   isKeyError,
@@ -54,7 +57,7 @@ export interface Attempt {
 
 export interface Served<T> {
   value: T;
-  target: ResolvedModel;
+  target: PlannedTarget;
   credentials: ProviderCredentials;
   /** Targets (models) tried before the one that served, for the FAILOVER record. */
   failedOver: string[];
@@ -85,12 +88,17 @@ export const FAILOVER_OBSERVER = Symbol('FAILOVER_OBSERVER');
 export class UpstreamExecutor {
   private readonly logger = new Logger(UpstreamExecutor.name);
   private readonly retryPolicy: IPolicy;
+  /** Calls per vault key on this instance, for `least-used` (bounded). */
+  private readonly keyUse = boundedLru<string, number>(10_000);
+  /** Round-robin turns per provider and caller scope. */
+  private readonly keyTurns = boundedLru<string, number>(10_000);
 
   constructor(
     config: AppConfig,
     private readonly registry: ProviderRegistry,
     private readonly environment: ProviderEnvironment,
     private readonly breakers: CircuitBreakers,
+    private readonly tracker: PerformanceTracker,
     @Inject(KEY_SOURCE) private readonly keys: KeySource,
     @Inject(FAILOVER_OBSERVER) private readonly observer: FailoverObserver | null,
   ) {
@@ -104,7 +112,7 @@ export class UpstreamExecutor {
   }
 
   async execute<T>(
-    targets: readonly ResolvedModel[],
+    targets: readonly PlannedTarget[],
     context: CallContext,
     call: (attempt: Attempt) => Promise<T>,
   ): Promise<Served<T>> {
@@ -121,13 +129,16 @@ export class UpstreamExecutor {
         this.observer?.modelFailover(targets[index - 1]!.id, target.id, last?.kind ?? 'no keys', context);
       }
       const adapter = this.registry.adapterFor(target.format);
-      const credentials = await this.keys.keysFor(target.provider.id, scope);
+      const credentials = this.spread(await this.keys.keysFor(target.provider.id, scope), target, scope);
       const defaultBaseUrl = this.environment.baseUrl(target.provider.id);
       const failedKeyIds: string[] = [];
       let triedAny = false;
       for (const creds of credentials) {
         const breaker = this.breakers.for(target, creds, defaultBaseUrl);
         triedAny = true;
+        const attemptStarted = Date.now();
+        const inFlight = this.tracker.begin(target.id);
+        if (creds.keyId) this.keyUse.set(creds.keyId, (this.keyUse.get(creds.keyId) ?? 0) + 1);
         try {
           const value = await breaker.execute(
             ({ signal }) =>
@@ -138,11 +149,16 @@ export class UpstreamExecutor {
               ),
             context.signal,
           );
+          this.tracker.firstToken(target.id, Date.now() - attemptStarted);
           this.keys.reportSuccess?.(creds, context, { failedKeyIds });
           return { value, target, credentials: creds, failedOver };
         } catch (err) {
           const error = this.classify(err, target);
           if (error.kind === 'aborted' || context.signal.aborted) throw error;
+          this.tracker.failure(
+            target.id,
+            error.upstreamCode === 'circuit_open' ? 'circuit_open' : error.kind,
+          );
           if (isRequestError(error)) throw requestErrorFor(error);
           last = error;
           if (isKeyError(error) || isPolicyRefusal(error)) {
@@ -152,12 +168,50 @@ export class UpstreamExecutor {
           }
           // A provider-level failure: other keys of this endpoint would fail alike.
           break;
+        } finally {
+          inFlight();
         }
       }
       if (!triedAny) await this.keys.reportExhausted?.(target.provider.id, context);
       else if (last && isKeyError(last)) await this.keys.reportExhausted?.(target.provider.id, context);
     }
     throw exhaustedErrorFor(targets[0]?.requested ?? 'the model', last);
+  }
+
+  /**
+   * The keys in the order the target's key strategy wants: `ordered` (selection, then pools in
+   * creation order) as the key source gives them; `round-robin` starts one further each call;
+   * `least-used` takes the key this instance used least first. A key the caller sent stays first.
+   */
+  private spread(
+    credentials: ProviderCredentials[],
+    target: PlannedTarget,
+    scope: KeyScope,
+  ): ProviderCredentials[] {
+    const strategy = target.keyStrategy ?? 'ordered';
+    if (strategy === 'ordered' || credentials.length < 2) return credentials;
+    // The caller's own key stays first and the environment's stays last resort: the vault pool is spread.
+    const pinned = credentials.filter((c) => c.keyId === REQUEST_KEY_ID);
+    const last = credentials.filter(
+      (c) => c.keyId !== REQUEST_KEY_ID && (!c.keyId || c.keyId.startsWith('env:')),
+    );
+    const pool = credentials.filter(
+      (c) => c.keyId && c.keyId !== REQUEST_KEY_ID && !c.keyId.startsWith('env:'),
+    );
+    if (pool.length < 2) return credentials;
+    if (strategy === 'round-robin') {
+      const counter = `${target.provider.id}|${scope.tenantId ?? ''}|${scope.userId ?? ''}`;
+      const turn = this.keyTurns.get(counter) ?? 0;
+      this.keyTurns.set(counter, turn + 1);
+      const k = turn % pool.length;
+      return [...pinned, ...pool.slice(k), ...pool.slice(0, k), ...last];
+    }
+    const uses = (c: ProviderCredentials) => this.keyUse.get(c.keyId!) ?? 0;
+    const spread = pool
+      .map((c, i) => ({ c, i }))
+      .sort((a, b) => uses(a.c) - uses(b.c) || a.i - b.i)
+      .map((x) => x.c);
+    return [...pinned, ...spread, ...last];
   }
 
   private classify(err: unknown, target: ResolvedModel): ProviderError {

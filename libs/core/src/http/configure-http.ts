@@ -62,6 +62,7 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
         'x-request-id',
         'x-switchyard-provider',
         'x-switchyard-model',
+        'x-switchyard-route',
         'x-switchyard-cost',
         'x-ratelimit-limit-requests',
         'x-ratelimit-remaining-requests',

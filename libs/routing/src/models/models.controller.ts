@@ -4,6 +4,7 @@ import { AllowApiKey, CurrentCaller, Roles, type Caller } from '@switchyard/auth
 import { API_PREFIX } from '@switchyard/core';
 import { ModelOverrideDto, ModelView, ProviderView } from './models.dto.js';
 import { ModelOverridesService } from './model-overrides.service.js';
+import type { TargetStats } from '../tracker/performance-tracker.js';
 import { ModelsService, type OpenAiModel } from './models.service.js';
 
 /** The OpenAI-compatible model list. */
@@ -60,6 +61,19 @@ export class ModelsController {
   @ApiOkResponse({ type: ProviderView })
   provider(@CurrentCaller() caller: Caller, @Param('provider') provider: string): ProviderView {
     return this.models.provider(caller, provider);
+  }
+
+  @Get(':provider/:model/stats')
+  @ApiOperation({
+    summary:
+      'Live performance of one model: calls in flight, and over the last five minutes calls, errors by class, error rate, mean time to first token, latency and output tokens per second.',
+  })
+  stats(
+    @CurrentCaller() caller: Caller,
+    @Param('provider') provider: string,
+    @Param('model') model: string,
+  ): TargetStats {
+    return this.models.stats(caller, provider, model);
   }
 
   @Get(':provider/:model')

@@ -1,3 +1,5 @@
+import { RouteRegistry } from '../routes/route.registry.js';
+import { PerformanceTracker, type TargetStats } from '../tracker/performance-tracker.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
 import { ModelNotFoundError, NotFoundError } from '@switchyard/core';
@@ -28,7 +30,16 @@ export class ModelsService {
     private readonly catalog: CatalogService,
     private readonly resolver: ModelResolver,
     @Inject(KEY_SOURCE) private readonly keys: KeySource,
+    private readonly routes: RouteRegistry,
+    private readonly tracker: PerformanceTracker,
   ) {}
+
+  /** GET /api/v1/models/{provider}/{model}/stats: the performance tracker's window for one model. */
+  stats(caller: Caller, provider: string, model: string): TargetStats {
+    const resolved = this.resolver.tryResolve(`${provider}/${model}`, scopeFor(caller));
+    if (!resolved) throw new ModelNotFoundError(`${provider}/${model}`);
+    return this.tracker.stats(resolved.id);
+  }
 
   /** GET /v1/models: what this caller can call now. */
   listOpenAi(caller: Caller): { object: 'list'; data: OpenAiModel[] } {
@@ -44,11 +55,23 @@ export class ModelsService {
         data.push({ id, object: 'model', created: CREATED, owned_by: provider.id });
       }
     }
+    // Named routes are models too (owned by the gateway); a key's allowed models apply by name.
+    for (const route of this.routes.visible(caller.tenantId)) {
+      const allowed = caller.apiKey?.allowedModels;
+      if (allowed && !allowed.includes(route.name)) continue;
+      data.push({ id: route.name, object: 'model', created: CREATED, owned_by: 'switchyard-route' });
+    }
     return { object: 'list', data };
   }
 
   /** GET /v1/models/{id}: any name the caller could send as `model`. */
   getOpenAi(caller: Caller, name: string): OpenAiModel {
+    const route = this.routes.find(name, caller.tenantId);
+    if (route) {
+      const allowed = caller.apiKey?.allowedModels;
+      if (allowed && !allowed.includes(route.name)) throw new ModelNotFoundError(name);
+      return { id: route.name, object: 'model', created: CREATED, owned_by: 'switchyard-route' };
+    }
     const resolved = this.resolver.tryResolve(name, scopeFor(caller));
     if (!resolved || !modelAllowed(caller.apiKey?.allowedModels, resolved))
       throw new ModelNotFoundError(name);

@@ -1,0 +1,199 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageQueryDto } from '@switchyard/core';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import type { RouteEntity } from './route.entity.js';
+import { KEY_STRATEGIES, ROUTE_STRATEGIES, type KeyStrategy, type RouteStrategyName } from './route.types.js';
+
+/** A route name: what callers send as `model`. No `/` (that is `provider/model`), no spaces. */
+export const ROUTE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+export const MAX_TARGETS = 20;
+const SCOPES = ['platform', 'tenant'] as const;
+
+export class RouteTargetDto {
+  @ApiProperty({
+    example: 'openai/gpt-4o-mini',
+    description: 'A model name that resolves (`provider/model`, id, alias).',
+  })
+  @IsString()
+  @MaxLength(200)
+  model!: string;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 1_000_000,
+    description: '`weighted`: relative share (default 1).',
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1_000_000)
+  weight?: number;
+
+  @ApiPropertyOptional({
+    description: 'Request fields set for this target over the caller\'s, e.g. {"temperature": 0.2}.',
+    example: { temperature: 0.2 },
+  })
+  @IsOptional()
+  @IsObject()
+  params?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    minimum: 100,
+    maximum: 600_000,
+    description: 'Upstream timeout for this target, ms.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  timeout_ms?: number;
+}
+
+export class CreateRouteDto {
+  @ApiProperty({ example: 'smart', description: 'What callers send as `model`.' })
+  @IsString()
+  @Matches(ROUTE_NAME, { message: 'name must be 1-100 letters, digits, ".", "_", ":" or "-" (no "/")' })
+  name!: string;
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string;
+
+  @ApiProperty({ enum: ROUTE_STRATEGIES })
+  @IsIn(ROUTE_STRATEGIES)
+  strategy!: RouteStrategyName;
+
+  @ApiProperty({ type: [RouteTargetDto], minItems: 1, maxItems: MAX_TARGETS })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_TARGETS)
+  @ValidateNested({ each: true })
+  @Type(() => RouteTargetDto)
+  targets!: RouteTargetDto[];
+
+  @ApiPropertyOptional({
+    enum: KEY_STRATEGIES,
+    default: 'ordered',
+    description: 'How vault keys are spread.',
+  })
+  @IsOptional()
+  @IsIn(KEY_STRATEGIES)
+  key_strategy?: KeyStrategy;
+
+  @ApiPropertyOptional({
+    default: true,
+    description: 'Finish a stream that breaks after its first byte on the next target.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  stream_failover?: boolean;
+
+  @ApiPropertyOptional({
+    enum: SCOPES,
+    description: '`platform` (platform admins: every tenant) or `tenant`. Defaults by role.',
+  })
+  @IsOptional()
+  @IsIn(SCOPES)
+  scope?: (typeof SCOPES)[number];
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Platform admins: the tenant of a `tenant` route.' })
+  @IsOptional()
+  @IsUUID()
+  tenant_id?: string;
+}
+
+export class UpdateRouteDto {
+  @ApiPropertyOptional({ maxLength: 500, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string | null;
+
+  @ApiPropertyOptional({ enum: ROUTE_STRATEGIES })
+  @IsOptional()
+  @IsIn(ROUTE_STRATEGIES)
+  strategy?: RouteStrategyName;
+
+  @ApiPropertyOptional({ type: [RouteTargetDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_TARGETS)
+  @ValidateNested({ each: true })
+  @Type(() => RouteTargetDto)
+  targets?: RouteTargetDto[];
+
+  @ApiPropertyOptional({ enum: KEY_STRATEGIES })
+  @IsOptional()
+  @IsIn(KEY_STRATEGIES)
+  key_strategy?: KeyStrategy;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  stream_failover?: boolean;
+}
+
+export class RouteListQueryDto extends PageQueryDto {}
+
+export class RouteTargetView {
+  @ApiProperty() model!: string;
+  @ApiPropertyOptional() weight?: number;
+  @ApiPropertyOptional() params?: Record<string, unknown>;
+  @ApiPropertyOptional() timeout_ms?: number;
+}
+
+export class RouteView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: SCOPES }) scope!: 'platform' | 'tenant';
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) tenant_id!: string | null;
+  @ApiProperty({ nullable: true, type: String }) description!: string | null;
+  @ApiProperty({ enum: ROUTE_STRATEGIES }) strategy!: RouteStrategyName;
+  @ApiProperty({ enum: KEY_STRATEGIES }) key_strategy!: KeyStrategy;
+  @ApiProperty() stream_failover!: boolean;
+  @ApiProperty({ type: [RouteTargetView] }) targets!: RouteTargetView[];
+  @ApiProperty() created_at!: string;
+  @ApiProperty() updated_at!: string;
+
+  static from(r: RouteEntity): RouteView {
+    return {
+      id: r.id,
+      name: r.name,
+      scope: r.tenantId === null ? 'platform' : 'tenant',
+      tenant_id: r.tenantId,
+      description: r.description,
+      strategy: r.strategy,
+      key_strategy: r.keyStrategy,
+      stream_failover: r.streamFailover,
+      targets: r.targets.map((t) => ({
+        model: t.model,
+        ...(t.weight !== undefined ? { weight: t.weight } : {}),
+        ...(t.params !== undefined ? { params: t.params } : {}),
+        ...(t.timeoutMs !== undefined ? { timeout_ms: t.timeoutMs } : {}),
+      })),
+      created_at: r.createdAt.toISOString(),
+      updated_at: r.updatedAt.toISOString(),
+    };
+  }
+}
