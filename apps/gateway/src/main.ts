@@ -1,24 +1,14 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { BootstrapService } from '@switchyard/auth';
-import { AppConfig, ConfigValidationError } from '@switchyard/core';
-import { Logger, PinoLogger } from 'nestjs-pino';
-import { symbols } from 'pino';
+import { AppConfig, AppLogger, ConfigValidationError } from '@switchyard/core';
 import { createApp } from './app.factory.js';
 import { ShutdownState } from './health/shutdown-state.js';
-
-/** The destination pino writes to (stdout, buffered), for text that must keep its place among log lines. */
-function logStream(): { write(text: string): unknown } {
-  const stream = (PinoLogger.root as unknown as Record<symbol, { write(text: string): unknown } | undefined>)[
-    symbols.streamSym
-  ];
-  return stream ?? process.stdout;
-}
 
 async function main(): Promise<void> {
   const app = await createApp();
   const config = app.get(AppConfig);
-  const logger = app.get(Logger);
+  const logger = app.get(AppLogger);
   await app.listen(config.http.port, config.http.host);
   const server: Server = app.getHttpServer();
   // Outlive a load balancer's idle timeout so it never sends on a socket we are closing.
@@ -32,7 +22,7 @@ async function main(): Promise<void> {
     'Bootstrap',
   );
   // Logs are written asynchronously: the banner goes into the same stream, after them.
-  app.get(BootstrapService).printBanner(logStream());
+  app.get(BootstrapService).printBanner(logger);
 
   let closing = false;
   const shutdown = (signal: string) => {

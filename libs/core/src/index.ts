@@ -5,7 +5,13 @@ export * from './errors/index.js';
 export { configureHttp } from './http/configure-http.js';
 export { createValidationPipe } from './http/validation.pipe.js';
 export { requestIdFor } from './http/request-id.js';
-export { currentRequestContext, requestContextMiddleware, requestLogMixin } from './http/request-context.js';
+export {
+  currentRequestContext,
+  requestContextMiddleware,
+  requestLogMixin,
+  type RequestContextOptions,
+} from './http/request-context.js';
+export { AppLogger, type AppLoggerOptions } from './logging/app-logger.js';
 export { LoggingModule } from './logging/logging.module.js';
 export { REDACT_PATHS } from './logging/redaction.js';
 export { DatabaseModule, type DatabaseModuleOptions } from './database/database.module.js';

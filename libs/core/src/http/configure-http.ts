@@ -2,9 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config.js';
 import { OpenAiExceptionFilter, writeError } from '../errors/openai-exception.filter.js';
+import { AppLogger } from '../logging/app-logger.js';
 import { requestContextMiddleware } from './request-context.js';
 import { createValidationPipe } from './validation.pipe.js';
 
@@ -21,13 +21,13 @@ export interface HttpOptions {
 export function configureHttp(app: INestApplication, options: HttpOptions = {}): void {
   const config = app.get(AppConfig);
   const expressApp = app as NestExpressApplication;
-  const logger = app.get(Logger);
+  const logger = app.get(AppLogger);
   expressApp.useLogger(logger);
   expressApp.set('trust proxy', config.http.trustProxy);
   expressApp.disable('x-powered-by');
   // An ETag is a SHA-1 of every response body: no use on an API of POSTs and fresh answers.
   expressApp.set('etag', false);
-  expressApp.use(requestContextMiddleware(config.log.requests));
+  expressApp.use(requestContextMiddleware({ accessLog: config.log.requests ? logger.pino : undefined }));
 
   // Browser-facing pages (Swagger, the admin UI, the management API) get the security headers;
   // the /v1 API answers SDKs, where a dozen extra headers per call only cost time and bytes.
@@ -84,9 +84,9 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
   // Body-parser errors happen before Nest's router; render them in the same envelope.
   expressApp.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!err) return next();
-    writeError(err, req, res);
+    writeError(err, req, res, logger.pino);
   });
 
   expressApp.useGlobalPipes(createValidationPipe());
-  expressApp.useGlobalFilters(new OpenAiExceptionFilter());
+  expressApp.useGlobalFilters(new OpenAiExceptionFilter(logger.pino));
 }

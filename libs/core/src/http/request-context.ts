@@ -1,14 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PinoLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { requestIdFor } from './request-id.js';
 
 /** The parts of an HTTP request that code deep in a call may want without being passed them. */
 interface RequestLike {
   id?: unknown;
   ip?: string;
-  /** Set on /v1 requests, which are logged without a per-request child logger. */
-  leanLog?: boolean;
 }
 
 const storage = new AsyncLocalStorage<RequestLike>();
@@ -21,7 +19,7 @@ const storage = new AsyncLocalStorage<RequestLike>();
 export function currentRequestContext(): { requestId?: string; ip?: string } {
   const req = storage.getStore();
   if (!req) return {};
-  // Read lazily: the request id may be assigned by a middleware that runs after this one.
+  // Read lazily: Express sets `ip` after this middleware has run.
   return {
     requestId: typeof req.id === 'string' ? req.id : undefined,
     ip: typeof req.ip === 'string' ? req.ip : undefined,
@@ -29,42 +27,41 @@ export function currentRequestContext(): { requestId?: string; ip?: string } {
 }
 
 /**
- * pino `mixin`: a line logged while serving a /v1 request carries `req.id`, as the child logger
- * pino-http binds on other routes does (a line that already has `req` keeps its own).
+ * pino `mixin`: a line logged while serving a request carries `req.id` (a line that already has
+ * `req` keeps its own), with no child logger per request.
  */
 export function requestLogMixin(merge: object): object {
   const req = storage.getStore();
-  if (!req?.leanLog || 'req' in merge) return {};
+  if (!req || req.id === undefined || 'req' in merge) return {};
   return { req: { id: req.id } };
 }
 
 type Req = IncomingMessage & RequestLike & { originalUrl?: string };
 
+export interface RequestContextOptions {
+  /** Where the access line of each request goes; none when LOG_REQUESTS is off. */
+  accessLog?: Pick<Logger, 'info' | 'error'>;
+}
+
 /**
- * The first middleware of every request: carries it through async work. The hot /v1 surface
- * also gets its request id here and, when LOG_REQUESTS is on, one access line when it ends,
- * instead of pino-http's child logger per request (a serialized, redacted copy of the request
- * made whether anything logs or not); the management API keeps pino-http.
+ * The first middleware of every request: gives it its id (echoed as `x-request-id`), carries it
+ * through async work, and, with an access log, writes one line when the request ends (health
+ * checks excepted).
  */
-export function requestContextMiddleware(logRequests: boolean) {
+export function requestContextMiddleware(options: RequestContextOptions = {}) {
   return (req: Req, res: ServerResponse, next: () => void): void => {
+    req.id = requestIdFor(req, res);
     const url = req.url ?? '';
-    if (url.startsWith('/v1/')) {
-      req.leanLog = true;
-      req.id = requestIdFor(req, res);
-      if (logRequests) logWhenDone(req, res, url);
-    }
+    if (options.accessLog && !url.startsWith('/api/v1/health')) logWhenDone(options.accessLog, req, res, url);
     storage.run(req, next);
   };
 }
 
-function logWhenDone(req: Req, res: ServerResponse, url: string): void {
+function logWhenDone(log: Pick<Logger, 'info' | 'error'>, req: Req, res: ServerResponse, url: string): void {
   const started = Date.now();
   const done = (): void => {
     res.off('finish', done);
     res.off('close', done);
-    const log = PinoLogger.root;
-    if (!log) return;
     const line = {
       req: { id: req.id, method: req.method, url },
       res: { statusCode: res.statusCode },
