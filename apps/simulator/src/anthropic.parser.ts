@@ -83,5 +83,7 @@ export function parseAnthropicRequest(body: JsonObject): Conversation {
     maxTokens: asNumber(body.max_tokens),
     stop: asStringList(body.stop_sequences),
     json: false,
+    assistantPrefix:
+      messages.at(-1)?.role === 'assistant' ? anthropicContentText(messages.at(-1)!.content) : null,
   };
 }

@@ -23,6 +23,11 @@ export interface Conversation {
   stop: string[];
   /** JSON mode (response_format json_object/json_schema, Gemini responseMimeType application/json). */
   json: boolean;
+  /**
+   * The text of a final assistant (model) turn: a prefill the reply continues. When the reply
+   * would start with it, only the rest is sent (how a continuation after a cut stream is served).
+   */
+  assistantPrefix?: string | null;
 }
 
 /** The single tool call a reply may carry. */

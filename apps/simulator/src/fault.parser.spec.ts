@@ -29,6 +29,8 @@ describe('fault parsing', () => {
     expect(faultFromModel('fault-500')).toEqual({ status: 500 });
     expect(faultFromModel('sim-gpt-hang')).toEqual({ hang: true });
     expect(faultFromModel('sim-gpt-drop')).toEqual({ dropAfter: 2 });
+    expect(faultFromModel('sim-gpt-drop-5')).toEqual({ dropAfter: 5 });
+    expect(faultFromModel('sim-gpt-stall-3')).toEqual({ stallAfter: 3 });
     expect(faultFromModel('sim-gpt-malformed')).toEqual({ malformed: true });
     expect(faultFromModel('sim-gpt-slow')).toEqual({ chunkDelayMs: 200 });
     expect(faultFromModel('sim-gpt-latency-250')).toEqual({ latencyMs: 250 });

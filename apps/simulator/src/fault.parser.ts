@@ -10,6 +10,8 @@ export interface FaultSpec {
   chunkDelayMs: number | null;
   hang: boolean;
   dropAfter: number | null;
+  /** Stream: after N frames send nothing more, keeping the socket open (a stall). */
+  stallAfter: number | null;
   malformed: boolean;
 }
 
@@ -21,6 +23,7 @@ export const NO_FAULT: Readonly<FaultSpec> = Object.freeze({
   chunkDelayMs: null,
   hang: false,
   dropAfter: null,
+  stallAfter: null,
   malformed: false,
 });
 
@@ -65,6 +68,9 @@ export function parseFaultHeader(header: string | undefined): Partial<FaultSpec>
       case 'drop_after':
         fault.dropAfter = nonNegativeInt(value) ?? PRESET_DROP_AFTER;
         break;
+      case 'stall_after':
+        fault.stallAfter = nonNegativeInt(value) ?? null;
+        break;
       case 'malformed':
         fault.malformed = true;
         break;
@@ -85,7 +91,7 @@ export function parseFaultHeader(header: string | undefined): Partial<FaultSpec>
 
 /**
  * Model-name presets, for callers that can only choose a model id (e.g. through the gateway):
- * `fault-<status>`, `fault-context-length`, `fault-content-filter`, `-hang`, `-drop`, `-malformed`,
+ * `fault-<status>`, `fault-context-length`, `fault-content-filter`, `-hang`, `-drop`, `-drop-<n>`, `-malformed`,
  * `-slow`, `-latency-<ms>`.
  */
 export function faultFromModel(model: string | null): Partial<FaultSpec> {
@@ -98,6 +104,10 @@ export function faultFromModel(model: string | null): Partial<FaultSpec> {
   if (/(?:^|-)fault-content[-_]filter/.test(name)) fault.errorKind = 'content_filter';
   if (/(?:^|-)hang(?:-|$)/.test(name)) fault.hang = true;
   if (/(?:^|-)drop(?:-|$)/.test(name)) fault.dropAfter = PRESET_DROP_AFTER;
+  const stallAfter = /(?:^|-)stall-(\d+)(?:-|$)/.exec(name);
+  if (stallAfter) fault.stallAfter = Number(stallAfter[1]);
+  const dropAfter = /(?:^|-)drop-(\d+)(?:-|$)/.exec(name);
+  if (dropAfter) fault.dropAfter = Number(dropAfter[1]);
   if (/(?:^|-)malformed(?:-|$)/.test(name)) fault.malformed = true;
   if (/(?:^|-)slow(?:-|$)/.test(name)) fault.chunkDelayMs = PRESET_SLOW_CHUNK_DELAY_MS;
   const latency = /(?:^|-)latency-(\d+)(?:-|$)/.exec(name);

@@ -89,5 +89,6 @@ export function parseGeminiRequest(body: JsonObject): Conversation {
     maxTokens: asNumber(config.maxOutputTokens),
     stop: asStringList(config.stopSequences),
     json: asString(config.responseMimeType) === 'application/json',
+    assistantPrefix: last?.role === 'model' ? geminiContentText(last) : null,
   };
 }

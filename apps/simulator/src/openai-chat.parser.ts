@@ -102,5 +102,7 @@ export function parseOpenaiChat(body: JsonObject): Conversation {
     maxTokens: asNumber(body.max_completion_tokens) ?? asNumber(body.max_tokens),
     stop: asStringList(body.stop),
     json: format === 'json_object' || format === 'json_schema',
+    assistantPrefix:
+      messages.at(-1)?.role === 'assistant' ? openaiContentText(messages.at(-1)!.content) : null,
   };
 }

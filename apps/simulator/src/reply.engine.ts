@@ -33,6 +33,8 @@ export function planReply(conv: Conversation): ReplyPlan {
     return { text: '', toolCall, finish: 'tool_calls', stopSequence: null, promptTokens, completionTokens };
   }
   let text = baseReplyText(conv);
+  const prefix = conv.assistantPrefix;
+  if (prefix && text.startsWith(prefix)) text = text.slice(prefix.length);
   let finish: ReplyPlan['finish'] = 'stop';
   let stopSequence: string | null = null;
   let cutAt = -1;

@@ -60,6 +60,11 @@ export async function sendSse(
       if (write(broken)) return drop();
     }
     if (write(frame)) return drop();
+    if (fault.stallAfter !== null && written === fault.stallAfter) {
+      // A stall: the stream stays open with nothing more to say, until the client leaves.
+      await new Promise<void>((resolve) => (signal.closed ? resolve() : signal.onClose(resolve)));
+      return;
+    }
   }
   res.end();
 }

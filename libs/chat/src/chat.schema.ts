@@ -136,6 +136,7 @@ export const CHAT_SCHEMA = {
     model: modelName,
     models: { type: 'array', minItems: 1, maxItems: 10, items: modelName },
     route: modelName,
+    stream_failover: { type: 'boolean' },
     messages: { type: 'array', minItems: 1, items: message },
     stream: { type: 'boolean' },
     stream_options: {

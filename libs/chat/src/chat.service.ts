@@ -1,8 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
 import { ProviderError, isSimulator, type ResolvedModel } from '@switchyard/providers';
 import {
+  FAILOVER_OBSERVER,
   PerformanceTracker,
+  type FailoverObserver,
   TargetPlanner,
   UpstreamExecutor,
   type PlannedTarget,
@@ -10,7 +12,7 @@ import {
   scopeFor,
   type CallContext,
 } from '@switchyard/routing';
-import { formatCredits, InsufficientCreditsError, UpstreamError } from '@switchyard/core';
+import { AppConfig, formatCredits, InsufficientCreditsError, UpstreamError } from '@switchyard/core';
 import type { Request, Response } from 'express';
 import type {
   ChatCompletion,
@@ -31,15 +33,16 @@ import {
 } from './metering.js';
 import { compileValidator } from './request-validation.js';
 import { SseWriter } from './sse-writer.js';
+import { ContinuationFilter, continuationChunk, continuationMessages } from './stream-continuation.js';
 import { drainStream, midStreamEnvelope, relayStream, type RelayResult } from './stream-relay.js';
 import { PromptTokens, countTextTokens, textTokenBound } from './token-estimate.js';
 
-type ChatBody = ChatCompletionCreateParams & { models?: string[]; route?: string };
+type ChatBody = ChatCompletionCreateParams & { models?: string[]; route?: string; stream_failover?: boolean };
 const validateChat = compileValidator<ChatBody>(CHAT_SCHEMA);
 const validateCompletion = compileValidator<CompletionCreateParams>(COMPLETION_SCHEMA);
 
 /** Switchyard's own request fields; never sent upstream. */
-const OWN_FIELDS = ['models', 'route', 'plugins'] as const;
+const OWN_FIELDS = ['models', 'route', 'plugins', 'stream_failover'] as const;
 
 function headersFor(target: PlannedTarget): Record<string, string> {
   const headers: Record<string, string> = {
@@ -83,13 +86,18 @@ type PromptCount = Pick<PromptTokens, 'forReservation' | 'bounded' | 'exact'>;
 @Injectable()
 export class ChatService {
   private readonly preparers: ChatPreparer[] = [];
+  private readonly stallTimeoutMs: number;
 
   constructor(
     private readonly planner: TargetPlanner,
     private readonly executor: UpstreamExecutor,
     private readonly tracker: PerformanceTracker,
     @Inject(METERING) private readonly metering: Metering,
-  ) {}
+    @Optional() @Inject(FAILOVER_OBSERVER) private readonly observer: FailoverObserver | null,
+    config: AppConfig,
+  ) {
+    this.stallTimeoutMs = config.routing.streamStallTimeoutMs;
+  }
 
   /**
    * Adds a step that may rewrite a chat request's raw body before it is validated (the files
@@ -133,6 +141,34 @@ export class ChatService {
     };
     if (body.stream) {
       const wantsUsage = body.stream_options?.include_usage === true;
+      let toolCallSeen = false;
+      const continuation: Continuation = {
+        // Routes continue by default, plain models when asked; never a tool call in flight or n > 1.
+        allowed: (target, delivered) =>
+          !toolCallSeen &&
+          (body.n ?? 1) === 1 &&
+          delivered.length > 0 &&
+          (body.stream_failover ?? target.streamFailover ?? false),
+        open: (delivered) => (a, opts) =>
+          a.adapter.chatStream(
+            {
+              ...upstream(a.target),
+              messages: continuationMessages(body.messages, delivered),
+              stream: true,
+              stream_options: { include_usage: true },
+            } as ChatCompletionCreateParamsStreaming,
+            a.credentials,
+            opts,
+          ),
+        request: {
+          caller,
+          requestId: context.requestId,
+          endpoint: 'chat.completions',
+          maxOutputTokens: (body.max_completion_tokens ?? body.max_tokens ?? undefined) || undefined,
+          choices: 1,
+        },
+        promptTokens: promptTokens.forReservation,
+      };
       await this.stream<ChatCompletionChunk>(
         context,
         targets,
@@ -153,12 +189,15 @@ export class ChatService {
           ),
         (chunk) =>
           chunk.choices
-            .map(
-              (c) =>
+            .map((c) => {
+              if (c.delta?.tool_calls?.length) toolCallSeen = true;
+              return (
                 (c.delta?.content ?? '') +
-                (c.delta?.tool_calls?.map((t) => t.function?.arguments ?? '').join('') ?? ''),
-            )
+                (c.delta?.tool_calls?.map((t) => t.function?.arguments ?? '').join('') ?? '')
+              );
+            })
             .join(''),
+        continuation,
       );
       return;
     }
@@ -314,11 +353,14 @@ export class ChatService {
 
   /**
    * A streaming call. Failover happens until the first chunk arrives; from then on the stream is
-   * relayed as is and never retried. Settlement is committed before `[DONE]`.
+   * relayed as is. When it breaks after bytes went out and the call allows it (`continuation`),
+   * the next target is asked to continue from the delivered text, inside the same client stream
+   * (same id and model, no repeated text); each part is reserved and settled on its own, and the
+   * usage event reports their sum. Settlement is committed before `[DONE]`.
    */
   private async stream<C extends { model: string; choices: unknown[]; usage?: RelayResult['usage'] | null }>(
     context: CallContext,
-    targets: ResolvedModel[],
+    targets: PlannedTarget[],
     meter: Hold,
     res: Response,
     started: number,
@@ -329,6 +371,7 @@ export class ChatService {
       opts: CallOptionsLike,
     ) => AsyncIterable<C>,
     textOf: (chunk: C) => string,
+    continuation?: Continuation,
   ): Promise<void> {
     let handle = meter.early ? undefined : await meter.handle;
     const upstream = meter.early ? cancellable(context, meter.handle) : context;
@@ -353,32 +396,60 @@ export class ChatService {
       }
     }
     const ttftMs = Date.now() - started;
-    const busy = this.tracker.begin(served.target.id);
     const writer = new SseWriter(res);
     writer.start(headersFor(served.target));
-    const relayed = await relayStream(
-      served.value.iterator,
-      served.value.first,
-      served.target,
-      writer,
-      textOf,
-    );
+    const firstChunk = served.value.first.value as C & { id?: string; created?: number };
+    const identity = {
+      id: firstChunk?.id ?? `chatcmpl-${context.requestId}`,
+      model: served.target.id,
+      created: firstChunk?.created ?? Math.floor(started / 1000),
+    };
+    const busy = this.tracker.begin(served.target.id);
+    let relayed = await relayStream(served.value.iterator, served.value.first, served.target, writer, textOf);
     busy();
-    const usage = await usageOf(relayed.usage, promptTokens, relayed.text);
+    let usage = await usageOf(relayed.usage, promptTokens, relayed.text);
     if (!relayed.error)
       this.tracker.finished(served.target.id, Date.now() - started, usage.outputTokens, ttftMs);
-    const aborted = context.signal.aborted;
-    const status = relayed.error ? (aborted ? 'aborted' : 'error') : aborted ? 'aborted' : 'ok';
-    const errorClass =
-      relayed.error instanceof ProviderError ? relayed.error.kind : relayed.error ? 'failed' : undefined;
+    let aborted = context.signal.aborted;
+    const outcome = (r: RelayResult) => ({
+      status: (r.error ? (aborted ? 'aborted' : 'error') : aborted ? 'aborted' : 'ok') as
+        'ok' | 'error' | 'aborted',
+      errorClass: r.error instanceof ProviderError ? r.error.kind : r.error ? 'failed' : undefined,
+    });
     // What the client saw is paid for: settle before the final event.
-    const cost = await handle.settle(served.target, usage, {
-      status,
+    let cost = await handle.settle(served.target, usage, {
+      ...outcome(relayed),
       latencyMs: Date.now() - started,
       ttftMs,
-      errorClass,
     });
     if (relayed.pending) void drainStream(served.value.iterator);
+    const total = { input: usage.inputTokens, output: usage.outputTokens };
+    let delivered = relayed.text;
+    let current: PlannedTarget = served.target;
+    let usageChunk = relayed.usageChunk;
+    // Mid-stream failover: each next target may finish what the previous one broke off.
+    while (relayed.error && !aborted && continuation?.allowed(current, delivered)) {
+      const next = await this.continueStream(
+        context,
+        targets,
+        current,
+        delivered,
+        relayed.error,
+        continuation,
+        identity,
+        writer,
+        textOf,
+      );
+      if (!next) break;
+      relayed = next.relayed;
+      aborted = context.signal.aborted;
+      cost += next.cost;
+      total.input += next.usage.inputTokens;
+      total.output += next.usage.outputTokens;
+      delivered += relayed.text;
+      current = next.target;
+      usageChunk = relayed.usageChunk ?? usageChunk;
+    }
     if (relayed.error && !aborted) {
       writer.fail(
         midStreamEnvelope(
@@ -392,25 +463,95 @@ export class ChatService {
     }
     let last: unknown;
     if (wantsUsage) {
-      const base = relayed.usageChunk ?? {
-        ...(served.value.first.value as C),
-        choices: [],
-        model: served.target.id,
-      };
+      const base = usageChunk ?? { ...(served.value.first.value as C), choices: [], model: served.target.id };
+      const reported = current === served.target ? (relayed.usage ?? {}) : {};
       last = {
         ...base,
+        ...(current === served.target ? {} : identity),
         choices: [],
         usage: {
-          prompt_tokens: usage.inputTokens,
-          completion_tokens: usage.outputTokens,
-          total_tokens: usage.inputTokens + usage.outputTokens,
-          ...(relayed.usage ?? {}),
+          prompt_tokens: total.input,
+          completion_tokens: total.output,
+          total_tokens: total.input + total.output,
+          ...reported,
           cost: formatCredits(cost),
         },
       };
     }
     // The usage event and [DONE] in one write.
     writer.done(last);
+  }
+
+  /**
+   * One continuation of a broken chat stream: reserve for it, open it on the targets after the
+   * one that broke (with key and target failover until its first chunk), log the FAILOVER, relay
+   * it under the client stream's identity, settle it. Undefined when nothing could continue (no
+   * credit, no target): the caller then ends the stream with the original error.
+   */
+  private async continueStream<C>(
+    context: CallContext,
+    targets: PlannedTarget[],
+    broken: PlannedTarget,
+    delivered: string,
+    error: unknown,
+    continuation: Continuation,
+    identity: { id: string; model: string; created: number },
+    writer: SseWriter,
+    textOf: (chunk: C) => string,
+  ): Promise<{ relayed: RelayResult; usage: MeteredUsage; cost: bigint; target: PlannedTarget } | undefined> {
+    const remaining = targets.slice(targets.findIndex((t) => t.id === broken.id) + 1);
+    if (remaining.length === 0) return undefined;
+    const started = Date.now();
+    const promptBound = continuation.promptTokens + textTokenBound(delivered);
+    let handle: MeteringHandle;
+    try {
+      handle = await this.metering.reserve({
+        ...continuation.request,
+        targets: remaining,
+        promptTokens: promptBound,
+      });
+    } catch {
+      return undefined;
+    }
+    const filter = new ContinuationFilter(delivered);
+    let served;
+    try {
+      served = await this.executor.execute(remaining, context, async (a) => {
+        const source = continuation.open(delivered)(a, this.options(a.target, a.signal, context));
+        const iterator = mapChunks(source, (chunk) => continuationChunk(chunk, identity, filter));
+        return { iterator, first: await iterator.next() };
+      });
+    } catch (err) {
+      await handle.release(err instanceof ProviderError ? err.kind : 'failed');
+      return undefined;
+    }
+    this.observer?.modelFailover(broken.id, served.target.id, `mid-stream: ${errorKind(error)}`, context, {
+      mid_stream: true,
+      delivered_chars: delivered.length,
+    });
+    const busy = this.tracker.begin(served.target.id);
+    const relayed = await relayStream(
+      served.value.iterator,
+      served.value.first,
+      { ...served.target, id: identity.model },
+      writer,
+      textOf as (chunk: ChatCompletionChunk) => string,
+    );
+    busy();
+    const usage = await usageOf(
+      relayed.usage,
+      { forReservation: promptBound, bounded: true, exact: async () => promptBound },
+      relayed.text,
+    );
+    const aborted = context.signal.aborted;
+    const cost = await handle.settle(served.target, usage, {
+      status: relayed.error ? (aborted ? 'aborted' : 'error') : aborted ? 'aborted' : 'ok',
+      latencyMs: Date.now() - started,
+      errorClass:
+        relayed.error instanceof ProviderError ? relayed.error.kind : relayed.error ? 'failed' : undefined,
+    });
+    if (relayed.pending) void drainStream(served.value.iterator);
+    return { relayed, usage, cost, target: served.target };
   }
 
   /**
@@ -433,8 +574,38 @@ export class ChatService {
       requestId: context.requestId,
       provider: target.provider.id,
       headers: isSimulator(target.provider.id) ? context.upstreamHeaders : undefined,
+      ...(this.stallTimeoutMs > 0 ? { stallTimeoutMs: this.stallTimeoutMs } : {}),
     };
   }
+}
+
+/** How a broken chat stream may be continued on the next target (see `ChatService.stream`). */
+interface Continuation {
+  /** Whether a stream that broke on `target` after `delivered` may be continued. */
+  allowed(target: PlannedTarget, delivered: string): boolean;
+  /** Opens the continuation of `delivered` on one attempt's target. */
+  open(
+    delivered: string,
+  ): (
+    a: Parameters<Parameters<UpstreamExecutor['execute']>[2]>[0],
+    opts: CallOptionsLike,
+  ) => AsyncIterable<ChatCompletionChunk>;
+  /** The metering request of the call, for the continuation's own reservation. */
+  request: Omit<MeteringRequest, 'targets' | 'promptTokens'>;
+  /** The original prompt's token bound. */
+  promptTokens: number;
+}
+
+/** A stream's chunks through `map`; a chunk mapped to null is skipped. */
+async function* mapChunks<T>(source: AsyncIterable<T>, map: (chunk: T) => T | null): AsyncGenerator<T> {
+  for await (const chunk of source) {
+    const out = map(chunk);
+    if (out) yield out;
+  }
+}
+
+function errorKind(error: unknown): string {
+  return error instanceof ProviderError ? error.kind : 'failed';
 }
 
 /** Rewrites a raw chat body in place before validation (see `ChatService.usePreparer`). */
@@ -474,6 +645,7 @@ function sendJson(res: Response, value: unknown, headers: Record<string, string>
 interface CallOptionsLike {
   signal: AbortSignal;
   timeoutMs: number;
+  stallTimeoutMs?: number;
   requestId: string;
   provider: string;
   headers?: Record<string, string>;

@@ -62,6 +62,11 @@ export interface CallOptions {
    * with kind `timeout`.
    */
   timeoutMs: number;
+  /**
+   * Streams: after the response headers, the longest wait for a next chunk (a stall), when it
+   * should be shorter than `timeoutMs` (STREAM_STALL_TIMEOUT_MS). Unset: `timeoutMs`.
+   */
+  stallTimeoutMs?: number;
   /** The gateway request id; sent upstream where the wire format has a header for it. */
   requestId?: string;
   /** extra upstream headers (tests use x-sim-fault) */

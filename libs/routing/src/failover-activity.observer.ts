@@ -7,7 +7,13 @@ import type { CallContext, FailoverObserver } from './upstream-executor.js';
 export class ActivityFailoverObserver implements FailoverObserver {
   constructor(private readonly activity: ActivityLogService) {}
 
-  modelFailover(from: string, to: string, reason: string, context: CallContext): void {
+  modelFailover(
+    from: string,
+    to: string,
+    reason: string,
+    context: CallContext,
+    details: Record<string, unknown> = {},
+  ): void {
     this.activity.record({
       action: 'FAILOVER',
       tenantId: context.tenantId,
@@ -15,10 +21,12 @@ export class ActivityFailoverObserver implements FailoverObserver {
         ? { type: 'api_key', id: context.apiKeyId, label: null }
         : { type: 'user', id: context.userId, label: null },
       provider: from.split('/')[0] ?? null,
-      description: `Model failover from ${from} to ${to} (${reason}).`,
+      description: details['mid_stream']
+        ? `Mid-stream failover: ${from} broke off after ${String(details['delivered_chars'])} characters; ${to} continued the stream (${reason}).`
+        : `Model failover from ${from} to ${to} (${reason}).`,
       requestId: context.requestId || null,
       ip: context.ip ?? null,
-      metadata: { level: 'model', from, to, reason },
+      metadata: { level: 'model', from, to, reason, ...details },
     });
   }
 }

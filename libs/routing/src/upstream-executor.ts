@@ -65,7 +65,13 @@ export interface Served<T> {
 
 /** Optional observer of failovers between models (the activity log plugs in). */
 export interface FailoverObserver {
-  modelFailover(from: string, to: string, reason: string, context: CallContext): void;
+  modelFailover(
+    from: string,
+    to: string,
+    reason: string,
+    context: CallContext,
+    details?: Record<string, unknown>,
+  ): void;
 }
 export const FAILOVER_OBSERVER = Symbol('FAILOVER_OBSERVER');
 

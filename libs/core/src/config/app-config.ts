@@ -107,6 +107,8 @@ export interface RoutingConfig {
   retryBaseMs: number;
   breakerThreshold: number;
   breakerHalfOpenMs: number;
+  /** A stream with no chunk for this long after its headers is broken (0: the provider timeout). */
+  streamStallTimeoutMs: number;
   /**
    * OUTBOUND_ALLOWLIST (plus the deprecated FETCH_ALLOWLIST): origins, host names and address
    * ranges the outbound policy admits beyond public https.
@@ -291,6 +293,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       retryBaseMs: env.UPSTREAM_RETRY_BASE_MS,
       breakerThreshold: env.CIRCUIT_BREAKER_THRESHOLD,
       breakerHalfOpenMs: env.CIRCUIT_BREAKER_HALF_OPEN_MS,
+      streamStallTimeoutMs: env.STREAM_STALL_TIMEOUT_MS,
       outboundAllowlist,
     },
     vault,

@@ -257,6 +257,11 @@ export class EnvironmentVariables {
   @IsInt({ message: 'must be an integer number of milliseconds' })
   CIRCUIT_BREAKER_HALF_OPEN_MS = 10_000;
 
+  @Transform(toInt)
+  @Min(0)
+  @IsInt({ message: 'must be an integer number of milliseconds (0: the provider timeout)' })
+  STREAM_STALL_TIMEOUT_MS = 0;
+
   // --- key vault and activity log ----------------------------------------------------------
 
   @Transform(emptyToUndefined)

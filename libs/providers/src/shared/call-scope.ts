@@ -10,6 +10,8 @@ export class CallScope {
   private readonly controller = new AbortController();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timedOut = false;
+  private armed = 0;
+  private deadlineMs = 0;
   private readonly onCallerAbort = (): void => this.controller.abort(this.opts.signal?.reason);
 
   constructor(
@@ -31,14 +33,19 @@ export class CallScope {
     return this.opts.timeoutMs;
   }
 
-  /** (Re)starts the deadline; streams call it before waiting for each next chunk. */
+  /**
+   * (Re)starts the deadline; streams call it before waiting for each next chunk. The first wait
+   * (for the answer's headers) is `timeoutMs`; later ones `stallTimeoutMs` when set.
+   */
   arm(): void {
     clearTimeout(this.timer);
     if (this.controller.signal.aborted) return;
+    const ms = this.armed++ === 0 ? this.opts.timeoutMs : (this.opts.stallTimeoutMs ?? this.opts.timeoutMs);
     this.timer = setTimeout(() => {
       this.timedOut = true;
+      this.deadlineMs = ms;
       this.controller.abort(new Error('deadline exceeded'));
-    }, this.opts.timeoutMs);
+    }, ms);
   }
 
   /** Stops the deadline while a stream chunk is with the consumer (its pace is not the upstream's). */
@@ -55,7 +62,7 @@ export class CallScope {
       });
     }
     if (this.timedOut) {
-      return new ProviderError('timeout', `${this.provider}: no response within ${this.opts.timeoutMs} ms.`, {
+      return new ProviderError('timeout', `${this.provider}: no response within ${this.deadlineMs} ms.`, {
         provider: this.provider,
       });
     }
