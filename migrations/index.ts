@@ -9,6 +9,7 @@ import { Files1795304069101 } from './1795304069101-Files.js';
 import { CreditsBatch1795400000000 } from './1795400000000-CreditsBatch.js';
 import { CreditsAsyncReserve1795500000000 } from './1795500000000-CreditsAsyncReserve.js';
 import { ActivityCircuitActions1796000000000 } from './1796000000000-ActivityCircuitActions.js';
+import { RuntimeProviders1796100000000 } from './1796100000000-RuntimeProviders.js';
 import { Routes1796193717510 } from './1796193717510-Routes.js';
 
 export const migrations = [
@@ -22,5 +23,6 @@ export const migrations = [
   CreditsBatch1795400000000,
   CreditsAsyncReserve1795500000000,
   ActivityCircuitActions1796000000000,
+  RuntimeProviders1796100000000,
   Routes1796193717510,
 ];

@@ -16,7 +16,7 @@ import { CreditsModule } from '@switchyard/credits';
 import { EmbeddingsModule } from '@switchyard/embeddings';
 import { FilesModule } from '@switchyard/files';
 import { ImagesModule } from '@switchyard/images';
-import { RoutingModule } from '@switchyard/routing';
+import { RoutingModule, RuntimeProvidersModule } from '@switchyard/routing';
 import { migrations } from '../../../migrations/index.js';
 import { entities } from './entities.js';
 import { HealthModule } from './health/health.module.js';
@@ -43,6 +43,7 @@ export class AppModule {
         CreditsModule,
         providersModule(),
         RoutingModule,
+        RuntimeProvidersModule,
         ChatModule.forRoot(),
         EmbeddingsModule,
         ImagesModule,

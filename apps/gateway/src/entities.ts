@@ -2,7 +2,7 @@ import { ACTIVITY_LOG_ENTITIES } from '@switchyard/activity-log';
 import { AUTH_ENTITIES } from '@switchyard/auth';
 import { SettingEntity } from '@switchyard/core';
 import { KEY_VAULT_ENTITIES } from '@switchyard/key-vault';
-import { ROUTING_ENTITIES } from '@switchyard/routing';
+import { ROUTING_ENTITIES, RUNTIME_PROVIDER_ENTITIES } from '@switchyard/routing';
 import { CREDITS_ENTITIES } from '@switchyard/credits';
 import { FILES_ENTITIES } from '@switchyard/files';
 
@@ -14,5 +14,6 @@ export const entities = [
   ...KEY_VAULT_ENTITIES,
   ...CREDITS_ENTITIES,
   ...ROUTING_ENTITIES,
+  ...RUNTIME_PROVIDER_ENTITIES,
   ...FILES_ENTITIES,
 ];

@@ -1,7 +1,7 @@
 /**
  * Every kind of activity-log entry. Key vault and failover: ADD .. CIRCUIT_CLOSE; auth: LOGIN_* ..
- * ROLE_CHANGED; credits: CREDITS_GRANTED, TRANSFER. The migration pins the same list in a check
- * constraint, so a new action is a code change plus a migration.
+ * ROLE_CHANGED; credits: CREDITS_GRANTED, TRANSFER; runtime providers: PROVIDER_*. The migration
+ * pins the same list in a check constraint, so a new action is a code change plus a migration.
  */
 export const ACTIVITY_ACTIONS = [
   'ADD',
@@ -24,6 +24,9 @@ export const ACTIVITY_ACTIONS = [
   'ROLE_CHANGED',
   'CREDITS_GRANTED',
   'TRANSFER',
+  'PROVIDER_CREATED',
+  'PROVIDER_UPDATED',
+  'PROVIDER_DELETED',
 ] as const;
 
 export type ActivityAction = (typeof ACTIVITY_ACTIONS)[number];

@@ -87,7 +87,8 @@ export class ProviderKeysService {
   async create(caller: Caller, dto: CreateProviderKeyDto): Promise<ProviderKeyView> {
     const owner = await this.ownerFor(caller, dto.owner, dto.tenant_id);
     const provider = dto.provider.trim();
-    if (!this.catalog.provider(provider)) {
+    // The owner's tenant decides which runtime providers exist for the key.
+    if (!this.catalog.provider(provider, owner.tenantId)) {
       throw new InvalidRequestError(`Unknown provider "${provider}".`, {
         param: 'provider',
         code: 'unknown_provider',
@@ -218,8 +219,9 @@ export class ProviderKeysService {
   /** One cheap authenticated call (the provider's model list, or its equivalent) with this key. */
   async test(caller: Caller, id: string): Promise<ProviderKeyTestView> {
     const key = await this.find(caller, id);
-    const provider = this.catalog.provider(key.provider);
+    const provider = this.catalog.provider(key.provider, key.tenantId);
     if (!provider) throw new ConflictError(`Provider "${key.provider}" is no longer in the catalog.`);
+    const endpoint = this.environment.endpoint(key.provider);
     const adapter = this.registry.adapterFor(provider.format);
     if (!adapter.ping) {
       throw new InvalidRequestError(`Keys of ${key.provider} cannot be tested.`, {
@@ -239,8 +241,9 @@ export class ProviderKeysService {
     }
     const credentials: ProviderCredentials = {
       apiKey: secret,
-      baseUrl: key.baseUrl ?? this.environment.baseUrl(key.provider)!,
+      baseUrl: key.baseUrl ?? endpoint!.baseUrl,
       keyId: key.id,
+      ...(endpoint?.headers ? { headers: endpoint.headers } : {}),
     };
     const context = currentRequestContext();
     const started = Date.now();
@@ -340,7 +343,7 @@ export class ProviderKeysService {
         reject('no provider: give "provider" in the request or in the row');
         continue;
       }
-      if (!this.catalog.provider(provider)) {
+      if (!this.catalog.provider(provider, owner.tenantId)) {
         reject(`unknown provider "${provider.slice(0, 100)}"`);
         continue;
       }

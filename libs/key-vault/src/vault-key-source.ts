@@ -75,7 +75,8 @@ export class VaultKeySource
   }
 
   isAvailable(providerId: string, scope: KeyScope): boolean {
-    if (!this.catalog.provider(providerId)) return false;
+    // A tenant's runtime provider does not exist for other tenants' callers.
+    if (!this.catalog.provider(providerId, scope.tenantId)) return false;
     return (
       this.index.ordered(providerId, scope).some((k) => this.credentialsOf(k) !== undefined) ||
       this.env.isAvailable(providerId, scope)
@@ -83,7 +84,7 @@ export class VaultKeySource
   }
 
   async keysFor(providerId: string, scope: KeyScope): Promise<ProviderCredentials[]> {
-    if (!this.catalog.provider(providerId)) return [];
+    if (!this.catalog.provider(providerId, scope.tenantId)) return [];
     const fromEnv = await this.env.keysFor(providerId, scope);
     const request = fromEnv.filter((c) => c.keyId === REQUEST_KEY_ID);
     const environment = fromEnv.filter((c) => c.keyId !== REQUEST_KEY_ID);
@@ -198,14 +199,23 @@ export class VaultKeySource
     });
   }
 
-  /** Usable credentials for an indexed key, or undefined (not active, undecryptable, no usable URL). */
+  /**
+   * Usable credentials for an indexed key, or undefined (not active, undecryptable, no usable URL,
+   * or its provider is a runtime provider its owner cannot see: a platform key never goes to a
+   * tenant's runtime provider, whatever its id).
+   */
   credentialsOf(key: IndexedKey): ProviderCredentials | undefined {
     if (!VaultIndex.usable(key)) return undefined;
-    const provider = this.catalog.provider(key.provider);
+    const provider = this.catalog.provider(key.provider, key.tenantId);
     const endpoint = this.environment.endpoint(key.provider);
     if (!provider || !endpoint) return undefined;
     if (!key.baseUrl && provider.baseUrlRequired && !endpoint.baseUrlConfigured) return undefined;
-    return { apiKey: key.secret!, baseUrl: key.baseUrl ?? endpoint.baseUrl, keyId: key.id };
+    return {
+      apiKey: key.secret!,
+      baseUrl: key.baseUrl ?? endpoint.baseUrl,
+      keyId: key.id,
+      ...(endpoint.headers ? { headers: endpoint.headers } : {}),
+    };
   }
 
   private async invalidate(

@@ -15,7 +15,11 @@ export { ADAPTER_FACTORIES, createAdapters, type AdapterDependencies } from './p
 export { OpenAICompatibleAdapter } from './openai-compatible/openai-compatible.adapter.js';
 export { GeminiAdapter } from './gemini/gemini.adapter.js';
 export { AnthropicAdapter } from './anthropic/anthropic.adapter.js';
-export { CatalogService, type OverrideResult } from './catalog/catalog.service.js';
+export {
+  CatalogService,
+  type OverrideResult,
+  type RuntimeProvidersResult,
+} from './catalog/catalog.service.js';
 export {
   CatalogValidationError,
   DEFAULT_CATALOG_DIR,
@@ -34,9 +38,31 @@ export {
   type Operation,
   type ProviderEnvNames,
   type UnlistedModelTerms,
+  RUNTIME_FORMATS,
+  type RuntimeFormat,
+  type RuntimeProviderInfo,
 } from './catalog/catalog.types.js';
 export type { KeyEventContext, KeySource } from './keys/key-source.js';
 export { EnvKeySource, KEYLESS_PLACEHOLDER, REQUEST_KEY_ID } from './keys/env-key-source.js';
 export { ProviderEnvironment, isSimulator, type ProviderEndpoint } from './keys/provider-environment.js';
 export { ProvidersConfigError, type KeyScope, type ProvidersSettings } from './keys/providers.settings.js';
 export { ModelResolver, type CapabilityRequest, type ResolvedModel } from './resolution/model-resolver.js';
+export {
+  RUNTIME_PROVIDER_ID,
+  RUNTIME_PROVIDER_PRIORITY,
+  keyRequiredByDefault,
+  normaliseBaseUrl,
+  ollamaTagsUrl,
+  runtimeCatalogProvider,
+  runtimeIdProblem,
+  wireFormatOf,
+  type RuntimeModelDefinition,
+  type RuntimeProviderDefinition,
+} from './runtime/runtime-provider.js';
+export {
+  DiscoveryError,
+  discoverModels,
+  type DiscoveredModel,
+  type DiscoveryRequest,
+  type DiscoveryResult,
+} from './runtime/model-discovery.js';

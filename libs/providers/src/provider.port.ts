@@ -49,6 +49,11 @@ export interface ProviderCredentials {
   baseUrl: string;
   /** opaque id of the vault key, for failover bookkeeping */
   keyId?: string;
+  /**
+   * The provider's default headers (runtime providers): sent with every call, replacing the
+   * adapter's own headers of the same name (an `Authorization` here replaces the key's).
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** Per-call options; `timeoutMs` is required so no call can wait forever. */

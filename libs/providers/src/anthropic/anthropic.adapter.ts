@@ -27,6 +27,8 @@ function createClient(creds: ProviderCredentials, fetch: typeof globalThis.fetch
     fetch,
     webhookKey: null,
     logLevel: 'off',
+    // A runtime provider's default headers (they replace the SDK's own of the same name).
+    ...(creds.headers ? { defaultHeaders: { ...creds.headers } } : {}),
   });
 }
 

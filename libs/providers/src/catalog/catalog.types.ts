@@ -90,6 +90,25 @@ export interface CatalogProvider {
   /** When set, `provider/<any id>` resolves even for models not listed, on these terms. */
   readonly unlistedModels?: UnlistedModelTerms;
   readonly models: readonly CatalogModel[];
+  /** Set for providers registered at run time (`/api/v1/providers`); absent for catalog files. */
+  readonly runtime?: RuntimeProviderInfo;
+}
+
+/**
+ * What a runtime provider's registration says, as the OpenAI-compatible `openai` format plus
+ * `ollama` (Ollama's OpenAI-compatible API under `/v1`, keyless by default).
+ */
+export const RUNTIME_FORMATS = ['openai', 'anthropic', 'gemini', 'ollama'] as const;
+export type RuntimeFormat = (typeof RUNTIME_FORMATS)[number];
+
+/** The run-time registration of a provider: who sees it and what every call to it carries. */
+export interface RuntimeProviderInfo {
+  /** The tenant whose callers alone see it; null for a platform provider (every tenant). */
+  readonly tenantId: string | null;
+  /** As registered (`ollama` is served by the `openai` wire format). */
+  readonly format: RuntimeFormat;
+  /** Sent with every upstream call (they replace the adapter's own headers of the same name). */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /** A provider and one of its models: what catalog look-ups return. */

@@ -148,7 +148,7 @@ export class GeminiAdapter implements ProviderAdapter {
     const scope = new CallScope(opts, opts.provider ?? this.format);
     try {
       const response = await this.outbound.fetch(`${geminiApiRoot(creds.baseUrl)}/models?pageSize=1`, {
-        headers: { ...opts.headers, 'x-goog-api-key': creds.apiKey },
+        headers: { ...opts.headers, 'x-goog-api-key': creds.apiKey, ...creds.headers },
         signal: scope.signal,
       });
       if (!response.ok) throw await geminiResponseError(response, scope.provider, [creds.apiKey]);
@@ -169,7 +169,12 @@ export class GeminiAdapter implements ProviderAdapter {
   ): Promise<Response> {
     const response = await this.outbound.fetch(`${geminiApiRoot(creds.baseUrl)}/${path}`, {
       method: 'POST',
-      headers: { ...opts.headers, 'content-type': 'application/json', 'x-goog-api-key': creds.apiKey },
+      headers: {
+        ...opts.headers,
+        'content-type': 'application/json',
+        'x-goog-api-key': creds.apiKey,
+        ...creds.headers,
+      },
       body: JSON.stringify(body),
       signal: scope.signal,
     });

@@ -14,7 +14,9 @@ export const REQUEST_KEY_ID = 'request';
  * Keys from the environment (`<ID>_API_KEY`) plus the request's own key. A provider is available
  * when it has a usable key; a keyless one (Ollama, vLLM, LM Studio) when its base URL was set
  * explicitly; the simulators exactly when a simulator URL is set; and any provider (the
- * simulators aside) for a request that brings its own key.
+ * simulators aside) for a request that brings its own key. A provider registered at run time
+ * has no environment key: it is available to the tenants that see it when it takes no key, or
+ * for a request that brings one.
  */
 export class EnvKeySource implements KeySource {
   private readonly available = new Set<string>();
@@ -38,8 +40,9 @@ export class EnvKeySource implements KeySource {
 
   isAvailable(providerId: string, scope: KeyScope): boolean {
     if (this.available.has(providerId)) return true;
+    const provider = this.catalog.provider(providerId, scope.tenantId);
+    if (provider?.runtime) return !provider.keyRequired || scope.requestKey !== undefined;
     if (!scope.requestKey || isSimulator(providerId)) return false;
-    const provider = this.catalog.provider(providerId);
     return (
       provider !== undefined &&
       (!provider.baseUrlRequired || this.environment.endpoint(providerId)?.baseUrlConfigured === true)
@@ -47,12 +50,13 @@ export class EnvKeySource implements KeySource {
   }
 
   async keysFor(providerId: string, scope: KeyScope): Promise<ProviderCredentials[]> {
-    const provider = this.catalog.provider(providerId);
+    const provider = this.catalog.provider(providerId, scope.tenantId);
     const endpoint = this.environment.endpoint(providerId);
     if (!provider || !endpoint || !this.isAvailable(providerId, scope)) return [];
+    const headers = endpoint.headers ? { headers: endpoint.headers } : {};
     const keys: ProviderCredentials[] = [];
     if (scope.requestKey)
-      keys.push({ apiKey: scope.requestKey, baseUrl: endpoint.baseUrl, keyId: REQUEST_KEY_ID });
+      keys.push({ apiKey: scope.requestKey, baseUrl: endpoint.baseUrl, keyId: REQUEST_KEY_ID, ...headers });
     if (this.available.has(providerId)) {
       if (endpoint.apiKey !== undefined && endpoint.apiKey !== scope.requestKey) {
         keys.push({
@@ -63,6 +67,8 @@ export class EnvKeySource implements KeySource {
       } else if (endpoint.apiKey === undefined && !provider.keyRequired) {
         keys.push({ apiKey: KEYLESS_PLACEHOLDER, baseUrl: endpoint.baseUrl, keyId: 'env:keyless' });
       }
+    } else if (provider.runtime && !provider.keyRequired) {
+      keys.push({ apiKey: KEYLESS_PLACEHOLDER, baseUrl: endpoint.baseUrl, keyId: 'env:keyless', ...headers });
     }
     return keys;
   }

@@ -13,6 +13,8 @@ export interface ProviderEndpoint {
   /** Whether the operator set the base URL (keyless local servers are only used then). */
   readonly baseUrlConfigured: boolean;
   readonly timeoutMs: number;
+  /** Headers for every call (a runtime provider's default headers). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 const HTTP_URL = /^https?:\/\/[^\s]+$/;
@@ -35,13 +37,20 @@ export function isSimulator(providerId: string): boolean {
 
 /**
  * Every provider's key, base URL and timeout from the settings, read and validated once at boot
- * (a malformed URL or timeout fails boot, naming the variable).
+ * (a malformed URL or timeout fails boot, naming the variable). Providers registered at run time
+ * read nothing from the environment: their endpoint is their registration (URL, timeout, default
+ * headers), looked up by their globally unique id; who may use them is the catalog's business.
  */
 export class ProviderEnvironment {
   private readonly endpoints = new Map<string, ProviderEndpoint>();
+  /** Per registration object: a change replaces the object, so a stale endpoint is never served. */
+  private readonly runtimeEndpoints = new WeakMap<CatalogProvider, ProviderEndpoint>();
   readonly simulatorUrl?: string;
 
-  constructor(settings: ProvidersSettings, catalog: CatalogService) {
+  constructor(
+    settings: ProvidersSettings,
+    private readonly catalog: CatalogService,
+  ) {
     const simulatorUrl = settings.simulatorUrl?.trim() || undefined;
     if (simulatorUrl !== undefined && !HTTP_URL.test(simulatorUrl)) {
       throw new ProvidersConfigError('simulatorUrl', `must be an http(s) URL, got "${simulatorUrl}"`);
@@ -79,14 +88,33 @@ export class ProviderEnvironment {
 
   /** A provider's settings; undefined for ids the catalog does not have. */
   endpoint(providerId: string): ProviderEndpoint | undefined {
-    return this.endpoints.get(providerId);
+    return this.endpoints.get(providerId) ?? this.runtimeEndpoint(providerId);
   }
 
   baseUrl(providerId: string): string | undefined {
-    return this.endpoints.get(providerId)?.baseUrl;
+    return this.endpoint(providerId)?.baseUrl;
   }
 
   timeoutMs(providerId: string): number | undefined {
-    return this.endpoints.get(providerId)?.timeoutMs;
+    return this.endpoint(providerId)?.timeoutMs;
+  }
+
+  private runtimeEndpoint(providerId: string): ProviderEndpoint | undefined {
+    const provider = this.catalog.runtimeProvider(providerId);
+    if (!provider?.runtime) return undefined;
+    let endpoint = this.runtimeEndpoints.get(provider);
+    if (!endpoint) {
+      const headers = provider.runtime.headers;
+      endpoint = {
+        providerId,
+        apiKeyVariable: '',
+        baseUrl: provider.defaultBaseUrl,
+        baseUrlConfigured: true,
+        timeoutMs: provider.timeoutMs,
+        ...(Object.keys(headers).length > 0 ? { headers } : {}),
+      };
+      this.runtimeEndpoints.set(provider, endpoint);
+    }
+    return endpoint;
   }
 }

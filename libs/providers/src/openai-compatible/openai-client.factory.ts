@@ -18,6 +18,8 @@ export function createOpenAIClient(creds: ProviderCredentials, fetch: typeof glo
     project: null,
     webhookSecret: null,
     logLevel: 'off' as const,
+    // A runtime provider's default headers (they replace the SDK's own of the same name).
+    ...(creds.headers ? { defaultHeaders: { ...creds.headers } } : {}),
   };
   const url = new URL(creds.baseUrl);
   const apiVersion = url.searchParams.get('api-version');

@@ -42,6 +42,15 @@ function requestHeaders(fixed: Readonly<Record<string, string>>, opts: CallOptio
   return headers;
 }
 
+/** A runtime provider's default headers over ours (names lower-cased, so they replace ours). */
+function withDefaults(
+  own: Record<string, string>,
+  defaults: Readonly<Record<string, string>> | undefined,
+): Record<string, string> {
+  if (defaults) for (const name of Object.keys(defaults)) own[name.toLowerCase()] = defaults[name]!;
+  return own;
+}
+
 /** Reads a non-2xx answer and classifies it exactly as the SDK path does. */
 async function responseError(
   response: Dispatcher.ResponseData,
@@ -241,13 +250,16 @@ export class OpenAIHttpTransport {
         completions: path('completions'),
         embeddings: path('embeddings'),
       },
-      headers: {
-        authorization: `Bearer ${creds.apiKey}`,
-        'content-type': 'application/json',
-        accept: 'application/json',
-        'accept-encoding': 'identity',
-        'user-agent': USER_AGENT,
-      },
+      headers: withDefaults(
+        {
+          authorization: `Bearer ${creds.apiKey}`,
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'accept-encoding': 'identity',
+          'user-agent': USER_AGENT,
+        },
+        creds.headers,
+      ),
     };
   }
 }

@@ -168,11 +168,12 @@ export class ModelResolver {
     if (slash > 0) {
       const providerId = name.slice(0, slash);
       const modelId = name.slice(slash + 1);
-      const provider = this.catalog.provider(providerId);
+      // The caller's tenant decides which runtime providers exist for it at all.
+      const provider = this.catalog.provider(providerId, scope.tenantId);
       if (provider && modelId !== '' && this.keys.isAvailable(providerId, scope)) {
-        const entry = this.catalog.entry(providerId, modelId);
+        const entry = this.catalog.entry(providerId, modelId, scope.tenantId);
         if (entry) return entry;
-        if (provider.unlistedModels && !this.catalog.model(providerId, modelId)) {
+        if (provider.unlistedModels && !this.catalog.model(providerId, modelId, scope.tenantId)) {
           return {
             provider,
             model: { id: modelId, aliases: [], disabled: false, ...provider.unlistedModels },
@@ -182,8 +183,8 @@ export class ModelResolver {
       // Not a provider prefix after all: vendor-style ids such as meta-llama/Llama-3.3-70B.
     }
     return (
-      this.catalog.withModelId(name).find((e) => this.available(e, scope)) ??
-      this.catalog.withAlias(name).find((e) => this.available(e, scope)) ??
+      this.catalog.withModelId(name, scope.tenantId).find((e) => this.available(e, scope)) ??
+      this.catalog.withAlias(name, scope.tenantId).find((e) => this.available(e, scope)) ??
       null
     );
   }
@@ -194,7 +195,7 @@ export class ModelResolver {
     if (!missing) return null;
     const fits = (entry: CatalogEntry): boolean =>
       needs.every((n) => entry.model.capabilities.includes(n.capability)) && this.available(entry, scope);
-    const candidates = this.catalog.withCapability(missing.capability);
+    const candidates = this.catalog.withCapability(missing.capability, scope.tenantId);
     const best =
       candidates.find((e) => e.provider.id === resolved.provider.id && fits(e)) ?? candidates.find(fits);
     return best ? `${best.provider.id}/${best.model.id}` : null;

@@ -6,9 +6,9 @@ import type { ProviderCredentials } from '../provider.port.js';
 const MAX_CLIENTS = 256;
 
 /**
- * One SDK client per base URL + key, least recently used evicted, so connection reuse survives
- * between calls while credentials still arrive with every call. Keys are hashed before they
- * become map keys.
+ * One SDK client per base URL + key (+ default headers), least recently used evicted, so
+ * connection reuse survives between calls while credentials still arrive with every call. Keys
+ * are hashed before they become map keys.
  */
 export class ClientCache<T extends object> {
   private readonly clients = new LRUCache<string, T>({ max: MAX_CLIENTS });
@@ -16,11 +16,10 @@ export class ClientCache<T extends object> {
   constructor(private readonly create: (creds: ProviderCredentials) => T) {}
 
   get(creds: ProviderCredentials): T {
-    const id = createHash('sha256')
-      .update(creds.baseUrl)
-      .update('\n')
-      .update(creds.apiKey)
-      .digest('base64url');
+    const hash = createHash('sha256').update(creds.baseUrl).update('\n').update(creds.apiKey);
+    // A provider whose default headers change gets a new client, not the old headers.
+    if (creds.headers) hash.update('\n').update(JSON.stringify(creds.headers));
+    const id = hash.digest('base64url');
     let client = this.clients.get(id);
     if (!client) {
       client = this.create(creds);

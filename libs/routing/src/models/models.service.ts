@@ -45,7 +45,8 @@ export class ModelsService {
   listOpenAi(caller: Caller): { object: 'list'; data: OpenAiModel[] } {
     const scope = scopeFor(caller);
     const data: OpenAiModel[] = [];
-    for (const provider of this.catalog.providers()) {
+    // The caller's tenant adds its own runtime providers to the shared catalog.
+    for (const provider of this.catalog.providers(caller.tenantId)) {
       if (!this.keys.isAvailable(provider.id, scope)) continue;
       for (const model of provider.models) {
         if (model.disabled) continue;
@@ -81,7 +82,7 @@ export class ModelsService {
   /** GET /api/v1/models: every provider and model with metadata, and whether it is usable. */
   providers(caller: Caller): ProviderView[] {
     const scope = scopeFor(caller);
-    return this.catalog.providers().map((provider) => {
+    return this.catalog.providers(caller.tenantId).map((provider) => {
       const available = this.keys.isAvailable(provider.id, scope);
       return {
         id: provider.id,
