@@ -11,6 +11,7 @@ import { CreditsAsyncReserve1795500000000 } from './1795500000000-CreditsAsyncRe
 import { ActivityCircuitActions1796000000000 } from './1796000000000-ActivityCircuitActions.js';
 import { RuntimeProviders1796100000000 } from './1796100000000-RuntimeProviders.js';
 import { Routes1796193717510 } from './1796193717510-Routes.js';
+import { ModelOverrideFree1796200000000 } from './1796200000000-ModelOverrideFree.js';
 
 export const migrations = [
   Settings1795298300000,
@@ -25,4 +26,5 @@ export const migrations = [
   ActivityCircuitActions1796000000000,
   RuntimeProviders1796100000000,
   Routes1796193717510,
+  ModelOverrideFree1796200000000,
 ];

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ActivityLogService } from '@switchyard/activity-log';
+import { formatCredits, parseCredits } from '@switchyard/core';
 import { UsageRecorder } from '@switchyard/credits';
 import OpenAI from 'openai';
 import request from 'supertest';
@@ -15,8 +16,14 @@ import { createApiKey, login, seedTenant } from './support/session.js';
 import { TEST_ADMIN } from './support/test-gateway.js';
 
 const N = 3;
-/** sim-gpt is priced by this test at 1 credit per output token and nothing for input. */
+/**
+ * sim-gpt is priced by this test at 1 credit per output token and the least price there is for
+ * input (0.000001 per million tokens; a price of 0 would make the model unpriced, decision 0010):
+ * the input adds exactly one micro-credit to a call, as the sum is rounded up once.
+ */
 const PER_CALL_TOKENS = 2;
+/** What a call of `tokens` output tokens costs (and reserves) on sim-gpt here. */
+const cost = (tokens: number): string => formatCredits(BigInt(tokens) * 1_000_000n + 1n);
 
 async function balanceOf(url: string, token: string): Promise<string> {
   const res = await request(url).get('/api/v1/credits/balance').auth(token, { type: 'bearer' }).expect(200);
@@ -47,16 +54,16 @@ describe('credits on the /v1 path (real Postgres)', () => {
     await request(t.gw.url)
       .put('/api/v1/models/simulator/sim-gpt')
       .auth(t.adminToken, { type: 'bearer' })
-      .send({ pricing: { inputPerMTok: '0', outputPerMTok: '1000000' } })
+      .send({ pricing: { inputPerMTok: '0.000001', outputPerMTok: '1000000' } })
       .expect(200);
   });
   afterAll(async () => {
     await t?.close();
   });
 
-  async function fundedUser(credits: number) {
+  async function fundedUser(credits: number | string) {
     const { member } = await seedTenant(t.gw.url, t.adminToken);
-    if (credits > 0) await grant(t.gw.url, t.adminToken, member.id, String(credits));
+    if (Number(credits) > 0) await grant(t.gw.url, t.adminToken, member.id, String(credits));
     const { key } = await createApiKey(t.gw.url, member.token);
     return { member, client: t.clientWith(key) };
   }
@@ -64,7 +71,9 @@ describe('credits on the /v1 path (real Postgres)', () => {
   it.each([false, true])(
     'a user funded for exactly N calls fires 20N at once: N succeed, the rest get 402 (stream: %p)',
     async (stream) => {
-      const { member, client } = await fundedUser(N * PER_CALL_TOKENS);
+      const { member, client } = await fundedUser(
+        formatCredits(BigInt(N) * parseCredits(cost(PER_CALL_TOKENS))),
+      );
       const call = async () => {
         const body = {
           model: 'sim-gpt',
@@ -128,8 +137,8 @@ describe('credits on the /v1 path (real Postgres)', () => {
     const { data, response } = await client.chat.completions
       .create({ model: 'sim-gpt', max_tokens: 2, messages: [{ role: 'user', content: 'one two three' }] })
       .withResponse();
-    expect((data.usage as unknown as { cost: string }).cost).toBe('2');
-    expect(response.headers.get('x-switchyard-cost')).toBe('2');
+    expect((data.usage as unknown as { cost: string }).cost).toBe(cost(2));
+    expect(response.headers.get('x-switchyard-cost')).toBe(cost(2));
   });
 
   it('answers 402 with the balance and the estimate, and writes nothing', async () => {
@@ -140,7 +149,7 @@ describe('credits on the /v1 path (real Postgres)', () => {
     expect(err.status).toBe(402);
     const body = err.error as { balance: string; estimate: string };
     expect(body.balance).toBe('1');
-    expect(body.estimate).toBe('5');
+    expect(body.estimate).toBe(cost(5));
     const ledger = await request(t.gw.url)
       .get('/api/v1/credits/ledger')
       .auth(member.token, { type: 'bearer' })
@@ -149,11 +158,11 @@ describe('credits on the /v1 path (real Postgres)', () => {
   });
 
   it('a long prompt reserves on its byte-size bound, and is counted exactly before a 402', async () => {
-    // sim-gpt-mini at 1 credit per input token, nothing for output.
+    // sim-gpt-mini at 1 credit per input token, the least price for output (one micro-credit a call).
     await request(t.gw.url)
       .put('/api/v1/models/simulator/sim-gpt-mini')
       .auth(t.adminToken, { type: 'bearer' })
-      .send({ pricing: { inputPerMTok: '1000000', outputPerMTok: '0' } })
+      .send({ pricing: { inputPerMTok: '1000000', outputPerMTok: '0.000001' } })
       .expect(200);
     // 3,000 tokens of text in 18,000 bytes: the bound alone would need 18,000+ credits.
     const system = ' lorem'.repeat(3_000);
@@ -170,7 +179,9 @@ describe('credits on the /v1 path (real Postgres)', () => {
     const charged = Number(answer.usage!.prompt_tokens);
     expect(charged).toBeGreaterThan(3_000);
     expect(charged).toBeLessThan(3_100);
-    expect(await balanceOf(t.gw.url, rich.member.token)).toBe(String(5_000 - charged));
+    expect(await balanceOf(t.gw.url, rich.member.token)).toBe(
+      formatCredits(BigInt(5_000 - charged) * 1_000_000n - 1n),
+    );
 
     const poor = await fundedUser(2_000);
     const refused = await poor.client.chat.completions.create(body).catch((e: unknown) => e);
@@ -186,7 +197,7 @@ describe('credits on the /v1 path (real Postgres)', () => {
     await request(t.gw.url)
       .put('/api/v1/models/simulator/sim-gpt-mini')
       .auth(t.adminToken, { type: 'bearer' })
-      .send({ pricing: { inputPerMTok: '1000000', outputPerMTok: '0' } })
+      .send({ pricing: { inputPerMTok: '1000000', outputPerMTok: '0.000001' } })
       .expect(200);
     // A two-token message with ~1,500 tokens of tool description (OpenAI counts tools as input).
     const body = {
@@ -245,14 +256,14 @@ describe('credits on the /v1 path (real Postgres)', () => {
       // A first call shows this instance a balance far above the next call's worst case.
       await ask(2);
       const balance = await balanceOf(t.gw.url, member.token);
-      expect(balance).toMatch(/^\d+$/); // whole credits: sim-gpt costs 1 per output token here
+      expect(balance).toMatch(/^\d+\.\d+$/); // 1 credit per output token plus a micro-credit a call
       // Meanwhile another instance (straight SQL here) holds all but 1 credit.
       await t.gw.app
         .get(DataSource)
         .query(`SELECT * FROM credits_reserve($1, $2, NULL, 'elsewhere', $3, NULL, 0, 3600)`, [
           member.tenantId,
           member.id,
-          String(BigInt(balance) * 1_000_000n - 1_000_000n),
+          String(parseCredits(balance) - 1_000_000n),
         ]);
       const refused = await ask(50).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(OpenAI.APIError);
@@ -274,7 +285,7 @@ describe('credits on the /v1 path (real Postgres)', () => {
     // Two answers of up to 2 tokens at 1 credit each may cost 4: more than the 3 credits held.
     const refused = await ask(2).catch((e: unknown) => e);
     expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
-    expect((refused as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ estimate: '4' });
+    expect((refused as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ estimate: cost(4) });
     // A prompt that quotes a special token is ordinary text, short or long.
     const rich = (await fundedUser(10)).client;
     const say = (content: string) =>

@@ -16,15 +16,25 @@ export interface LlmGateway {
   close(): Promise<void>;
 }
 
+export interface LlmGatewayOptions extends TestGatewayOptions {
+  /** More environment that needs the simulator's URL (e.g. a local provider's base URL). */
+  simEnv?: (simUrl: string) => Record<string, string | undefined>;
+}
+
 /**
  * A gateway whose providers are an in-process simulator over real HTTP, with a seeded tenant,
  * a member, an API key, and the official OpenAI SDK pointed at the gateway.
  */
-export async function startLlmGateway(options: TestGatewayOptions = {}): Promise<LlmGateway> {
+export async function startLlmGateway(options: LlmGatewayOptions = {}): Promise<LlmGateway> {
   const sim = await startSimulator({ port: 0, host: '127.0.0.1' });
   const gw = await startTestGateway({
     ...options,
-    env: { SIMULATOR_URL: sim.url, UPSTREAM_RETRY_BASE_MS: '5', ...options.env },
+    env: {
+      SIMULATOR_URL: sim.url,
+      UPSTREAM_RETRY_BASE_MS: '5',
+      ...options.simEnv?.(sim.url),
+      ...options.env,
+    },
   });
   const adminToken = await loginAdmin(gw.url);
   const { member, admin } = await seedTenant(gw.url, adminToken);

@@ -1,11 +1,12 @@
 import type { FinishKind, ReplyPlan } from './conversation.types.js';
 import type { Exchange } from './exchange.types.js';
 import { badRequest } from './bad-request.util.js';
-import { parseAnthropicRequest } from './anthropic.parser.js';
+import { anthropicCacheBreakpoints, parseAnthropicRequest } from './anthropic.parser.js';
 import { sendResult } from './http.util.js';
 import { asRecord, asString, type JsonObject } from './json.util.js';
 import { planReply, splitArguments, splitWords } from './reply.engine.js';
 import { sendSse, type SseFrame } from './sse.writer.js';
+import { NO_CACHE_USE, type CacheUse } from './prompt-cache.store.js';
 import { countPromptTokens } from './tokens.util.js';
 
 const TOOL_USE_ID = 'toolu_sim_0';
@@ -17,12 +18,18 @@ const STOP_REASONS: Record<FinishKind, string> = {
   tool_calls: 'tool_use',
 };
 
-function usage(input: number, output: number): JsonObject {
+/** Anthropic's usage: `input_tokens` is what the cache neither served nor stored. */
+function usage(prompt: number, output: number, cache: CacheUse = NO_CACHE_USE): JsonObject {
+  const written = cache.written5m + cache.written1h;
   return {
-    input_tokens: input,
+    input_tokens: prompt - cache.read - written,
     output_tokens: output,
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: 0,
+    cache_creation_input_tokens: written,
+    cache_read_input_tokens: cache.read,
+    cache_creation: {
+      ephemeral_5m_input_tokens: cache.written5m,
+      ephemeral_1h_input_tokens: cache.written1h,
+    },
   };
 }
 
@@ -36,7 +43,7 @@ function event(type: string, payload: JsonObject = {}): SseFrame {
 }
 
 /** The documented event sequence: start, block start, ping, deltas, block stop, message delta, stop. */
-function streamFrames(message: JsonObject, plan: ReplyPlan): SseFrame[] {
+function streamFrames(message: JsonObject, plan: ReplyPlan, cache: CacheUse): SseFrame[] {
   const frames: SseFrame[] = [
     event('message_start', {
       message: {
@@ -44,7 +51,7 @@ function streamFrames(message: JsonObject, plan: ReplyPlan): SseFrame[] {
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: usage(plan.promptTokens, 1),
+        usage: usage(plan.promptTokens, 1, cache),
       },
     }),
   ];
@@ -86,15 +93,17 @@ export async function handleMessages(ex: Exchange): Promise<void> {
   if (typeof body.model !== 'string') return badRequest(ex, 'model: Field required');
   if (typeof body.max_tokens !== 'number') return badRequest(ex, 'max_tokens: Field required');
   if (!Array.isArray(body.messages)) return badRequest(ex, 'messages: Field required');
-  const plan = planReply(parseAnthropicRequest(body));
+  const conversation = parseAnthropicRequest(body);
+  const plan = planReply(conversation);
+  const cache = ex.promptCache.use(body.model, conversation.messageTexts, anthropicCacheBreakpoints(body));
   const message = { id: `msg_sim_${ex.seq}`, type: 'message', role: 'assistant', model: body.model };
-  if (body.stream === true) return sendSse(ex, streamFrames(message, plan));
+  if (body.stream === true) return sendSse(ex, streamFrames(message, plan, cache));
   sendResult(ex, {
     ...message,
     content: [contentBlock(plan)],
     stop_reason: STOP_REASONS[plan.finish],
     stop_sequence: plan.stopSequence,
-    usage: usage(plan.promptTokens, plan.completionTokens),
+    usage: usage(plan.promptTokens, plan.completionTokens, cache),
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Conversation, ToolChoice, ToolSpec } from './conversation.types.js';
 import { asArray, asNumber, asRecord, asString, asStringList, type JsonObject } from './json.util.js';
+import type { CacheBreakpoint, CacheTtl } from './prompt-cache.store.js';
 
 /** Text of Anthropic content: a string, or blocks (tool results included unless `skipToolResults`). */
 export function anthropicContentText(content: unknown, skipToolResults = false): string {
@@ -86,4 +87,31 @@ export function parseAnthropicRequest(body: JsonObject): Conversation {
     assistantPrefix:
       messages.at(-1)?.role === 'assistant' ? anthropicContentText(messages.at(-1)!.content) : null,
   };
+}
+
+/** The ttl of the last `cache_control` among a piece's blocks, or null when it marks none. */
+function lastCacheTtl(content: unknown): CacheTtl | null {
+  let ttl: CacheTtl | null = null;
+  for (const raw of asArray(content)) {
+    const control = asRecord(asRecord(raw).cache_control);
+    if (control.type === 'ephemeral') ttl = control.ttl === '1h' ? '1h' : '5m';
+  }
+  return ttl;
+}
+
+/**
+ * The prompt pieces (the system prompt first when there is one, then each message, as in
+ * `messageTexts`) that carry a `cache_control` block, in order.
+ */
+export function anthropicCacheBreakpoints(body: JsonObject): CacheBreakpoint[] {
+  const pieces =
+    body.system !== undefined
+      ? [body.system, ...asArray(body.messages).map((m) => asRecord(m).content)]
+      : asArray(body.messages).map((m) => asRecord(m).content);
+  const points: CacheBreakpoint[] = [];
+  pieces.forEach((content, index) => {
+    const ttl = lastCacheTtl(content);
+    if (ttl) points.push({ index, ttl });
+  });
+  return points;
 }

@@ -3,6 +3,7 @@ import type { CloseSignal } from './close.signal.js';
 import type { FaultSpec } from './fault.parser.js';
 import type { ImageStore } from './image.store.js';
 import type { MultipartForm } from './multipart.parser.js';
+import type { PromptCacheStore } from './prompt-cache.store.js';
 import type { WireFormat } from './simulator.types.js';
 
 /** One request in flight, with everything a handler needs to answer it. */
@@ -30,6 +31,8 @@ export interface Exchange {
   /** Base URL clients used to reach us, for self-served asset links. */
   readonly baseUrl: string;
   readonly images: ImageStore;
+  /** Anthropic-style prompt cache, shared by every request of this simulator. */
+  readonly promptCache: PromptCacheStore;
 }
 
 /** A route handler; it owns the response from here on. */

@@ -6,6 +6,7 @@ import { BodyTooLargeError, delay, flatHeaders, readBody, sendJson } from './htt
 import type { ImageStore } from './image.store.js';
 import { asRecord, asString } from './json.util.js';
 import type { KeyBehaviorStore } from './key-behavior.store.js';
+import type { PromptCacheStore } from './prompt-cache.store.js';
 import { parseMultipart, summarizeForm, type MultipartForm } from './multipart.parser.js';
 import { authError, providerError, type ProviderError } from './provider-error.factory.js';
 import type { RequestLogStore } from './request-log.store.js';
@@ -17,6 +18,7 @@ export interface PipelineState {
   log: RequestLogStore;
   keys: KeyBehaviorStore;
   images: ImageStore;
+  promptCache: PromptCacheStore;
   record: boolean;
   /** Simulator-wide latency and chunk delay, which per-request faults override. */
   defaults: Partial<FaultSpec>;
@@ -156,6 +158,7 @@ export async function runPipeline(
     createdSec: Math.floor(Date.now() / 1000),
     baseUrl: host ? `http://${host}` : state.url,
     images: state.images,
+    promptCache: state.promptCache,
   };
   await route.handle(ex);
 }

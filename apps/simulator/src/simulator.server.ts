@@ -5,6 +5,7 @@ import { CONTROL_PREFIX, handleControl } from './control.handler.js';
 import { sendJson } from './http.util.js';
 import { ImageStore } from './image.store.js';
 import { KeyBehaviorStore } from './key-behavior.store.js';
+import { PromptCacheStore } from './prompt-cache.store.js';
 import { providerError } from './provider-error.factory.js';
 import { RequestLogStore } from './request-log.store.js';
 import { runPipeline, type PipelineState } from './request-pipeline.js';
@@ -30,10 +31,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const log = new RequestLogStore();
   const keys = new KeyBehaviorStore();
   let seq = 0;
+  const promptCache = new PromptCacheStore();
   const state: PipelineState = {
     log,
     keys,
     images: new ImageStore(),
+    promptCache,
     record: options.record ?? true,
     defaults: { latencyMs: options.latencyMs ?? 0, chunkDelayMs: options.chunkDelayMs ?? 0 },
     url: '',
@@ -86,6 +89,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     reset: () => {
       log.clear();
       keys.clear();
+      promptCache.clear();
     },
     close: () => {
       closed ??= new Promise<void>((resolve) => {

@@ -54,7 +54,7 @@ export interface Simulator {
   invalidateKey(key: string): void;
   /** e.g. {status:429, retryAfterSeconds:2}; null removes the behavior. */
   setKeyBehavior(key: string, behavior: KeyBehavior | null): void;
-  /** Clears records and key behaviors. */
+  /** Clears records, key behaviors and the prompt cache. */
   reset(): void;
   /** Closes the server and every socket, hanging ones too. */
   close(): Promise<void>;

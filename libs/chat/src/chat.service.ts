@@ -36,6 +36,7 @@ import { SseWriter } from './sse-writer.js';
 import { ContinuationFilter, continuationChunk, continuationMessages } from './stream-continuation.js';
 import { drainStream, midStreamEnvelope, relayStream, type RelayResult } from './stream-relay.js';
 import { PromptTokens, countTextTokens, textTokenBound } from './token-estimate.js';
+import { cacheUsageOf, cacheWriteTtl } from './prompt-cache.js';
 
 type ChatBody = ChatCompletionCreateParams & { models?: string[]; route?: string; stream_failover?: boolean };
 const validateChat = compileValidator<ChatBody>(CHAT_SCHEMA);
@@ -66,7 +67,7 @@ async function usageOf(
     return {
       inputTokens: reported.prompt_tokens,
       outputTokens: reported.completion_tokens ?? 0,
-      cachedInputTokens: reported.prompt_tokens_details?.cached_tokens ?? undefined,
+      ...cacheUsageOf(reported),
     };
   }
   try {
@@ -130,6 +131,7 @@ export class ChatService {
         targets,
         maxOutputTokens: (body.max_completion_tokens ?? body.max_tokens ?? undefined) || undefined,
         choices: body.n ?? 1,
+        cacheWrite: cacheWriteTtl(body.messages),
       },
       promptTokens,
     );

@@ -32,7 +32,11 @@ export class CreditsMetering implements Metering {
           asked === undefined ? modelMax : modelMax > 0 ? Math.min(asked, modelMax) : asked;
         const n = request.choices ?? 1;
         const choices = Number.isFinite(n) ? Math.min(128, Math.max(1, Math.floor(n))) : 1;
-        return { promptTokens: request.promptTokens, maxOutputTokens: maxOutputTokens * choices };
+        return {
+          promptTokens: request.promptTokens,
+          maxOutputTokens: maxOutputTokens * choices,
+          ...(request.cacheWrite ? { cacheWrite: request.cacheWrite } : {}),
+        };
       },
     };
   }

@@ -1,4 +1,5 @@
 import type { Caller } from '@switchyard/auth';
+import type { CacheTtl } from '@switchyard/credits';
 import type { ResolvedModel } from '@switchyard/providers';
 
 /** Tokens a call used, as the provider reported them or as we counted them. */
@@ -6,6 +7,9 @@ export interface MeteredUsage {
   inputTokens: number;
   outputTokens: number;
   cachedInputTokens?: number;
+  /** Prompt tokens written to the provider's cache (part of `inputTokens`), and the 1-hour part of them. */
+  cacheWriteTokens?: number;
+  cacheWrite1hTokens?: number;
 }
 
 /** What a call's worst case is, for the reservation before the upstream call. */
@@ -20,6 +24,8 @@ export interface MeteringRequest {
   maxOutputTokens?: number;
   /** Answers asked for (`n`): each may use the whole output budget. */
   choices?: number;
+  /** The request marks blocks for prompt caching, with this longest TTL (writes cost more than input). */
+  cacheWrite?: CacheTtl;
 }
 
 /** A reservation in progress: settled with the actual usage, or released on failure. */

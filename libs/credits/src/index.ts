@@ -9,10 +9,15 @@ export { UsageRecorder, type UsageRecordInput } from './services/usage-recorder.
 export { ReservationSweeper } from './services/reservation-sweeper.service.js';
 export { CreditAccountsService } from './services/credit-accounts.service.js';
 export {
+  CACHE_WRITE_1H_MULTIPLIER,
+  CACHE_WRITE_5M_MULTIPLIER,
   estimateWorstCase,
   normalizeMarkup,
   priceUsage,
+  quantitiesUsed,
+  type CacheTtl,
   type Pricing,
+  type PricingOptions,
   type Usage,
   type WorstCaseInput,
 } from './pricing/pricing.js';

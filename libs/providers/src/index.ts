@@ -42,6 +42,16 @@ export {
   type RuntimeFormat,
   type RuntimeProviderInfo,
 } from './catalog/catalog.types.js';
+export {
+  ModelNotPricedError,
+  PRICED_QUANTITIES,
+  QUANTITIES_OF,
+  hasPrice,
+  pricingGaps,
+  unpricedFor,
+  type PricedQuantity,
+  type PricedTerms,
+} from './catalog/pricing-gaps.js';
 export type { KeyEventContext, KeySource } from './keys/key-source.js';
 export { EnvKeySource, KEYLESS_PLACEHOLDER, REQUEST_KEY_ID } from './keys/env-key-source.js';
 export { ProviderEnvironment, isSimulator, type ProviderEndpoint } from './keys/provider-environment.js';

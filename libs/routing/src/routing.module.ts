@@ -6,6 +6,7 @@ import { ModelOverrideEntity } from './models/model-override.entity.js';
 import { ModelOverridesService } from './models/model-overrides.service.js';
 import { ModelsController, OpenAiModelsController } from './models/models.controller.js';
 import { ModelsService } from './models/models.service.js';
+import { PricingGapsReporter } from './models/pricing-gaps.reporter.js';
 import { RouteEntity } from './routes/route.entity.js';
 import { RouteRegistry } from './routes/route.registry.js';
 import { RoutesController } from './routes/routes.controller.js';
@@ -33,6 +34,7 @@ export const ROUTING_ENTITIES = [ModelOverrideEntity, RouteEntity];
     TargetPlanner,
     ModelsService,
     ModelOverridesService,
+    PricingGapsReporter,
     { provide: FAILOVER_OBSERVER, useClass: ActivityFailoverObserver },
   ],
   exports: [

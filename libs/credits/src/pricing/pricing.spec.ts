@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { estimateWorstCase, normalizeMarkup, priceUsage, type Pricing, type Usage } from './pricing.js';
+import { ModelNotPricedError, unpricedFor, type PricedQuantity } from '@switchyard/providers';
+import {
+  estimateWorstCase,
+  normalizeMarkup,
+  priceUsage,
+  quantitiesUsed,
+  type Pricing,
+  type Usage,
+} from './pricing.js';
 
 const mini: Pricing = { inputPerMTok: '0.15', outputPerMTok: '0.60' };
 const cachedModel: Pricing = { inputPerMTok: '2.50', outputPerMTok: '10', cachedInputPerMTok: '1.25' };
@@ -148,10 +156,209 @@ describe('priceUsage', () => {
   });
 });
 
+/**
+ * What a call pays, as the metering does it: refused before anything is reserved when the model
+ * has no price for something the call uses (unless it is free), else priced.
+ */
+function charge(pricing: Pricing, free: boolean, usage: Usage, markup = '1'): bigint {
+  const worst = { ...usage, promptTokens: usage.inputTokens, maxOutputTokens: usage.outputTokens };
+  const unpriced = unpricedFor({ pricing, free }, quantitiesUsed(worst));
+  if (unpriced.length > 0) throw new ModelNotPricedError('test/model', unpriced);
+  return priceUsage(pricing, usage, markup, { free });
+}
+
+describe('priceUsage: prompt caching, free and unpriced models', () => {
+  // Anthropic's published Sonnet prices: writes default to 1.25x (3.75) and 2x (6) the input.
+  const claude: Pricing = { inputPerMTok: '3', outputPerMTok: '15', cachedInputPerMTok: '0.30' };
+  const explicit: Pricing = { ...claude, cacheWrite5mPerMTok: '4', cacheWrite1hPerMTok: '5' };
+  const gpt: Pricing = { inputPerMTok: '0.15', outputPerMTok: '0.60', cachedInputPerMTok: '0.075' };
+  // 1000 prompt tokens: 300 read, 500 written (200 of them for an hour), 200 plain; 100 out.
+  const mixed: Usage = {
+    inputTokens: 1000,
+    outputTokens: 100,
+    cachedInputTokens: 300,
+    cacheWriteTokens: 500,
+    cacheWrite1hTokens: 200,
+  };
+  const cases: Array<[string, Pricing, boolean, Usage, string, bigint | PricedQuantity[]]> = [
+    // Prices are per million tokens, so tokens × price is micro-credits: 1000 × 3 + 100 × 15.
+    ['no cache', claude, false, { inputTokens: 1000, outputTokens: 100 }, '1', 4500n],
+    // 200 × 3 + 800 × 0.30 + 100 × 15
+    [
+      'cache read only',
+      claude,
+      false,
+      { inputTokens: 1000, outputTokens: 100, cachedInputTokens: 800 },
+      '1',
+      2340n,
+    ],
+    [
+      'an OpenAI cache read at its own rate',
+      gpt,
+      false,
+      { inputTokens: 1000, outputTokens: 0, cachedInputTokens: 600 },
+      '1',
+      105n,
+    ],
+    // 200 × 3 + 800 × 3.75 + 100 × 15
+    [
+      '5-minute write at 1.25x input',
+      claude,
+      false,
+      { inputTokens: 1000, outputTokens: 100, cacheWriteTokens: 800 },
+      '1',
+      5100n,
+    ],
+    // 200 × 3 + 800 × 6 + 100 × 15
+    [
+      '1-hour write at 2x input',
+      claude,
+      false,
+      { inputTokens: 1000, outputTokens: 100, cacheWriteTokens: 800, cacheWrite1hTokens: 800 },
+      '1',
+      6900n,
+    ],
+    // 200 × 3 + 300 × 0.30 + 300 × 3.75 + 200 × 6 + 100 × 15
+    ['mixed reads and writes', claude, false, mixed, '1', 4515n],
+    ['mixed with a markup rounds up once', claude, false, mixed, '1.5', 6773n],
+    // 200 × 3 + 300 × 0.30 + 300 × 4 + 200 × 5 + 100 × 15
+    ['explicit write rates win over the defaults', explicit, false, mixed, '1', 4390n],
+    // No cached or write prices at all: reads at the input price, writes at its multiples.
+    // 200 × 3 + 300 × 3 + 300 × 3.75 + 200 × 6 + 100 × 15
+    [
+      'missing explicit rates default from the input price',
+      { inputPerMTok: '3', outputPerMTok: '15' },
+      false,
+      mixed,
+      '1',
+      5325n,
+    ],
+    // 60 read; writes capped at the 40 left: 60 × 0.30 + 40 × 3.75
+    [
+      'writes are capped at what reads leave of the prompt',
+      claude,
+      false,
+      { inputTokens: 100, outputTokens: 0, cachedInputTokens: 60, cacheWriteTokens: 80 },
+      '1',
+      168n,
+    ],
+    // 10 written, all for an hour however many the provider said: 10 × 6
+    [
+      'the 1-hour part is capped at the writes',
+      claude,
+      false,
+      { inputTokens: 10, outputTokens: 0, cacheWriteTokens: 10, cacheWrite1hTokens: 50 },
+      '1',
+      60n,
+    ],
+    ['a free model costs nothing', claude, true, mixed, '2', 0n],
+    [
+      'a free model with no prices is served',
+      { inputPerMTok: '0', outputPerMTok: '0' },
+      true,
+      { inputTokens: 5000, outputTokens: 700 },
+      '1',
+      0n,
+    ],
+    [
+      'unpriced output tokens are refused',
+      { inputPerMTok: '3', outputPerMTok: '0' },
+      false,
+      { inputTokens: 10, outputTokens: 10 },
+      '1',
+      ['output tokens'],
+    ],
+    [
+      'a model with no token prices is refused for chat',
+      { inputPerMTok: '0', outputPerMTok: '0.000' },
+      false,
+      mixed,
+      '1',
+      ['input tokens', 'output tokens'],
+    ],
+    [
+      'an image call needs a per-image price, not token prices',
+      { inputPerMTok: '0', outputPerMTok: '0' },
+      false,
+      { inputTokens: 0, outputTokens: 0, images: 2 },
+      '1',
+      ['images'],
+    ],
+    [
+      'an image call with a per-image price is served',
+      { inputPerMTok: '0', outputPerMTok: '0', perImage: '0.04' },
+      false,
+      { inputTokens: 0, outputTokens: 0, images: 2 },
+      '1',
+      80_000n,
+    ],
+    [
+      'an embedding call needs only the input price',
+      { inputPerMTok: '0.02', outputPerMTok: '0' },
+      false,
+      { inputTokens: 1000, outputTokens: 0 },
+      '1',
+      20n,
+    ],
+    [
+      'speech and transcription need their own prices',
+      { inputPerMTok: '1', outputPerMTok: '1' },
+      false,
+      { inputTokens: 0, outputTokens: 0, characters: 10, audioSeconds: 3 },
+      '1',
+      ['audio minutes', 'characters'],
+    ],
+  ];
+
+  it.each(cases)('%s', (_name, pricing, free, usage, markup, expected) => {
+    if (typeof expected === 'bigint') {
+      expect(charge(pricing, free, usage, markup)).toBe(expected);
+      return;
+    }
+    let refused: unknown;
+    try {
+      charge(pricing, free, usage, markup);
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toBeInstanceOf(ModelNotPricedError);
+    const error = refused as ModelNotPricedError;
+    expect(error.unpriced).toEqual(expected);
+    expect(error.toEnvelope().error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'model_not_priced',
+      param: 'model',
+      unpriced: expected,
+    });
+    expect(error.message).toContain(`'test/model' has no price for ${expected.join(', ')}`);
+  });
+});
+
 describe('estimateWorstCase', () => {
   it('prices the whole prompt plus the maximum output', () => {
     expect(estimateWorstCase(mini, { promptTokens: 1000, maxOutputTokens: 500 })).toBe(450n);
     expect(estimateWorstCase(mini, { promptTokens: 1000, maxOutputTokens: 500 }, '2')).toBe(900n);
+  });
+
+  it('reserves the prompt at the write price when the request marks cache blocks', () => {
+    const claude: Pricing = { inputPerMTok: '3', outputPerMTok: '15' };
+    const limits = { promptTokens: 1000, maxOutputTokens: 100 };
+    expect(estimateWorstCase(claude, limits)).toBe(4500n);
+    expect(estimateWorstCase(claude, { ...limits, cacheWrite: '5m' })).toBe(5250n);
+    expect(estimateWorstCase(claude, { ...limits, cacheWrite: '1h' })).toBe(7500n);
+    // A write priced below the input price never lowers the reservation.
+    const cheap: Pricing = { ...claude, cacheWrite5mPerMTok: '1', cacheWrite1hPerMTok: '1' };
+    expect(estimateWorstCase(cheap, { ...limits, cacheWrite: '1h' })).toBe(4500n);
+    for (const usage of [
+      { inputTokens: 1000, outputTokens: 100, cacheWriteTokens: 1000, cacheWrite1hTokens: 1000 },
+      { inputTokens: 1000, outputTokens: 100, cacheWriteTokens: 1000 },
+      { inputTokens: 1000, outputTokens: 100, cachedInputTokens: 500, cacheWriteTokens: 500 },
+    ]) {
+      expect(priceUsage(claude, usage)).toBeLessThanOrEqual(
+        estimateWorstCase(claude, { ...limits, cacheWrite: '1h' }),
+      );
+    }
+    expect(estimateWorstCase(claude, { ...limits, cacheWrite: '1h' }, '1', { free: true })).toBe(0n);
   });
 
   it('is never below the actual cost of a call within those limits', () => {

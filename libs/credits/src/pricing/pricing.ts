@@ -1,5 +1,5 @@
 import { MICROS_PER_CREDIT } from '@switchyard/core';
-import type { ModelPricing } from '@switchyard/providers';
+import type { ModelPricing, PricedQuantity } from '@switchyard/providers';
 import { ceilDiv, formatDecimal, parseDecimal, pow10, type Decimal } from './decimal.js';
 
 /**
@@ -10,17 +10,28 @@ export type Pricing = ModelPricing;
 
 /** What one call used, as the provider reported it. */
 export interface Usage {
-  /** Prompt tokens, cached ones included (the OpenAI convention). */
+  /** Prompt tokens, cache reads and writes included (the OpenAI convention). */
   inputTokens: number | bigint;
   outputTokens: number | bigint;
   /** The part of `inputTokens` served from the provider's prompt cache (capped at `inputTokens`). */
   cachedInputTokens?: number | bigint;
+  /**
+   * The part of `inputTokens` written to the provider's prompt cache (Anthropic's
+   * cache_creation_input_tokens), 5-minute and 1-hour writes together; capped at what is left
+   * of `inputTokens` after the cache reads.
+   */
+  cacheWriteTokens?: number | bigint;
+  /** The part of `cacheWriteTokens` written for one hour (the rest is 5-minute writes). */
+  cacheWrite1hTokens?: number | bigint;
   images?: number | bigint;
   /** Audio length in seconds; counted to the millisecond. */
   audioSeconds?: number;
   /** Characters of text to speech. */
   characters?: number | bigint;
 }
+
+/** How long a prompt may be kept in the provider's cache: Anthropic's two TTLs. */
+export type CacheTtl = '5m' | '1h';
 
 /** What a call may cost at most: its prompt plus the most output it may produce. */
 export interface WorstCaseInput {
@@ -30,6 +41,17 @@ export interface WorstCaseInput {
   images?: number | bigint;
   audioSeconds?: number;
   characters?: number | bigint;
+  /**
+   * The request marks prompt blocks for caching (`cache_control`), with this longest TTL: the
+   * whole prompt may then be billed at the cache-write price, which is above the input price.
+   */
+  cacheWrite?: CacheTtl;
+}
+
+/** Terms beyond the list prices. */
+export interface PricingOptions {
+  /** The model is deliberately free: every call costs 0 (the usage is still checked). */
+  free?: boolean;
 }
 
 function count(value: number | bigint | undefined, what: string): bigint {
@@ -52,15 +74,27 @@ function milliseconds(seconds: number | undefined): bigint {
   return BigInt(Math.round(seconds * 1000));
 }
 
+const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+
+/** Anthropic bills a 5-minute cache write at 1.25 times the input price, a 1-hour write at 2 times. */
+export const CACHE_WRITE_5M_MULTIPLIER = '1.25';
+export const CACHE_WRITE_1H_MULTIPLIER = '2';
+
+/** `price × multiplier`, exactly. */
+function times(price: Decimal, multiplier: string): Decimal {
+  const m = parseDecimal(multiplier);
+  return { units: price.units * m.units, scale: price.scale + m.scale };
+}
+
 /**
  * One priced quantity: `quantity * price / per`, where `per` is how many units the price is for
- * (1,000,000 tokens, 1 image, 60,000 ms of audio, 1,000,000 characters).
+ * (1,000,000 tokens, 1 image, 60,000 ms of audio, 1,000,000 characters). The price is read only
+ * when the quantity is used, so a bad price of something a call does not use cannot fail it.
  */
 interface Term {
   quantity: bigint;
-  price: string | undefined;
+  price: () => Decimal | undefined;
   per: bigint;
-  name: string;
 }
 
 // The least common multiple of every `per` above, so all terms share one denominator.
@@ -71,52 +105,65 @@ const COMMON_PER = 3_000_000n;
  * rounded UP to a whole micro-credit. Exact integer arithmetic throughout (no floats), so the
  * same inputs always give the same charge.
  *
- * cost = ceil( ( (input - cached) * inputPerMTok / 1e6 + cached * cachedInputPerMTok / 1e6
+ * cost = ceil( ( uncached * inputPerMTok / 1e6 + cached * cachedInputPerMTok / 1e6
+ *               + written5m * cacheWrite5mPerMTok / 1e6 + written1h * cacheWrite1hPerMTok / 1e6
  *               + output * outputPerMTok / 1e6 + images * perImage
  *               + audioSeconds / 60 * perAudioMinute + characters * perMChars / 1e6 )
  *              * markup * 1e6 )
  *
- * Cached input without a cached price is billed at the input price; a quantity whose price the
- * model does not list (e.g. images on a text model) costs nothing.
+ * where uncached = input - cached - written. Cached input without a cached price is billed at
+ * the input price; cache writes without their own price at 1.25 (5 minutes) or 2 (1 hour) times
+ * the input price, as Anthropic bills them. A quantity whose price the model does not list (e.g.
+ * images on a text model) costs nothing here: refusing calls that need a missing price is the
+ * job of the check before the reservation (`unpricedFor`). A free model costs 0.
  */
-export function priceUsage(pricing: Pricing, usage: Usage, markup: string = '1'): bigint {
+export function priceUsage(
+  pricing: Pricing,
+  usage: Usage,
+  markup: string = '1',
+  options: PricingOptions = {},
+): bigint {
   const input = count(usage.inputTokens, 'inputTokens');
-  const cachedReported = count(usage.cachedInputTokens, 'cachedInputTokens');
-  const cached = cachedReported > input ? input : cachedReported;
+  const cached = min(count(usage.cachedInputTokens, 'cachedInputTokens'), input);
+  const written = min(count(usage.cacheWriteTokens, 'cacheWriteTokens'), input - cached);
+  const written1h = min(count(usage.cacheWrite1hTokens, 'cacheWrite1hTokens'), written);
+  const rate = (field: keyof Pricing) => (): Decimal | undefined => {
+    const value = pricing[field];
+    return value === undefined ? undefined : parseDecimal(value, field);
+  };
+  const inputRate = rate('inputPerMTok');
+  const orInput = (field: keyof Pricing, multiplier?: string) => (): Decimal | undefined => {
+    const own = rate(field)();
+    if (own !== undefined) return own;
+    const base = inputRate();
+    return base === undefined || multiplier === undefined ? base : times(base, multiplier);
+  };
   const terms: Term[] = [
-    { quantity: input - cached, price: pricing.inputPerMTok, per: 1_000_000n, name: 'inputPerMTok' },
+    { quantity: input - cached - written, price: inputRate, per: 1_000_000n },
+    { quantity: cached, price: orInput('cachedInputPerMTok'), per: 1_000_000n },
     {
-      quantity: cached,
-      price: pricing.cachedInputPerMTok ?? pricing.inputPerMTok,
+      quantity: written - written1h,
+      price: orInput('cacheWrite5mPerMTok', CACHE_WRITE_5M_MULTIPLIER),
       per: 1_000_000n,
-      name: 'cachedInputPerMTok',
     },
     {
-      quantity: count(usage.outputTokens, 'outputTokens'),
-      price: pricing.outputPerMTok,
+      quantity: written1h,
+      price: orInput('cacheWrite1hPerMTok', CACHE_WRITE_1H_MULTIPLIER),
       per: 1_000_000n,
-      name: 'outputPerMTok',
     },
-    { quantity: count(usage.images, 'images'), price: pricing.perImage, per: 1n, name: 'perImage' },
-    {
-      quantity: milliseconds(usage.audioSeconds),
-      price: pricing.perAudioMinute,
-      per: 60_000n,
-      name: 'perAudioMinute',
-    },
-    {
-      quantity: count(usage.characters, 'characters'),
-      price: pricing.perMChars,
-      per: 1_000_000n,
-      name: 'perMChars',
-    },
+    { quantity: count(usage.outputTokens, 'outputTokens'), price: rate('outputPerMTok'), per: 1_000_000n },
+    { quantity: count(usage.images, 'images'), price: rate('perImage'), per: 1n },
+    { quantity: milliseconds(usage.audioSeconds), price: rate('perAudioMinute'), per: 60_000n },
+    { quantity: count(usage.characters, 'characters'), price: rate('perMChars'), per: 1_000_000n },
   ];
+  const factor = parseDecimal(markup, 'markup');
+  if (options.free) return 0n;
   const priced: Array<{ quantity: bigint; price: Decimal; per: bigint }> = [];
   for (const t of terms) {
-    if (t.quantity === 0n || t.price === undefined) continue;
-    priced.push({ quantity: t.quantity, price: parseDecimal(t.price, t.name), per: t.per });
+    if (t.quantity === 0n) continue;
+    const price = t.price();
+    if (price !== undefined) priced.push({ quantity: t.quantity, price, per: t.per });
   }
-  const factor = parseDecimal(markup, 'markup');
   if (priced.length === 0) return 0n;
   const scale = Math.max(...priced.map((p) => p.price.scale));
   // sum(quantity * price / per) = numerator / (COMMON_PER * 10^scale)
@@ -128,22 +175,53 @@ export function priceUsage(pricing: Pricing, usage: Usage, markup: string = '1')
   return ceilDiv(numerator * factor.units * MICROS_PER_CREDIT, denominator);
 }
 
+/** What a call may use, in the words of the unpriced check: everything its worst case counts. */
+export function quantitiesUsed(worst: WorstCaseInput): PricedQuantity[] {
+  const used: PricedQuantity[] = [];
+  if (count(worst.promptTokens, 'promptTokens') > 0n) used.push('input tokens');
+  if (count(worst.maxOutputTokens, 'maxOutputTokens') > 0n) used.push('output tokens');
+  if (count(worst.images, 'images') > 0n) used.push('images');
+  if (milliseconds(worst.audioSeconds) > 0n) used.push('audio minutes');
+  if (count(worst.characters, 'characters') > 0n) used.push('characters');
+  return used;
+}
+
 /**
  * The most a call can cost, reserved before the upstream call: every prompt token at the full
  * (uncached) input price, plus `maxOutputTokens` of output, plus any images, audio or characters.
+ * When the request marks blocks for caching, the prompt is priced as a cache write instead if
+ * that is dearer (1-hour writes only when a 1-hour TTL was asked for).
  */
-export function estimateWorstCase(pricing: Pricing, input: WorstCaseInput, markup: string = '1'): bigint {
-  return priceUsage(
-    pricing,
-    {
-      inputTokens: input.promptTokens,
-      outputTokens: input.maxOutputTokens,
-      images: input.images,
-      audioSeconds: input.audioSeconds,
-      characters: input.characters,
-    },
-    markup,
-  );
+export function estimateWorstCase(
+  pricing: Pricing,
+  input: WorstCaseInput,
+  markup: string = '1',
+  options: PricingOptions = {},
+): bigint {
+  const usage: Usage = {
+    inputTokens: input.promptTokens,
+    outputTokens: input.maxOutputTokens,
+    images: input.images,
+    audioSeconds: input.audioSeconds,
+    characters: input.characters,
+  };
+  let worst = priceUsage(pricing, usage, markup, options);
+  if (input.cacheWrite === undefined) return worst;
+  const ttls: CacheTtl[] = input.cacheWrite === '1h' ? ['5m', '1h'] : ['5m'];
+  for (const ttl of ttls) {
+    const cost = priceUsage(
+      pricing,
+      {
+        ...usage,
+        cacheWriteTokens: input.promptTokens,
+        cacheWrite1hTokens: ttl === '1h' ? input.promptTokens : 0,
+      },
+      markup,
+      options,
+    );
+    if (cost > worst) worst = cost;
+  }
+  return worst;
 }
 
 /** Validates a markup string (a positive decimal, at most 6 decimals) and returns it normalized. */

@@ -1,8 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TPM_WINDOW_MS, tpmCounterKey } from '@switchyard/auth';
 import { CounterStore } from '@switchyard/core';
-import type { ResolvedModel } from '@switchyard/providers';
-import { estimateWorstCase, priceUsage, type Usage, type WorstCaseInput } from '../pricing/pricing.js';
+import { ModelNotPricedError, unpricedFor, type ResolvedModel } from '@switchyard/providers';
+import {
+  estimateWorstCase,
+  priceUsage,
+  quantitiesUsed,
+  type Usage,
+  type WorstCaseInput,
+} from '../pricing/pricing.js';
 import { CreditsService } from './credits.service.js';
 import type { UsageStatus } from '../entities/usage-record.entity.js';
 import { UsageRecorder } from './usage-recorder.service.js';
@@ -40,6 +46,17 @@ export interface CallMeter {
 
 const count = (value: number | bigint | undefined) => (value === undefined ? 0 : Number(value));
 
+/** Prompt-cache writes for the charge's metadata, when the provider reported any. */
+function cacheWrites(usage: Usage): { cacheWriteTokens?: number; cacheWrite1hTokens?: number } {
+  if (usage.cacheWriteTokens === undefined) return {};
+  return {
+    cacheWriteTokens: count(usage.cacheWriteTokens),
+    ...(usage.cacheWrite1hTokens !== undefined
+      ? { cacheWrite1hTokens: count(usage.cacheWrite1hTokens) }
+      : {}),
+  };
+}
+
 /**
  * The money path of every /v1 call, in one place: reserve the worst case on the dearest target at
  * the tenant's markup (one round trip), charge the actual usage at the serving model's prices and
@@ -56,6 +73,7 @@ export class CallMetering {
   ) {}
 
   async reserve(call: MeteredCall): Promise<CallMeter> {
+    this.assertPriced(call);
     const markup = await this.credits.markupFor(call.caller.tenantId);
     return this.hold(call, markup, this.worstCase(call, markup));
   }
@@ -67,6 +85,7 @@ export class CallMetering {
    * (402), the caller cancels the upstream call.
    */
   begin(call: MeteredCall): { meter: Promise<CallMeter>; early: boolean } {
+    this.assertPriced(call);
     const markup = this.credits.cachedMarkup(call.caller.tenantId);
     if (markup === undefined) return { meter: this.reserve(call), early: false };
     const amount = this.worstCase(call, markup);
@@ -85,9 +104,24 @@ export class CallMetering {
     });
   }
 
+  /**
+   * No model is silently free: every target must have a price for everything the call may use
+   * on it (its worst case), unless the operator marked the model free. Every caller pays, so
+   * this holds for every call; it runs before anything is reserved or sent upstream.
+   */
+  private assertPriced(call: MeteredCall): void {
+    for (const target of call.targets) {
+      if (target.model.free) continue;
+      const unpriced = unpricedFor(target.model, quantitiesUsed(call.worst(target)));
+      if (unpriced.length > 0) throw new ModelNotPricedError(target.id, unpriced);
+    }
+  }
+
   private worstCase(call: MeteredCall, markup: string): bigint {
     return call.targets.reduce((max, target) => {
-      const cost = estimateWorstCase(target.model.pricing, call.worst(target), markup);
+      const cost = estimateWorstCase(target.model.pricing, call.worst(target), markup, {
+        free: target.model.free,
+      });
       return cost > max ? cost : max;
     }, 0n);
   }
@@ -111,7 +145,8 @@ export class CallMetering {
     };
     return {
       settle: async (target, usage, outcome) => {
-        const cost = priceUsage(target.model.pricing, usage, markup);
+        const free = target.model.free === true;
+        const cost = priceUsage(target.model.pricing, usage, markup, { free });
         const inputTokens = count(usage.inputTokens);
         const outputTokens = count(usage.outputTokens);
         const cachedInputTokens =
@@ -119,8 +154,9 @@ export class CallMetering {
         const charged = await this.credits.settle(reservation, cost, {
           model: target.id,
           provider: target.provider.id,
-          usage: { inputTokens, outputTokens, cachedInputTokens },
+          usage: { inputTokens, outputTokens, cachedInputTokens, ...cacheWrites(usage) },
           status: outcome.status,
+          ...(free ? { free } : {}),
         });
         const tpm = caller.apiKey?.tpm;
         if (tpm) this.countTokens(caller.apiKey!.id, inputTokens + outputTokens);

@@ -1,8 +1,10 @@
 import type {
   Base64ImageSource,
+  CacheControlEphemeral,
   ContentBlockParam,
   MessageCreateParamsBase,
   MessageParam,
+  TextBlockParam,
   Tool,
   ToolChoice,
 } from '@anthropic-ai/sdk/resources/messages';
@@ -32,6 +34,62 @@ export const JSON_TOOL = 'switchyard_json_response';
 export type AnthropicRequest = MessageCreateParamsBase & { temperature?: number; top_p?: number };
 
 const IMAGE_TYPES = new Set<string>(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
+
+/**
+ * Blocks mapped one for one from content parts, with each part's `cache_control` carried over.
+ */
+function withCacheControl<B extends ContentBlockParam>(
+  blocks: B[],
+  content: string | readonly unknown[] | null | undefined,
+  provider: string,
+  param: string,
+): B[] {
+  if (!Array.isArray(content)) return blocks;
+  return blocks.map((block, j) => ({ ...block, ...cacheControlOf(content[j], provider, `${param}[${j}]`) }));
+}
+
+/**
+ * A content part's `cache_control` (`{type:'ephemeral', ttl?:'5m'|'1h'}`, carried on OpenAI
+ * content parts as OpenRouter and LiteLLM do), kept for the Anthropic block it becomes.
+ */
+function cacheControlOf(
+  part: unknown,
+  provider: string,
+  param: string,
+): { cache_control?: CacheControlEphemeral } {
+  const control = (part as { cache_control?: unknown }).cache_control;
+  if (control === undefined || control === null) return {};
+  const { type, ttl } = control as { type?: unknown; ttl?: unknown };
+  const ttlOk = ttl === undefined || ttl === '5m' || ttl === '1h';
+  if (typeof control !== 'object' || type !== 'ephemeral' || !ttlOk) {
+    throw badRequest(
+      provider,
+      'cache_control must be {"type":"ephemeral"} with an optional ttl of \'5m\' or \'1h\'.',
+      `${param}.cache_control`,
+    );
+  }
+  return { cache_control: ttl === undefined ? { type: 'ephemeral' } : { type: 'ephemeral', ttl } };
+}
+
+/**
+ * A system (or developer) message as text blocks: one block of its text, or, when a part marks
+ * a cache breakpoint, one block per text part so the breakpoint stays where it was put.
+ */
+function systemBlocks(
+  content: string | ReadonlyArray<{ type: string; text?: string }> | null | undefined,
+  provider: string,
+  param: string,
+): TextBlockParam[] {
+  const parts: ReadonlyArray<{ type: string; text?: string; cache_control?: unknown }> =
+    typeof content === 'string' || !content ? [] : content;
+  if (!parts.some((p) => p.cache_control)) return [{ type: 'text', text: plainText(content) }];
+  const blocks: TextBlockParam[] = [];
+  parts.forEach((part, j) => {
+    if (part.type !== 'text' || typeof part.text !== 'string') return;
+    blocks.push({ type: 'text', text: part.text, ...cacheControlOf(part, provider, `${param}[${j}]`) });
+  });
+  return blocks;
+}
 
 function userBlocks(
   content: string | ChatCompletionContentPart[] | null | undefined,
@@ -114,9 +172,9 @@ function assistantBlocks(
 function messagesOf(
   body: ChatCompletionCreateParams,
   provider: string,
-): { messages: MessageParam[]; system: string[] } {
+): { messages: MessageParam[]; system: TextBlockParam[] } {
   const messages: MessageParam[] = [];
-  const system: string[] = [];
+  const system: TextBlockParam[] = [];
   // Consecutive turns of one role are merged: tool results must share one user turn, and
   // Anthropic wants them before any text in it.
   const push = (role: 'user' | 'assistant', blocks: ContentBlockParam[]): void => {
@@ -129,10 +187,18 @@ function messagesOf(
     switch (message.role) {
       case 'system':
       case 'developer':
-        system.push(plainText(message.content));
+        system.push(...systemBlocks(message.content, provider, `messages[${i}].content`));
         break;
       case 'user':
-        push('user', userBlocks(message.content, provider, `messages[${i}].content`));
+        push(
+          'user',
+          withCacheControl(
+            userBlocks(message.content, provider, `messages[${i}].content`),
+            message.content,
+            provider,
+            `messages[${i}].content`,
+          ),
+        );
         break;
       case 'assistant':
         push('assistant', assistantBlocks(message, provider, i));
@@ -206,8 +272,12 @@ export function toAnthropicRequest(
     max_tokens: maxTokensOf(body) ?? defaultMaxTokens,
     messages,
   };
-  const instruction = system.filter((s) => s !== '').join('\n\n');
-  if (instruction) request.system = instruction;
+  const blocks = system.filter((b) => b.text !== '');
+  if (blocks.some((b) => b.cache_control)) request.system = blocks;
+  else {
+    const instruction = blocks.map((b) => b.text).join('\n\n');
+    if (instruction) request.system = instruction;
+  }
   const stop = stopList(body.stop);
   if (stop) request.stop_sequences = stop;
   // Sampling knobs the current SDK types no longer list but the API still takes; newer models

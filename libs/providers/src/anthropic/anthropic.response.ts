@@ -29,17 +29,39 @@ export function finishReasonOf(reason: StopReason | null, calledTools: boolean):
 }
 
 type UsageCounts = Pick<Usage, 'input_tokens' | 'output_tokens'> &
-  Partial<Pick<Usage, 'cache_read_input_tokens' | 'cache_creation_input_tokens'>>;
+  Partial<Pick<Usage, 'cache_read_input_tokens' | 'cache_creation_input_tokens' | 'cache_creation'>>;
 
-/** Anthropic usage as OpenAI's: cache reads and writes are prompt tokens too, as OpenAI counts them. */
-export function usageOf(usage: UsageCounts): CompletionUsage {
+/**
+ * OpenAI's usage with the prompt-cache writes Switchyard prices: `cache_write_tokens` (the name
+ * OpenRouter reports them under) and the 1-hour part of them, both included in `prompt_tokens`.
+ */
+export type CacheUsage = CompletionUsage & {
+  prompt_tokens_details?: CompletionUsage.PromptTokensDetails & {
+    cache_write_tokens?: number;
+    cache_write_1h_tokens?: number;
+  };
+};
+
+/**
+ * Anthropic usage as OpenAI's: cache reads and writes are prompt tokens too, as OpenAI counts
+ * them; reads are `cached_tokens`, writes `cache_write_tokens` with their 1-hour part (from
+ * `cache_creation.ephemeral_1h_input_tokens`; without that split every write is a 5-minute one,
+ * the default TTL).
+ */
+export function usageOf(usage: UsageCounts): CacheUsage {
   const cached = usage.cache_read_input_tokens ?? 0;
-  const prompt = usage.input_tokens + cached + (usage.cache_creation_input_tokens ?? 0);
+  const written = usage.cache_creation_input_tokens ?? 0;
+  const prompt = usage.input_tokens + cached + written;
+  const written1h = Math.min(usage.cache_creation?.ephemeral_1h_input_tokens ?? 0, written);
   return {
     prompt_tokens: prompt,
     completion_tokens: usage.output_tokens,
     total_tokens: prompt + usage.output_tokens,
-    prompt_tokens_details: { cached_tokens: cached },
+    prompt_tokens_details: {
+      cached_tokens: cached,
+      ...(written > 0 ? { cache_write_tokens: written } : {}),
+      ...(written1h > 0 ? { cache_write_1h_tokens: written1h } : {}),
+    },
   };
 }
 
@@ -169,6 +191,7 @@ export class AnthropicStreamMapper {
           cache_read_input_tokens: usage.cache_read_input_tokens ?? this.usage.cache_read_input_tokens,
           cache_creation_input_tokens:
             usage.cache_creation_input_tokens ?? this.usage.cache_creation_input_tokens,
+          cache_creation: this.usage.cache_creation,
         };
         const finish = finishReasonOf(event.delta.stop_reason, this.toolCalls > 0);
         return [this.chunk([{ index: 0, delta: {}, finish_reason: finish, logprobs: null }])];

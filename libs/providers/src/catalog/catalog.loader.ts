@@ -48,10 +48,13 @@ function firstProblem(
 
 function pricingOf(dto: PricingDto): ModelPricing {
   const { inputPerMTok, outputPerMTok, cachedInputPerMTok, perImage, perAudioMinute, perMChars } = dto;
+  const { cacheWrite5mPerMTok, cacheWrite1hPerMTok } = dto;
   return {
     inputPerMTok,
     outputPerMTok,
     ...(cachedInputPerMTok !== undefined ? { cachedInputPerMTok } : {}),
+    ...(cacheWrite5mPerMTok !== undefined ? { cacheWrite5mPerMTok } : {}),
+    ...(cacheWrite1hPerMTok !== undefined ? { cacheWrite1hPerMTok } : {}),
     ...(perImage !== undefined ? { perImage } : {}),
     ...(perAudioMinute !== undefined ? { perAudioMinute } : {}),
     ...(perMChars !== undefined ? { perMChars } : {}),
@@ -67,6 +70,7 @@ function modelOf(dto: ModelDto): CatalogModel {
     maxOutputTokens: dto.maxOutputTokens,
     pricing: pricingOf(dto.pricing),
     disabled: false,
+    ...(dto.free ? { free: true } : {}),
   };
 }
 
@@ -146,6 +150,7 @@ export function loadProviderFile(file: string): CatalogProvider {
             contextWindow: unlisted.contextWindow,
             maxOutputTokens: unlisted.maxOutputTokens,
             pricing: pricingOf(unlisted.pricing),
+            ...(unlisted.free ? { free: true } : {}),
           },
         }
       : {}),

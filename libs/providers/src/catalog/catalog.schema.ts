@@ -35,6 +35,14 @@ export class PricingDto {
 
   @IsOptional()
   @Matches(DECIMAL, { message: `$property ${DECIMAL_MESSAGE}` })
+  cacheWrite5mPerMTok?: string;
+
+  @IsOptional()
+  @Matches(DECIMAL, { message: `$property ${DECIMAL_MESSAGE}` })
+  cacheWrite1hPerMTok?: string;
+
+  @IsOptional()
+  @Matches(DECIMAL, { message: `$property ${DECIMAL_MESSAGE}` })
   perImage?: string;
 
   @IsOptional()
@@ -67,6 +75,11 @@ class ModelTermsDto {
   @ValidateNested()
   @Type(() => PricingDto)
   pricing!: PricingDto;
+
+  /** Deliberately free (local servers): never charged, never refused as unpriced. */
+  @IsOptional()
+  @IsBoolean()
+  free?: boolean;
 }
 
 export class ModelDto extends ModelTermsDto {

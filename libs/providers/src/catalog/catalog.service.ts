@@ -24,6 +24,8 @@ const PRICE_FIELDS = [
   'inputPerMTok',
   'outputPerMTok',
   'cachedInputPerMTok',
+  'cacheWrite5mPerMTok',
+  'cacheWrite1hPerMTok',
   'perImage',
   'perAudioMinute',
   'perMChars',
@@ -37,6 +39,9 @@ function checkOverride(override: ModelOverride, i: number): void {
         param: `overrides[${i}].pricing.${field}`,
       });
     }
+  }
+  if (override.free !== undefined && typeof override.free !== 'boolean') {
+    throw new InvalidRequestError('free must be true or false.', { param: `overrides[${i}].free` });
   }
   for (const field of ['contextWindow', 'maxOutputTokens'] as const) {
     const value = override[field];
@@ -60,6 +65,7 @@ function overridden(model: CatalogModel, override: ModelOverride): CatalogModel 
     contextWindow: override.contextWindow ?? model.contextWindow,
     maxOutputTokens: override.maxOutputTokens ?? model.maxOutputTokens,
     disabled: override.disabled ?? model.disabled,
+    ...(override.free !== undefined ? { free: override.free } : {}),
   };
 }
 

@@ -36,7 +36,12 @@ export type Operation = (typeof OPERATIONS)[number];
 export interface ModelPricing {
   readonly inputPerMTok: string;
   readonly outputPerMTok: string;
+  /** Prompt tokens read from the provider's cache; absent: the input price. */
   readonly cachedInputPerMTok?: string;
+  /** Prompt tokens written to a 5-minute cache (Anthropic); absent: 1.25 × the input price. */
+  readonly cacheWrite5mPerMTok?: string;
+  /** Prompt tokens written to a 1-hour cache (Anthropic); absent: 2 × the input price. */
+  readonly cacheWrite1hPerMTok?: string;
   readonly perImage?: string;
   readonly perAudioMinute?: string;
   readonly perMChars?: string;
@@ -54,6 +59,11 @@ export interface CatalogModel {
   readonly pricing: ModelPricing;
   /** Switched off by an admin override: listed, never resolved. */
   readonly disabled: boolean;
+  /**
+   * Deliberately free (a local server): charged nothing. Without it, a price that is missing or
+   * zero for what a call uses makes the call a 400 `model_not_priced` (see pricing-gaps.ts).
+   */
+  readonly free?: boolean;
 }
 
 /** The environment variables a provider reads (always `<ID>_API_KEY`, `<ID>_BASE_URL`, `<ID>_TIMEOUT_MS`). */
@@ -69,6 +79,8 @@ export interface UnlistedModelTerms {
   readonly contextWindow: number;
   readonly maxOutputTokens: number;
   readonly pricing: ModelPricing;
+  /** As {@link CatalogModel.free}. */
+  readonly free?: boolean;
 }
 
 /** One provider, from its catalog file. */
@@ -125,4 +137,6 @@ export interface ModelOverride {
   contextWindow?: number;
   maxOutputTokens?: number;
   disabled?: boolean;
+  /** Marks the model free (true) or not (false); absent: the catalog's value. */
+  free?: boolean;
 }

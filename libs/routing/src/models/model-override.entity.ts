@@ -22,6 +22,10 @@ export class ModelOverrideEntity {
   @Column({ type: 'boolean', default: false })
   disabled!: boolean;
 
+  /** Marks the model free (true) or not (false); null keeps the catalog's mark. */
+  @Column({ type: 'boolean', nullable: true })
+  free!: boolean | null;
+
   @Column({ name: 'updated_by', type: 'uuid', nullable: true })
   updatedBy!: string | null;
 

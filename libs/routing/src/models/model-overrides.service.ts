@@ -9,7 +9,7 @@ import { ModelOverrideEntity } from './model-override.entity.js';
 const CHANNEL = 'sy:catalog:changed';
 
 /**
- * Operator overrides of the catalog (pricing, context window, max output, disabled), kept in
+ * Operator overrides of the catalog (pricing, context window, max output, disabled, free), kept in
  * Postgres and applied to the in-memory catalog at boot and on every change, on every instance.
  */
 @Injectable()
@@ -44,6 +44,7 @@ export class ModelOverridesService implements OnModuleInit {
       contextWindow: dto.context_window ?? null,
       maxOutputTokens: dto.max_output_tokens ?? null,
       disabled: dto.disabled ?? false,
+      free: dto.free ?? null,
       updatedBy: actorId,
     });
     // Validate against the catalog before storing: applyOverrides throws on a bad value.
@@ -69,5 +70,6 @@ function toOverride(row: ModelOverrideEntity): ModelOverride {
     ...(row.contextWindow !== null ? { contextWindow: row.contextWindow } : {}),
     ...(row.maxOutputTokens !== null ? { maxOutputTokens: row.maxOutputTokens } : {}),
     disabled: row.disabled,
+    ...(row.free !== null && row.free !== undefined ? { free: row.free } : {}),
   };
 }

@@ -1,8 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AllowApiKey, CurrentCaller, Roles, type Caller } from '@switchyard/auth';
 import { API_PREFIX } from '@switchyard/core';
-import { ModelOverrideDto, ModelView, ProviderView } from './models.dto.js';
+import { ModelOverrideDto, ModelsQueryDto, ModelView, ProviderView } from './models.dto.js';
 import { ModelOverridesService } from './model-overrides.service.js';
 import type { TargetStats } from '../tracker/performance-tracker.js';
 import { ModelsService, type OpenAiModel } from './models.service.js';
@@ -50,10 +50,14 @@ export class ModelsController {
 
   @Get()
   @AllowApiKey()
-  @ApiOperation({ summary: 'Every provider and model: capabilities, context window, pricing, availability.' })
+  @ApiOperation({
+    summary:
+      'Every provider and model: capabilities, context window, pricing, availability. ' +
+      '?unpriced=true lists only the pricing gaps (each model and what it has no price for).',
+  })
   @ApiOkResponse({ type: [ProviderView] })
-  list(@CurrentCaller() caller: Caller): ProviderView[] {
-    return this.models.providers(caller);
+  list(@CurrentCaller() caller: Caller, @Query() query: ModelsQueryDto): ProviderView[] {
+    return this.models.providers(caller, { unpriced: query.unpriced });
   }
 
   @Get(':provider')

@@ -1,7 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
-import type { CatalogModel, CatalogProvider } from '@switchyard/providers';
+import {
+  pricingGaps,
+  type CatalogModel,
+  type CatalogProvider,
+  type PricedQuantity,
+} from '@switchyard/providers';
 
 const DECIMAL = /^\d{1,9}(\.\d{1,9})?$/;
 const DECIMAL_MESSAGE = 'must be a decimal string of credits, e.g. "0.15"';
@@ -17,10 +22,29 @@ export class PricingOverrideDto {
   @Matches(DECIMAL, { message: `outputPerMTok ${DECIMAL_MESSAGE}` })
   outputPerMTok?: string;
 
-  @ApiPropertyOptional({ example: '0.075' })
+  @ApiPropertyOptional({
+    example: '0.075',
+    description: 'Credits per million prompt tokens read from cache.',
+  })
   @IsOptional()
   @Matches(DECIMAL, { message: `cachedInputPerMTok ${DECIMAL_MESSAGE}` })
   cachedInputPerMTok?: string;
+
+  @ApiPropertyOptional({
+    example: '3.75',
+    description: 'Credits per million prompt tokens written to a 5-minute cache (default 1.25 × input).',
+  })
+  @IsOptional()
+  @Matches(DECIMAL, { message: `cacheWrite5mPerMTok ${DECIMAL_MESSAGE}` })
+  cacheWrite5mPerMTok?: string;
+
+  @ApiPropertyOptional({
+    example: '6',
+    description: 'Credits per million prompt tokens written to a 1-hour cache (default 2 × input).',
+  })
+  @IsOptional()
+  @Matches(DECIMAL, { message: `cacheWrite1hPerMTok ${DECIMAL_MESSAGE}` })
+  cacheWrite1hPerMTok?: string;
 
   @ApiPropertyOptional({ example: '0.04', description: 'Credits per generated image.' })
   @IsOptional()
@@ -63,6 +87,27 @@ export class ModelOverrideDto {
   @IsOptional()
   @IsBoolean()
   disabled?: boolean;
+
+  @ApiPropertyOptional({
+    example: true,
+    description:
+      'Mark the model free (charged nothing, never refused as unpriced), or false to take a catalog ' +
+      "file's mark away. Absent: the catalog's value.",
+  })
+  @IsOptional()
+  @IsBoolean()
+  free?: boolean;
+}
+
+/** GET /api/v1/models filters. */
+export class ModelsQueryDto {
+  @ApiPropertyOptional({
+    description: 'Only the models (and unlisted-model terms) with no price for something they serve.',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  unpriced?: boolean;
 }
 
 export class ModelView {
@@ -78,6 +123,15 @@ export class ModelView {
   @ApiProperty({ description: 'A usable key exists for the caller (or the request can bring one).' })
   available!: boolean;
   @ApiProperty() disabled!: boolean;
+  @ApiProperty({ description: 'Deliberately free: charged nothing.' }) free!: boolean;
+  @ApiProperty({
+    type: [String],
+    example: ['output tokens'],
+    description:
+      'What the model serves but has no price for (input tokens, output tokens, images, audio minutes, ' +
+      'characters): calls that use it are refused with 400 model_not_priced. Empty when fully priced or free.',
+  })
+  unpriced!: PricedQuantity[];
 
   static from(provider: CatalogProvider, model: CatalogModel, available: boolean): ModelView {
     return {
@@ -91,6 +145,31 @@ export class ModelView {
       pricing: { ...model.pricing },
       available,
       disabled: model.disabled,
+      free: model.free === true,
+      unpriced: pricingGaps(model),
+    };
+  }
+}
+
+/** The terms of a provider's models the catalog does not list (`provider/<any id>`). */
+export class UnlistedModelsView {
+  @ApiProperty({ type: [String] }) capabilities!: string[];
+  @ApiProperty() context_window!: number;
+  @ApiProperty() max_output_tokens!: number;
+  @ApiProperty({ example: { inputPerMTok: '0', outputPerMTok: '0' } }) pricing!: Record<string, string>;
+  @ApiProperty() free!: boolean;
+  @ApiProperty({ type: [String], description: 'As on a model.' }) unpriced!: PricedQuantity[];
+
+  static from(provider: CatalogProvider): UnlistedModelsView | undefined {
+    const terms = provider.unlistedModels;
+    if (!terms) return undefined;
+    return {
+      capabilities: [...terms.capabilities],
+      context_window: terms.contextWindow,
+      max_output_tokens: terms.maxOutputTokens,
+      pricing: { ...terms.pricing },
+      free: terms.free === true,
+      unpriced: pricingGaps(terms),
     };
   }
 }
@@ -101,4 +180,9 @@ export class ProviderView {
   @ApiProperty({ enum: ['openai', 'gemini', 'anthropic'] }) format!: string;
   @ApiProperty() available!: boolean;
   @ApiProperty({ type: [ModelView] }) models!: ModelView[];
+  @ApiPropertyOptional({
+    type: UnlistedModelsView,
+    description: 'Present when the provider serves models it does not list (local servers).',
+  })
+  unlisted_models?: UnlistedModelsView;
 }

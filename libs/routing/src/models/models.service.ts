@@ -11,7 +11,7 @@ import {
   type KeyScope,
 } from '@switchyard/providers';
 import { modelAllowed } from '../model-access.js';
-import { ModelView, ProviderView } from './models.dto.js';
+import { ModelView, ProviderView, UnlistedModelsView } from './models.dto.js';
 
 /** An OpenAI model object. */
 export interface OpenAiModel {
@@ -79,10 +79,13 @@ export class ModelsService {
     return { id: resolved.id, object: 'model', created: CREATED, owned_by: resolved.provider.id };
   }
 
-  /** GET /api/v1/models: every provider and model with metadata, and whether it is usable. */
-  providers(caller: Caller): ProviderView[] {
+  /**
+   * GET /api/v1/models: every provider and model with metadata, and whether it is usable; with
+   * `unpriced`, only the models (and unlisted-model terms) with a pricing gap.
+   */
+  providers(caller: Caller, filter: { unpriced?: boolean } = {}): ProviderView[] {
     const scope = scopeFor(caller);
-    return this.catalog.providers(caller.tenantId).map((provider) => {
+    const views = this.catalog.providers(caller.tenantId).map((provider) => {
       const available = this.keys.isAvailable(provider.id, scope);
       return {
         id: provider.id,
@@ -90,8 +93,10 @@ export class ModelsService {
         format: provider.format,
         available,
         models: provider.models.map((m) => ModelView.from(provider, m, available && !m.disabled)),
+        unlisted_models: UnlistedModelsView.from(provider),
       };
     });
+    return filter.unpriced ? onlyUnpriced(views) : views;
   }
 
   provider(caller: Caller, providerId: string): ProviderView {
@@ -106,6 +111,15 @@ export class ModelsService {
     if (!model) throw new ModelNotFoundError(`${providerId}/${modelId}`);
     return model;
   }
+}
+
+/** The pricing gaps of a model listing: providers keep only their models (and terms) with gaps. */
+function onlyUnpriced(views: ProviderView[]): ProviderView[] {
+  return views.flatMap(({ unlisted_models, ...view }) => {
+    const models = view.models.filter((m) => m.unpriced.length > 0);
+    const terms = unlisted_models?.unpriced.length ? { unlisted_models } : undefined;
+    return models.length > 0 || terms ? [{ ...view, models, ...terms }] : [];
+  });
 }
 
 export function scopeFor(caller: Caller, requestKey?: string): KeyScope {
