@@ -359,7 +359,7 @@ async function failoverScenario(url, fo) {
 }
 
 // ---------------------------------------------------------------- one target
-async function scenarios(name, url, key, pid, db, failover = null) {
+async function scenarios(name, url, key, pid, db, failover = null, routed = null) {
   const out = { name };
   const mem = { samples: [] };
   const sampler = pid ? setInterval(() => mem.samples.push(rssMb(pid)), 200) : null;
@@ -461,6 +461,16 @@ async function scenarios(name, url, key, pid, db, failover = null) {
   if (!QUICK) {
     log(name, 'memory: repeated c64 run');
     out.plainRepeat = summarize(await cannon(url, key, { connections: 64, duration: D, body: chatBody() }));
+  }
+  if (routed) {
+    // The same call through a `weighted` route of two simulator models: the planner's route
+    // expansion and strategy on top of the plain path.
+    log(name, 'routed');
+    const body = chatBody({ model: routed.model });
+    out.routed = {
+      c1: await loop(url, key, body, { seconds: QUICK ? 0.5 : 4 }),
+      c16: summarize(await cannon(url, key, { connections: 16, duration: D, body })),
+    };
   }
   if (failover) {
     log(name, 'failover');
@@ -615,7 +625,25 @@ async function seed(url) {
   }
   // The first key is also the selected one: tried first whatever the creation order.
   await must(url, { path: `/api/v1/provider-keys/${fo.keyIds[0]}/select`, headers: auth(foMember) }, 200);
-  return { key: key.key, failover: fo };
+  // A platform `weighted` route over two simulator models, for the routed row.
+  const routed = { model: `bench-weighted-${randomUUID().slice(0, 8)}` };
+  await must(
+    url,
+    {
+      path: '/api/v1/routes',
+      headers: auth(admin),
+      body: {
+        name: routed.model,
+        strategy: 'weighted',
+        targets: [
+          { model: 'simulator/sim-gpt', weight: 1 },
+          { model: 'simulator/sim-gpt-mini', weight: 1 },
+        ],
+      },
+    },
+    201,
+  );
+  return { key: key.key, failover: fo, routed };
 }
 
 // ---------------------------------------------------------------- report
@@ -766,6 +794,13 @@ function markdown(result) {
     L.push(
       `| valid c1 p50/p99 ms during flood | ${f.validDuringFlood.p50}/${f.validDuringFlood.p99} | ${ref.keyFlood.validDuringFlood.p50}/${ref.keyFlood.validDuringFlood.p99} | vs quiet c1 p50 ${gw.c1fine.p50} |`,
     );
+    if (gw.routed) {
+      const r = gw.routed;
+      L.push(
+        `| routed (weighted route, 2 targets) c1 p50/p99 ms | ${r.c1.p50}/${r.c1.p99} | | ${signed(diff(r.c1.p50, gw.c1fine.p50))} ms over plain c1 |`,
+        `| routed c16 req/s | ${r.c16.rps} (errors ${r.c16.errors}) | ${ref.plain.c16?.rps ?? 'n/a'} | ${ratio(r.c16.rps, gw.plain.c16?.rps ?? null) ?? 'n/a'}x of plain c16 |`,
+      );
+    }
     L.push(...failoverRows(gw));
     if (gw.plainRepeat) L.push(`| repeat c64 req/s | ${gw.plainRepeat.rps} | | |`);
     if (gw.rss)
@@ -842,7 +877,7 @@ async function main() {
       const name = withRedis ? 'postgres + redis' : 'postgres';
       const gw = await startGateway(sim.url, dbUrl, withRedis);
       try {
-        const { key, failover } = await seed(gw.url);
+        const { key, failover, routed } = await seed(gw.url);
         if (process.env.BENCH_HOLD) {
           // Development aid: keep everything up for manual probing (Ctrl-C ends and cleans up).
           console.log(
@@ -858,7 +893,7 @@ async function main() {
           await new Promise((r) => process.once('SIGINT', r));
           break; // Ctrl-C ends the hold: stop everything and drop the database, run nothing
         }
-        const r = await scenarios(name, gw.url, key, gw.child.pid, db, { ...failover, sim: sim.url });
+        const r = await scenarios(name, gw.url, key, gw.child.pid, db, { ...failover, sim: sim.url }, routed);
         if (process.env.BENCH_DEBUG) log('gateway output tail:\n' + gw.lines.slice(-10).join('\n'));
         r.compare = compare(result.ref, r);
         result.gateways.push(r);
