@@ -432,23 +432,32 @@ describe('providers registered at run time', () => {
     }
   });
 
-  it('serves the Anthropic wire format too (base URL without /v1)', async () => {
-    const id = uniqueId('claude');
-    const view = await register(t.adminToken, {
-      id,
-      format: 'anthropic',
-      base_url: `${upstream.url}/v1`,
-      key_required: false,
-      models: [model('sim-claude')],
-    });
-    expect(view.base_url).toBe(upstream.url);
-    const res = await t.client.chat.completions.create({
-      model: `${id}/sim-claude`,
-      messages: [{ role: 'user', content: 'hi claude' }],
-    });
-    expect(res.choices[0]!.message.content).toBe('echo: hi claude');
-    expect(upstream.requests.at(-1)!.path).toBe('/v1/messages');
-  });
+  it.each([
+    ['anthropic', '/v1', 'sim-claude', '/v1/messages'],
+    ['gemini', '', 'sim-gemini', '/v1beta/models/sim-gemini:generateContent'],
+  ] as const)(
+    'serves the %s wire format too, with its default headers',
+    async (format, suffix, name, path) => {
+      const id = uniqueId(format);
+      const view = await register(t.adminToken, {
+        id,
+        format,
+        base_url: `${upstream.url}${suffix}`,
+        key_required: false,
+        default_headers: { 'X-Lab': format },
+        models: [model(name)],
+      });
+      // Anthropic's base URL loses its /v1 (the SDK adds it); Gemini's is kept as given.
+      expect(view.base_url).toBe(upstream.url);
+      upstream.clearRequests();
+      const res = await t.client.chat.completions.create({
+        model: `${id}/${name}`,
+        messages: [{ role: 'user', content: `hi ${format}` }],
+      });
+      expect(res.choices[0]!.message.content).toBe(`echo: hi ${format}`);
+      expect(upstream.requests.at(-1)).toMatchObject({ path, headers: { 'x-lab': format } });
+    },
+  );
 
   it('logs who registered, changed and removed a provider', async () => {
     const id = uniqueId('logged');
