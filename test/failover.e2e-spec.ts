@@ -8,6 +8,40 @@ import { startLlmGateway, type LlmGateway } from './support/llm-gateway.js';
 
 const simKey = (label: string) => `sk-sim-${label}-${randomBytes(12).toString('hex')}`;
 
+/** Adds each key to the tenant admin's pool for `simulator`; returns their ids in order. */
+async function addTenantKeys(t: LlmGateway, keys: readonly string[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const key of keys) {
+    const res = await request(t.gw.url)
+      .post('/api/v1/provider-keys')
+      .auth(t.tenantAdmin.token, { type: 'bearer' })
+      .send({ provider: 'simulator', name: key.slice(7, 12), key })
+      .expect(201);
+    ids.push(res.body.id as string);
+  }
+  return ids;
+}
+
+/** A request's activity entries as [action, key id], oldest first; waits for ones recorded after the response. */
+async function requestTrail(t: LlmGateway, requestId: string, atLeast = 1) {
+  let trail: Array<[string, string | null]> = [];
+  for (let attempt = 0; attempt < 40; attempt++) {
+    await t.gw.app.get(ActivityLogService).flush();
+    const res = await request(t.gw.url)
+      .get('/api/v1/activity-logs')
+      .query({ limit: 100 })
+      .auth(t.adminToken, { type: 'bearer' })
+      .expect(200);
+    trail = (res.body.data as Array<{ action: string; key_id: string | null; request_id: string | null }>)
+      .filter((e) => e.request_id === requestId)
+      .reverse()
+      .map((e) => [e.action, e.key_id]);
+    if (trail.length >= atLeast) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return trail;
+}
+
 /**
  * Key failover end to end: the official SDK calls /v1, the gateway walks the tenant's vault keys
  * through the real upstream executor, and the simulator sees which key each attempt used.
@@ -15,17 +49,10 @@ const simKey = (label: string) => `sk-sim-${label}-${randomBytes(12).toString('h
 describe('key failover through /v1 (vault keys, simulator upstream)', () => {
   let t: LlmGateway;
   const keys = [simKey('one'), simKey('two'), simKey('three')];
-  const ids: string[] = [];
+  let ids: string[] = [];
   beforeAll(async () => {
     t = await startLlmGateway({ env: { VAULT_COOLDOWN_BASE_MS: '200' } });
-    for (const key of keys) {
-      const res = await request(t.gw.url)
-        .post('/api/v1/provider-keys')
-        .auth(t.tenantAdmin.token, { type: 'bearer' })
-        .send({ provider: 'simulator', name: key.slice(7, 12), key })
-        .expect(201);
-      ids.push(res.body.id as string);
-    }
+    ids = await addTenantKeys(t, keys);
     await request(t.gw.url)
       .post(`/api/v1/provider-keys/${ids[0]}/select`)
       .auth(t.tenantAdmin.token, { type: 'bearer' })
@@ -35,25 +62,7 @@ describe('key failover through /v1 (vault keys, simulator upstream)', () => {
     await t?.close();
   });
 
-  /** The request's activity entries, oldest first; waits for ones recorded after the response. */
-  async function events(requestId: string, atLeast = 1) {
-    let trail: Array<[string, string | null]> = [];
-    for (let attempt = 0; attempt < 40; attempt++) {
-      await t.gw.app.get(ActivityLogService).flush();
-      const res = await request(t.gw.url)
-        .get('/api/v1/activity-logs')
-        .query({ limit: 100 })
-        .auth(t.adminToken, { type: 'bearer' })
-        .expect(200);
-      trail = (res.body.data as Array<{ action: string; key_id: string | null; request_id: string | null }>)
-        .filter((e) => e.request_id === requestId)
-        .reverse()
-        .map((e) => [e.action, e.key_id]);
-      if (trail.length >= atLeast) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return trail;
-  }
+  const events = (requestId: string, atLeast = 1) => requestTrail(t, requestId, atLeast);
 
   it('401 on the first key, 429 on the second: the call succeeds on the third, in that order, and the log says so', async () => {
     t.sim.invalidateKey(keys[0]!);
@@ -112,40 +121,16 @@ describe('key failover through /v1 (vault keys, simulator upstream)', () => {
 describe('failover selects the key that served', () => {
   let t: LlmGateway;
   const keys = [simKey('a'), simKey('b'), simKey('c')];
-  const ids: string[] = [];
+  let ids: string[] = [];
   beforeAll(async () => {
     t = await startLlmGateway({ env: { VAULT_COOLDOWN_BASE_MS: '200' } });
-    for (const key of keys) {
-      const res = await request(t.gw.url)
-        .post('/api/v1/provider-keys')
-        .auth(t.tenantAdmin.token, { type: 'bearer' })
-        .send({ provider: 'simulator', name: key.slice(7, 12), key })
-        .expect(201);
-      ids.push(res.body.id as string);
-    }
+    ids = await addTenantKeys(t, keys);
   });
   afterAll(async () => {
     await t?.close();
   });
 
-  /** The request's vault events, oldest first (waits for those recorded after the answer). */
-  async function trail(requestId: string, atLeast: number) {
-    let events: Array<[string, string | null]> = [];
-    for (let attempt = 0; attempt < 40 && events.length < atLeast; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 50));
-      await t.gw.app.get(ActivityLogService).flush();
-      const res = await request(t.gw.url)
-        .get('/api/v1/activity-logs')
-        .query({ limit: 100 })
-        .auth(t.adminToken, { type: 'bearer' })
-        .expect(200);
-      events = (res.body.data as Array<{ action: string; key_id: string | null; request_id: string | null }>)
-        .filter((e) => e.request_id === requestId)
-        .reverse()
-        .map((e) => [e.action, e.key_id]);
-    }
-    return events;
-  }
+  const trail = (requestId: string, atLeast: number) => requestTrail(t, requestId, atLeast);
   const chat = (content: string) =>
     t.client.chat.completions
       .create({ model: 'simulator/sim-gpt', messages: [{ role: 'user', content }] })
