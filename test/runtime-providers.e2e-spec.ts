@@ -459,6 +459,20 @@ describe('providers registered at run time', () => {
     },
   );
 
+  it('documents the endpoints in the OpenAPI document', async () => {
+    const doc = await request(t.gw.url).get('/docs-json').expect(200);
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/providers',
+        '/api/v1/providers/{id}',
+        '/api/v1/providers/{id}/discover',
+      ]),
+    );
+    expect(doc.body.components.schemas.CreateRuntimeProviderDto.required).toEqual(
+      expect.arrayContaining(['id', 'format', 'base_url', 'models']),
+    );
+  });
+
   it('logs who registered, changed and removed a provider', async () => {
     const id = uniqueId('logged');
     await register(t.tenantAdmin.token, { id, models: [model('sim-gpt')] });

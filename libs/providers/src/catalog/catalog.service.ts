@@ -141,11 +141,6 @@ export class CatalogService {
     return this.runtimeById.get(id);
   }
 
-  /** Every runtime provider, of every tenant. */
-  runtimeProviders(): readonly CatalogProvider[] {
-    return this.runtime;
-  }
-
   /** A provider's model by id or alias, disabled ones included. */
   model(providerId: string, modelId: string, tenantId?: string | null): CatalogModel | undefined {
     const enabled = this.entry(providerId, modelId, tenantId);
