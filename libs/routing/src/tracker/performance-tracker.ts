@@ -244,24 +244,17 @@ export class PerformanceTracker implements OnModuleInit, OnApplicationShutdown {
     return state;
   }
 
+  /** The sums this instance records into now: its window without Redis, its unsent delta with. */
   private bucket(target: string): Sums {
     const state = this.state(target);
     const start = bucketStart(Date.now());
-    let sums = state.local.get(start);
+    const into = this.redis.enabled ? state.unsent : state.local;
+    let sums = into.get(start);
     if (!sums) {
       sums = emptySums();
-      state.local.set(start, sums);
+      into.set(start, sums);
       const oldest = start - (WINDOW_BUCKETS - 1) * BUCKET_MS;
-      for (const key of state.local.keys()) if (key < oldest) state.local.delete(key);
-    }
-    if (this.redis.enabled) {
-      let unsent = state.unsent.get(start);
-      if (!unsent) {
-        unsent = emptySums();
-        state.unsent.set(start, unsent);
-      }
-      // Record into the unsent delta; the local bucket is not read when Redis is on.
-      return unsent;
+      for (const key of into.keys()) if (key < oldest) into.delete(key);
     }
     return sums;
   }
