@@ -60,7 +60,11 @@ describe('mid-stream failover', () => {
     expect(new Set(chunks.map((c) => c.id)).size).toBe(1);
     expect(new Set(chunks.map((c) => c.model)).size).toBe(1);
     expect(chunks.filter((c) => c.choices[0]?.finish_reason === 'stop')).toHaveLength(1);
-    const usage = chunks.at(-1)!.usage as { prompt_tokens: number; completion_tokens: number; cost: string };
+    const usage = chunks.at(-1)!.usage as unknown as {
+      prompt_tokens: number;
+      completion_tokens: number;
+      cost: string;
+    };
     // Two usage records under the request id, and usage.cost is their sum.
     await t.gw.app.get(UsageRecorder).flush();
     const rows = (await t.gw.app

@@ -409,13 +409,12 @@ export class ChatService {
     const busy = this.tracker.begin(served.target.id);
     let relayed = await relayStream(served.value.iterator, served.value.first, served.target, writer, textOf);
     busy();
-    let usage = await usageOf(relayed.usage, promptTokens, relayed.text);
+    const usage = await usageOf(relayed.usage, promptTokens, relayed.text);
     if (!relayed.error)
       this.tracker.finished(served.target.id, Date.now() - started, usage.outputTokens, ttftMs);
     let aborted = context.signal.aborted;
     const outcome = (r: RelayResult) => ({
-      status: (r.error ? (aborted ? 'aborted' : 'error') : aborted ? 'aborted' : 'ok') as
-        'ok' | 'error' | 'aborted',
+      status: r.error ? (aborted ? 'aborted' : 'error') : aborted ? 'aborted' : 'ok',
       errorClass: r.error instanceof ProviderError ? r.error.kind : r.error ? 'failed' : undefined,
     });
     // What the client saw is paid for: settle before the final event.
