@@ -413,7 +413,7 @@ export class ChatService {
     if (!relayed.error)
       this.tracker.finished(served.target.id, Date.now() - started, usage.outputTokens, ttftMs);
     let aborted = context.signal.aborted;
-    const outcome = (r: RelayResult) => ({
+    const outcome = (r: RelayResult): { status: 'ok' | 'error' | 'aborted'; errorClass?: string } => ({
       status: r.error ? (aborted ? 'aborted' : 'error') : aborted ? 'aborted' : 'ok',
       errorClass: r.error instanceof ProviderError ? r.error.kind : r.error ? 'failed' : undefined,
     });
