@@ -1,8 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Express } from 'express';
 import { apiKeyPrecheck, ApiKeysService, InvalidKeyTarpit } from '@switchyard/auth';
 import { AppConfig, configureHttp, type CoreConfigOptions } from '@switchyard/core';
 import { AppModule } from './app.module.js';
+import { consoleDirectory, entryPage, entryRedirect } from './console/console.js';
 import { setupSwagger } from './swagger.js';
 
 /** Builds a fully configured gateway (not yet listening). main.ts and the tests both use this. */
@@ -16,6 +18,11 @@ export async function createApp(options: CoreConfigOptions = {}): Promise<NestEx
   configureHttp(app, {
     beforeV1Body: [apiKeyPrecheck(app.get(ApiKeysService), app.get(InvalidKeyTarpit))],
   });
-  if (app.get(AppConfig).http.swagger) setupSwagger(app);
+  const config = app.get(AppConfig);
+  if (config.http.swagger) setupSwagger(app);
+  // A person who opens the gateway's address lands on the console, or the API docs until it is built.
+  const entry = entryPage({ console: consoleDirectory() !== undefined, swagger: config.http.swagger });
+  const express: Express = app.getHttpAdapter().getInstance();
+  if (entry) express.get('/', entryRedirect(entry));
   return app;
 }
