@@ -18,6 +18,9 @@ const shared = {
 };
 
 export default {
+  // A global option: inside a project Jest ignores it, and hooks then time out at 5 s, which a
+  // gateway boot on a busy 2-core machine can take.
+  testTimeout: 30_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts'] },
     {
@@ -25,8 +28,6 @@ export default {
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
-      // Integration tests boot real gateways (PGlite is CPU-bound WASM) on a 2-core machine.
-      testTimeout: 30_000,
     },
   ],
 };
