@@ -33,6 +33,37 @@ export default tseslint.config(
     },
   },
   {
+    // Dependencies flow one way: feature libs -> orchestration -> routing -> providers -> core.
+    files: ['libs/orchestration/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/libs/*/src/**', '../../libs/**'],
+              message: 'Import a lib through @switchyard/<lib>.',
+            },
+            {
+              group: [
+                '@switchyard/chat',
+                '@switchyard/chat/*',
+                '@switchyard/embeddings',
+                '@switchyard/images',
+                '@switchyard/audio',
+                '@switchyard/files',
+                '@switchyard/credits',
+                '@switchyard/key-vault',
+              ],
+              message:
+                'Orchestration sits below the feature libs: it reaches them only through ports (StepRunner).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

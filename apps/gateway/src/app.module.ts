@@ -16,6 +16,7 @@ import { CreditsModule } from '@switchyard/credits';
 import { EmbeddingsModule } from '@switchyard/embeddings';
 import { FilesModule } from '@switchyard/files';
 import { ImagesModule } from '@switchyard/images';
+import { OrchestrationModule } from '@switchyard/orchestration';
 import { RoutingModule, RuntimeProvidersModule } from '@switchyard/routing';
 import { migrations } from '../../../migrations/index.js';
 import { entities } from './entities.js';
@@ -44,6 +45,7 @@ export class AppModule {
         providersModule(),
         RoutingModule,
         RuntimeProvidersModule,
+        OrchestrationModule,
         ChatModule.forRoot(),
         EmbeddingsModule,
         ImagesModule,

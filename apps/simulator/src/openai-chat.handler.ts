@@ -6,6 +6,8 @@ import { parseOpenaiChat } from './openai-chat.parser.js';
 import { badRequest } from './bad-request.util.js';
 import { planReply, splitArguments, splitWords } from './reply.engine.js';
 import { sendSse, type SseFrame } from './sse.writer.js';
+import { WRONG_ANSWER, classificationFor, personaOf, reasoningFor, wantsClassification } from './persona.js';
+import { countTokens } from './tokens.util.js';
 
 const TOOL_CALL_ID = 'call_sim_0';
 const MAX_CHOICES = 128;
@@ -16,14 +18,14 @@ export function openaiFinish(finish: FinishKind): string {
 }
 
 /** OpenAI's usage object, with the detail blocks current clients expect. */
-export function openaiUsage(promptTokens: number, completionTokens: number): JsonObject {
+export function openaiUsage(promptTokens: number, completionTokens: number, reasoningTokens = 0): JsonObject {
   return {
     prompt_tokens: promptTokens,
     completion_tokens: completionTokens,
     total_tokens: promptTokens + completionTokens,
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
     completion_tokens_details: {
-      reasoning_tokens: 0,
+      reasoning_tokens: reasoningTokens,
       audio_tokens: 0,
       accepted_prediction_tokens: 0,
       rejected_prediction_tokens: 0,
@@ -35,8 +37,43 @@ function choiceCount(body: JsonObject): number {
   return Math.min(MAX_CHOICES, Math.max(1, Math.floor(asNumber(body.n) ?? 1)));
 }
 
-function message(plan: ReplyPlan): JsonObject {
-  if (!plan.toolCall) return { role: 'assistant', content: plan.text, refusal: null, annotations: [] };
+/** A reply plan with what a persona adds: the reasoning shown before the answer. */
+type PersonaPlan = ReplyPlan & { reasoning: string | null };
+
+/**
+ * The persona of the model name (see persona.ts) and the classifier's JSON applied to the
+ * deterministic reply: reasoning tokens count as completion tokens, as providers bill them.
+ */
+function personaPlan(
+  body: JsonObject,
+  plan: ReplyPlan,
+  conv: ReturnType<typeof parseOpenaiChat>,
+): PersonaPlan {
+  if (plan.toolCall) return { ...plan, reasoning: null };
+  const persona = personaOf(asString(body.model) ?? '');
+  let text = plan.text;
+  if (persona === 'wrong') text = WRONG_ANSWER;
+  else if (wantsClassification(body)) text = JSON.stringify(classificationFor(conv));
+  const reasoning = persona === 'reasoner' ? reasoningFor(conv) : null;
+  if (text === plan.text && reasoning === null) return { ...plan, reasoning };
+  return {
+    ...plan,
+    text,
+    reasoning,
+    completionTokens: countTokens(text) + (reasoning === null ? 0 : countTokens(reasoning)),
+  };
+}
+
+function message(plan: PersonaPlan): JsonObject {
+  if (!plan.toolCall) {
+    return {
+      role: 'assistant',
+      content: plan.text,
+      ...(plan.reasoning !== null ? { reasoning_content: plan.reasoning } : {}),
+      refusal: null,
+      annotations: [],
+    };
+  }
   const call = {
     id: TOOL_CALL_ID,
     type: 'function',
@@ -46,7 +83,7 @@ function message(plan: ReplyPlan): JsonObject {
 }
 
 /** Deltas of one choice, in order, without the finish chunk. */
-function choiceDeltas(plan: ReplyPlan): JsonObject[] {
+function choiceDeltas(plan: PersonaPlan): JsonObject[] {
   if (plan.toolCall) {
     const { name, argsJson } = plan.toolCall;
     const head = { index: 0, id: TOOL_CALL_ID, type: 'function', function: { name, arguments: '' } };
@@ -57,12 +94,21 @@ function choiceDeltas(plan: ReplyPlan): JsonObject[] {
       })),
     ];
   }
+  // A reasoner streams its reasoning first (DeepSeek's `reasoning_content` deltas), then the answer.
+  const thinking = plan.reasoning === null ? [] : splitWords(plan.reasoning);
+  const deltas: JsonObject[] = thinking.map((word) => ({ content: null, reasoning_content: word }));
   const words = splitWords(plan.text);
-  if (words.length === 0) return [{ role: 'assistant', content: '' }];
-  return words.map((word, i) => (i === 0 ? { role: 'assistant', content: word } : { content: word }));
+  if (words.length === 0) deltas.push({ content: '' });
+  else deltas.push(...words.map((word) => ({ content: word })));
+  deltas[0] = { role: 'assistant', ...deltas[0] };
+  return deltas;
 }
 
-function streamFrames(ex: Exchange, body: JsonObject, plan: ReplyPlan, n: number): SseFrame[] {
+function reasoningTokens(plan: PersonaPlan): number {
+  return plan.reasoning === null ? 0 : countTokens(plan.reasoning);
+}
+
+function streamFrames(ex: Exchange, body: JsonObject, plan: PersonaPlan, n: number): SseFrame[] {
   const includeUsage = asRecord(body.stream_options).include_usage === true;
   const base = {
     id: `chatcmpl-sim-${ex.seq}`,
@@ -85,7 +131,11 @@ function streamFrames(ex: Exchange, body: JsonObject, plan: ReplyPlan, n: number
     frames.push(chunk([{ index, delta: {}, logprobs: null, finish_reason: openaiFinish(plan.finish) }]));
   }
   if (includeUsage) {
-    frames.push(chunk([], { usage: openaiUsage(plan.promptTokens, plan.completionTokens * n) }));
+    frames.push(
+      chunk([], {
+        usage: openaiUsage(plan.promptTokens, plan.completionTokens * n, reasoningTokens(plan) * n),
+      }),
+    );
   }
   frames.push({ data: '[DONE]' });
   return frames;
@@ -97,7 +147,8 @@ export async function handleChatCompletions(ex: Exchange): Promise<void> {
   if (typeof body.model !== 'string') return badRequest(ex, 'you must provide a model parameter', 'model');
   if (!Array.isArray(body.messages))
     return badRequest(ex, "Missing required parameter: 'messages'.", 'messages');
-  const plan = planReply(parseOpenaiChat(body));
+  const conv = parseOpenaiChat(body);
+  const plan = personaPlan(body, planReply(conv), conv);
   const n = choiceCount(body);
   if (body.stream === true) return sendSse(ex, streamFrames(ex, body, plan, n));
   const choices = Array.from({ length: n }, (_, index) => ({
@@ -113,6 +164,6 @@ export async function handleChatCompletions(ex: Exchange): Promise<void> {
     model: body.model,
     system_fingerprint: 'fp_sim',
     choices,
-    usage: openaiUsage(plan.promptTokens, plan.completionTokens * n),
+    usage: openaiUsage(plan.promptTokens, plan.completionTokens * n, reasoningTokens(plan) * n),
   });
 }

@@ -4,6 +4,8 @@ import { ChatController } from './chat.controller.js';
 import { ChatService } from './chat.service.js';
 import { CreditsMetering } from './credits-metering.js';
 import { METERING } from './metering.js';
+import { OrchestratedChat } from './orchestrated-chat.js';
+import { STEP_RUNNERS } from '@switchyard/orchestration';
 
 /** /v1/chat/completions and /v1/completions. */
 @Module({})
@@ -20,11 +22,14 @@ export class ChatModule {
       providers: [
         ChatService,
         CreditsMetering,
+        OrchestratedChat,
+        // The orchestration lib's port for steps outside a chat call (the explain endpoint).
+        { provide: STEP_RUNNERS, useExisting: OrchestratedChat },
         metering
           ? ({ provide: METERING, ...metering } as Provider)
           : { provide: METERING, useExisting: CreditsMetering },
       ],
-      exports: [ChatService, METERING],
+      exports: [ChatService, METERING, STEP_RUNNERS],
     };
   }
 }

@@ -37,6 +37,7 @@ import { ContinuationFilter, continuationChunk, continuationMessages } from './s
 import { drainStream, midStreamEnvelope, relayStream, type RelayResult } from './stream-relay.js';
 import { PromptTokens, countTextTokens, textTokenBound } from './token-estimate.js';
 import { cacheUsageOf, cacheWriteTtl } from './prompt-cache.js';
+import { OrchestratedChat } from './orchestrated-chat.js';
 
 type ChatBody = ChatCompletionCreateParams & { models?: string[]; route?: string; stream_failover?: boolean };
 const validateChat = compileValidator<ChatBody>(CHAT_SCHEMA);
@@ -96,6 +97,7 @@ export class ChatService {
     @Inject(METERING) private readonly metering: Metering,
     @Optional() @Inject(FAILOVER_OBSERVER) private readonly observer: FailoverObserver | null,
     config: AppConfig,
+    @Optional() @Inject(OrchestratedChat) private readonly orchestrated: OrchestratedChat | null = null,
   ) {
     this.stallTimeoutMs = config.routing.streamStallTimeoutMs;
   }
@@ -113,6 +115,9 @@ export class ChatService {
     for (const prepare of this.preparers) await prepare(caller, raw, req, res);
     const body = validateChat(raw);
     const context = callContextFor(caller, req, res);
+    // --- orchestration: `model: "auto"` is planned and run by libs/orchestration (see orchestrated-chat.ts).
+    if (this.orchestrated?.handles(body)) return this.orchestrated.chat(caller, body, context, res);
+    // --- end orchestration
     // `route` names a route outright; `model` may name one too.
     const names = body.route ? [body.route] : (body.models ?? [body.model]);
     const targets = this.planner.plan(

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { CallMetering, type MeteredCall } from '@switchyard/credits';
+import type { ResolvedModel } from '@switchyard/providers';
 import type { Metering, MeteringHandle, MeteringRequest } from './metering.js';
+
+/** The most output a call may produce on a target: what it asked for, within the model's maximum. */
+function outputBound(target: ResolvedModel, asked: number | undefined): number {
+  const modelMax = target.model.maxOutputTokens;
+  return asked === undefined ? modelMax : modelMax > 0 ? Math.min(asked, modelMax) : asked;
+}
 
 /**
  * Credits for token-priced /v1 calls (chat, completions, embeddings): the worst case on a
@@ -20,16 +27,21 @@ export class CreditsMetering implements Metering {
   }
 
   private call(request: MeteringRequest): MeteredCall {
+    const parts = request.steps?.map((step) => ({
+      targets: step.targets,
+      worst: (target: ResolvedModel) => ({
+        promptTokens: step.promptTokens,
+        maxOutputTokens: outputBound(target, step.maxOutputTokens),
+      }),
+    }));
     return {
+      ...(parts ? { parts } : {}),
       caller: request.caller,
       requestId: request.requestId,
       endpoint: request.endpoint,
       targets: request.targets,
       worst: (target) => {
-        const modelMax = target.model.maxOutputTokens;
-        const asked = request.maxOutputTokens;
-        const maxOutputTokens =
-          asked === undefined ? modelMax : modelMax > 0 ? Math.min(asked, modelMax) : asked;
+        const maxOutputTokens = outputBound(target, request.maxOutputTokens);
         const n = request.choices ?? 1;
         const choices = Number.isFinite(n) ? Math.min(128, Math.max(1, Math.floor(n))) : 1;
         return {

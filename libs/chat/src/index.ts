@@ -6,9 +6,12 @@ export {
   type Metering,
   type MeteringHandle,
   type MeteringRequest,
+  type MeteredStep,
+  type MeteredStepBound,
   type MeteredUsage,
 } from './metering.js';
 export { callContextFor } from './call-context.js';
 export { compileValidator } from './request-validation.js';
+export { MODEL_NAME_SCHEMA } from './chat.schema.js';
 export { countPromptTokens, countTextTokens } from './token-estimate.js';
 export { CreditsMetering } from './credits-metering.js';

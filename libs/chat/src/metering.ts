@@ -26,6 +26,27 @@ export interface MeteringRequest {
   choices?: number;
   /** The request marks blocks for prompt caching, with this longest TTL (writes cost more than input). */
   cacheWrite?: CacheTtl;
+  /**
+   * An orchestrated call: the upstream calls of its plan. The reservation is then the sum of each
+   * step's worst case on its dearest target (`targets`, `promptTokens` and `maxOutputTokens`
+   * above only name the call).
+   */
+  steps?: readonly MeteredStepBound[];
+}
+
+/** The worst case of one step of a plan. */
+export interface MeteredStepBound {
+  targets: readonly ResolvedModel[];
+  promptTokens: number;
+  /** The step's max output tokens, or undefined for the model's maximum. */
+  maxOutputTokens?: number;
+}
+
+/** One step of an orchestrated call as it ran, for {@link MeteringHandle.settleSteps}. */
+export interface MeteredStep {
+  target: ResolvedModel;
+  usage: MeteredUsage;
+  outcome: { status: 'ok' | 'error' | 'aborted'; latencyMs: number; ttftMs?: number; errorClass?: string };
 }
 
 /** A reservation in progress: settled with the actual usage, or released on failure. */
@@ -38,6 +59,12 @@ export interface MeteringHandle {
   ): Promise<bigint>;
   /** Releases everything: the call failed before delivering anything. */
   release(errorClass?: string): Promise<void>;
+  /**
+   * Charges the steps of an orchestrated call against the one reservation, in one settlement
+   * (their sum, capped at what was reserved), with one usage record per step. Returns each step's
+   * charge and the total.
+   */
+  settleSteps(steps: readonly MeteredStep[]): Promise<{ total: bigint; costs: bigint[] }>;
 }
 
 /** Reserves and settles credits for /v1 calls. The credits lib provides the real one. */
@@ -53,7 +80,11 @@ export interface Metering {
 export const METERING = Symbol('METERING');
 
 /** No charging at all (used until a credits implementation is registered). */
-const FREE_HANDLE: MeteringHandle = { settle: async () => 0n, release: async () => undefined };
+const FREE_HANDLE: MeteringHandle = {
+  settle: async () => 0n,
+  release: async () => undefined,
+  settleSteps: async (steps) => ({ total: 0n, costs: steps.map(() => 0n) }),
+};
 export const FREE_METERING: Metering = {
   reserve: async () => FREE_HANDLE,
   begin: () => ({ handle: Promise.resolve(FREE_HANDLE), early: true }),

@@ -28,4 +28,6 @@ export {
   type CallMeter,
   type CallOutcome,
   type MeteredCall,
+  type MeteredPart,
+  type SettledStep,
 } from './services/call-metering.service.js';

@@ -109,6 +109,10 @@ export interface RoutingConfig {
   breakerHalfOpenMs: number;
   /** A stream with no chunk for this long after its headers is broken (0: the provider timeout). */
   streamStallTimeoutMs: number;
+  /** `auto`: the LLM classifier's model (unset: the rules classifier only). */
+  autoClassifierModel?: string;
+  /** `auto`: the LLM classifier's time budget; past it the rules decide. */
+  autoClassifierTimeoutMs: number;
   /**
    * OUTBOUND_ALLOWLIST (plus the deprecated FETCH_ALLOWLIST): origins, host names and address
    * ranges the outbound policy admits beyond public https.
@@ -294,6 +298,8 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       breakerThreshold: env.CIRCUIT_BREAKER_THRESHOLD,
       breakerHalfOpenMs: env.CIRCUIT_BREAKER_HALF_OPEN_MS,
       streamStallTimeoutMs: env.STREAM_STALL_TIMEOUT_MS,
+      autoClassifierModel: env.AUTO_CLASSIFIER_MODEL,
+      autoClassifierTimeoutMs: env.AUTO_CLASSIFIER_TIMEOUT_MS,
       outboundAllowlist,
     },
     vault,

@@ -262,6 +262,19 @@ export class EnvironmentVariables {
   @IsInt({ message: 'must be an integer number of milliseconds (0: the provider timeout)' })
   STREAM_STALL_TIMEOUT_MS = 0;
 
+  // --- orchestration (`auto`) --------------------------------------------------------------
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  AUTO_CLASSIFIER_MODEL?: string;
+
+  @Transform(toInt)
+  @Min(100)
+  @Max(60_000)
+  @IsInt({ message: 'must be an integer number of milliseconds (100 to 60000)' })
+  AUTO_CLASSIFIER_TIMEOUT_MS = 1_500;
+
   // --- key vault and activity log ----------------------------------------------------------
 
   @Transform(emptyToUndefined)

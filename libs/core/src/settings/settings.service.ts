@@ -32,6 +32,17 @@ export class SettingsService implements OnApplicationBootstrap {
     return row?.value as T | undefined;
   }
 
+  /** Writes the value, replacing what the key held. */
+  async set(key: string, value: unknown): Promise<void> {
+    await this.dataSource.getRepository(SettingEntity).upsert({ key, value: value as object }, ['key']);
+  }
+
+  /** Removes the key; returns true when it existed. */
+  async delete(key: string): Promise<boolean> {
+    const result = await this.dataSource.getRepository(SettingEntity).delete({ key });
+    return (result.affected ?? 0) > 0;
+  }
+
   /** Inserts the value only if the key is absent; returns true when this call wrote it. */
   async setIfAbsent(key: string, value: unknown): Promise<boolean> {
     const result = await this.dataSource

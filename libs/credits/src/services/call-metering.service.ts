@@ -27,6 +27,25 @@ export interface MeteredCall {
   targets: readonly ResolvedModel[];
   /** The most the call may use on a target (tokens, images, seconds, characters). */
   worst: (target: ResolvedModel) => WorstCaseInput;
+  /**
+   * A call made of several upstream calls (an orchestration plan): each part may end on any of
+   * its targets, and the reservation is the sum over the parts of each part's dearest target.
+   * When set, `targets` and `worst` only name the call (the usage record of a release).
+   */
+  parts?: readonly MeteredPart[];
+}
+
+/** One upstream call of a multi-step call: the models it may end on and its worst case on each. */
+export interface MeteredPart {
+  targets: readonly ResolvedModel[];
+  worst: (target: ResolvedModel) => WorstCaseInput;
+}
+
+/** One step of a multi-step call, as it ran: settled together with the others (see `settleSteps`). */
+export interface SettledStep {
+  target: ResolvedModel;
+  usage: Usage;
+  outcome: CallOutcome;
 }
 
 export interface CallOutcome {
@@ -42,6 +61,12 @@ export interface CallMeter {
   settle(target: ResolvedModel, usage: Usage, outcome: CallOutcome): Promise<bigint>;
   /** Releases everything: the call failed before delivering anything. */
   release(errorClass?: string): Promise<void>;
+  /**
+   * Charges several upstream calls against the one reservation in one ledger settlement (their
+   * sum, never more than reserved) and writes one usage record per step; returns the charge of
+   * each step (they add up to what was charged) and the total.
+   */
+  settleSteps(steps: readonly SettledStep[]): Promise<{ total: bigint; costs: bigint[] }>;
 }
 
 const count = (value: number | bigint | undefined) => (value === undefined ? 0 : Number(value));
@@ -110,20 +135,25 @@ export class CallMetering {
    * this holds for every call; it runs before anything is reserved or sent upstream.
    */
   private assertPriced(call: MeteredCall): void {
-    for (const target of call.targets) {
-      if (target.model.free) continue;
-      const unpriced = unpricedFor(target.model, quantitiesUsed(call.worst(target)));
-      if (unpriced.length > 0) throw new ModelNotPricedError(target.id, unpriced);
+    for (const part of call.parts ?? [call]) {
+      for (const target of part.targets) {
+        if (target.model.free) continue;
+        const unpriced = unpricedFor(target.model, quantitiesUsed(part.worst(target)));
+        if (unpriced.length > 0) throw new ModelNotPricedError(target.id, unpriced);
+      }
     }
   }
 
   private worstCase(call: MeteredCall, markup: string): bigint {
-    return call.targets.reduce((max, target) => {
-      const cost = estimateWorstCase(target.model.pricing, call.worst(target), markup, {
-        free: target.model.free,
-      });
-      return cost > max ? cost : max;
-    }, 0n);
+    const dearest = (part: MeteredPart) =>
+      part.targets.reduce((max, target) => {
+        const cost = estimateWorstCase(target.model.pricing, part.worst(target), markup, {
+          free: target.model.free,
+        });
+        return cost > max ? cost : max;
+      }, 0n);
+    if (call.parts) return call.parts.reduce((sum, part) => sum + dearest(part), 0n);
+    return dearest(call);
   }
 
   private async hold(call: MeteredCall, markup: string, amount: bigint): Promise<CallMeter> {
@@ -171,6 +201,53 @@ export class CallMetering {
           ...outcome,
         });
         return charged;
+      },
+      settleSteps: async (steps) => {
+        const costs = steps.map(({ target, usage }) =>
+          priceUsage(target.model.pricing, usage, markup, { free: target.model.free === true }),
+        );
+        const actual = costs.reduce((a, b) => a + b, 0n);
+        const tokens = steps.map(({ usage }) => ({
+          inputTokens: count(usage.inputTokens),
+          outputTokens: count(usage.outputTokens),
+        }));
+        const charged = await this.credits.settle(reservation, actual, {
+          model: steps.at(-1)?.target.id ?? targets[0]?.id,
+          provider: steps.at(-1)?.target.provider.id ?? targets[0]?.provider.id,
+          usage: {
+            inputTokens: tokens.reduce((a, t) => a + t.inputTokens, 0),
+            outputTokens: tokens.reduce((a, t) => a + t.outputTokens, 0),
+          },
+          steps: steps.map(({ target }, i) => ({
+            model: target.id,
+            ...tokens[i],
+            cost: costs[i]!.toString(),
+          })),
+          status: steps.some((s) => s.outcome.status === 'ok') ? 'ok' : 'error',
+        });
+        // The charge is capped at the reservation: what the cap cut comes off the last steps.
+        let left = charged;
+        const shares = costs.map((cost) => {
+          const share = cost < left ? cost : left;
+          left -= share;
+          return share;
+        });
+        const tpm = caller.apiKey?.tpm;
+        const allTokens = tokens.reduce((a, t) => a + t.inputTokens + t.outputTokens, 0);
+        if (tpm) this.countTokens(caller.apiKey!.id, allTokens);
+        steps.forEach(({ target, usage, outcome }, i) => {
+          this.usage.record({
+            ...base,
+            provider: target.provider.id,
+            model: target.id,
+            ...tokens[i]!,
+            cachedInputTokens:
+              usage.cachedInputTokens === undefined ? undefined : count(usage.cachedInputTokens),
+            cost: shares[i]!,
+            ...outcome,
+          });
+        });
+        return { total: charged, costs: shares };
       },
       release: async (errorClass) => {
         await this.credits.release(reservation);

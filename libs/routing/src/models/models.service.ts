@@ -26,6 +26,9 @@ const CREATED = 1_735_689_600;
 
 @Injectable()
 export class ModelsService {
+  /** Names the gateway itself serves (`auto`), by their owner. */
+  private readonly virtual = new Map<string, string>();
+
   constructor(
     private readonly catalog: CatalogService,
     private readonly resolver: ModelResolver,
@@ -33,6 +36,14 @@ export class ModelsService {
     private readonly routes: RouteRegistry,
     private readonly tracker: PerformanceTracker,
   ) {}
+
+  /**
+   * A model name a lib above routing serves for every caller (orchestration's `auto`): listed in
+   * /v1/models and found by /v1/models/{id}. A key's allowed models apply by name.
+   */
+  addVirtualModel(id: string, ownedBy: string): void {
+    this.virtual.set(id, ownedBy);
+  }
 
   /** GET /api/v1/models/{provider}/{model}/stats: the performance tracker's window for one model. */
   stats(caller: Caller, provider: string, model: string): TargetStats {
@@ -62,11 +73,22 @@ export class ModelsService {
       if (allowed && !allowed.includes(route.name)) continue;
       data.push({ id: route.name, object: 'model', created: CREATED, owned_by: 'switchyard-route' });
     }
+    for (const [id, ownedBy] of this.virtual) {
+      const allowed = caller.apiKey?.allowedModels;
+      if (allowed && !allowed.includes(id)) continue;
+      data.push({ id, object: 'model', created: CREATED, owned_by: ownedBy });
+    }
     return { object: 'list', data };
   }
 
   /** GET /v1/models/{id}: any name the caller could send as `model`. */
   getOpenAi(caller: Caller, name: string): OpenAiModel {
+    const virtual = this.virtual.get(name);
+    if (virtual !== undefined) {
+      const allowed = caller.apiKey?.allowedModels;
+      if (allowed && !allowed.includes(name)) throw new ModelNotFoundError(name);
+      return { id: name, object: 'model', created: CREATED, owned_by: virtual };
+    }
     const route = this.routes.find(name, caller.tenantId);
     if (route) {
       const allowed = caller.apiKey?.allowedModels;

@@ -1,0 +1,365 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Caller } from '@switchyard/auth';
+import { AppConfig, formatCredits, InsufficientCreditsError, UpstreamError } from '@switchyard/core';
+import {
+  Orchestrator,
+  explainDecision,
+  type AnswerSink,
+  type ClassifierCall,
+  type Decision,
+  type OrchestratedBody,
+  type Plan,
+  type RunOutcome,
+  type StepCall,
+  type StepResult,
+  type StepRunners,
+} from '@switchyard/orchestration';
+import { ProviderError, type ResolvedModel } from '@switchyard/providers';
+import { PerformanceTracker, UpstreamExecutor, scopeFor, type CallContext } from '@switchyard/routing';
+import type { Response } from 'express';
+import { METERING, type Metering, type MeteringHandle, type MeteringRequest } from './metering.js';
+import { SseWriter } from './sse-writer.js';
+import { midStreamEnvelope } from './stream-relay.js';
+import { OrchestrationStepRunner, type StepRecord } from './orchestration-step-runner.js';
+import { PromptTokens } from './token-estimate.js';
+
+const ENDPOINT = 'chat.completions';
+
+/** A step's line in the answer's `switchyard.steps`. */
+interface StepReport {
+  id: string;
+  role: string;
+  model: string;
+  status: 'ok' | 'error';
+  latency_ms: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost: string;
+  error?: string;
+}
+
+/**
+ * `model: "auto"` on /v1/chat/completions: the orchestrator classifies and plans; this class pays
+ * and answers. The whole plan's worst case is reserved once before any call (a cheaper plan is
+ * tried when it does not fit, else 402); each step runs through an {@link OrchestrationStepRunner}
+ * bound to the request; all steps are settled in one ledger settlement with a usage record each;
+ * the answer carries `moe_metadata` and the `switchyard` explanation. Also the chat lib's side
+ * of the orchestration port for the explain endpoint (a standalone metered step).
+ */
+@Injectable()
+export class OrchestratedChat implements StepRunners {
+  private readonly stallTimeoutMs: number;
+
+  constructor(
+    private readonly orchestrator: Orchestrator,
+    private readonly executor: UpstreamExecutor,
+    private readonly tracker: PerformanceTracker,
+    @Inject(METERING) private readonly metering: Metering,
+    config: AppConfig,
+  ) {
+    this.stallTimeoutMs = config.routing.streamStallTimeoutMs;
+  }
+
+  handles(body: { model?: unknown; models?: unknown; route?: unknown }): boolean {
+    return this.orchestrator.handles(body);
+  }
+
+  /** A step metered on its own (the explain endpoint's LLM classifier). */
+  standalone(caller: Caller, requestId: string, signal: AbortSignal): ClassifierCall {
+    const context: CallContext = {
+      requestId,
+      tenantId: caller.tenantId,
+      userId: caller.userId,
+      apiKeyId: caller.apiKey?.id,
+      signal,
+    };
+    return async (step) => (await this.meteredStep(caller, context, step, 'orchestration.explain')).result;
+  }
+
+  async chat(caller: Caller, body: OrchestratedBody, context: CallContext, res: Response): Promise<void> {
+    const started = Date.now();
+    const reports: StepReport[] = [];
+    let classifierCost = 0n;
+    const classify: ClassifierCall = async (step) => {
+      try {
+        const { result, cost } = await this.meteredStep(caller, context, step, ENDPOINT);
+        classifierCost += cost;
+        reports.push(report('classifier', result, cost));
+        return result;
+      } catch (err) {
+        reports.push(failedReport(step.id, 'classifier', step.targets[0]!, err));
+        throw err;
+      }
+    };
+    const decision = await this.orchestrator.decide(
+      caller,
+      body,
+      scopeFor(caller, context.requestKey),
+      classify,
+    );
+    const promptTokens = new PromptTokens(body.messages, body).forReservation;
+    const { plan, handle } = await this.reserve(caller, context, decision, promptTokens);
+    const runner = new OrchestrationStepRunner(
+      { executor: this.executor, tracker: this.tracker, stallTimeoutMs: this.stallTimeoutMs },
+      body as unknown as Record<string, unknown>,
+      context,
+    );
+    const answerModel = plan.steps.at(-1)!.targets[0]!;
+    const identity = {
+      id: `chatcmpl-${context.requestId || started.toString(36)}`,
+      created: Math.floor(started / 1000),
+      model: answerModel.id,
+    };
+    const headers: Record<string, string> = {
+      'x-switchyard-provider': answerModel.provider.id,
+      'x-switchyard-model': answerModel.id,
+      'x-switchyard-strategy': plan.strategy,
+    };
+    const includeReasoning = body.include_reasoning !== false;
+    const stream = body.stream === true;
+    const writer = stream ? new SseWriter(res) : undefined;
+    const buffer = { content: '', reasoning: '' };
+    let roleSent = false;
+    const send = async (delta: Record<string, unknown>) => {
+      writer!.start(headers);
+      const first = roleSent ? {} : { role: 'assistant' };
+      roleSent = true;
+      await writer!.send({
+        ...identity,
+        object: 'chat.completion.chunk',
+        choices: [{ index: 0, delta: { ...first, ...delta }, logprobs: null, finish_reason: null }],
+      });
+    };
+    const sink: AnswerSink = stream
+      ? {
+          reasoning: (text) => send({ content: null, reasoning_content: text }),
+          content: (text) => send({ content: text }),
+        }
+      : {
+          reasoning: async (text) => void (buffer.reasoning += text),
+          content: async (text) => void (buffer.content += text),
+        };
+    let outcome: RunOutcome | undefined;
+    let failure: unknown;
+    try {
+      outcome = await this.orchestrator.run(plan, {
+        messages: body.messages,
+        params: { ...decision.params },
+        runner,
+        sink,
+        includeReasoning,
+      });
+    } catch (err) {
+      failure = err;
+    }
+    // What ran is paid for, whatever happened after it; nothing more.
+    const { total, costs } = await settle(handle, runner.records, failure);
+    runner.records.forEach((r, i) => reports.push(recordReport(r, plan, costs[i] ?? 0n)));
+    const cost = classifierCost + total;
+    if (failure !== undefined) {
+      // Before the first byte the error is the answer; after it, the stream ends with its event.
+      if (!writer || !roleSent) throw asError(failure);
+      const shown = failure instanceof ProviderError ? new UpstreamError(502, failure.message) : failure;
+      writer.fail(midStreamEnvelope(shown, context.requestId));
+      return;
+    }
+    const usage = {
+      prompt_tokens: sum(reports, 'prompt_tokens'),
+      completion_tokens: sum(reports, 'completion_tokens'),
+      total_tokens: sum(reports, 'prompt_tokens') + sum(reports, 'completion_tokens'),
+      cost: formatCredits(cost),
+    };
+    const explanation = {
+      moe_metadata: {
+        models_used: [...new Set(reports.filter((r) => r.status === 'ok').map((r) => r.model))],
+        strategy: plan.strategy,
+        total_latency: Math.round(Date.now() - started) / 1000,
+        modalities: { text: true, images: 0, audio: 0 },
+      },
+      switchyard: {
+        ...explainDecision({ ...decision, plan }),
+        steps: reports,
+        ...(outcome?.decision ? { decision: outcome.decision } : {}),
+        ...(outcome?.failures.length ? { failures: outcome.failures } : {}),
+      },
+    };
+    if (writer) {
+      if (!roleSent) await send({ content: '' });
+      await writer.send({
+        ...identity,
+        object: 'chat.completion.chunk',
+        choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }],
+      });
+      // The usage, the cost and the explanation in the last chunk, with [DONE] in the same write.
+      writer.done({ ...identity, object: 'chat.completion.chunk', choices: [], usage, ...explanation });
+      return;
+    }
+    const answer = {
+      ...identity,
+      object: 'chat.completion',
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: buffer.content,
+            ...(includeReasoning && buffer.reasoning ? { reasoning_content: buffer.reasoning } : {}),
+            refusal: null,
+          },
+          logprobs: null,
+          finish_reason: 'stop',
+        },
+      ],
+      usage,
+      ...explanation,
+    };
+    const json = JSON.stringify(answer);
+    for (const [name, value] of Object.entries({ ...headers, 'x-switchyard-cost': usage.cost }))
+      res.setHeader(name, value);
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(json),
+    });
+    res.end(json);
+  }
+
+  /**
+   * One reservation for the whole plan; when the balance is short, each cheaper plan in turn
+   * (fewer voters, one model, the simple tier); the first refusal is the answer when none fits.
+   */
+  private async reserve(
+    caller: Caller,
+    context: CallContext,
+    decision: Decision,
+    promptTokens: number,
+  ): Promise<{ plan: Plan; handle: MeteringHandle }> {
+    let refused: unknown;
+    for (const plan of [decision.plan, ...this.orchestrator.cheaperPlans(decision)]) {
+      try {
+        return {
+          plan,
+          handle: await this.metering.reserve(this.requestFor(caller, context, plan, promptTokens)),
+        };
+      } catch (err) {
+        if (!(err instanceof InsufficientCreditsError)) throw err;
+        refused ??= err;
+      }
+    }
+    throw refused;
+  }
+
+  private requestFor(
+    caller: Caller,
+    context: CallContext,
+    plan: Plan,
+    promptTokens: number,
+  ): MeteringRequest {
+    const bounds = this.orchestrator.stepBounds(plan, promptTokens);
+    return {
+      caller,
+      requestId: context.requestId,
+      endpoint: ENDPOINT,
+      targets: plan.steps.flatMap((s) => s.targets),
+      promptTokens,
+      steps: bounds,
+    };
+  }
+
+  /** One step on its own reservation (the classifier): reserved, run, settled. */
+  private async meteredStep(
+    caller: Caller,
+    context: CallContext,
+    step: StepCall,
+    endpoint: string,
+  ): Promise<{ result: StepResult; cost: bigint }> {
+    const maxTokens = typeof step.params.max_tokens === 'number' ? step.params.max_tokens : undefined;
+    const promptTokens = new PromptTokens(step.messages, step.params).forReservation;
+    const handle = await this.metering.reserve({
+      caller,
+      requestId: context.requestId,
+      endpoint,
+      targets: step.targets,
+      promptTokens,
+      maxOutputTokens: maxTokens,
+      steps: [{ targets: step.targets, promptTokens, maxOutputTokens: maxTokens }],
+    });
+    // The step alone: none of the caller's fields (stop, tools...) reach the classifier.
+    const runner = new OrchestrationStepRunner(
+      { executor: this.executor, tracker: this.tracker, stallTimeoutMs: this.stallTimeoutMs },
+      {},
+      context,
+    );
+    let failure: unknown;
+    let result: StepResult | undefined;
+    try {
+      result = await runner.call(step);
+    } catch (err) {
+      failure = err;
+    }
+    const { total } = await settle(handle, runner.records, failure);
+    if (!result) throw asError(failure);
+    return { result, cost: total };
+  }
+}
+
+/** Settles the steps that used anything in one settlement; releases when none did. */
+async function settle(
+  handle: MeteringHandle,
+  records: readonly StepRecord[],
+  failure: unknown,
+): Promise<{ total: bigint; costs: bigint[] }> {
+  if (!records.some((r) => r.usage.inputTokens + r.usage.outputTokens > 0)) {
+    await handle.release(failure instanceof ProviderError ? failure.kind : failure ? 'failed' : undefined);
+    return { total: 0n, costs: records.map(() => 0n) };
+  }
+  return handle.settleSteps(records);
+}
+
+function report(role: string, result: StepResult, cost: bigint): StepReport {
+  return {
+    id: result.id,
+    role,
+    model: result.target.id,
+    status: 'ok',
+    latency_ms: result.latencyMs,
+    prompt_tokens: result.inputTokens,
+    completion_tokens: result.outputTokens,
+    cost: formatCredits(cost),
+  };
+}
+
+function failedReport(id: string, role: string, target: ResolvedModel, err: unknown): StepReport {
+  return {
+    id,
+    role,
+    model: target.id,
+    status: 'error',
+    latency_ms: 0,
+    prompt_tokens: 0,
+    completion_tokens: 0,
+    cost: '0',
+    error: err instanceof Error ? err.message : String(err),
+  };
+}
+
+function recordReport(record: StepRecord, plan: Plan, cost: bigint): StepReport {
+  return {
+    id: record.id,
+    role: plan.steps.find((s) => s.id === record.id)?.role ?? 'step',
+    model: record.target.id,
+    status: record.outcome.status === 'ok' ? 'ok' : 'error',
+    latency_ms: record.outcome.latencyMs,
+    prompt_tokens: record.usage.inputTokens,
+    completion_tokens: record.usage.outputTokens,
+    cost: formatCredits(cost),
+    ...(record.error ? { error: record.error } : {}),
+  };
+}
+
+function sum(reports: readonly StepReport[], field: 'prompt_tokens' | 'completion_tokens'): number {
+  return reports.reduce((n, r) => n + r[field], 0);
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,0 +1,31 @@
+export { OrchestrationModule } from './orchestration.module.js';
+export {
+  AUTO_MODEL,
+  Orchestrator,
+  classifierInputOf,
+  explainDecision,
+  type Decision,
+  type OrchestratedBody,
+  type StepBound,
+} from './orchestrator.service.js';
+export { PolicyService, type PolicySource, type PolicyView } from './policy/policy.service.js';
+export { DEFAULT_POLICY } from './policy/default-policy.js';
+export { mergePolicy, validatePolicy } from './policy/policy.validation.js';
+export type * from './policy/policy.types.js';
+export {
+  COMPLEXITIES,
+  INTENTS,
+  OUTPUTS,
+  type Classification,
+  type ClassifierInput,
+  type Complexity,
+  type Intent,
+  type Output,
+} from './classification/classification.types.js';
+export { classifyByRules } from './classification/rules-classifier.js';
+export { CLASSIFICATION_SCHEMA_NAME } from './classification/classifier.prompts.js';
+export type { ClassifierCall } from './classification/llm-classifier.js';
+export type { AnswerSink, StepCall, StepDelta, StepResult, StepRunner } from './step-runner.port.js';
+export { STEP_RUNNERS, type StepRunners } from './step-runners.js';
+export { QuorumNotReachedError } from './strategies/vote.strategy.js';
+export type { Plan, PlannedStep, RunOutcome, StepFailure, StepRole } from './strategies/strategy.js';

@@ -1,0 +1,366 @@
+import { Injectable } from '@nestjs/common';
+import type { Caller } from '@switchyard/auth';
+import { AppConfig, InvalidRequestError } from '@switchyard/core';
+import { ModelResolver, type KeyScope, type ResolvedModel } from '@switchyard/providers';
+import { PerformanceTracker, modelAllowed, scopeFor } from '@switchyard/routing';
+import type {
+  ChatCompletionCreateParams,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
+import type { Classification, ClassifierInput } from './classification/classification.types.js';
+import { classifyWithModel, type ClassifierCall } from './classification/llm-classifier.js';
+import { classifyByRules } from './classification/rules-classifier.js';
+import { ModelSelector, type SelectionContext } from './planning/model-selector.js';
+import { PolicyService, type PolicySource } from './policy/policy.service.js';
+import type { OrchestrationPolicy, ParameterPreset, StrategyName } from './policy/policy.types.js';
+import type { StepRunners } from './step-runners.js';
+import { ChainStrategy } from './strategies/chain.strategy.js';
+import { MixStrategy } from './strategies/mix.strategy.js';
+import { SingleStrategy } from './strategies/single.strategy.js';
+import type { OrchestrationStrategy, Plan, RunInput, RunOutcome } from './strategies/strategy.js';
+import { VoteStrategy } from './strategies/vote.strategy.js';
+import type { StepResult } from './step-runner.port.js';
+
+/** The model name that asks for orchestration. */
+export const AUTO_MODEL = 'auto';
+
+const PRESET_FIELDS = ['temperature', 'top_p', 'frequency_penalty', 'presence_penalty'] as const;
+
+/** A chat body as far as orchestration reads it. */
+export type OrchestratedBody = ChatCompletionCreateParams & { include_reasoning?: unknown };
+
+/** Everything decided for one request before anything but the classifier runs: plain data. */
+export interface Decision {
+  classification: Classification;
+  plan: Plan;
+  /** Sampling parameters the policy set (the caller set none of these). */
+  params: ParameterPreset;
+  policy: PolicySource;
+  /** The LLM classifier's call, when one ran (already metered on its own). */
+  classifierStep?: StepResult;
+  /** Kept for cheaper plans (fewer voters, the simple tier). */
+  context: { policy: OrchestrationPolicy; selection: SelectionContext; maxTokens?: number };
+}
+
+/** A step's worst case, for the one reservation of the whole plan. */
+export interface StepBound {
+  id: string;
+  targets: readonly ResolvedModel[];
+  promptTokens: number;
+  /** undefined: the model's maximum output. */
+  maxOutputTokens?: number;
+}
+
+/** The text the classifier reads: the last user message's text parts. */
+export function classifierInputOf(body: OrchestratedBody): ClassifierInput {
+  const messages = body.messages;
+  const last = [...messages].reverse().find((m) => m.role === 'user');
+  const content = last?.content;
+  const text =
+    typeof content === 'string'
+      ? content
+      : Array.isArray(content)
+        ? content.map((p) => (p.type === 'text' ? p.text : '')).join(' ')
+        : '';
+  const hasImages = messages.some(
+    (m) => m.role === 'user' && Array.isArray(m.content) && m.content.some((p) => p.type === 'image_url'),
+  );
+  return { text, hasImages, hasTools: (body.tools?.length ?? 0) > 0 || (body.functions?.length ?? 0) > 0 };
+}
+
+/**
+ * `auto`: classifies a chat request (rules, or the LLM classifier with the rules as fallback),
+ * plans it from the policy (a strategy and a model per step, each with the reason it was
+ * chosen), and runs the plan through a step runner the chat lib provides.
+ */
+@Injectable()
+export class Orchestrator {
+  private readonly selector: ModelSelector;
+  private readonly strategies: Record<StrategyName, OrchestrationStrategy> = {
+    single: new SingleStrategy(),
+    mix: new MixStrategy(),
+    vote: new VoteStrategy(),
+    chain: new ChainStrategy(),
+  };
+  private readonly classifierModel?: string;
+  private readonly classifierTimeoutMs: number;
+
+  constructor(
+    private readonly resolver: ModelResolver,
+    tracker: PerformanceTracker,
+    private readonly policies: PolicyService,
+    config: AppConfig,
+  ) {
+    this.selector = new ModelSelector(resolver, tracker);
+    this.classifierModel = config.routing.autoClassifierModel;
+    this.classifierTimeoutMs = config.routing.autoClassifierTimeoutMs;
+  }
+
+  /** Whether a chat request is for the orchestrator. */
+  handles(body: { model?: unknown; models?: unknown; route?: unknown }): boolean {
+    return body.model === AUTO_MODEL && body.models === undefined && body.route === undefined;
+  }
+
+  /**
+   * Classifies and plans. `classify` runs the LLM classifier's call (metered by the caller);
+   * without it (or without a classifier model) the rules decide.
+   */
+  async decide(
+    caller: Caller,
+    body: OrchestratedBody,
+    scope: KeyScope,
+    classify?: ClassifierCall,
+  ): Promise<Decision> {
+    assertOrchestratable(body);
+    const { policy, source } = await this.policies.effective(caller.tenantId);
+    const input = classifierInputOf(body);
+    let classification: Classification;
+    let classifierStep: StepResult | undefined;
+    const classifierTarget = this.classifierTarget(caller, policy, scope);
+    if (classifierTarget && classify) {
+      const timeout = policy.classifier.timeout_ms ?? this.classifierTimeoutMs;
+      ({ classification, step: classifierStep } = await classifyWithModel(
+        input,
+        classifierTarget,
+        timeout,
+        classify,
+      ));
+    } else {
+      classification = classifyByRules(input);
+    }
+    const maxTokens = (body.max_completion_tokens ?? body.max_tokens ?? undefined) || undefined;
+    const selection: SelectionContext = {
+      caller,
+      scope,
+      request: { operation: 'chat', body },
+      settings: policy.selection,
+    };
+    const context = { policy, selection, maxTokens };
+    const plan = this.plan(classification, context, this.strategyFor(classification, policy, body));
+    return {
+      classification,
+      plan,
+      params: presetFor(policy, classification, body),
+      policy: source,
+      ...(classifierStep ? { classifierStep } : {}),
+      context,
+    };
+  }
+
+  /** Cheaper plans than `decision`'s, cheapest last: fewer voters, then one model, then the simple tier. */
+  cheaperPlans(decision: Decision): Plan[] {
+    const { plan, classification, context } = decision;
+    const out: Plan[] = [];
+    if (plan.strategy === 'vote') {
+      const voters = plan.steps.filter((s) => s.role === 'voter').length;
+      for (let n = voters - 1; n >= 2; n--) {
+        const fewer = this.strategies.vote.plan({ ...this.planInput(classification, context), maxVoters: n });
+        if (typeof fewer !== 'string')
+          out.push({ ...fewer, notes: [...fewer.notes, 'fewer voters to fit the balance'] });
+      }
+    }
+    if (plan.strategy !== 'single') {
+      const single = this.strategies.single.plan(this.planInput(classification, context));
+      if (typeof single !== 'string')
+        out.push({ ...single, notes: [`single instead of ${plan.strategy} to fit the balance`] });
+    }
+    if (classification.complexity !== 'simple') {
+      const simple = this.strategies.single.plan(
+        this.planInput({ ...classification, complexity: 'simple' }, context),
+      );
+      if (typeof simple !== 'string') out.push({ ...simple, notes: ['the simple tier to fit the balance'] });
+    }
+    return out;
+  }
+
+  /**
+   * Each step's worst case: the caller's prompt plus the strategy's own text plus the most the
+   * steps feeding it may write, and its own output bound.
+   */
+  stepBounds(plan: Plan, promptTokens: number): StepBound[] {
+    const outputOf = new Map(plan.steps.map((s) => [s.id, s.outputBound ?? s.maxTokens]));
+    return plan.steps.map((step) => ({
+      id: step.id,
+      targets: step.targets,
+      promptTokens:
+        promptTokens +
+        step.overheadTokens +
+        step.inputs.reduce((sum, id) => sum + (outputOf.get(id) ?? maxOutputOf(plan, id)), 0),
+      maxOutputTokens: step.outputBound ?? step.maxTokens,
+    }));
+  }
+
+  run(plan: Plan, input: RunInput): Promise<RunOutcome> {
+    return this.strategies[plan.strategy].run(plan, input);
+  }
+
+  /** POST /api/v1/orchestration/explain: the decision without running it (only the classifier runs). */
+  async explain(
+    caller: Caller,
+    body: unknown,
+    requestId: string,
+    runners?: StepRunners | null,
+  ): Promise<Record<string, unknown>> {
+    const parsed = parseExplainBody(body);
+    const scope = scopeFor(caller);
+    const controller = new AbortController();
+    const classify = runners?.standalone(caller, requestId, controller.signal);
+    const decision = await this.decide(caller, parsed, scope, classify);
+    return explainDecision(decision);
+  }
+
+  private classifierTarget(
+    caller: Caller,
+    policy: OrchestrationPolicy,
+    scope: KeyScope,
+  ): ResolvedModel | undefined {
+    const name = policy.classifier.model ?? this.classifierModel;
+    if (!name) return undefined;
+    const target = this.resolver.tryResolve(name, scope);
+    return target && modelAllowed(caller.apiKey?.allowedModels, target) ? target : undefined;
+  }
+
+  private strategyFor(
+    c: Classification,
+    policy: OrchestrationPolicy,
+    body: OrchestratedBody,
+  ): { name: StrategyName; note?: string } {
+    const rule = policy.strategies.find(
+      (r) =>
+        (!r.intents || r.intents.includes(c.intent)) &&
+        (!r.complexities || r.complexities.includes(c.complexity)),
+    );
+    const name = rule?.strategy ?? 'single';
+    if (
+      name !== 'single' &&
+      ((body.n ?? 1) > 1 || (body.tools?.length ?? 0) > 0 || (body.functions?.length ?? 0) > 0)
+    )
+      return {
+        name: 'single',
+        note: `single instead of ${name}: the request asks for tools or several choices`,
+      };
+    return { name };
+  }
+
+  private plan(
+    classification: Classification,
+    context: Decision['context'],
+    chosen: { name: StrategyName; note?: string },
+  ): Plan {
+    const input = this.planInput(classification, context);
+    const first = this.strategies[chosen.name].plan(input);
+    if (typeof first !== 'string')
+      return chosen.note ? { ...first, notes: [chosen.note, ...first.notes] } : first;
+    const single = this.strategies.single.plan(input);
+    if (typeof single === 'string')
+      throw new InvalidRequestError(
+        `No model of the orchestration policy can serve this request for you (${single}). ` +
+          'An operator can add candidates (or keys for their providers) in /api/v1/orchestration/policy.',
+        { param: 'model', code: 'no_orchestration_candidate' },
+      );
+    return { ...single, notes: [`single instead of ${chosen.name}: ${first}`] };
+  }
+
+  private planInput(classification: Classification, context: Decision['context']) {
+    return {
+      classification,
+      policy: context.policy,
+      selector: this.selector,
+      selection: context.selection,
+      maxTokens: context.maxTokens,
+    };
+  }
+}
+
+function maxOutputOf(plan: Plan, id: string): number {
+  const step = plan.steps.find((s) => s.id === id);
+  return step?.targets.reduce((max, t) => Math.max(max, t.model.maxOutputTokens), 0) ?? 0;
+}
+
+/** The preset of the request's task type, for the fields the caller left unset. */
+function presetFor(policy: OrchestrationPolicy, c: Classification, body: OrchestratedBody): ParameterPreset {
+  const preset = policy.presets[c.intent] ?? {};
+  const out: ParameterPreset = {};
+  for (const field of PRESET_FIELDS) {
+    const asked = (body as unknown as Record<string, unknown>)[field];
+    if ((asked === undefined || asked === null) && preset[field] !== undefined) out[field] = preset[field];
+  }
+  return out;
+}
+
+/** Refuses what orchestration cannot honour, with the field named. */
+function assertOrchestratable(body: OrchestratedBody): void {
+  if (body.include_reasoning !== undefined && typeof body.include_reasoning !== 'boolean')
+    throw new InvalidRequestError('include_reasoning must be true or false.', { param: 'include_reasoning' });
+}
+
+/** The explain endpoint's body: a chat request (its `model` may be left out). */
+function parseExplainBody(body: unknown): OrchestratedBody {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new InvalidRequestError('The body must be a chat completion request (an object).', {
+      param: 'body',
+    });
+  const b = body as Record<string, unknown>;
+  if (b.model !== undefined && b.model !== AUTO_MODEL)
+    throw new InvalidRequestError("Only 'auto' is explained; leave model out or send 'auto'.", {
+      param: 'model',
+    });
+  if (!Array.isArray(b.messages) || b.messages.length === 0)
+    throw new InvalidRequestError('messages must be a non-empty list.', { param: 'messages' });
+  b.messages.forEach((m: unknown, i) => {
+    const msg = m as Record<string, unknown> | null;
+    if (typeof msg !== 'object' || msg === null || typeof msg.role !== 'string')
+      throw new InvalidRequestError(`messages[${i}] must be a message with a role.`, {
+        param: `messages[${i}]`,
+      });
+    if (
+      msg.content !== undefined &&
+      msg.content !== null &&
+      typeof msg.content !== 'string' &&
+      !Array.isArray(msg.content)
+    )
+      throw new InvalidRequestError(`messages[${i}].content must be a string or a list of parts.`, {
+        param: `messages[${i}].content`,
+      });
+  });
+  for (const field of ['max_tokens', 'max_completion_tokens', 'n'] as const) {
+    const v = b[field];
+    if (v !== undefined && v !== null && (typeof v !== 'number' || !Number.isInteger(v) || v < 1))
+      throw new InvalidRequestError(`${field} must be a positive integer.`, { param: field });
+  }
+  if (b.stream !== undefined && typeof b.stream !== 'boolean')
+    throw new InvalidRequestError('stream must be true or false.', { param: 'stream' });
+  if (b.tools !== undefined && !Array.isArray(b.tools))
+    throw new InvalidRequestError('tools must be a list.', { param: 'tools' });
+  return {
+    ...b,
+    model: AUTO_MODEL,
+    messages: b.messages as ChatCompletionMessageParam[],
+  };
+}
+
+/** A decision as data: what explain returns and what every orchestrated answer carries. */
+export function explainDecision(decision: Decision): Record<string, unknown> {
+  const { classification, plan } = decision;
+  return {
+    classification,
+    plan: {
+      strategy: plan.strategy,
+      ...(plan.quorum !== undefined ? { quorum: plan.quorum } : {}),
+      steps: plan.steps.map((s) => ({
+        id: s.id,
+        role: s.role,
+        model: s.targets[0]!.id,
+        failover: s.targets.slice(1).map((t) => t.id),
+        max_tokens: s.maxTokens ?? null,
+        ...(s.deadlineMs !== undefined ? { budget_ms: s.deadlineMs } : {}),
+        ...(s.conditional ? { conditional: true } : {}),
+        why: s.why,
+        considered: s.considered,
+      })),
+      notes: plan.notes,
+    },
+    params: decision.params,
+    policy: decision.policy,
+  };
+}

@@ -1,0 +1,52 @@
+import type { ResolvedModel } from '@switchyard/providers';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+
+/** One upstream call of a plan, as a strategy asks for it. */
+export interface StepCall {
+  /** The step's id in the plan (`answer`, `reason`, `vote-1`, `judge`, `draft`...). */
+  id: string;
+  /** The models to try in order (the chosen one, then its failover). */
+  targets: readonly ResolvedModel[];
+  messages: ChatCompletionMessageParam[];
+  /** Request fields over the caller's (sampling presets, `max_tokens`, `response_format`). */
+  params: Record<string, unknown>;
+  /** A hard deadline for this step (vote's per-model budget): after it the step fails with `timeout`. */
+  deadlineMs?: number;
+}
+
+/** What one step produced. */
+export interface StepResult {
+  id: string;
+  /** The model that served. */
+  target: ResolvedModel;
+  text: string;
+  /** The provider's own reasoning (`reasoning_content`), when it sent any. */
+  reasoning: string;
+  inputTokens: number;
+  outputTokens: number;
+  latencyMs: number;
+}
+
+/** A piece of a streamed step. */
+export interface StepDelta {
+  content?: string;
+  reasoning?: string;
+}
+
+/**
+ * Runs the steps of one orchestrated request: bound to its caller, request id, cancellation
+ * and its one credit reservation (every step is metered under the request). The chat lib
+ * implements it; strategies only see this port.
+ */
+export interface StepRunner {
+  /** A whole step; rejects with the provider's error when every target failed. */
+  call(step: StepCall): Promise<StepResult>;
+  /** A step streamed delta for delta; the generator's return value is the step's result. */
+  stream(step: StepCall): AsyncGenerator<StepDelta, StepResult>;
+}
+
+/** Where a strategy writes the answer the client sees (a stream, or a buffer for a JSON answer). */
+export interface AnswerSink {
+  reasoning(delta: string): Promise<void>;
+  content(delta: string): Promise<void>;
+}
