@@ -12,6 +12,7 @@ import { AudioModule } from '@switchyard/audio';
 import { AuthModule } from '@switchyard/auth';
 import { KeyVaultModule } from '@switchyard/key-vault';
 import { ChatModule } from '@switchyard/chat';
+import { CompatModule } from '@switchyard/compat';
 import { CreditsModule } from '@switchyard/credits';
 import { EmbeddingsModule } from '@switchyard/embeddings';
 import { FilesModule } from '@switchyard/files';
@@ -51,6 +52,8 @@ export class AppModule {
         ImagesModule,
         FilesModule,
         AudioModule,
+        // The source systems' endpoints: aliases over the modules above (docs/compat.md).
+        CompatModule,
       ],
     };
   }

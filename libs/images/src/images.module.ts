@@ -11,6 +11,6 @@ import { VisionBridge } from './vision-bridge.js';
   imports: [CreditsModule],
   controllers: [ImagesController],
   providers: [ImagesService, ImageStore, MediaMetering, VisionBridge],
-  exports: [ImageStore, MediaMetering, VisionBridge],
+  exports: [ImagesService, ImageStore, MediaMetering, VisionBridge],
 })
 export class ImagesModule {}

@@ -109,6 +109,8 @@ export interface RoutingConfig {
   breakerHalfOpenMs: number;
   /** A stream with no chunk for this long after its headers is broken (0: the provider timeout). */
   streamStallTimeoutMs: number;
+  /** A chat call with no `model` (the compat aliases): this one, else the first priced chat model. */
+  defaultChatModel?: string;
   /** `auto`: the LLM classifier's model (unset: the rules classifier only). */
   autoClassifierModel?: string;
   /** `auto`: the LLM classifier's time budget; past it the rules decide. */
@@ -298,6 +300,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       breakerThreshold: env.CIRCUIT_BREAKER_THRESHOLD,
       breakerHalfOpenMs: env.CIRCUIT_BREAKER_HALF_OPEN_MS,
       streamStallTimeoutMs: env.STREAM_STALL_TIMEOUT_MS,
+      defaultChatModel: env.DEFAULT_CHAT_MODEL,
       autoClassifierModel: env.AUTO_CLASSIFIER_MODEL,
       autoClassifierTimeoutMs: env.AUTO_CLASSIFIER_TIMEOUT_MS,
       outboundAllowlist,

@@ -233,6 +233,12 @@ export class EnvironmentVariables {
   @IsString()
   MODEL_ALIASES = '';
 
+  /** The model of a chat call that names none (the source systems' aliases, docs/compat.md). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  DEFAULT_CHAT_MODEL?: string;
+
   @IsString()
   MODEL_FALLBACKS = '';
 

@@ -1,0 +1,24 @@
+import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { API_PREFIX } from '@switchyard/core';
+import { EmbeddingsModule } from '@switchyard/embeddings';
+import { ImagesModule } from '@switchyard/images';
+import { DefaultChatModel } from './default-model.js';
+import { IndoxRouterController } from './indox-router.controller.js';
+import { loginUsername } from './login-username.middleware.js';
+import { RedocController } from './redoc.controller.js';
+
+/**
+ * The five source systems' own endpoints (docs/compat.md) as thin aliases: each calls the
+ * service of its canonical route, so auth, limits, credits, usage, the activity log and the
+ * error envelope are the same. Nothing depends on this module but the gateway's composition.
+ */
+@Module({
+  imports: [EmbeddingsModule, ImagesModule],
+  controllers: [IndoxRouterController, RedocController],
+  providers: [DefaultChatModel],
+})
+export class CompatModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(loginUsername).forRoutes({ path: `${API_PREFIX}/auth/login`, method: RequestMethod.POST });
+  }
+}
