@@ -472,6 +472,16 @@ async function scenarios(name, url, key, pid, db, failover = null, routed = null
       c16: summarize(await cannon(url, key, { connections: 16, duration: D, body })),
     };
   }
+  if (routed) {
+    // The same call as `model: "auto"`: the rules classifier, the policy and the single strategy
+    // on top of the plain path (the default policy picks a simulator model offline).
+    log(name, 'auto');
+    const body = chatBody({ model: 'auto' });
+    out.auto = {
+      c1: await loop(url, key, body, { seconds: QUICK ? 0.5 : 4 }),
+      c16: summarize(await cannon(url, key, { connections: 16, duration: D, body })),
+    };
+  }
   if (failover) {
     log(name, 'failover');
     out.failover = await failoverScenario(url, failover);
@@ -799,6 +809,13 @@ function markdown(result) {
       L.push(
         `| routed (weighted route, 2 targets) c1 p50/p99 ms | ${r.c1.p50}/${r.c1.p99} | | ${signed(diff(r.c1.p50, gw.c1fine.p50))} ms over plain c1 |`,
         `| routed c16 req/s | ${r.c16.rps} (errors ${r.c16.errors}) | ${ref.plain.c16?.rps ?? 'n/a'} | ${ratio(r.c16.rps, gw.plain.c16?.rps ?? null) ?? 'n/a'}x of plain c16 |`,
+      );
+    }
+    if (gw.auto) {
+      const a = gw.auto;
+      L.push(
+        `| auto (rules classifier, single) c1 p50/p99 ms | ${a.c1.p50}/${a.c1.p99} | | ${signed(diff(a.c1.p50, gw.c1fine.p50))} ms over plain c1 |`,
+        `| auto c16 req/s | ${a.c16.rps} (errors ${a.c16.errors}) | ${ref.plain.c16?.rps ?? 'n/a'} | ${ratio(a.c16.rps, gw.plain.c16?.rps ?? null) ?? 'n/a'}x of plain c16 |`,
       );
     }
     L.push(...failoverRows(gw));

@@ -64,6 +64,18 @@ describe('orchestration: model "auto" (simulator, real Postgres)', () => {
     return usage;
   }
 
+  it('refuses tools with auto on /v1/chat/completions (400 naming the field), charging nothing', async () => {
+    const err = await t.client.chat.completions
+      .create({
+        model: 'auto',
+        messages: [{ role: 'user', content: 'x' }],
+        tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }],
+      })
+      .catch((e: unknown) => e);
+    expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
+    expect((err as InstanceType<typeof OpenAI.APIError>).param).toBe('tools');
+  });
+
   it('lists auto in /v1/models', async () => {
     const models = await t.client.models.list();
     expect(models.data.map((m) => m.id)).toContain('auto');
@@ -371,6 +383,15 @@ describe('orchestration: model "auto" (simulator, real Postgres)', () => {
       [{ messages: [{ content: 'x' }] }, 'messages[0]'],
       [{ model: 'simulator/sim-gpt', messages: [{ role: 'user', content: 'x' }] }, 'model'],
       [{ messages: [{ role: 'user', content: 'x' }], max_tokens: -1 }, 'max_tokens'],
+      [{ messages: [{ role: 'user', content: 'x' }], n: 2 }, 'n'],
+      [
+        {
+          messages: [{ role: 'user', content: 'x' }],
+          tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }],
+        },
+        'tools',
+      ],
+      [{ messages: [{ role: 'user', content: 'x' }], include_reasoning: 'yes' }, 'include_reasoning'],
     ])('400 for %j naming %s', async (body, param) => {
       const res = await request(t.gw.url)
         .post('/api/v1/orchestration/explain')

@@ -148,6 +148,7 @@ export class OrchestratedChat implements StepRunners {
         runner,
         sink,
         includeReasoning,
+        stream,
       });
     } catch (err) {
       failure = err;

@@ -292,6 +292,15 @@ function presetFor(policy: OrchestrationPolicy, c: Classification, body: Orchest
 function assertOrchestratable(body: OrchestratedBody): void {
   if (body.include_reasoning !== undefined && typeof body.include_reasoning !== 'boolean')
     throw new InvalidRequestError('include_reasoning must be true or false.', { param: 'include_reasoning' });
+  // A plan's steps relay text; tool calls and several choices are for a named model (for now).
+  for (const field of ['tools', 'functions'] as const) {
+    if ((body[field]?.length ?? 0) > 0)
+      throw new InvalidRequestError(`model 'auto' does not take ${field} yet; name a model for tool calls.`, {
+        param: field,
+      });
+  }
+  if ((body.n ?? 1) > 1)
+    throw new InvalidRequestError("model 'auto' answers one choice; name a model for n > 1.", { param: 'n' });
 }
 
 /** The explain endpoint's body: a chat request (its `model` may be left out). */

@@ -2,6 +2,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import { critiqueSystem, refineSystem } from './chain.prompts.js';
 import {
   candidatesFor,
+  relayStep,
   stepOf,
   templateTokens,
   type OrchestrationStrategy,
@@ -69,19 +70,21 @@ export class ChainStrategy implements OrchestrationStrategy {
     });
     // The refiner is the model that drafted (its failover after it).
     const targets = [draft.target, ...refineStep.targets.filter((t) => t.id !== draft.target.id)];
-    const refining = input.runner.stream({
-      id: refineStep.id,
-      targets,
-      messages: withSystem(refineSystem(draft.text, critique.text), input.messages),
-      params: {
-        ...input.params,
-        ...(refineStep.maxTokens !== undefined ? { max_tokens: refineStep.maxTokens } : {}),
+    const refined = await relayStep(
+      input,
+      {
+        id: refineStep.id,
+        targets,
+        messages: withSystem(refineSystem(draft.text, critique.text), input.messages),
+        params: {
+          ...input.params,
+          ...(refineStep.maxTokens !== undefined ? { max_tokens: refineStep.maxTokens } : {}),
+        },
       },
-    });
-    for (;;) {
-      const next = await refining.next();
-      if (next.done) return { results: [draft, critique, next.value], failures: [] };
-      if (next.value.content) await input.sink.content(next.value.content);
-    }
+      async (delta) => {
+        if (delta.content) await input.sink.content(delta.content);
+      },
+    );
+    return { results: [draft, critique, refined], failures: [] };
   }
 }

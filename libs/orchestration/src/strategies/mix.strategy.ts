@@ -1,8 +1,8 @@
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import type { StepResult } from '../step-runner.port.js';
 import { REASONER_SYSTEM, answerSystem } from './mix.prompts.js';
 import {
   candidatesFor,
+  relayStep,
   stepOf,
   templateTokens,
   type OrchestrationStrategy,
@@ -57,37 +57,36 @@ export class MixStrategy implements OrchestrationStrategy {
 
   async run(plan: Plan, input: RunInput): Promise<RunOutcome> {
     const [reason, answer] = plan.steps as [Plan['steps'][0], Plan['steps'][0]];
-    const thinking = input.runner.stream({
-      id: reason.id,
-      targets: reason.targets,
-      messages: withSystem(REASONER_SYSTEM, input.messages),
-      params: { ...input.params, max_tokens: reason.maxTokens },
-    });
-    let thought: StepResult;
-    for (;;) {
-      const next = await thinking.next();
-      if (next.done) {
-        thought = next.value;
-        break;
-      }
-      // The reasoner's own reasoning and its written answer are both the mix's reasoning.
-      const delta = (next.value.reasoning ?? '') + (next.value.content ?? '');
-      if (delta && input.includeReasoning) await input.sink.reasoning(delta);
-    }
-    const reasoning = [thought.reasoning, thought.text].filter(Boolean).join('\n\n');
-    const answering = input.runner.stream({
-      id: answer.id,
-      targets: answer.targets,
-      messages: withSystem(answerSystem(reasoning), input.messages),
-      params: {
-        ...input.params,
-        ...(answer.maxTokens !== undefined ? { max_tokens: answer.maxTokens } : {}),
+    const thought = await relayStep(
+      input,
+      {
+        id: reason.id,
+        targets: reason.targets,
+        messages: withSystem(REASONER_SYSTEM, input.messages),
+        params: { ...input.params, max_tokens: reason.maxTokens },
       },
-    });
-    for (;;) {
-      const next = await answering.next();
-      if (next.done) return { results: [thought, next.value], failures: [] };
-      if (next.value.content) await input.sink.content(next.value.content);
-    }
+      async (delta) => {
+        // The reasoner's own reasoning and its written answer are both the mix's reasoning.
+        const text = (delta.reasoning ?? '') + (delta.content ?? '');
+        if (text && input.includeReasoning) await input.sink.reasoning(text);
+      },
+    );
+    const reasoning = [thought.reasoning, thought.text].filter(Boolean).join('\n\n');
+    const result = await relayStep(
+      input,
+      {
+        id: answer.id,
+        targets: answer.targets,
+        messages: withSystem(answerSystem(reasoning), input.messages),
+        params: {
+          ...input.params,
+          ...(answer.maxTokens !== undefined ? { max_tokens: answer.maxTokens } : {}),
+        },
+      },
+      async (delta) => {
+        if (delta.content) await input.sink.content(delta.content);
+      },
+    );
+    return { results: [thought, result], failures: [] };
   }
 }

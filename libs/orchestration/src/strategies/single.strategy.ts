@@ -1,5 +1,6 @@
 import {
   candidatesFor,
+  relayStep,
   stepOf,
   type OrchestrationStrategy,
   type Plan,
@@ -33,18 +34,20 @@ export class SingleStrategy implements OrchestrationStrategy {
 
   async run(plan: Plan, input: RunInput): Promise<RunOutcome> {
     const step = plan.steps[0]!;
-    const stream = input.runner.stream({
-      id: step.id,
-      targets: step.targets,
-      messages: input.messages,
-      params: { ...input.params, ...(step.maxTokens !== undefined ? { max_tokens: step.maxTokens } : {}) },
-    });
-    for (;;) {
-      const next = await stream.next();
-      if (next.done) return { results: [next.value], failures: [] };
-      // A plain model's own reasoning is relayed too.
-      if (next.value.reasoning && input.includeReasoning) await input.sink.reasoning(next.value.reasoning);
-      if (next.value.content) await input.sink.content(next.value.content);
-    }
+    const result = await relayStep(
+      input,
+      {
+        id: step.id,
+        targets: step.targets,
+        messages: input.messages,
+        params: { ...input.params, ...(step.maxTokens !== undefined ? { max_tokens: step.maxTokens } : {}) },
+      },
+      async (delta) => {
+        // A plain model's own reasoning is relayed too.
+        if (delta.reasoning && input.includeReasoning) await input.sink.reasoning(delta.reasoning);
+        if (delta.content) await input.sink.content(delta.content);
+      },
+    );
+    return { results: [result], failures: [] };
   }
 }

@@ -3,7 +3,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import type { Classification } from '../classification/classification.types.js';
 import type { CandidateNote, Choice, ModelSelector, SelectionContext } from '../planning/model-selector.js';
 import type { OrchestrationPolicy, StrategyName } from '../policy/policy.types.js';
-import type { AnswerSink, StepResult, StepRunner } from '../step-runner.port.js';
+import type { AnswerSink, StepCall, StepDelta, StepResult, StepRunner } from '../step-runner.port.js';
 
 /** What a step does in its plan. */
 export type StepRole = 'answer' | 'reasoner' | 'voter' | 'judge' | 'drafter' | 'critic' | 'refiner';
@@ -63,6 +63,8 @@ export interface RunInput {
   sink: AnswerSink;
   /** Whether the reasoning of a mix goes to the client. */
   includeReasoning: boolean;
+  /** Whether the client streams: steps it sees are then streamed too, else called whole. */
+  stream: boolean;
 }
 
 /** A step that failed (and was tolerated, for vote), for the answer's explanation. */
@@ -124,4 +126,30 @@ export function stepOf(
 /** A bound of a prompt template's tokens: its UTF-8 bytes (a token is at least one), plus a message's framing. */
 export function templateTokens(text: string): number {
   return Buffer.byteLength(text, 'utf8') + 16;
+}
+
+/**
+ * Runs a step the client sees: streamed delta by delta into `onDelta` when the client streams,
+ * else called whole (one upstream answer, no per-chunk pacing) and handed over at once.
+ */
+export async function relayStep(
+  input: RunInput,
+  call: StepCall,
+  onDelta: (delta: StepDelta) => Promise<void>,
+): Promise<StepResult> {
+  if (!input.stream) {
+    const result = await input.runner.call(call);
+    if (result.reasoning || result.text)
+      await onDelta({
+        ...(result.reasoning ? { reasoning: result.reasoning } : {}),
+        ...(result.text ? { content: result.text } : {}),
+      });
+    return result;
+  }
+  const stream = input.runner.stream(call);
+  for (;;) {
+    const next = await stream.next();
+    if (next.done) return next.value;
+    await onDelta(next.value);
+  }
 }

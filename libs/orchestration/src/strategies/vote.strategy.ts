@@ -3,6 +3,7 @@ import type { StepResult } from '../step-runner.port.js';
 import { judgeSystem } from './vote.prompts.js';
 import {
   candidatesFor,
+  relayStep,
   stepOf,
   templateTokens,
   type OrchestrationStrategy,
@@ -123,25 +124,32 @@ export class VoteStrategy implements OrchestrationStrategy {
       await input.sink.content(majority.answer);
       return { results, failures, decision: `majority (${majority.votes} of ${results.length})` };
     }
-    const judged = input.runner.stream({
-      id: judge.id,
-      targets: judge.targets,
-      messages: [
-        { role: 'system', content: judgeSystem(results.map((r) => ({ model: r.target.id, text: r.text }))) },
-        ...input.messages,
-      ],
-      params: { ...input.params, ...(judge.maxTokens !== undefined ? { max_tokens: judge.maxTokens } : {}) },
-    });
-    for (;;) {
-      const next = await judged.next();
-      if (next.done)
-        return {
-          results: [...results, next.value],
-          failures,
-          decision: short ? 'judge (no majority)' : 'judge (long answers)',
-        };
-      if (next.value.content) await input.sink.content(next.value.content);
-    }
+    const judged = await relayStep(
+      input,
+      {
+        id: judge.id,
+        targets: judge.targets,
+        messages: [
+          {
+            role: 'system',
+            content: judgeSystem(results.map((r) => ({ model: r.target.id, text: r.text }))),
+          },
+          ...input.messages,
+        ],
+        params: {
+          ...input.params,
+          ...(judge.maxTokens !== undefined ? { max_tokens: judge.maxTokens } : {}),
+        },
+      },
+      async (delta) => {
+        if (delta.content) await input.sink.content(delta.content);
+      },
+    );
+    return {
+      results: [...results, judged],
+      failures,
+      decision: short ? 'judge (no majority)' : 'judge (long answers)',
+    };
   }
 }
 
