@@ -8,9 +8,37 @@ export const TOKENS_PER_MESSAGE = 3;
 /** Overhead added once per prompt for priming the assistant's reply. */
 export const TOKENS_PER_PROMPT = 3;
 
+/**
+ * `text` in pieces of at most 1,000 characters, cut before whitespace where there is some: BPE
+ * merging takes time quadratic in a word's length, and one 200,000-character word would hold the
+ * process (the offline demo runs the simulator inside the gateway) for minutes. Ordinary text
+ * counts the same as whole. The gateway's own copy is `tokenizerChunks` in libs/core.
+ */
+function pieces(text: string, max = 1_000): string[] {
+  const out: string[] = [];
+  let start = 0;
+  while (text.length - start > max) {
+    let end = start + max;
+    let cut = end;
+    while (cut > start + 1 && !/\s/.test(text[cut]!)) cut--;
+    if (cut > start + 1) end = cut;
+    else if (/[\uD800-\uDBFF]/.test(text[end - 1]!)) end--;
+    out.push(text.slice(start, end));
+    start = end;
+  }
+  out.push(text.slice(start));
+  return out;
+}
+
+/** o200k_base tokens of a string, encoded piece by piece (see {@link pieces}). */
+function encodeText(text: string): number[] {
+  if (text.length <= 1_000) return encode(text, PLAIN);
+  return pieces(text).flatMap((piece) => encode(piece, PLAIN));
+}
+
 /** o200k_base token count of a string. */
 export function countTokens(text: string): number {
-  return text.length === 0 ? 0 : encode(text, PLAIN).length;
+  return text.length === 0 ? 0 : encodeText(text).length;
 }
 
 /**
@@ -27,7 +55,7 @@ export function countPromptTokens(messageTexts: readonly string[]): number {
 
 /** Cuts text to its first `max` tokens; returns null when it already fits. */
 export function truncateToTokens(text: string, max: number): string | null {
-  const tokens = encode(text, PLAIN);
+  const tokens = encodeText(text);
   if (tokens.length <= max) return null;
   return decode(tokens.slice(0, Math.max(0, max)));
 }

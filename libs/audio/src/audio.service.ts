@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
-import { callContextFor, compileValidator } from '@switchyard/chat';
+import { MODEL_NAME_SCHEMA, callContextFor, compileValidator } from '@switchyard/chat';
 import { formatCredits, InvalidRequestError } from '@switchyard/core';
 import { MediaMetering } from '@switchyard/images';
 import { ProviderError, type ResolvedModel } from '@switchyard/providers';
@@ -35,7 +35,7 @@ const validateSpeech = compileValidator<SpeechBody>({
   type: 'object',
   required: ['model', 'input', 'voice'],
   properties: {
-    model: { type: 'string', minLength: 1, maxLength: 256 },
+    model: MODEL_NAME_SCHEMA,
     input: { type: 'string', minLength: 1, maxLength: 4096 },
     voice: { type: 'string', minLength: 1, maxLength: 64 },
     response_format: { enum: ['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm'] },
@@ -58,7 +58,7 @@ const validateTranscription = compileValidator<TranscriptionFields>({
   type: 'object',
   required: ['model'],
   properties: {
-    model: { type: 'string', minLength: 1, maxLength: 256 },
+    model: MODEL_NAME_SCHEMA,
     language: { type: 'string', pattern: '^[a-zA-Z-]{2,12}$' },
     prompt: { type: 'string', maxLength: 8192 },
     response_format: { enum: ['json', 'text', 'srt', 'verbose_json', 'vtt'] },

@@ -74,3 +74,16 @@ describe('the chat request schema: null content', () => {
     ).toBe('tool_choice.function.name');
   });
 });
+
+describe('the chat request schema: model names', () => {
+  it('takes any printable name, and refuses control characters and unpaired surrogates', () => {
+    for (const model of ['simulator/sim-gpt', 'hf.co/user/model:Q4_K_M', 'modèle 🚀']) {
+      expect(() => sut({ model, messages: [{ role: 'user', content: 'hi' }] })).not.toThrow();
+    }
+    for (const model of ['sim-gpt\u0000', 'sim\u001b[31m', 'sim\u007f', 'sim\ud800']) {
+      const error = refusal({ model, messages: [{ role: 'user', content: 'hi' }] });
+      expect(error.param).toBe('model');
+      expect(error.message).toMatch(/^Invalid 'model': string does not match pattern/);
+    }
+  });
+});

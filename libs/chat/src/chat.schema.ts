@@ -126,7 +126,18 @@ const tool = {
   },
 };
 
-const modelName = { type: 'string', minLength: 1, maxLength: 256 };
+/**
+ * A model name on every /v1 endpoint: printable text, since a name a provider takes as is (a
+ * local server, the simulator) is stored with the call's usage and ledger entries, where a
+ * control character or an unpaired surrogate cannot go.
+ */
+export const MODEL_NAME_SCHEMA = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 256,
+  pattern: '^[^\\u0000-\\u001f\\u007f\\ud800-\\udfff]+$',
+};
+const modelName = MODEL_NAME_SCHEMA;
 
 export const CHAT_SCHEMA = {
   type: 'object',

@@ -50,6 +50,10 @@ function messageOf(error: ErrorObject, param: string, body: unknown): string {
       return `Invalid '${param}': expected at least ${(error.params as { limit: number }).limit} item(s).`;
     case 'additionalProperties':
       return `Unrecognized request argument supplied: ${param}.`;
+    case 'pattern':
+      return `Invalid '${param}': string does not match pattern. Expected a string that matches the pattern '${
+        (error.params as { pattern: string }).pattern
+      }'.`;
     default:
       return `Invalid value for '${param}': ${error.message ?? 'not allowed'}.`;
   }

@@ -22,6 +22,23 @@ describe('PromptTokens', () => {
     }
   });
 
+  it('counts one long unbroken word in linear time, within a token per thousand characters', async () => {
+    const word = 'x'.repeat(20_000);
+    const { countTokens } = await import('gpt-tokenizer');
+    const whole = countTokens(word);
+    expect(Math.abs((await countTextTokens(word)) - whole)).toBeLessThanOrEqual(20);
+    const started = Date.now();
+    // Whole, this takes the tokenizer about 20 s (a megabyte: minutes); in pieces, milliseconds.
+    await countTextTokens('y'.repeat(200_000));
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('counts ordinary text longer than a piece exactly', async () => {
+    const { countTokens } = await import('gpt-tokenizer');
+    const text = 'The quick brown fox jumps over the lazy dog. '.repeat(400);
+    await expect(countTextTokens(text)).resolves.toBe(countTokens(text));
+  });
+
   it('counts special-token text as ordinary text', async () => {
     await expect(countTextTokens('what is <|endoftext|>?')).resolves.toBeGreaterThan(3);
     await expect(countTextTokens('')).resolves.toBe(0);

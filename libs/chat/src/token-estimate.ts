@@ -1,3 +1,4 @@
+import { tokenizerChunks } from '@switchyard/core';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 
 // Per-message framing tokens, as OpenAI counts them.
@@ -17,7 +18,12 @@ let loading: Promise<Counter> | undefined;
 function tokenizer(): Promise<Counter> {
   loading ??= import('gpt-tokenizer').then(({ countTokens }) => {
     const asText = { disallowedSpecial: new Set<string>() };
-    return (text: string) => countTokens(text, asText);
+    // In pieces: one long unbroken "word" would take the tokenizer quadratic time.
+    return (text: string) => {
+      let total = 0;
+      for (const chunk of tokenizerChunks(text)) total += countTokens(chunk, asText);
+      return total;
+    };
   });
   return loading;
 }

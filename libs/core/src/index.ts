@@ -29,6 +29,7 @@ export { RedisService } from './redis/redis.service.js';
 export type { AuthConfig, RoutingConfig } from './config/app-config.js';
 export { CounterStore, type Counter } from './redis/counter-store.js';
 export { boundedLru } from './lru.js';
+export { TOKENIZER_CHUNK_CHARS, tokenizerChunks } from './tokenizer-chunks.js';
 export {
   OUTBOUND_POLICY_CODE,
   OutboundPolicy,

@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
-import { METERING, callContextFor, compileValidator, countTextTokens, type Metering } from '@switchyard/chat';
+import {
+  METERING,
+  MODEL_NAME_SCHEMA,
+  callContextFor,
+  compileValidator,
+  countTextTokens,
+  type Metering,
+} from '@switchyard/chat';
 import { formatCredits, InvalidRequestError } from '@switchyard/core';
 import { ProviderError } from '@switchyard/providers';
 import { TargetPlanner, UpstreamExecutor, scopeFor } from '@switchyard/routing';
@@ -11,7 +18,7 @@ const validate = compileValidator<EmbeddingCreateParams>({
   type: 'object',
   required: ['model', 'input'],
   properties: {
-    model: { type: 'string', minLength: 1, maxLength: 256 },
+    model: MODEL_NAME_SCHEMA,
     input: {
       anyOf: [
         { type: 'string' },

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
 import { VisionBridge } from '@switchyard/images';
-import { InvalidRequestError, NotFoundError } from '@switchyard/core';
+import { InvalidRequestError, NotFoundError, tokenizerChunks } from '@switchyard/core';
 import { ModelResolver } from '@switchyard/providers';
 import { scopeFor } from '@switchyard/routing';
 import { ChatService, callContextFor, countPromptTokens, countTextTokens } from '@switchyard/chat';
@@ -68,8 +68,16 @@ function fileSlots(messages: unknown[]): FileSlot[] {
 async function truncateTokens(text: string, tokens: number): Promise<string> {
   // Loaded when a file is first cut (the tokenizer's tables are ~20 MB of heap).
   const { decode, encode } = await import('gpt-tokenizer');
-  const ids = encode(text);
-  return ids.length <= tokens ? text : decode(ids.slice(0, Math.max(0, tokens)));
+  const asText = { disallowedSpecial: new Set<string>() };
+  // In pieces: one long unbroken "word" would take the tokenizer quadratic time.
+  const ids: number[] = [];
+  for (const chunk of tokenizerChunks(text)) {
+    for (const id of encode(chunk, asText)) {
+      if (ids.length >= Math.max(0, tokens)) return decode(ids);
+      ids.push(id);
+    }
+  }
+  return text;
 }
 
 /**

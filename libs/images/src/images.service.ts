@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
-import { callContextFor, compileValidator } from '@switchyard/chat';
+import { MODEL_NAME_SCHEMA, callContextFor, compileValidator } from '@switchyard/chat';
 import { AppConfig, formatCredits, UpstreamError } from '@switchyard/core';
 import { ProviderError } from '@switchyard/providers';
 import { TargetPlanner, UpstreamExecutor, scopeFor } from '@switchyard/routing';
@@ -24,7 +24,7 @@ const validate = compileValidator<GenerateBody>({
   type: 'object',
   required: ['model', 'prompt'],
   properties: {
-    model: { type: 'string', minLength: 1, maxLength: 256 },
+    model: MODEL_NAME_SCHEMA,
     prompt: { type: 'string', minLength: 1, maxLength: 32_000 },
     n: { type: 'integer', minimum: 1, maximum: 10 },
     size: { type: 'string', pattern: '^(auto|\\d{2,5}x\\d{2,5})$' },

@@ -60,6 +60,8 @@ export function keyProblem(key: string): string | undefined {
   if (/\s/.test(key)) return 'a key cannot contain spaces or line breaks';
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(key)) return 'a key cannot contain control characters';
+  // It travels in an HTTP header, which cannot carry it otherwise (every call with it would fail).
+  if (/[^\u0021-\u007e]/.test(key)) return 'a key is printable ASCII';
   return undefined;
 }
 

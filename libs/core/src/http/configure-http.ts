@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { AppConfig } from '../config/app-config.js';
 import { OpenAiExceptionFilter, writeError } from '../errors/openai-exception.filter.js';
 import { AppLogger } from '../logging/app-logger.js';
+import { jsonBodyGuard } from './json-body.js';
 import { requestContextMiddleware } from './request-context.js';
 import { createValidationPipe } from './validation.pipe.js';
 
@@ -79,8 +80,8 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
   const apiJson = express.json({ limit: config.http.maxApiBodyBytes });
   const apiForm = express.urlencoded({ extended: false, limit: config.http.maxApiBodyBytes });
   for (const middleware of options.beforeV1Body ?? []) expressApp.use('/v1', middleware);
-  expressApp.use('/v1', v1Json);
-  expressApp.use('/api', apiJson, apiForm);
+  expressApp.use('/v1', v1Json, jsonBodyGuard({ text: false }));
+  expressApp.use('/api', apiJson, apiForm, jsonBodyGuard({ text: true }));
   // Body-parser errors happen before Nest's router; render them in the same envelope.
   expressApp.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!err) return next();

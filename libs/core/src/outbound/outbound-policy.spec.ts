@@ -153,6 +153,7 @@ describe('OutboundPolicy at connect time', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       if (req.url === '/hop') res.writeHead(302, { location: `http://127.0.0.2:${port}/ok` }).end();
+      else if (req.url === '/echo') req.pipe(res);
       else res.end('ok');
     });
     await new Promise<void>((r) => server.listen(0, '0.0.0.0', r));
@@ -181,6 +182,26 @@ describe('OutboundPolicy at connect time', () => {
     const sut = new OutboundPolicy(['127.0.0.1/32']);
     try {
       expect(await codeOf(sut.fetch(`http://127.0.0.1:${port}/hop`))).toBe(OUTBOUND_POLICY_CODE);
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it('sends the global FormData as multipart, as SDK uploads need', async () => {
+    const sut = new OutboundPolicy(['127.0.0.2/32']);
+    const form = new FormData();
+    form.append('model', 'whisper-1');
+    form.append('file', new File([Buffer.from('RIFF')], 'a.wav'));
+    try {
+      // The openai SDK refuses to upload through a fetch whose Response cannot read a FormData.
+      const probe = (sut.fetch as unknown as { Response: typeof Response }).Response;
+      expect(await new probe(form).text()).toContain('name="model"');
+      const sent = await (
+        await sut.fetch(`http://127.0.0.2:${port}/echo`, { method: 'POST', body: form })
+      ).text();
+      expect(sent).toContain('name="model"\r\n\r\nwhisper-1');
+      expect(sent).toContain('filename="a.wav"');
+      expect(sent).toContain('RIFF');
     } finally {
       await sut.close();
     }

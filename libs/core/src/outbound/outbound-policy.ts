@@ -1,8 +1,29 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
-import { Agent, buildConnector, fetch as undiciFetch, type Dispatcher } from 'undici';
+import {
+  Agent,
+  buildConnector,
+  FormData as UndiciFormData,
+  fetch as undiciFetch,
+  type Dispatcher,
+} from 'undici';
 import { InvalidRequestError } from '../errors/index.js';
 import { AddressRanges, ipLiteral, isPublicAddress, parseCidr } from './ip-ranges.js';
+
+/**
+ * A request body undici's fetch can send. Node's global FormData comes from the undici bundled
+ * with Node, which this package's fetch does not recognise (it would send "[object FormData]"):
+ * copy it into this undici's FormData.
+ */
+function portableBody<T>(body: T): T | UndiciFormData {
+  if (!(body instanceof globalThis.FormData)) return body;
+  const form = new UndiciFormData();
+  for (const [name, value] of body.entries()) {
+    if (typeof value === 'string') form.append(name, value);
+    else form.append(name, value, value.name);
+  }
+  return form;
+}
 
 /** The code of the error a refused connection fails with (undici puts it in `cause`). */
 export const OUTBOUND_POLICY_CODE = 'EOUTBOUND_POLICY';
@@ -186,8 +207,13 @@ export class OutboundPolicy {
    * `fetch` through {@link dispatcher}, for SDKs that take a fetch function. Redirects are
    * followed only as far as the policy admits each hop.
    */
-  readonly fetch = ((input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) =>
-    undiciFetch(input, { ...init, dispatcher: this.dispatcher })) as unknown as typeof globalThis.fetch;
+  readonly fetch = Object.assign(
+    (input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) =>
+      undiciFetch(input, { ...init, body: portableBody(init?.body), dispatcher: this.dispatcher }),
+    // SDKs probe whether a fetch can send the global FormData (openai's uploads: transcriptions)
+    // with `fetch.Response`; this one can, through portableBody.
+    { Response: globalThis.Response },
+  ) as unknown as typeof globalThis.fetch;
 
   /** Closes the pooled connections of {@link dispatcher}. */
   async close(): Promise<void> {

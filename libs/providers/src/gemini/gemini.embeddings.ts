@@ -1,3 +1,4 @@
+import { tokenizerChunks } from '@switchyard/core';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
 import { badRequest } from '../shared/chat-request.util.js';
 import { float32Base64 } from '../shared/float32.js';
@@ -36,7 +37,11 @@ export async function toEmbeddingResponse(
 ): Promise<CreateEmbeddingResponse> {
   // Loaded on the first Gemini embedding (the tokenizer's tables are ~20 MB of heap).
   const { countTokens } = await import('gpt-tokenizer/encoding/o200k_base');
-  const tokens = texts.reduce((sum, text) => sum + countTokens(text), 0);
+  // Input text counted as text ("<|endoftext|>" in it is not a special token), in pieces (one
+  // long unbroken word would take the tokenizer quadratic time).
+  const asText = { disallowedSpecial: new Set<string>() };
+  let tokens = 0;
+  for (const text of texts) for (const chunk of tokenizerChunks(text)) tokens += countTokens(chunk, asText);
   return {
     object: 'list',
     data: vectors.map((values, index) => ({
