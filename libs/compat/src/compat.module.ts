@@ -2,9 +2,11 @@ import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from 
 import { API_PREFIX } from '@switchyard/core';
 import { EmbeddingsModule } from '@switchyard/embeddings';
 import { ImagesModule } from '@switchyard/images';
+import { CompatBodyMiddleware } from './compat-body.middleware.js';
 import { DefaultChatModel } from './default-model.js';
 import { IndoxRouterController } from './indox-router.controller.js';
 import { loginUsername } from './login-username.middleware.js';
+import { MoeController } from './moe.controller.js';
 import { RedocController } from './redoc.controller.js';
 
 /**
@@ -14,11 +16,13 @@ import { RedocController } from './redoc.controller.js';
  */
 @Module({
   imports: [EmbeddingsModule, ImagesModule],
-  controllers: [IndoxRouterController, RedocController],
+  controllers: [IndoxRouterController, RedocController, MoeController],
   providers: [DefaultChatModel],
 })
 export class CompatModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(loginUsername).forRoutes({ path: `${API_PREFIX}/auth/login`, method: RequestMethod.POST });
+    // The edge parses bodies under /v1 and /api only.
+    consumer.apply(CompatBodyMiddleware).forRoutes({ path: 'openai', method: RequestMethod.POST });
   }
 }

@@ -53,11 +53,16 @@ export class ModelsController {
   @ApiOperation({
     summary:
       'Every provider and model: capabilities, context window, pricing, availability. ' +
-      '?unpriced=true lists only the pricing gaps (each model and what it has no price for).',
+      '?unpriced=true lists only the pricing gaps (each model and what it has no price for); ' +
+      '?capability= and ?tier= (free, low, standard, premium by price) filter the models.',
   })
   @ApiOkResponse({ type: [ProviderView] })
   list(@CurrentCaller() caller: Caller, @Query() query: ModelsQueryDto): ProviderView[] {
-    return this.models.providers(caller, { unpriced: query.unpriced });
+    return this.models.providers(caller, {
+      unpriced: query.unpriced,
+      capability: query.capability,
+      tier: query.tier,
+    });
   }
 
   @Get(':provider')

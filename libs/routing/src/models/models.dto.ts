@@ -1,12 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
 import {
+  CAPABILITIES,
   pricingGaps,
+  type Capability,
   type CatalogModel,
   type CatalogProvider,
   type PricedQuantity,
 } from '@switchyard/providers';
+
+import { MODEL_TIERS, tierOf, type ModelTier } from './model-tier.js';
 
 const DECIMAL = /^\d{1,9}(\.\d{1,9})?$/;
 const DECIMAL_MESSAGE = 'must be a decimal string of credits, e.g. "0.15"';
@@ -108,6 +112,19 @@ export class ModelsQueryDto {
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   unpriced?: boolean;
+
+  @ApiPropertyOptional({ enum: CAPABILITIES, description: 'Only the models with this capability.' })
+  @IsOptional()
+  @IsIn(CAPABILITIES, { message: `capability must be one of ${CAPABILITIES.join(', ')}` })
+  capability?: Capability;
+
+  @ApiPropertyOptional({
+    enum: MODEL_TIERS,
+    description: 'Only the models of this price tier (free, low, standard, premium; see docs/compat.md).',
+  })
+  @IsOptional()
+  @IsIn(MODEL_TIERS, { message: `tier must be one of ${MODEL_TIERS.join(', ')}` })
+  tier?: ModelTier;
 }
 
 export class ModelView {
@@ -124,6 +141,7 @@ export class ModelView {
   available!: boolean;
   @ApiProperty() disabled!: boolean;
   @ApiProperty({ description: 'Deliberately free: charged nothing.' }) free!: boolean;
+  @ApiProperty({ enum: MODEL_TIERS, description: 'Price tier (docs/compat.md).' }) tier!: ModelTier;
   @ApiProperty({
     type: [String],
     example: ['output tokens'],
@@ -146,6 +164,7 @@ export class ModelView {
       available,
       disabled: model.disabled,
       free: model.free === true,
+      tier: tierOf(model),
       unpriced: pricingGaps(model),
     };
   }

@@ -7,10 +7,12 @@ import {
   CatalogService,
   KEY_SOURCE,
   ModelResolver,
+  type Capability,
   type KeySource,
   type KeyScope,
 } from '@switchyard/providers';
 import { modelAllowed } from '../model-access.js';
+import type { ModelTier } from './model-tier.js';
 import { ModelView, ProviderView, UnlistedModelsView } from './models.dto.js';
 
 /** An OpenAI model object. */
@@ -105,7 +107,10 @@ export class ModelsService {
    * GET /api/v1/models: every provider and model with metadata, and whether it is usable; with
    * `unpriced`, only the models (and unlisted-model terms) with a pricing gap.
    */
-  providers(caller: Caller, filter: { unpriced?: boolean } = {}): ProviderView[] {
+  providers(
+    caller: Caller,
+    filter: { unpriced?: boolean; capability?: Capability; tier?: ModelTier } = {},
+  ): ProviderView[] {
     const scope = scopeFor(caller);
     const views = this.catalog.providers(caller.tenantId).map((provider) => {
       const available = this.keys.isAvailable(provider.id, scope);
@@ -118,7 +123,19 @@ export class ModelsService {
         unlisted_models: UnlistedModelsView.from(provider),
       };
     });
-    return filter.unpriced ? onlyUnpriced(views) : views;
+    const listed = filter.unpriced ? onlyUnpriced(views) : views;
+    if (!filter.capability && !filter.tier) return listed;
+    // A registry view (MoE): the matching models, under the providers that have any.
+    return listed
+      .map((p) => ({
+        ...p,
+        models: p.models.filter(
+          (m) =>
+            (!filter.capability || m.capabilities.includes(filter.capability)) &&
+            (!filter.tier || m.tier === filter.tier),
+        ),
+      }))
+      .filter((p) => p.models.length > 0);
   }
 
   provider(caller: Caller, providerId: string): ProviderView {
