@@ -1,11 +1,15 @@
 import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { API_PREFIX } from '@switchyard/core';
+import { MulterModule } from '@nestjs/platform-express';
+import { memoryStorage } from 'multer';
+import { API_PREFIX, AppConfig } from '@switchyard/core';
 import { EmbeddingsModule } from '@switchyard/embeddings';
+import { FilesModule } from '@switchyard/files';
 import { ImagesModule } from '@switchyard/images';
 import { CompatBodyMiddleware } from './compat-body.middleware.js';
 import { DefaultChatModel } from './default-model.js';
 import { IndoxRouterController } from './indox-router.controller.js';
 import { loginUsername } from './login-username.middleware.js';
+import { ModelMixSuperFilesController } from './model-mix-super.controller.js';
 import { MoeController } from './moe.controller.js';
 import { RedocController } from './redoc.controller.js';
 
@@ -15,8 +19,20 @@ import { RedocController } from './redoc.controller.js';
  * error envelope are the same. Nothing depends on this module but the gateway's composition.
  */
 @Module({
-  imports: [EmbeddingsModule, ImagesModule],
-  controllers: [IndoxRouterController, RedocController, MoeController],
+  imports: [
+    EmbeddingsModule,
+    ImagesModule,
+    FilesModule,
+    // The same upload limits as /v1/files.
+    MulterModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        storage: memoryStorage(),
+        limits: { fileSize: config.media.maxFileBytes, files: 1, fields: 10, fieldSize: 64 * 1024 },
+      }),
+    }),
+  ],
+  controllers: [IndoxRouterController, RedocController, MoeController, ModelMixSuperFilesController],
   providers: [DefaultChatModel],
 })
 export class CompatModule implements NestModule {

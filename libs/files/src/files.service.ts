@@ -180,6 +180,13 @@ export class FilesService {
     };
   }
 
+  /** The files the caller may see with this exact name, oldest first (ModelMixSuper deletes by name). */
+  async withFilename(caller: Caller, filename: string): Promise<FileEntity[]> {
+    const qb = this.files.createQueryBuilder('f').where('f.filename = :filename', { filename });
+    this.scope(qb, caller);
+    return qb.orderBy('f.created_at', 'ASC').addOrderBy('f.id', 'ASC').take(100).getMany();
+  }
+
   /** The file's metadata when the caller may see it, else 404. */
   async get(caller: Caller, id: string): Promise<FileEntity> {
     const row = await this.visible(caller, id);
