@@ -12,6 +12,8 @@ const PAGED = [
   '/api/v1/provider-keys',
   '/api/v1/users',
   '/api/v1/tenants',
+  '/api/v1/providers',
+  '/api/v1/routes',
 ];
 
 describe('paging bounds', () => {
