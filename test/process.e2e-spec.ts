@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { consoleDirectory } from '../apps/gateway/src/console/console.js';
 import { runGatewayToExit, spawnGateway } from './support/gateway-process.js';
 
 async function installationIdIn(dataDir: string): Promise<string> {
@@ -58,29 +59,51 @@ describe('the gateway process', () => {
     expect(await installationIdIn(dataDir)).toBe(id);
   }, 60_000);
 
-  it('prints a generated admin password once, which logs in; never again on later starts', async () => {
+  it('prints a generated admin password once, last, with where to sign in; it logs in; never again', async () => {
     const fresh = mkdtempSync(join(tmpdir(), 'sy-bootstrap-'));
     try {
+      // No LOG_FORMAT, no NODE_ENV: a person at a terminal, who gets readable lines.
       const first = await spawnGateway({ DATA_DIR: fresh });
       // The banner follows the listening line through the same (asynchronous) log stream.
-      for (let i = 0; i < 100 && !first.lines.some((l) => l.includes('password:')); i++) {
+      for (
+        let i = 0;
+        i < 100 && !first.lines.some((l) => l.startsWith('===') && first.lines.indexOf(l) > 0);
+        i++
+      ) {
         await new Promise((r) => setTimeout(r, 50));
       }
+      await new Promise((r) => setTimeout(r, 300));
       const line = first.lines.find((l) => l.includes('password:'));
       const password = line?.split('password:')[1]?.trim();
       expect(password).toMatch(/^[0-9A-Za-z]{20,}$/);
-      // The banner comes after the listening line: the last thing a person sees.
-      expect(first.lines.findIndex((l) => l.includes('password:'))).toBeGreaterThan(
-        first.lines.findIndex((l) => l.includes('listening on')),
+      // One readable line per event, and not Nest's line per module and route: a screenful.
+      expect(first.lines.filter((l) => l.startsWith('{'))).toEqual([]);
+      expect(first.lines.join('\n')).not.toMatch(/InstanceLoader|RouterExplorer|Mapped \{/);
+      const listening = first.lines.findIndex((l) => l.includes('listening on'));
+      expect(listening).toBeLessThan(15);
+      expect(first.lines[listening]).toMatch(
+        /^\d\d:\d\d:\d\d\.\d{3} INFO {2}\[Bootstrap\] Switchyard is listening on/,
       );
+      // The banner is the last thing printed, with the address of the docs (and of the console once built).
+      const docs = `${first.url.replace('127.0.0.1', 'localhost')}/docs`;
+      const last = first.lines.slice(listening + 1);
+      expect(last[0]).toMatch(/^=+$/);
+      expect(last.at(-1)).toMatch(/^=+$/);
+      expect(last.join('\n')).toContain(`API docs: ${docs}`);
+      // The gateway's address leads there too.
+      const entry = await fetch(`${first.url}/`, { redirect: 'manual' });
+      expect([entry.status, entry.headers.get('location')]).toEqual([
+        302,
+        consoleDirectory() ? '/admin' : '/docs',
+      ]);
       const res = await fetch(`${first.url}/api/v1/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email: 'admin@switchyard.local', password }),
       });
       expect(res.status).toBe(200);
-      // The password is not in any log line, only in the banner.
-      expect(first.lines.filter((l) => l.startsWith('{') && l.includes(password!))).toEqual([]);
+      // The password is in no log line, only in the banner.
+      expect(first.lines.filter((l) => l.includes(password!))).toEqual([line]);
       first.child.kill('SIGTERM');
       expect(await first.exited).toBe(0);
 
@@ -127,8 +150,8 @@ describe('the gateway process', () => {
     socket.destroy();
   }, 60_000);
 
-  it('logs JSON lines that carry the request id and never the credentials', async () => {
-    const gw = await spawnGateway({ DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+  it('logs JSON lines that carry the request id, the status and never the credentials', async () => {
+    const gw = await spawnGateway({ DATA_DIR: dataDir, LOG_LEVEL: 'info', LOG_FORMAT: 'json' });
     await fetch(`${gw.url}/v1/models-nowhere`, {
       headers: {
         authorization: 'Bearer sk-sy-supersecretvalue',
@@ -148,7 +171,12 @@ describe('the gateway process', () => {
       expect(all).not.toContain(secret);
     }
     // The request is logged by id, method and URL; headers are never copied into log lines.
-    const logged = requestLines.map((l) => JSON.parse(l) as { req?: unknown }).find((l) => l.req);
+    const logged = requestLines
+      .map((l) => JSON.parse(l) as { req?: { method?: string }; res?: unknown; error?: unknown })
+      .find((l) => l.req?.method);
     expect(logged?.req).toEqual({ id: 'log-test-1', method: 'GET', url: '/v1/models-nowhere' });
+    // The access line carries the status and what went wrong.
+    expect(logged?.res).toEqual({ statusCode: 404 });
+    expect(logged?.error).toEqual({ type: 'invalid_request_error', code: 'unknown_url' });
   }, 60_000);
 });

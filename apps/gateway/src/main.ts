@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { BootstrapService } from '@switchyard/auth';
 import { AppConfig, AppLogger, ConfigValidationError } from '@switchyard/core';
 import { createApp } from './app.factory.js';
+import { consoleDirectory } from './console/console.js';
 import { ShutdownState } from './health/shutdown-state.js';
 
 async function main(): Promise<void> {
@@ -15,14 +16,23 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
 
-  const url = await app.getUrl();
+  const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   logger.log(
-    `Switchyard is listening on ${url.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost')} ` +
-      `(database: ${config.embeddedDatabase ? `embedded PGlite in ${config.dataDir}` : 'postgres'}; docs at /docs)`,
+    `Switchyard is listening on ${url} ` +
+      `(database: ${config.embeddedDatabase ? `embedded PGlite in ${config.dataDir}` : 'postgres'}` +
+      `${config.http.swagger ? '; docs at /docs' : ''})`,
     'Bootstrap',
   );
-  // Logs are written asynchronously: the banner goes into the same stream, after them.
-  app.get(BootstrapService).printBanner(logger);
+  // Logs are written asynchronously: the banner goes into the same stream, after them, last.
+  const base = config.http.publicUrl ?? url;
+  app.get(BootstrapService).printBanner(
+    {
+      console: consoleDirectory() ? `${base}/admin` : undefined,
+      docs: config.http.swagger ? `${base}/docs` : undefined,
+      login: `${base}/api/v1/auth/login`,
+    },
+    logger,
+  );
 
   let closing = false;
   const shutdown = (signal: string) => {

@@ -16,8 +16,8 @@ export const DEFAULT_ADMIN_EMAIL = 'admin@switchyard.local';
 @Injectable()
 export class BootstrapService implements OnApplicationBootstrap {
   private readonly logger = new Logger(BootstrapService.name);
-  /** The first-start banner, held until the gateway listens so it is the last thing printed. */
-  private banner?: string;
+  /** The generated credentials, held until the gateway listens so the banner is printed last. */
+  private generated?: { email: string; password: string };
 
   constructor(
     private readonly config: AppConfig,
@@ -49,29 +49,51 @@ export class BootstrapService implements OnApplicationBootstrap {
     });
     if (!created) return;
     this.logger.log(`Created the platform admin ${email} in tenant "default".`);
-    if (generated) this.banner = banner(email, generated);
+    if (generated) this.generated = { email, password: generated };
   }
 
-  /** Prints the first-start banner, if this start created the admin; only once. */
-  printBanner(out: { write(text: string): unknown } = process.stdout): void {
-    if (!this.banner) return;
+  /**
+   * Prints the first-start banner, if this start generated the admin's password; only once. It
+   * names where to sign in: the console when it is built, the API docs otherwise.
+   */
+  printBanner(links: BannerLinks, out: { write(text: string): unknown } = process.stdout): void {
+    if (!this.generated) return;
     // Plain text, not a log record: a person reads it once, in the start-up output.
-    out.write(this.banner);
-    this.banner = undefined;
+    out.write(banner(this.generated.email, this.generated.password, links));
+    this.generated = undefined;
   }
 }
 
-function banner(email: string, password: string): string {
+/** Absolute URLs of the gateway's pages, for the banner. */
+export interface BannerLinks {
+  /** The admin console (/admin), when it is built. */
+  console?: string;
+  /** Swagger UI (/docs), when it is enabled. */
+  docs?: string;
+  /** The login endpoint. */
+  login: string;
+}
+
+export function banner(email: string, password: string, links: BannerLinks): string {
+  const where = [
+    ...(links.console ? [`    console:  ${links.console}`] : []),
+    ...(links.docs
+      ? [`    API docs: ${links.docs}${links.console ? '' : '  (Authorize, then sign in)'}`]
+      : []),
+    ...(links.console || links.docs ? [] : [`    log in:   POST ${links.login}`]),
+  ];
   const lines = [
     'Switchyard: first start. A platform admin was created:',
     '',
     `    email:    ${email}`,
     `    password: ${password}`,
     '',
-    'This password is shown only now. Log in at POST /api/v1/auth/login (or /docs, Authorize),',
-    'then change it with POST /api/v1/auth/password. Set ADMIN_EMAIL/ADMIN_PASSWORD to choose them.',
+    ...where,
+    '',
+    'This password is shown only now. Change it after signing in (POST /api/v1/auth/password);',
+    'set ADMIN_EMAIL/ADMIN_PASSWORD to choose them yourself.',
   ];
   const width = Math.max(...lines.map((l) => l.length)) + 4;
   const bar = '='.repeat(width);
-  return `\n${bar}\n${lines.map((l) => `  ${l}`).join('\n')}\n${bar}\n\n`;
+  return `\n${bar}\n${lines.map((l) => (l ? `  ${l}` : '')).join('\n')}\n${bar}\n\n`;
 }

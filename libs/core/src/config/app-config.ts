@@ -266,7 +266,12 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, ssl: env.DATABASE_SSL },
     dataDir,
     env.REDIS_URL,
-    { level: env.LOG_LEVEL, format: env.LOG_FORMAT, requests: env.LOG_REQUESTS },
+    {
+      level: env.LOG_LEVEL,
+      // Readable lines at a terminal; JSON for log collectors in production.
+      format: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty'),
+      requests: env.LOG_REQUESTS,
+    },
     {
       jwt: {
         algorithm: env.JWT_ALGORITHM,

@@ -75,8 +75,10 @@ export class EnvironmentVariables {
   })
   LOG_LEVEL = 'info';
 
+  @Transform(emptyToUndefined)
+  @IsOptional()
   @IsIn(['json', 'pretty'], { message: 'must be json or pretty' })
-  LOG_FORMAT: 'json' | 'pretty' = 'json';
+  LOG_FORMAT?: 'json' | 'pretty';
 
   @Transform(toBool)
   @IsBoolean({ message: 'must be true or false' })

@@ -1,6 +1,7 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { noteResponseError } from '../http/request-context.js';
 import { InternalError } from './api-error.js';
 import { toApiError } from './error-mapping.js';
 
@@ -35,6 +36,7 @@ export function writeError(
   if (unexpected) {
     logger?.error({ err: exception, requestId }, 'unhandled error');
   }
+  noteResponseError(res, error, exception);
   if (res.headersSent) {
     // A stream already started: the body is the stream's business; just end it.
     if (!res.writableEnded) res.end();

@@ -38,6 +38,59 @@ export function requestLogMixin(merge: object): object {
 
 type Req = IncomingMessage & RequestLike & { originalUrl?: string };
 
+/** What the error filter tells the access line about a failed request. */
+export interface ResponseErrorNote {
+  type: string;
+  code: string | null;
+  /** For a 5xx: what went wrong underneath (class and message, credentials scrubbed). */
+  cause?: string;
+}
+
+const ERROR_NOTE = Symbol('switchyard.responseError');
+type NotedResponse = ServerResponse & { [ERROR_NOTE]?: ResponseErrorNote };
+
+/**
+ * Called by the error filter with the error it answered and what was thrown: the request's
+ * access line then carries the error's type and code and, for a 5xx, its cause.
+ */
+export function noteResponseError(
+  res: ServerResponse,
+  error: { status: number; type: string; code: string | null },
+  thrown: unknown,
+): void {
+  const note: ResponseErrorNote = { type: error.type, code: error.code };
+  if (error.status >= 500) note.cause = describeCause(thrown);
+  (res as NotedResponse)[ERROR_NOTE] = note;
+}
+
+/** `Class: message`, then what caused it (`<-`), up to three deep, credentials scrubbed. */
+export function describeCause(thrown: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = thrown;
+  for (let depth = 0; depth < 3 && current !== undefined && current !== null; depth++) {
+    if (current instanceof Error) {
+      parts.push(`${current.name}: ${current.message}`);
+      current = current.cause;
+    } else {
+      parts.push(typeof current === 'string' ? current : (JSON.stringify(current) ?? typeof current));
+      break;
+    }
+  }
+  const text = scrubSecrets(parts.join(' <- '));
+  return text.length > 500 ? `${text.slice(0, 499)}…` : text;
+}
+
+/** Credentials a URL may carry in its query (`?key=` is how Gemini clients send theirs). */
+const SECRET_QUERY = /([?&](?:key|api[_-]?key|token|access_token|password|secret|signature|sig)=)[^&#]*/gi;
+/** Key and token shapes that must never reach a log line, whatever text carries them. */
+const SECRET_TEXT =
+  /\b(?:sk|pk|rk)-[A-Za-z0-9_-]{8,}|\bAIza[0-9A-Za-z_-]{20,}|\b(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
+
+/** `text` with anything shaped like an API key or bearer token replaced. */
+export function scrubSecrets(text: string): string {
+  return text.replace(SECRET_TEXT, '[redacted]');
+}
+
 export interface RequestContextOptions {
   /** Where the access line of each request goes; none when LOG_REQUESTS is off. */
   accessLog?: Pick<Logger, 'info' | 'error'>;
@@ -62,10 +115,12 @@ function logWhenDone(log: Pick<Logger, 'info' | 'error'>, req: Req, res: ServerR
   const done = (): void => {
     res.off('finish', done);
     res.off('close', done);
+    const error = (res as NotedResponse)[ERROR_NOTE];
     const line = {
-      req: { id: req.id, method: req.method, url },
+      req: { id: req.id, method: req.method, url: url.replace(SECRET_QUERY, '$1[redacted]') },
       res: { statusCode: res.statusCode },
       responseTime: Date.now() - started,
+      ...(error ? { error } : {}),
     };
     if (res.statusCode >= 500) log.error(line, 'request errored');
     else if (!res.writableFinished) log.info(line, 'request aborted');

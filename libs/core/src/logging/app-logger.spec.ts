@@ -28,6 +28,21 @@ describe('AppLogger', () => {
     expect(out.join('')).not.toContain('sk-secret-1');
   });
 
+  it("keeps Nest's start-up chatter (modules, routes) at debug", () => {
+    const { out, destination } = sink();
+    new AppLogger({ level: 'info', format: 'json', destination }).log(
+      'AppModule dependencies initialized',
+      'InstanceLoader',
+    );
+    expect(out).toEqual([]);
+    const verbose = sink();
+    new AppLogger({ level: 'debug', format: 'json', destination: verbose.destination }).log(
+      'Mapped {/v1/models, GET} route',
+      'RouterExplorer',
+    );
+    expect(JSON.parse(verbose.out[0]!)).toMatchObject({ level: 20, context: 'RouterExplorer' });
+  });
+
   it('writes raw text into the same stream, after the lines before it', () => {
     const { out, destination } = sink();
     const sut = new AppLogger({ level: 'info', format: 'json', destination });

@@ -15,6 +15,18 @@ export interface AppLoggerOptions {
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 /**
+ * Nest's own start-up chatter (a line per module and per route, ~130 lines) is debug here, so
+ * the start-up output at info is the few lines a person reads.
+ */
+const CHATTY_CONTEXTS = new Set([
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestFactory',
+  'NestApplication',
+]);
+
+/**
  * The gateway's logger: one pino instance (JSON lines, or one pretty line per event for a
  * terminal), with credentials redacted, every line of a request carrying its id (a mixin reading
  * the request context, so no child logger per request), and Nest's `LoggerService` on top, so
@@ -69,10 +81,11 @@ export class AppLogger implements LoggerService {
    * `new Logger(Context)` last. A message may also be an object merged into the line (then a
    * string after it is the message, as with pino: `error({ err }, 'what failed')`) or an Error.
    */
-  private emit(level: Level, message: unknown, params: unknown[]): void {
-    if (!this.pino.isLevelEnabled(level)) return;
+  private emit(wanted: Level, message: unknown, params: unknown[]): void {
     const rest = params.filter((p) => p !== undefined);
     const context = rest.length > 0 && typeof rest[rest.length - 1] === 'string' ? rest.pop() : undefined;
+    const level = wanted === 'info' && CHATTY_CONTEXTS.has(context as string) ? 'debug' : wanted;
+    if (!this.pino.isLevelEnabled(level)) return;
     const line: Record<string, unknown> = context ? { context } : {};
     const text = rest.find((p): p is string => typeof p === 'string');
     const error = rest.find((p): p is Error => p instanceof Error);

@@ -33,6 +33,20 @@ describe('pretty log lines', () => {
     expect(text).toMatch(/INFO {2}request completed POST \/v1\/chat\/completions 200 12ms req_1\n$/);
   });
 
+  it("prints a failed request's error code and cause", () => {
+    const text = formatPretty(
+      JSON.stringify({
+        level: 50,
+        msg: 'request errored',
+        req: { id: 'req_2', method: 'POST', url: '/v1/chat/completions' },
+        res: { statusCode: 502 },
+        responseTime: 40,
+        error: { type: 'upstream_error', code: 'upstream_error', cause: 'UpstreamError: boom' },
+      }),
+    );
+    expect(text).toMatch(/502 40ms req_2 error=upstream_error cause="UpstreamError: boom"\n$/);
+  });
+
   it('prints an error as its class and message, with its stack frames indented below', () => {
     const err = new TypeError('bad thing');
     const text = formatPretty(

@@ -69,6 +69,13 @@ export function formatPretty(json: string, colors = false): string {
       );
       continue;
     }
+    if (key === 'error' && v && typeof v === 'object' && 'type' in v) {
+      // The access line's error note: its code (or type), and for a 5xx its cause.
+      const note = v as { type: string; code: string | null; cause?: string };
+      parts.push(`error=${value(note.code ?? note.type)}`);
+      if (note.cause) parts.push(`cause=${value(note.cause)}`);
+      continue;
+    }
     parts.push(`${key}=${value(v)}`);
   }
   let text = parts.join(' ');
