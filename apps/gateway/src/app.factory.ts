@@ -4,6 +4,7 @@ import type { Express } from 'express';
 import { apiKeyPrecheck, ApiKeysService, InvalidKeyTarpit } from '@switchyard/auth';
 import { AppConfig, configureHttp, type CoreConfigOptions } from '@switchyard/core';
 import { AppModule } from './app.module.js';
+import { consoleRouter } from './console/console-static.js';
 import { consoleDirectory, entryPage, entryRedirect } from './console/console.js';
 import { setupSwagger } from './swagger.js';
 
@@ -21,8 +22,10 @@ export async function createApp(options: CoreConfigOptions = {}): Promise<NestEx
   const config = app.get(AppConfig);
   if (config.http.swagger) setupSwagger(app);
   // A person who opens the gateway's address lands on the console, or the API docs until it is built.
-  const entry = entryPage({ console: consoleDirectory() !== undefined, swagger: config.http.swagger });
+  const consoleDir = consoleDirectory();
+  const entry = entryPage({ console: consoleDir !== undefined, swagger: config.http.swagger });
   const express: Express = app.getHttpAdapter().getInstance();
+  if (consoleDir) express.use('/admin', consoleRouter(consoleDir));
   if (entry) express.get('/', entryRedirect(entry));
   return app;
 }

@@ -262,3 +262,10 @@ export class ImportResultView {
   @ApiProperty() dry_run!: boolean;
   @ApiProperty({ type: [ImportLineView] }) lines!: ImportLineView[];
 }
+
+export class ProviderKeyPageView {
+  @ApiProperty({ type: [ProviderKeyView] }) data!: ProviderKeyView[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}

@@ -25,6 +25,7 @@ import {
   ImportProviderKeysDto,
   ImportResultView,
   ProviderKeyListQueryDto,
+  ProviderKeyPageView,
   ProviderKeyTestView,
   ProviderKeyView,
   UpdateProviderKeyDto,
@@ -48,6 +49,7 @@ export class ProviderKeysController {
 
   @Get()
   @ApiOperation({ summary: 'Provider keys you may manage, masked, with their status.' })
+  @ApiOkResponse({ type: ProviderKeyPageView })
   list(
     @CurrentCaller() caller: Caller,
     @Query() query: ProviderKeyListQueryDto,

@@ -1,9 +1,15 @@
-import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { API_PREFIX, PageQueryDto, type Page } from '@switchyard/core';
 import type { Caller } from '../caller.js';
 import { CurrentCaller } from '../decorators.js';
-import { ApiKeyView, CreateApiKeyDto, CreatedApiKeyView } from '../dto/api-key.dto.js';
+import {
+  ApiKeyPageView,
+  ApiKeyView,
+  CreateApiKeyDto,
+  CreatedApiKeyView,
+  UpdateApiKeyDto,
+} from '../dto/api-key.dto.js';
 import { ApiKeysService } from '../services/api-keys.service.js';
 
 @ApiTags('api-keys')
@@ -21,6 +27,7 @@ export class ApiKeysController {
 
   @Get()
   @ApiOperation({ summary: "List keys, masked (members: their own; admins: the tenant's)." })
+  @ApiOkResponse({ type: ApiKeyPageView })
   list(@CurrentCaller() caller: Caller, @Query() query: PageQueryDto): Promise<Page<ApiKeyView>> {
     return this.keys.list(caller, query);
   }
@@ -29,6 +36,19 @@ export class ApiKeysController {
   @ApiOkResponse({ type: ApiKeyView })
   get(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string): Promise<ApiKeyView> {
     return this.keys.get(caller, id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: "Change a key's name, expiry, allowed models, RPM, TPM or budget (null removes one).",
+  })
+  @ApiOkResponse({ type: ApiKeyView })
+  update(
+    @CurrentCaller() caller: Caller,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateApiKeyDto,
+  ): Promise<ApiKeyView> {
+    return this.keys.update(caller, id, dto);
   }
 
   @Delete(':id')

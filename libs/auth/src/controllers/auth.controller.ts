@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConsumes,
@@ -7,7 +7,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { API_PREFIX } from '@switchyard/core';
+import { API_PREFIX, AppConfig, AuthenticationError } from '@switchyard/core';
+import type { Request, Response } from 'express';
 import type { Caller } from '../caller.js';
 import { AllowApiKey, AuthRateLimited, CurrentCaller, Public } from '../decorators.js';
 import {
@@ -22,20 +23,38 @@ import {
 import { MeView } from '../dto/user.dto.js';
 import { AuthService } from '../services/auth.service.js';
 import type { TokenPair } from '../services/tokens.service.js';
+import { clearRefreshCookie, refreshCookieOf, setRefreshCookie } from './refresh-cookie.js';
+
+/** A token pair, or, with the refresh cookie, the pair less the refresh token. */
+type TokenAnswer = Omit<TokenPair, 'refresh_token'> & { refresh_token?: string };
 
 @ApiTags('auth')
 @Controller(`${API_PREFIX}/auth`)
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** With the cookie option, the refresh token goes into the cookie and out of the body. */
+  private answer(pair: TokenPair, res: Response, cookie: boolean): TokenAnswer {
+    if (!cookie) return pair;
+    setRefreshCookie(res, pair.refresh_token, this.config.auth.jwt.refreshTtlSeconds);
+    const { refresh_token: _inCookie, ...rest } = pair;
+    return rest;
+  }
 
   @Post('login')
   @Public()
   @AuthRateLimited()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Log in with email and password; returns an access and a refresh token.' })
+  @ApiOperation({
+    summary:
+      'Log in with email and password; returns an access and a refresh token (or sets the refresh cookie).',
+  })
   @ApiOkResponse({ type: TokenPairView })
-  login(@Body() dto: LoginDto): Promise<TokenPair> {
-    return this.auth.login(dto.email, dto.password);
+  async login(@Body() dto: LoginDto, @Res({ passthrough: true }) res: Response): Promise<TokenAnswer> {
+    return this.answer(await this.auth.login(dto.email, dto.password), res, dto.refresh_cookie === true);
   }
 
   @Post('token')
@@ -56,10 +75,45 @@ export class AuthController {
   @Public()
   @AuthRateLimited()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Exchange a refresh token for a new pair. The old refresh token stops working.' })
+  @ApiOperation({
+    summary:
+      'Exchange a refresh token (in the body, or the refresh cookie) for a new pair. The old one stops working; ' +
+      'a cookie is rotated in place.',
+  })
   @ApiOkResponse({ type: TokenPairView })
-  refresh(@Body() dto: RefreshDto): Promise<TokenPair> {
-    return this.auth.refresh(dto.refresh_token);
+  async refresh(
+    @Body() dto: RefreshDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TokenAnswer> {
+    const fromCookie = dto.refresh_token === undefined ? refreshCookieOf(req) : undefined;
+    const token = dto.refresh_token ?? fromCookie;
+    if (!token) {
+      throw new AuthenticationError('No refresh token: give refresh_token, or sign in again.', {
+        code: 'invalid_refresh_token',
+        param: 'refresh_token',
+      });
+    }
+    try {
+      return this.answer(await this.auth.refresh(token), res, fromCookie !== undefined);
+    } catch (err) {
+      if (fromCookie !== undefined) clearRefreshCookie(res);
+      throw err;
+    }
+  }
+
+  @Delete('refresh')
+  @Public()
+  @AuthRateLimited()
+  @HttpCode(204)
+  @ApiOperation({
+    summary: "End the login held by the refresh cookie (the console's sign-out) and clear the cookie.",
+  })
+  @ApiNoContentResponse()
+  async endCookieSession(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    const token = refreshCookieOf(req);
+    if (token) await this.auth.revokeRefreshToken(token);
+    clearRefreshCookie(res);
   }
 
   @Post('logout')

@@ -4,7 +4,7 @@ import { API_PREFIX, PageQueryDto, type Page } from '@switchyard/core';
 import type { Caller } from '../caller.js';
 import { CurrentCaller, Roles } from '../decorators.js';
 import { CreateTenantDto, UpdateTenantDto } from '../dto/tenant.dto.js';
-import { TenantView } from '../dto/user.dto.js';
+import { TenantPageView, TenantView } from '../dto/user.dto.js';
 import { TenantsService } from '../services/tenants.service.js';
 
 @ApiTags('tenants')
@@ -24,6 +24,7 @@ export class TenantsController {
   @Get()
   @Roles('tenant_admin')
   @ApiOperation({ summary: 'List tenants (platform admins see all; tenant admins their own).' })
+  @ApiOkResponse({ type: TenantPageView })
   list(@CurrentCaller() caller: Caller, @Query() query: PageQueryDto): Promise<Page<TenantView>> {
     return this.tenants.list(caller, query);
   }

@@ -9,6 +9,7 @@ import {
   InvitedUserView,
   UpdateUserDto,
   UserListQueryDto,
+  UserPageView,
   UserView,
 } from '../dto/user.dto.js';
 import { UsersService } from '../services/users.service.js';
@@ -34,6 +35,7 @@ export class UsersController {
   @ApiOperation({
     summary: "List users (tenant admins: their tenant's; platform admins: all, or ?tenant_id=).",
   })
+  @ApiOkResponse({ type: UserPageView })
   list(@CurrentCaller() caller: Caller, @Query() query: UserListQueryDto): Promise<Page<UserView>> {
     return this.users.list(caller, query);
   }

@@ -12,6 +12,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
 } from 'class-validator';
 import { formatCredits, parseCredits } from '@switchyard/core';
 import type { ApiKeyEntity } from '../entities/api-key.entity.js';
@@ -77,6 +78,55 @@ export class CreateApiKeyDto {
   }
 }
 
+/** A key's name and limits; a field set to null removes that limit, an absent one is kept. */
+export class UpdateApiKeyDto {
+  @ApiPropertyOptional({ example: 'backend service' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String })
+  @ValidateIf((_o, v) => v !== null)
+  @IsOptional()
+  @IsDateString()
+  expires_at?: string | null;
+
+  @ApiPropertyOptional({ type: [String], nullable: true, description: 'null: any model.' })
+  @ValidateIf((_o, v) => v !== null)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  allowed_models?: string[] | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 120, description: 'Requests per minute.' })
+  @ValidateIf((_o, v) => v !== null)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  rpm?: number | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 200000, description: 'Tokens per minute.' })
+  @ValidateIf((_o, v) => v !== null)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  tpm?: number | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: '25.5', description: 'Credits in all.' })
+  @ValidateIf((_o, v) => v !== null)
+  @IsOptional()
+  @Matches(/^\d{1,12}(\.\d{1,6})?$/, {
+    message: 'credit_budget must be a decimal string with at most 6 decimals',
+  })
+  credit_budget?: string | null;
+}
+
 export class ApiKeyView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'backend service' }) name!: string;
@@ -125,4 +175,11 @@ export class CreatedApiKeyView extends ApiKeyView {
   static fromCreated(k: ApiKeyEntity, secret: string): CreatedApiKeyView {
     return { ...ApiKeyView.from(k), key: secret };
   }
+}
+
+export class ApiKeyPageView {
+  @ApiProperty({ type: [ApiKeyView] }) data!: ApiKeyView[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@switchyard.local' })
@@ -11,6 +11,16 @@ export class LoginDto {
   @IsString()
   @MaxLength(1024)
   password!: string;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Browsers: set the refresh token as an httpOnly, Secure, SameSite=Strict cookie scoped to ' +
+      '/api/v1/auth/refresh instead of returning it (the answer then has no refresh_token).',
+  })
+  @IsOptional()
+  @IsBoolean()
+  refresh_cookie?: boolean;
 }
 
 /** The OAuth2 token request (RFC 6749 §4.3 and §6), as Swagger UI's Authorize dialog sends it. */
@@ -54,10 +64,14 @@ export class TokenRequestDto {
 }
 
 export class RefreshDto {
-  @ApiProperty({ example: 'syr_2bV0...' })
+  @ApiPropertyOptional({
+    example: 'syr_2bV0...',
+    description: 'The refresh token; omit it to use the refresh cookie (login with refresh_cookie).',
+  })
+  @IsOptional()
   @IsString()
   @MaxLength(200)
-  refresh_token!: string;
+  refresh_token?: string;
 }
 
 export class LogoutDto {
@@ -104,8 +118,11 @@ export class TokenPairView {
   @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...' })
   access_token!: string;
 
-  @ApiProperty({ example: 'syr_3Q0x...' })
-  refresh_token!: string;
+  @ApiPropertyOptional({
+    example: 'syr_3Q0x...',
+    description: 'Absent when the refresh token was set as a cookie instead.',
+  })
+  refresh_token?: string;
 
   @ApiProperty({ example: 'bearer' })
   token_type!: 'bearer';

@@ -142,3 +142,17 @@ export class MeView {
   @ApiProperty({ type: TenantView }) tenant!: TenantView;
   @ApiProperty({ enum: ['user', 'api_key'] }) authenticated_by!: 'user' | 'api_key';
 }
+
+export class UserPageView {
+  @ApiProperty({ type: [UserView] }) data!: UserView[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}
+
+export class TenantPageView {
+  @ApiProperty({ type: [TenantView] }) data!: TenantView[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}

@@ -81,6 +81,19 @@ export class ApiKeyRepository {
     await qb.andWhere('revoked_at IS NULL').execute();
   }
 
+  /** Changes a key's name and limits (tenant-scoped like every write). */
+  async update(
+    scope: TenantScope,
+    id: string,
+    values: Partial<
+      Pick<ApiKeyEntity, 'name' | 'allowedModels' | 'rpm' | 'tpm' | 'creditBudget' | 'expiresAt'>
+    >,
+  ): Promise<void> {
+    const qb = this.repo.createQueryBuilder().update().set(values).where('id = :id', { id });
+    if (scope.kind === 'tenant') qb.andWhere('tenant_id = :tenantId', { tenantId: scope.tenantId });
+    await qb.execute();
+  }
+
   /** Writes many last-used times in one statement (they are collected in memory between flushes). */
   async touchMany(entries: Array<{ id: string; at: Date }>): Promise<void> {
     if (entries.length === 0) return;

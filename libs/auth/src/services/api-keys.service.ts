@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { ActivityLogService, actorOf } from '@switchyard/activity-log';
 import {
   boundedLru,
+  parseCredits,
   NotFoundError,
   PermissionDeniedError,
   page,
@@ -10,7 +11,7 @@ import {
 } from '@switchyard/core';
 import { hasRole, scopeOf, type Caller } from '../caller.js';
 import { API_KEY_PREFIX, sha256 } from '../crypto.js';
-import type { CreateApiKeyDto } from '../dto/api-key.dto.js';
+import type { CreateApiKeyDto, UpdateApiKeyDto } from '../dto/api-key.dto.js';
 import { ApiKeyView, CreatedApiKeyView } from '../dto/api-key.dto.js';
 import type { ApiKeyEntity } from '../entities/api-key.entity.js';
 import { ApiKeyRepository } from '../repositories/api-key.repository.js';
@@ -158,6 +159,24 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
 
   async get(caller: Caller, id: string): Promise<ApiKeyView> {
     return ApiKeyView.from(await this.find(caller, id));
+  }
+
+  /** Changes a key's name or limits; the change holds at once on every instance (cache dropped). */
+  async update(caller: Caller, id: string, dto: UpdateApiKeyDto): Promise<ApiKeyView> {
+    const key = await this.find(caller, id);
+    const values: Parameters<ApiKeyRepository['update']>[2] = {};
+    if (dto.name !== undefined) values.name = dto.name;
+    if (dto.expires_at !== undefined) values.expiresAt = dto.expires_at ? new Date(dto.expires_at) : null;
+    if (dto.allowed_models !== undefined) values.allowedModels = dto.allowed_models;
+    if (dto.rpm !== undefined) values.rpm = dto.rpm;
+    if (dto.tpm !== undefined) values.tpm = dto.tpm;
+    if (dto.credit_budget !== undefined)
+      values.creditBudget = dto.credit_budget === null ? null : parseCredits(dto.credit_budget);
+    if (Object.keys(values).length > 0) {
+      await this.keys.update(scopeOf(caller), key.id, values);
+      await this.cache.invalidateKey(key.keyHash);
+    }
+    return ApiKeyView.from((await this.keys.findById(scopeOf(caller), id))!);
   }
 
   async revoke(caller: Caller, id: string): Promise<ApiKeyView> {

@@ -72,6 +72,11 @@ export class AuthService {
     return this.tokens.refresh(token);
   }
 
+  /** Ends the login a refresh token belongs to (unknown tokens are ignored). */
+  revokeRefreshToken(token: string): Promise<void> {
+    return this.tokens.revoke(token);
+  }
+
   async logout(caller: Caller, refreshToken: string | undefined, all: boolean): Promise<void> {
     if (all) {
       await this.endAllSessions(caller.userId);

@@ -83,9 +83,19 @@ export class UsageTotalsView {
   @ApiProperty({ example: '5000' }) cached_input_tokens!: string;
   @ApiProperty({ example: '0.036', description: 'Credits charged, a decimal string.' }) cost!: string;
   @ApiProperty({ example: 812 }) avg_latency_ms!: number;
+  @ApiProperty({ example: 640, description: 'Median latency of the calls, ms.' }) p50_latency_ms!: number;
+  @ApiProperty({ example: 2100, description: '95th percentile latency, ms.' }) p95_latency_ms!: number;
+  @ApiProperty({
+    example: 230,
+    nullable: true,
+    type: Number,
+    description: 'Mean time to first token of streamed calls, ms (null: none streamed).',
+  })
+  avg_ttft_ms!: number | null;
 }
 
 export class UsageGroupView extends UsageTotalsView {
+  @ApiPropertyOptional({ example: '2025-06-01T13:00:00Z', description: 'UTC hour' }) hour?: string;
   @ApiPropertyOptional({ example: '2025-06-01', description: 'UTC day' }) day?: string;
   @ApiPropertyOptional({ example: 'gpt-4o-mini' }) model?: string;
   @ApiPropertyOptional({ example: 'openai' }) provider?: string;

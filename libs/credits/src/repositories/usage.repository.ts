@@ -25,6 +25,7 @@ export interface UsageRow {
 
 /** Dimensions GET /usage can group by, and the SQL each stands for. */
 export const USAGE_GROUPS = {
+  hour: `to_char(date_trunc('hour', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24:00:00"Z"')`,
   day: `to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`,
   model: 'model',
   provider: 'provider',
@@ -54,6 +55,9 @@ export interface UsageAggregateRow {
   cachedInputTokens: bigint;
   cost: bigint;
   avgLatencyMs: number;
+  p50LatencyMs: number;
+  p95LatencyMs: number;
+  avgTtftMs: number | null;
 }
 
 const COLUMNS = 16;
@@ -120,7 +124,10 @@ export class UsageRepository {
     const measures = `COUNT(*)::int AS requests, (COUNT(*) FILTER (WHERE status <> 'ok'))::int AS errors,
       COALESCE(SUM(input_tokens), 0)::text AS input_tokens, COALESCE(SUM(output_tokens), 0)::text AS output_tokens,
       COALESCE(SUM(cached_input_tokens), 0)::text AS cached_input_tokens, COALESCE(SUM(cost), 0)::text AS cost,
-      COALESCE(ROUND(AVG(latency_ms)), 0)::int AS avg_latency_ms`;
+      COALESCE(ROUND(AVG(latency_ms)), 0)::int AS avg_latency_ms,
+      COALESCE(ROUND(percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms)), 0)::int AS p50_latency_ms,
+      COALESCE(ROUND(percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms)), 0)::int AS p95_latency_ms,
+      ROUND(AVG(ttft_ms))::int AS avg_ttft_ms`;
     // Grouping sets give the groups and the grand total in one pass over the rows.
     const groupBy = groups.length
       ? `GROUP BY GROUPING SETS ((${groups.map((_, i) => `g${i}`).join(', ')}), ())`
@@ -143,6 +150,9 @@ export class UsageRepository {
       cachedInputTokens: BigInt(r.cached_input_tokens as string),
       cost: BigInt(r.cost as string),
       avgLatencyMs: Number(r.avg_latency_ms),
+      p50LatencyMs: Number(r.p50_latency_ms),
+      p95LatencyMs: Number(r.p95_latency_ms),
+      avgTtftMs: r.avg_ttft_ms === null || r.avg_ttft_ms === undefined ? null : Number(r.avg_ttft_ms),
     });
     const [total, ...rest] = raw;
     const { group: _group, ...totals } = toRow(total!);

@@ -80,5 +80,8 @@ function totalsView(r: Omit<UsageAggregateRow, 'group'>): UsageTotalsView {
     cached_input_tokens: r.cachedInputTokens.toString(),
     cost: formatCredits(r.cost),
     avg_latency_ms: r.avgLatencyMs,
+    p50_latency_ms: r.p50LatencyMs,
+    p95_latency_ms: r.p95LatencyMs,
+    avg_ttft_ms: r.avgTtftMs,
   };
 }

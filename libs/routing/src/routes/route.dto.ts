@@ -197,3 +197,10 @@ export class RouteView {
     };
   }
 }
+
+export class RoutePageView {
+  @ApiProperty({ type: [RouteView] }) data!: RouteView[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}

@@ -20,7 +20,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentCaller, type Caller } from '@switchyard/auth';
 import { API_PREFIX, type Page } from '@switchyard/core';
-import { CreateRouteDto, RouteListQueryDto, RouteView, UpdateRouteDto } from './route.dto.js';
+import { CreateRouteDto, RouteListQueryDto, RoutePageView, RouteView, UpdateRouteDto } from './route.dto.js';
 import { RoutesService } from './routes.service.js';
 
 @ApiTags('routes')
@@ -44,6 +44,7 @@ export class RoutesController {
 
   @Get()
   @ApiOperation({ summary: "Routes you can call (platform routes and your tenant's)." })
+  @ApiOkResponse({ type: RoutePageView })
   list(@CurrentCaller() caller: Caller, @Query() query: RouteListQueryDto): Promise<Page<RouteView>> {
     return this.routes.list(caller, query);
   }

@@ -1,0 +1,3 @@
+export * from './stream';
+export * from './sse';
+export type * from './types';
