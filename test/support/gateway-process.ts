@@ -16,11 +16,16 @@ export interface GatewayProcess {
 
 /**
  * Runs the built gateway (dist/) as a real process with exactly `env` (plus PATH), in an empty
- * working directory so no `.env` is read. Resolves once it prints its listening line.
+ * working directory so no `.env` is read, with `nodeArgs` before the script (V8 flags). Resolves
+ * once it prints its listening line.
  */
-export async function spawnGateway(env: Record<string, string>, timeoutMs = 30_000): Promise<GatewayProcess> {
+export async function spawnGateway(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  nodeArgs: string[] = [],
+): Promise<GatewayProcess> {
   const cwd = mkdtempSync(join(tmpdir(), 'sy-proc-'));
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
     cwd,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
   });

@@ -1,8 +1,17 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { initializeEmbeddedDirectory } from './embedded-initdb.js';
+
+/**
+ * Postgres settings on top of PGlite's own. PGlite allocates `shared_buffers` inside its
+ * WebAssembly memory, which never shrinks: Postgres' default 128 MB held ~110 MB of the process
+ * for good. One process on a small database reads through the OS page cache just as well.
+ */
+export const EMBEDDED_POSTGRES_SETTINGS = ['shared_buffers=8MB', 'max_connections=8'];
 
 /**
  * The embedded database: PGlite (Postgres compiled to WASM) in this process, with its files under
@@ -22,12 +31,18 @@ export class EmbeddedPostgres {
     const dir = join(this.dataDir, 'pg');
     mkdirSync(dir, { recursive: true });
     this.claimDirectory(dir);
+    if (!existsSync(join(dir, 'PG_VERSION'))) {
+      const logger = new Logger('Database');
+      await initializeEmbeddedDirectory(dir, (message) => logger.log(message));
+    }
     // Loaded only when the embedded database is used: a gateway on DATABASE_URL never needs them.
     const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
       import('@electric-sql/pglite'),
       import('@electric-sql/pglite-socket'),
     ]);
-    this.db = await PGlite.create(dir);
+    this.db = await PGlite.create(dir, {
+      startParams: [...PGlite.defaultStartParams, ...EMBEDDED_POSTGRES_SETTINGS.flatMap((s) => ['-c', s])],
+    });
     this.server = new PGLiteSocketServer({ db: this.db, host: '127.0.0.1', port: 0 });
     await this.server.start();
     const { port } = (this.server as unknown as { server: { address(): AddressInfo } }).server.address();
