@@ -67,18 +67,19 @@ describe('mid-stream failover', () => {
     };
     // Two usage records under the request id, and usage.cost is their sum.
     await t.gw.app.get(UsageRecorder).flush();
-    const rows = (await t.gw.app
-      .get(DataSource)
-      .query(
-        'SELECT model, cost, status, input_tokens, output_tokens FROM usage_records WHERE request_id = $1 ORDER BY id',
-        [requestId],
-      )) as Array<{
+    type UsageRow = {
       model: string;
       cost: string;
       status: string;
       input_tokens: number;
       output_tokens: number;
-    }>;
+    };
+    const rows = await t.gw.app
+      .get(DataSource)
+      .query<UsageRow[]>(
+        'SELECT model, cost, status, input_tokens, output_tokens FROM usage_records WHERE request_id = $1 ORDER BY id',
+        [requestId],
+      );
     expect(rows.map((r) => r.model)).toEqual(['simulator/sim-gpt-drop-5', 'simulator/sim-gpt']);
     const sum = rows.reduce((n, r) => n + BigInt(r.cost), 0n);
     expect(sum).toBeGreaterThan(0n);
