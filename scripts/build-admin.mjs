@@ -28,7 +28,11 @@ const upToDate =
 if (upToDate) {
   console.log('console: up to date (apps/admin/dist)');
 } else {
-  const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  // npm may install vite in the workspace's own node_modules or hoist it to the root.
+  const vite = [admin, root]
+    .map((dir) => join(dir, 'node_modules', 'vite', 'bin', 'vite.js'))
+    .find(existsSync);
+  if (!vite) throw new Error('vite is not installed: run npm install');
   const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
     cwd: admin,
     stdio: 'inherit',

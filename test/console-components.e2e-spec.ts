@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
@@ -7,7 +8,10 @@ import { describe, expect, it } from '@jest/globals';
 describe('the console components', () => {
   it('pass their Vitest suite (forms, the stream reader)', async () => {
     const admin = resolve(import.meta.dirname, '../apps/admin');
-    const vitest = resolve(import.meta.dirname, '../node_modules/vitest/vitest.mjs');
+    // npm may install vitest in the workspace's own node_modules or hoist it to the root.
+    const vitest = [admin, resolve(admin, '../..')]
+      .map((dir) => resolve(dir, 'node_modules/vitest/vitest.mjs'))
+      .find((path) => existsSync(path))!;
     let output = '';
     try {
       const result = await promisify(execFile)(process.execPath, [vitest, 'run', '--reporter=dot'], {

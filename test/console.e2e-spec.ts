@@ -26,8 +26,11 @@ const SCREENS = [
   '/tenants',
   '/models',
   '/routes',
+  '/providers',
   '/health',
 ];
+/** The few screenshots docs/console.md shows (viewport only, 1280 px): screen and theme. */
+const DOC_SHOTS = new Set(['overview-light', 'provider-keys-dark', 'playground-light', 'credits-dark']);
 
 describe('the console in a browser', () => {
   let sim: Simulator;
@@ -68,7 +71,7 @@ describe('the console in a browser', () => {
 
   beforeAll(async () => {
     buildConsole();
-    mkdirSync(SHOTS, { recursive: true });
+    mkdirSync(`${SHOTS}/docs`, { recursive: true });
     // Slow chunks, so the playground can be seen streaming.
     sim = await startSimulator({ port: 0, host: '127.0.0.1', chunkDelayMs: 120 });
     gw = await startTestGateway({
@@ -170,9 +173,10 @@ describe('the console in a browser', () => {
   it('grants credits once for a double click, and the ledger shows one entry', async () => {
     await open(page, '/credits');
     const reason = `console grant ${randomBytes(4).toString('hex')}`;
-    await page.getByRole('textbox', { name: 'Amount' }).fill('5');
-    await page.getByRole('textbox', { name: 'Reason' }).fill(reason);
-    await page.getByRole('button', { name: 'Grant credits' }).dblclick();
+    const form = page.getByRole('form', { name: 'Grant credits' });
+    await form.getByRole('textbox', { name: 'Amount' }).fill('5');
+    await form.getByRole('textbox', { name: 'Reason' }).fill(reason);
+    await form.getByRole('button', { name: 'Grant credits' }).dblclick();
     await page.getByRole('cell', { name: reason }).first().waitFor();
     await page.waitForTimeout(500);
     await page.reload();
@@ -259,6 +263,9 @@ describe('the console in a browser', () => {
           await open(p, path);
           const name = path === '/' ? 'overview' : path.slice(1);
           await p.screenshot({ path: `${SHOTS}/${name}-${width}-${scheme}.png`, fullPage: true });
+          if (width === 1280 && DOC_SHOTS.has(`${name}-${scheme}`)) {
+            await p.screenshot({ path: `${SHOTS}/docs/${name}-${scheme}.png` });
+          }
           if (width === 1280) {
             for (const v of await seriousAxeViolations(p)) {
               problems.push(

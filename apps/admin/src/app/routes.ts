@@ -87,6 +87,13 @@ export const routes: ScreenRoute[] = [
     component: lazy(() => import('../features/routes/routes-page')),
   },
   {
+    path: '/providers',
+    label: 'Providers',
+    roles: admins,
+    group: 'admin',
+    component: lazy(() => import('../features/providers/providers-page')),
+  },
+  {
     path: '/health',
     label: 'System health',
     roles: admins,

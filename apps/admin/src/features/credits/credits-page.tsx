@@ -1,5 +1,4 @@
 import {
-  Badge,
   Button,
   Card,
   Grid,
@@ -16,7 +15,7 @@ import {
 import { notifications } from '@mantine/notifications';
 import { useMemo, useState } from 'react';
 import { isAdmin, useMe } from '../../api/auth';
-import { useBalance, useGrant, useLedger, type LedgerKind } from '../../api/credits';
+import { useBalance, useGrant, useLedger, useTransfer, type LedgerKind } from '../../api/credits';
 import { useUsage } from '../../api/usage';
 import { useUsers } from '../../api/users';
 import { tone } from '../../app/theme';
@@ -25,6 +24,7 @@ import { formatCredits, formatDateTime, formatNumber } from '../../ui/format';
 import { Pager } from '../../ui/pager';
 import { saveFile, toCsv } from './csv';
 import { GrantForm } from './grant-form';
+import { TransferForm } from './transfer-form';
 
 const LIMIT = 25;
 const KINDS: LedgerKind[] = [
@@ -102,9 +102,9 @@ function Ledger() {
                   <Table.Tr key={e.id} data-kind={e.kind}>
                     <Table.Td>{formatDateTime(e.created_at)}</Table.Td>
                     <Table.Td>
-                      <Badge variant="light" size="sm">
+                      <Text size="xs" fw={700} tt="uppercase">
                         {e.kind}
-                      </Badge>
+                      </Text>
                     </Table.Td>
                     <Table.Td
                       ta="right"
@@ -206,6 +206,7 @@ export default function CreditsPage() {
   const admin = isAdmin(me.data?.user.role);
   const balance = useBalance();
   const grant = useGrant();
+  const transfer = useTransfer();
   const users = useUsers(200, 0, undefined, admin);
   const userOptions = (users.data?.data ?? []).map((u) => ({
     value: u.id,
@@ -275,6 +276,24 @@ export default function CreditsPage() {
                     notifications.show({
                       color: 'green',
                       message: `Granted ${formatCredits(entry.amount)} credits.`,
+                    });
+                  })
+                }
+              />
+            </Card>
+            <Card withBorder radius="md" mt="md">
+              <Title order={2} size="h4" mb="sm">
+                Transfer from the tenant pool
+              </Title>
+              <TransferForm
+                users={userOptions}
+                busy={transfer.isPending}
+                error={transfer.error}
+                onSubmit={(body, idempotencyKey) =>
+                  transfer.mutateAsync({ body, idempotencyKey }).then(() => {
+                    notifications.show({
+                      color: 'green',
+                      message: `Moved ${formatCredits(body.amount)} credits from the pool.`,
                     });
                   })
                 }

@@ -1,0 +1,191 @@
+import { Badge, Button, Group, Modal, Stack, Table, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
+import {
+  useCreateProvider,
+  useDeleteProvider,
+  useDiscoverModels,
+  useProviders,
+  type RuntimeProvider,
+} from '../../api/providers';
+import { Empty, ErrorAlert, Loading, PageHeader, errorMessage } from '../../ui/feedback';
+import { formatDateTime, formatNumber } from '../../ui/format';
+import { ProviderForm } from './provider-form';
+
+export default function ProvidersPage() {
+  const providers = useProviders();
+  const create = useCreateProvider();
+  const remove = useDeleteProvider();
+  const discover = useDiscoverModels();
+  const [creating, setCreating] = useState(false);
+  const [deleting, setDeleting] = useState<RuntimeProvider>();
+  const [discovering, setDiscovering] = useState<RuntimeProvider>();
+
+  return (
+    <>
+      <PageHeader
+        title="Providers"
+        description="Providers registered at run time (OpenAI-compatible servers, Ollama, ...), on top of the built-in catalog."
+        actions={
+          <Button
+            onClick={() => {
+              create.reset();
+              setCreating(true);
+            }}
+          >
+            Register provider
+          </Button>
+        }
+      />
+      {providers.isPending ? (
+        <Loading />
+      ) : providers.isError ? (
+        <ErrorAlert error={providers.error} title="Could not load providers" />
+      ) : providers.data.data.length === 0 ? (
+        <Empty title="No runtime providers">The built-in providers are on the models screen.</Empty>
+      ) : (
+        <Table.ScrollContainer type="native" tabIndex={0} minWidth={760}>
+          <Table striped verticalSpacing={6} fz="sm" aria-label="Providers">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Id</Table.Th>
+                <Table.Th>Format</Table.Th>
+                <Table.Th>Scope</Table.Th>
+                <Table.Th>Base URL</Table.Th>
+                <Table.Th ta="right">Models</Table.Th>
+                <Table.Th>State</Table.Th>
+                <Table.Th>Actions</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {providers.data.data.map((p) => (
+                <Table.Tr key={p.id}>
+                  <Table.Td>
+                    <Text fw={600} size="sm">
+                      {p.id}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {p.name} · since {formatDateTime(p.created_at)}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{p.format}</Table.Td>
+                  <Table.Td>
+                    <Badge variant="light" size="sm">
+                      {p.scope}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td style={{ wordBreak: 'break-all' }}>{p.base_url ?? '—'}</Table.Td>
+                  <Table.Td ta="right">{formatNumber(p.models.length)}</Table.Td>
+                  <Table.Td>
+                    <Badge color={p.available ? 'green' : 'gray'} variant="light" size="sm">
+                      {p.available ? 'available' : p.key_required ? 'needs a key' : 'unavailable'}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={4} wrap="nowrap">
+                      <Button
+                        size="compact-sm"
+                        variant="subtle"
+                        aria-label={`Discover models of ${p.id}`}
+                        onClick={() => {
+                          setDiscovering(p);
+                          discover.mutate(p.id);
+                        }}
+                      >
+                        Discover models
+                      </Button>
+                      <Button
+                        size="compact-sm"
+                        variant="subtle"
+                        color="red"
+                        aria-label={`Delete ${p.id}`}
+                        onClick={() => setDeleting(p)}
+                      >
+                        Delete
+                      </Button>
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <Modal opened={creating} onClose={() => setCreating(false)} title="Register a provider" size="lg">
+        <ProviderForm
+          busy={create.isPending}
+          error={create.error}
+          onCancel={() => setCreating(false)}
+          onSubmit={(body) =>
+            create.mutate(body, {
+              onSuccess: (p) => {
+                setCreating(false);
+                notifications.show({ color: 'green', message: `Provider ${p.id} registered.` });
+              },
+            })
+          }
+        />
+      </Modal>
+      <Modal
+        opened={discovering !== undefined}
+        onClose={() => setDiscovering(undefined)}
+        title={`Models ${discovering?.id ?? ''} serves`}
+        size="lg"
+      >
+        {discover.isPending ? (
+          <Loading label="Asking the provider…" />
+        ) : discover.isError ? (
+          <ErrorAlert error={discover.error} title="Discovery failed" />
+        ) : discover.data ? (
+          <Table fz="sm" aria-label="Discovered models">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Model</Table.Th>
+                <Table.Th ta="right">Context</Table.Th>
+                <Table.Th>Registered</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {discover.data.models.map((m) => (
+                <Table.Tr key={m.id}>
+                  <Table.Td>{m.id}</Table.Td>
+                  <Table.Td ta="right">{m.context_window ? formatNumber(m.context_window) : '—'}</Table.Td>
+                  <Table.Td>{m.registered ? 'yes' : 'no'}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        ) : null}
+      </Modal>
+      <Modal
+        opened={deleting !== undefined}
+        onClose={() => setDeleting(undefined)}
+        title="Delete this provider?"
+      >
+        <Stack>
+          <Text>
+            Calls to <code>{deleting?.id}/…</code> models stop at once, on every instance.
+          </Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setDeleting(undefined)}>
+              Cancel
+            </Button>
+            <Button
+              color="red"
+              loading={remove.isPending}
+              onClick={() =>
+                deleting &&
+                remove.mutate(deleting.id, {
+                  onSuccess: () => setDeleting(undefined),
+                  onError: (err) => notifications.show({ color: 'red', message: errorMessage(err) }),
+                })
+              }
+            >
+              Delete provider
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </>
+  );
+}
