@@ -179,4 +179,56 @@ describe('management API for the console', () => {
     ]);
     expect(res.body.totals).toMatchObject({ requests: 5, p50_latency_ms: 300 });
   });
+
+  it('GET /usage/errors lists the latest failed calls: a member their own, an admin the tenant', async () => {
+    const recorder = gw.app.get(UsageRecorder);
+    const base = {
+      tenantId: member.tenantId,
+      endpoint: 'chat.completions',
+      provider: 'simulator',
+      model: 'sim-gpt',
+      inputTokens: 0,
+      outputTokens: 0,
+      cost: 0n,
+      latencyMs: 30,
+    };
+    const now = Date.now();
+    recorder.record({
+      ...base,
+      userId: member.id,
+      requestId: 'e-member',
+      status: 'error',
+      errorClass: 'rate_limit',
+      at: new Date(now - 2000),
+    });
+    recorder.record({
+      ...base,
+      userId: member.id,
+      requestId: 'ok-member',
+      status: 'ok',
+      at: new Date(now - 1000),
+    });
+    recorder.record({
+      ...base,
+      userId: admin.id,
+      requestId: 'e-admin',
+      status: 'aborted',
+      at: new Date(now - 500),
+    });
+    await recorder.flush();
+    const mine = await request(gw.url)
+      .get('/api/v1/usage/errors')
+      .auth(member.token, { type: 'bearer' })
+      .expect(200);
+    expect(mine.body.data.map((e: { request_id: string }) => e.request_id)).toEqual(['e-member']);
+    expect(mine.body.data[0]).toMatchObject({ status: 'error', error_class: 'rate_limit', model: 'sim-gpt' });
+    const tenant = await request(gw.url)
+      .get('/api/v1/usage/errors?limit=5')
+      .auth(admin.token, { type: 'bearer' })
+      .expect(200);
+    expect(tenant.body.data.map((e: { request_id: string }) => e.request_id)).toEqual([
+      'e-admin',
+      'e-member',
+    ]);
+  });
 });

@@ -252,6 +252,28 @@ describe('the console in a browser', () => {
     await context.close();
   }, 60_000);
 
+  it('can be used from the keyboard: sign in, then open a screen from the navigation', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const p = watch(await context.newPage());
+    await p.goto(url('/'));
+    await p.getByRole('textbox', { name: 'Email' }).waitFor();
+    await p.keyboard.press('Tab');
+    await p.keyboard.type(TEST_ADMIN.email);
+    await p.keyboard.press('Tab');
+    await p.keyboard.type(TEST_ADMIN.password);
+    await p.keyboard.press('Enter');
+    await p.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    let focused = '';
+    for (let i = 0; i < 40 && focused !== 'API keys'; i++) {
+      await p.keyboard.press('Tab');
+      focused = await p.evaluate<string>('document.activeElement ? document.activeElement.textContent : ""');
+    }
+    expect(focused).toBe('API keys');
+    await p.keyboard.press('Enter');
+    await p.getByRole('heading', { name: 'API keys', level: 1 }).waitFor();
+    await context.close();
+  }, 60_000);
+
   it('passes axe on every screen in both themes, and is photographed at 1280 and 390 px', async () => {
     const problems: string[] = [];
     for (const scheme of ['light', 'dark'] as const) {

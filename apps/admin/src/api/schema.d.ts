@@ -540,6 +540,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/usage/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest calls that failed or were aborted (time, model, provider, error class, request id). Members and API keys: their own; admins: their tenant. */
+        get: operations["UsageController_errors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models": {
         parameters: {
             query?: never;
@@ -1972,6 +1989,34 @@ export interface components {
             totals: components["schemas"]["UsageTotalsView"];
             /** @description More groups matched than `limit`; narrow the query. */
             truncated: boolean;
+        };
+        UsageErrorView: {
+            /** Format: date-time */
+            time: string;
+            /** @example req_3f2a… */
+            request_id: string;
+            /** Format: uuid */
+            user_id: string;
+            /** Format: uuid */
+            api_key_id: string | null;
+            /** @example openai */
+            provider: string;
+            /** @example gpt-4o-mini */
+            model: string;
+            /** @example chat.completions */
+            endpoint: string;
+            /** @enum {string} */
+            status: "error" | "aborted";
+            /**
+             * @description How the failure was classified (auth, rate_limit, server, timeout, ...).
+             * @example rate_limit
+             */
+            error_class: string | null;
+            /** @example 1200 */
+            latency_ms: number;
+        };
+        UsageErrorsView: {
+            data: components["schemas"]["UsageErrorView"][];
         };
         ModelView: {
             /** @example openai/gpt-4o-mini */
@@ -3752,6 +3797,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UsageView"];
+                };
+            };
+        };
+    };
+    UsageController_errors: {
+        parameters: {
+            query?: {
+                /** @description From (inclusive); default 7 days ago. */
+                from?: string;
+                /** @description Platform admins: one tenant's calls. */
+                tenant_id?: string;
+                limit?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageErrorsView"];
                 };
             };
         };

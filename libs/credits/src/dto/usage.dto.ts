@@ -113,3 +113,46 @@ export class UsageView {
   @ApiProperty({ type: UsageTotalsView }) totals!: UsageTotalsView;
   @ApiProperty({ description: 'More groups matched than `limit`; narrow the query.' }) truncated!: boolean;
 }
+
+export class UsageErrorsQueryDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'From (inclusive); default 7 days ago.' })
+  @IsOptional()
+  @IsISO8601()
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: "Platform admins: one tenant's calls." })
+  @IsOptional()
+  @IsUUID()
+  tenant_id?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit = 10;
+}
+
+export class UsageErrorView {
+  @ApiProperty({ format: 'date-time' }) time!: string;
+  @ApiProperty({ example: 'req_3f2a…' }) request_id!: string;
+  @ApiProperty({ format: 'uuid' }) user_id!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) api_key_id!: string | null;
+  @ApiProperty({ example: 'openai' }) provider!: string;
+  @ApiProperty({ example: 'gpt-4o-mini' }) model!: string;
+  @ApiProperty({ example: 'chat.completions' }) endpoint!: string;
+  @ApiProperty({ enum: ['error', 'aborted'] }) status!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'rate_limit',
+    description: 'How the failure was classified (auth, rate_limit, server, timeout, ...).',
+  })
+  error_class!: string | null;
+  @ApiProperty({ example: 1200 }) latency_ms!: number;
+}
+
+export class UsageErrorsView {
+  @ApiProperty({ type: [UsageErrorView] }) data!: UsageErrorView[];
+}

@@ -60,6 +60,20 @@ export interface UsageAggregateRow {
   avgTtftMs: number | null;
 }
 
+/** One failed or aborted call, newest first (GET /usage/errors). */
+export interface UsageErrorRow {
+  at: Date;
+  requestId: string;
+  userId: string;
+  apiKeyId: string | null;
+  provider: string;
+  model: string;
+  endpoint: string;
+  status: UsageStatus;
+  errorClass: string | null;
+  latencyMs: number;
+}
+
 const COLUMNS = 16;
 /** Postgres takes at most 65535 parameters per statement. */
 export const MAX_USAGE_BATCH = Math.floor(65_535 / COLUMNS);
@@ -157,5 +171,41 @@ export class UsageRepository {
     const [total, ...rest] = raw;
     const { group: _group, ...totals } = toRow(total!);
     return { rows: rest.slice(0, limit).map(toRow), totals, truncated: rest.length > limit };
+  }
+
+  /** The latest calls that did not end well, within the scope (and one user when given). */
+  async recentErrors(
+    scope: TenantScope,
+    filter: { from: Date; userId?: string; tenantId?: string },
+    limit: number,
+  ): Promise<UsageErrorRow[]> {
+    const params: unknown[] = [filter.from.toISOString()];
+    const where = [`created_at >= $1`, `status <> 'ok'`];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(`${sql} = $${params.length}`);
+    };
+    if (scope.kind === 'tenant') add('tenant_id', scope.tenantId);
+    if (filter.tenantId) add('tenant_id', filter.tenantId);
+    if (filter.userId) add('user_id', filter.userId);
+    params.push(limit);
+    const rows: Array<Record<string, unknown>> = await this.db.query(
+      `SELECT created_at, request_id, user_id, api_key_id, provider, model, endpoint, status, error_class, latency_ms
+         FROM usage_records WHERE ${where.join(' AND ')}
+        ORDER BY created_at DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map((r) => ({
+      at: new Date(r.created_at as string),
+      requestId: r.request_id as string,
+      userId: r.user_id as string,
+      apiKeyId: (r.api_key_id as string | null) ?? null,
+      provider: r.provider as string,
+      model: r.model as string,
+      endpoint: r.endpoint as string,
+      status: r.status as UsageStatus,
+      errorClass: (r.error_class as string | null) ?? null,
+      latencyMs: Number(r.latency_ms),
+    }));
   }
 }

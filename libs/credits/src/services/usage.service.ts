@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { hasRole, scopeOf, type Caller } from '@switchyard/auth';
 import { formatCredits, InvalidRequestError, NotFoundError, PermissionDeniedError } from '@switchyard/core';
-import type { UsageGroupView, UsageQueryDto, UsageTotalsView, UsageView } from '../dto/usage.dto.js';
+import type {
+  UsageErrorsQueryDto,
+  UsageErrorsView,
+  UsageGroupView,
+  UsageQueryDto,
+  UsageTotalsView,
+  UsageView,
+} from '../dto/usage.dto.js';
 import { AccountsRepository } from '../repositories/accounts.repository.js';
 import {
   UsageRepository,
@@ -67,6 +74,35 @@ export class UsageService {
       data: rows.map((r) => ({ ...r.group, ...totalsView(r) }) as UsageGroupView),
       totals: totalsView(totals),
       truncated,
+    };
+  }
+
+  /** The latest failed or aborted calls: a member's own, an admin's tenant, or (platform) all. */
+  async errors(caller: Caller, query: UsageErrorsQueryDto): Promise<UsageErrorsView> {
+    const scope = scopeOf(caller);
+    const own = caller.kind === 'api_key' || !hasRole(caller.role, 'tenant_admin');
+    if (query.tenant_id && scope.kind === 'tenant' && query.tenant_id !== scope.tenantId) {
+      throw new NotFoundError(`No tenant with id ${query.tenant_id}.`, { param: 'tenant_id' });
+    }
+    const from = query.from ? new Date(query.from) : new Date(Date.now() - 7 * 86_400_000);
+    const rows = await this.usage.recentErrors(
+      scope,
+      { from, userId: own ? caller.userId : undefined, tenantId: query.tenant_id },
+      query.limit,
+    );
+    return {
+      data: rows.map((r) => ({
+        time: r.at.toISOString(),
+        request_id: r.requestId,
+        user_id: r.userId,
+        api_key_id: r.apiKeyId,
+        provider: r.provider,
+        model: r.model,
+        endpoint: r.endpoint,
+        status: r.status,
+        error_class: r.errorClass,
+        latency_ms: r.latencyMs,
+      })),
     };
   }
 }

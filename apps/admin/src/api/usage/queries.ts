@@ -25,3 +25,13 @@ export function useUsage(filter: UsageFilter) {
     queryFn: async () => data(await api.GET('/api/v1/usage', { params: { query: filter } })),
   });
 }
+
+export type UsageError = Schema<'UsageErrorView'>;
+
+/** The latest failed or aborted calls (a member's own; an admin's tenant). */
+export function useUsageErrors(from: string, limit = 6) {
+  return useQuery({
+    queryKey: ['usage', 'errors', { from, limit }] as const,
+    queryFn: async () => data(await api.GET('/api/v1/usage/errors', { params: { query: { from, limit } } })),
+  });
+}

@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { useActivity, type ActivityAction } from '../../api/activity-logs';
 import { isAdmin, useMe } from '../../api/auth';
 import { useBalance } from '../../api/credits';
-import { useUsage, type UsageGroup } from '../../api/usage';
+import { useUsage, useUsageErrors, type UsageGroup } from '../../api/usage';
 import { Empty, ErrorAlert, Loading, PageHeader } from '../../ui/feedback';
 import { formatCredits, formatDateTime, formatNumber } from '../../ui/format';
 import { RANGES, rangeStart, toSeries, type Range } from './time-series';
@@ -111,6 +111,7 @@ export default function OverviewPage() {
   const byProvider = useUsage({ from, group_by: 'provider' });
   const byKey = useUsage({ from, group_by: 'key' });
   const balance = useBalance();
+  const failed = useUsageErrors(from);
   // The activity log is for admins (the API refuses members).
   const problems = useActivity(
     { limit: 6, offset: 0, action: PROBLEMS, from },
@@ -242,8 +243,44 @@ export default function OverviewPage() {
           <SpendBy title="Spend by provider" rows={byProvider.data?.data ?? []} dimension="provider" />
           <SpendBy title="Spend by API key" rows={byKey.data?.data ?? []} dimension="key" />
         </SimpleGrid>
+        <ChartCard title="Last failed calls">
+          {failed.isError ? (
+            <ErrorAlert error={failed.error} />
+          ) : failed.data && failed.data.data.length === 0 ? (
+            <Text c="dimmed" size="sm">
+              No call failed in this range.
+            </Text>
+          ) : (
+            <Table fz="sm" verticalSpacing={4} aria-label="Last failed calls">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>When</Table.Th>
+                  <Table.Th>Model</Table.Th>
+                  <Table.Th>What</Table.Th>
+                  <Table.Th>Request id</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {failed.data?.data.map((e) => (
+                  <Table.Tr key={e.request_id}>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.time)}</Table.Td>
+                    <Table.Td style={{ wordBreak: 'break-all' }}>
+                      {e.provider}/{e.model}
+                    </Table.Td>
+                    <Table.Td>
+                      {e.status === 'aborted' ? 'aborted by the client' : (e.error_class ?? 'error')}
+                    </Table.Td>
+                    <Table.Td style={{ wordBreak: 'break-all' }}>
+                      <code>{e.request_id}</code>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+        </ChartCard>
         {isAdmin(role) ? (
-          <ChartCard title="Last errors">
+          <ChartCard title="Key failures, failovers and failed sign-ins">
             {problems.isError ? (
               <ErrorAlert error={problems.error} />
             ) : problems.data && problems.data.data.length === 0 ? (

@@ -84,7 +84,7 @@ export function ProviderForm({
           label="Wire format"
           data={FORMATS}
           value={format}
-          onChange={(v) => setFormat((v ?? 'openai'))}
+          onChange={(v) => setFormat(v ?? 'openai')}
           allowDeselect={false}
           error={errors.field.format}
         />

@@ -69,7 +69,7 @@ export function RouteForm({
           label="Strategy"
           data={STRATEGIES}
           value={strategy}
-          onChange={(v) => setStrategy((v ?? 'fallback'))}
+          onChange={(v) => setStrategy(v ?? 'fallback')}
           allowDeselect={false}
           error={errors.field.strategy}
         />
