@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
@@ -226,6 +227,34 @@ describe('the console in a browser', () => {
       .waitFor();
   }, 60_000);
 
+  it('sends an attached image and an attached file from the playground', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sy-console-'));
+    // A 1x1 PNG, and a text file whose text the gateway extracts into the prompt.
+    const image = join(dir, 'dot.png');
+    writeFileSync(
+      image,
+      Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+        'base64',
+      ),
+    );
+    const note = join(dir, 'note.txt');
+    writeFileSync(note, 'The secret word is pineapple.');
+    await open(page, '/playground');
+    for (const [file, expected] of [
+      [image, 'echo: what is attached? [image]'],
+      [note, 'The secret word is pineapple.'],
+    ] as const) {
+      const chooser = page.waitForEvent('filechooser');
+      await page.getByRole('button', { name: 'Attach image or file' }).click();
+      await (await chooser).setFiles(file);
+      await page.getByRole('textbox', { name: 'Message' }).fill('what is attached?');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await page.getByTestId('answer').last().filter({ hasText: expected }).waitFor({ timeout: 20_000 });
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
   it('exports the activity log as CSV', async () => {
     await open(page, '/activity');
     const [download] = await Promise.all([
@@ -280,6 +309,18 @@ describe('the console in a browser', () => {
       for (const width of [1280, 390]) {
         const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme });
         const p = watch(await context.newPage());
+        const check = async (name: string) => {
+          if (width !== 1280) return;
+          for (const v of await seriousAxeViolations(p)) {
+            problems.push(
+              `${name} (${scheme}): ${v.impact} ${v.id}: ${v.help} at ${JSON.stringify(v.nodes.slice(0, 3))}`,
+            );
+          }
+        };
+        await p.goto(url('/'));
+        await p.getByRole('button', { name: 'Sign in' }).waitFor();
+        await p.screenshot({ path: `${SHOTS}/sign-in-${width}-${scheme}.png`, fullPage: true });
+        await check('sign-in');
         await signIn(p, TEST_ADMIN.email, TEST_ADMIN.password);
         for (const path of SCREENS) {
           await open(p, path);
@@ -288,14 +329,14 @@ describe('the console in a browser', () => {
           if (width === 1280 && DOC_SHOTS.has(`${name}-${scheme}`)) {
             await p.screenshot({ path: `${SHOTS}/docs/${name}-${scheme}.png` });
           }
-          if (width === 1280) {
-            for (const v of await seriousAxeViolations(p)) {
-              problems.push(
-                `${name} (${scheme}): ${v.impact} ${v.id}: ${v.help} at ${JSON.stringify(v.nodes.slice(0, 3))}`,
-              );
-            }
-          }
+          await check(name);
         }
+        // A dialog too: the API key form.
+        await open(p, '/api-keys');
+        await p.getByRole('button', { name: 'Create API key' }).click();
+        await p.getByRole('dialog', { name: 'Create API key' }).waitFor();
+        await p.screenshot({ path: `${SHOTS}/api-keys-create-${width}-${scheme}.png` });
+        await check('api-keys create dialog');
         await context.close();
       }
     }

@@ -1,4 +1,6 @@
 import {
+  Drawer,
+  Modal,
   createTheme,
   defaultVariantColorsResolver,
   localStorageColorSchemeManager,
@@ -27,6 +29,11 @@ export const theme = createTheme({
   fontFamilyMonospace: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
   defaultRadius: 'md',
   variantColorResolver,
+  components: {
+    // The × of dialogs needs a name for screen readers.
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
+    Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
+  },
 });
 
 /** Only the light/dark choice is kept in localStorage; no token ever is. */

@@ -192,7 +192,7 @@ export default function ActivityPage() {
         <Empty title="No events">Nothing matches these filters.</Empty>
       ) : (
         <>
-          <Table.ScrollContainer type="native" tabIndex={0} minWidth={760}>
+          <Table.ScrollContainer type="native" tabIndex={0} pos="relative" minWidth={760}>
             <Table striped highlightOnHover verticalSpacing={6} fz="sm" aria-label="Activity">
               <Table.Thead>
                 <Table.Tr>

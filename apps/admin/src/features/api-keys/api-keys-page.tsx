@@ -100,7 +100,7 @@ export default function ApiKeysPage() {
         <Empty title="No API keys yet">Create one to call the gateway from your code.</Empty>
       ) : (
         <>
-          <Table.ScrollContainer type="native" tabIndex={0} minWidth={760}>
+          <Table.ScrollContainer type="native" tabIndex={0} pos="relative" minWidth={760}>
             <Table striped highlightOnHover verticalSpacing="xs">
               <Table.Thead>
                 <Table.Tr>

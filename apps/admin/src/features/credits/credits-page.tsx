@@ -85,7 +85,7 @@ function Ledger() {
         <Empty title="No ledger entries">Nothing matches these filters.</Empty>
       ) : (
         <>
-          <Table.ScrollContainer type="native" tabIndex={0} minWidth={720}>
+          <Table.ScrollContainer type="native" tabIndex={0} pos="relative" minWidth={720}>
             <Table striped verticalSpacing={6} fz="sm" aria-label="Ledger">
               <Table.Thead>
                 <Table.Tr>
@@ -168,7 +168,7 @@ function UsageTable() {
       ) : rows.length === 0 ? (
         <Empty title="No usage in the last 30 days" />
       ) : (
-        <Table.ScrollContainer type="native" tabIndex={0} minWidth={640}>
+        <Table.ScrollContainer type="native" tabIndex={0} pos="relative" minWidth={640}>
           <Table striped verticalSpacing={6} fz="sm" aria-label="Usage">
             <Table.Thead>
               <Table.Tr>

@@ -153,7 +153,7 @@ export default function ModelsPage() {
                   {p.format} format
                 </Text>
               </Group>
-              <Table.ScrollContainer type="native" tabIndex={0} minWidth={720}>
+              <Table.ScrollContainer type="native" tabIndex={0} pos="relative" minWidth={720}>
                 <Table striped verticalSpacing={4} fz="sm">
                   <Table.Thead>
                     <Table.Tr>

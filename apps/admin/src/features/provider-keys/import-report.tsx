@@ -24,7 +24,7 @@ export function ImportReport({ result }: { result: ImportResult }) {
           </Text>
         ) : null}
       </Group>
-      <Table.ScrollContainer type="native" tabIndex={0} minWidth={420} mah={260}>
+      <Table.ScrollContainer type="native" tabIndex={0} pos="relative" minWidth={420} mah={260}>
         <Table fz="sm" verticalSpacing={4} aria-label="Import report">
           <Table.Thead>
             <Table.Tr>

@@ -102,7 +102,7 @@ export default function ProviderKeysPage() {
         </Empty>
       ) : (
         <>
-          <Table.ScrollContainer type="native" tabIndex={0} minWidth={820}>
+          <Table.ScrollContainer type="native" tabIndex={0} pos="relative" minWidth={820}>
             <Table striped highlightOnHover verticalSpacing="xs" aria-label="Provider keys">
               <Table.Thead>
                 <Table.Tr>

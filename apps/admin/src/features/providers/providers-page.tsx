@@ -44,7 +44,7 @@ export default function ProvidersPage() {
       ) : providers.data.data.length === 0 ? (
         <Empty title="No runtime providers">The built-in providers are on the models screen.</Empty>
       ) : (
-        <Table.ScrollContainer type="native" tabIndex={0} minWidth={760}>
+        <Table.ScrollContainer type="native" tabIndex={0} pos="relative" minWidth={760}>
           <Table striped verticalSpacing={6} fz="sm" aria-label="Providers">
             <Table.Thead>
               <Table.Tr>

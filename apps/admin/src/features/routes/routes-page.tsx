@@ -47,7 +47,7 @@ export default function RoutesPage() {
           {admin ? 'Create one to spread calls over several models.' : 'Your admins have not created any.'}
         </Empty>
       ) : (
-        <Table.ScrollContainer type="native" tabIndex={0} minWidth={720}>
+        <Table.ScrollContainer type="native" tabIndex={0} pos="relative" minWidth={720}>
           <Table striped verticalSpacing={6} fz="sm" aria-label="Routes">
             <Table.Thead>
               <Table.Tr>

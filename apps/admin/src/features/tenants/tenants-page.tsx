@@ -88,7 +88,7 @@ export default function TenantsPage() {
         <Empty title="No tenants" />
       ) : (
         <>
-          <Table.ScrollContainer type="native" tabIndex={0} minWidth={640}>
+          <Table.ScrollContainer type="native" tabIndex={0} pos="relative" minWidth={640}>
             <Table striped verticalSpacing={6} fz="sm" aria-label="Tenants">
               <Table.Thead>
                 <Table.Tr>

@@ -119,7 +119,7 @@ export default function UsersPage() {
         <Empty title="No users" />
       ) : (
         <>
-          <Table.ScrollContainer type="native" tabIndex={0} minWidth={720}>
+          <Table.ScrollContainer type="native" tabIndex={0} pos="relative" minWidth={720}>
             <Table striped verticalSpacing={6} fz="sm" aria-label="Users">
               <Table.Thead>
                 <Table.Tr>
