@@ -227,6 +227,25 @@ describe('the console in a browser', () => {
       .waitFor();
   }, 60_000);
 
+  it('stops a playground answer with the stop button, keeping what arrived', async () => {
+    await open(page, '/playground');
+    const words = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
+    await page.getByRole('textbox', { name: 'Message' }).fill(words);
+    await page.getByRole('button', { name: 'Send' }).click();
+    const answer = page.locator('[data-role="assistant"]').last();
+    await answer
+      .getByTestId('answer')
+      .filter({ hasText: /^echo: w0/ })
+      .waitFor();
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('button', { name: 'Send' }).waitFor();
+    expect(await answer.getAttribute('data-streaming')).toBeNull();
+    const text = (await answer.getByTestId('answer').textContent()) ?? '';
+    expect(text.startsWith('echo: w0')).toBe(true);
+    expect(text).not.toContain('w39');
+    await expect(answer.getByRole('alert').count()).resolves.toBe(0);
+  }, 60_000);
+
   it('sends an attached image and an attached file from the playground', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sy-console-'));
     // A 1x1 PNG, and a text file whose text the gateway extracts into the prompt.

@@ -142,7 +142,11 @@ export default function PlaygroundPage() {
       );
       update(index, { streaming: false });
     } catch (err) {
-      update(index, { streaming: false, error: errorMessage(err) });
+      // Stopped before the first byte: nothing to show, and nothing went wrong.
+      update(
+        index,
+        controller.signal.aborted ? { streaming: false } : { streaming: false, error: errorMessage(err) },
+      );
     } finally {
       abort.current = null;
       setBusy(false);
