@@ -32,6 +32,7 @@ import {
   type MeteredUsage,
 } from './metering.js';
 import { compileValidator } from './request-validation.js';
+import { OPENAI_CHAT_OUTPUT, sendJson, type ChatOutput, type ChunkSink } from './chat-output.js';
 import { SseWriter } from './sse-writer.js';
 import { ContinuationFilter, continuationChunk, continuationMessages } from './stream-continuation.js';
 import { drainStream, midStreamEnvelope, relayStream, type RelayResult } from './stream-relay.js';
@@ -111,12 +112,24 @@ export class ChatService {
     this.preparers.push(prepare);
   }
 
-  async chat(caller: Caller, raw: unknown, req: Request, res: Response): Promise<void> {
+  /**
+   * A chat call. `raw` is a Chat Completions body: the internal request model. Other dialects
+   * (Responses, Messages) map their request onto it and pass their `output`, which presents the
+   * answer (internal `chat.completion` and chunk shapes) in their own dialect; everything between
+   * is this one path.
+   */
+  async chat(
+    caller: Caller,
+    raw: unknown,
+    req: Request,
+    res: Response,
+    output: ChatOutput = OPENAI_CHAT_OUTPUT,
+  ): Promise<void> {
     for (const prepare of this.preparers) await prepare(caller, raw, req, res);
     const body = validateChat(raw);
     const context = callContextFor(caller, req, res);
     // --- orchestration: `model: "auto"` is planned and run by libs/orchestration (see orchestrated-chat.ts).
-    if (this.orchestrated?.handles(body)) return this.orchestrated.chat(caller, body, context, res);
+    if (this.orchestrated?.handles(body)) return this.orchestrated.chat(caller, body, context, res, output);
     // --- end orchestration
     // `route` names a route outright; `model` may name one too.
     const names = body.route ? [body.route] : (body.models ?? [body.model]);
@@ -180,7 +193,7 @@ export class ChatService {
         context,
         targets,
         meter,
-        res,
+        output.stream(res),
         started,
         promptTokens,
         wantsUsage,
@@ -212,7 +225,7 @@ export class ChatService {
       context,
       targets,
       meter,
-      res,
+      (answer, headers) => output.json(res, answer, headers),
       started,
       promptTokens,
       (a, opts) =>
@@ -275,7 +288,7 @@ export class ChatService {
         context,
         targets,
         meter,
-        res,
+        new SseWriter(res),
         started,
         promptTokens,
         wantsUsage,
@@ -295,7 +308,7 @@ export class ChatService {
       context,
       targets,
       meter,
-      res,
+      (answer, headers) => sendJson(res, answer, headers),
       started,
       promptTokens,
       (a, opts) => {
@@ -315,7 +328,7 @@ export class ChatService {
     context: CallContext,
     targets: ResolvedModel[],
     meter: Hold,
-    res: Response,
+    send: (answer: T, headers: Record<string, string>) => void,
     started: number,
     promptTokens: PromptCount,
     call: (a: Parameters<Parameters<UpstreamExecutor['execute']>[2]>[0], opts: CallOptionsLike) => Promise<T>,
@@ -355,7 +368,7 @@ export class ChatService {
       total_tokens: usage.inputTokens + usage.outputTokens,
     };
     answer.usage = { ...reported, cost: formatCredits(cost) };
-    sendJson(res, answer, { ...headersFor(served.target), 'x-switchyard-cost': formatCredits(cost) });
+    send(answer, { ...headersFor(served.target), 'x-switchyard-cost': formatCredits(cost) });
   }
 
   /**
@@ -369,7 +382,7 @@ export class ChatService {
     context: CallContext,
     targets: PlannedTarget[],
     meter: Hold,
-    res: Response,
+    writer: ChunkSink,
     started: number,
     promptTokens: PromptCount,
     wantsUsage: boolean,
@@ -403,7 +416,6 @@ export class ChatService {
       }
     }
     const ttftMs = Date.now() - started;
-    const writer = new SseWriter(res);
     writer.start(headersFor(served.target));
     const firstChunk = served.value.first.value as C & { id?: string; created?: number };
     const identity = {
@@ -502,7 +514,7 @@ export class ChatService {
     error: unknown,
     continuation: Continuation,
     identity: { id: string; model: string; created: number },
-    writer: SseWriter,
+    writer: ChunkSink,
     textOf: (chunk: C) => string,
   ): Promise<{ relayed: RelayResult; usage: MeteredUsage; cost: bigint; target: PlannedTarget } | undefined> {
     const remaining = targets.slice(targets.findIndex((t) => t.id === broken.id) + 1);
@@ -632,20 +644,6 @@ function cancellable(context: CallContext, reservation: Promise<unknown>): CallC
   else context.signal.addEventListener('abort', onClient, { once: true });
   reservation.catch(() => both.abort());
   return { ...context, signal: both.signal };
-}
-
-/**
- * A JSON answer written straight to the socket: what Express's res.json does, without its
- * content negotiation, ETag and per-call header bookkeeping.
- */
-function sendJson(res: Response, value: unknown, headers: Record<string, string>): void {
-  const body = JSON.stringify(value);
-  for (const name in headers) res.setHeader(name, headers[name]!);
-  res.writeHead(200, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-  });
-  res.end(body);
 }
 
 interface CallOptionsLike {

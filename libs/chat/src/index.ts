@@ -10,6 +10,9 @@ export {
   type MeteredStepBound,
   type MeteredUsage,
 } from './metering.js';
+export { OPENAI_CHAT_OUTPUT, sendJson, type ChatOutput, type ChunkSink } from './chat-output.js';
+export { SseWriter } from './sse-writer.js';
+export { midStreamEnvelope } from './stream-relay.js';
 export { callContextFor } from './call-context.js';
 export { compileValidator } from './request-validation.js';
 export { MODEL_NAME_SCHEMA } from './chat.schema.js';

@@ -18,7 +18,7 @@ import { ProviderError, type ResolvedModel } from '@switchyard/providers';
 import { PerformanceTracker, UpstreamExecutor, scopeFor, type CallContext } from '@switchyard/routing';
 import type { Response } from 'express';
 import { METERING, type Metering, type MeteringHandle, type MeteringRequest } from './metering.js';
-import { SseWriter } from './sse-writer.js';
+import { OPENAI_CHAT_OUTPUT, type ChatOutput } from './chat-output.js';
 import { midStreamEnvelope } from './stream-relay.js';
 import { OrchestrationStepRunner, type StepRecord } from './orchestration-step-runner.js';
 import { PromptTokens } from './token-estimate.js';
@@ -76,7 +76,13 @@ export class OrchestratedChat implements StepRunners {
     return async (step) => (await this.meteredStep(caller, context, step, 'orchestration.explain')).result;
   }
 
-  async chat(caller: Caller, body: OrchestratedBody, context: CallContext, res: Response): Promise<void> {
+  async chat(
+    caller: Caller,
+    body: OrchestratedBody,
+    context: CallContext,
+    res: Response,
+    output: ChatOutput = OPENAI_CHAT_OUTPUT,
+  ): Promise<void> {
     const started = Date.now();
     const reports: StepReport[] = [];
     let classifierCost = 0n;
@@ -117,7 +123,7 @@ export class OrchestratedChat implements StepRunners {
     };
     const includeReasoning = body.include_reasoning !== false;
     const stream = body.stream === true;
-    const writer = stream ? new SseWriter(res) : undefined;
+    const writer = stream ? output.stream(res) : undefined;
     const buffer = { content: '', reasoning: '' };
     let roleSent = false;
     const send = async (delta: Record<string, unknown>) => {
@@ -214,14 +220,7 @@ export class OrchestratedChat implements StepRunners {
       usage,
       ...explanation,
     };
-    const json = JSON.stringify(answer);
-    for (const [name, value] of Object.entries({ ...headers, 'x-switchyard-cost': usage.cost }))
-      res.setHeader(name, value);
-    res.writeHead(200, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(json),
-    });
-    res.end(json);
+    output.json(res, answer, { ...headers, 'x-switchyard-cost': usage.cost });
   }
 
   /**

@@ -1,6 +1,6 @@
 import { toApiError } from '@switchyard/core';
 import type { ResolvedModel } from '@switchyard/providers';
-import type { SseWriter } from './sse-writer.js';
+import type { ChunkSink } from './chat-output.js';
 
 interface UsageLike {
   prompt_tokens?: number;
@@ -49,7 +49,7 @@ export async function relayStream<C extends RelayChunk>(
   iterator: AsyncIterator<C>,
   first: IteratorResult<C>,
   target: ResolvedModel,
-  writer: SseWriter,
+  writer: ChunkSink,
   textOf: (chunk: C) => string,
 ): Promise<RelayResult> {
   const result: RelayResult = { text: '' };
