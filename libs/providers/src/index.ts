@@ -76,3 +76,12 @@ export {
   type DiscoveryRequest,
   type DiscoveryResult,
 } from './runtime/model-discovery.js';
+export {
+  INTERNAL_MESSAGE_FIELDS,
+  INTERNAL_REQUEST_FIELDS,
+  effortForBudget,
+  stripInternalFields,
+  type InternalChatRequest,
+  type ThinkingBlock,
+  type ThinkingConfig,
+} from './model/internal-model.js';

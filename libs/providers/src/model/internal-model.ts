@@ -1,0 +1,63 @@
+/**
+ * The internal request and event model: the one shape every inbound dialect (Chat Completions,
+ * Responses, Messages) maps onto and every adapter (OpenAI-compatible, Anthropic, Gemini) maps
+ * from. It is OpenAI's Chat Completions shape, which the adapters already speak, with the few
+ * extensions other dialects need to stay faithful. Extensions never reach an OpenAI-format
+ * upstream: {@link stripInternalFields} removes them before the body is sent.
+ *
+ * Request extensions (on the body):
+ * - `thinking`: Anthropic's `{type:'enabled', budget_tokens}` / `{type:'disabled'}`; the Anthropic
+ *   adapter sends it as is, Gemini maps it to `thinkingConfig`, OpenAI-format upstreams get
+ *   `reasoning_effort` instead (see {@link effortForBudget}).
+ * - `top_k`: Anthropic's and Gemini's sampling parameter.
+ * - on content parts: `cache_control` (Anthropic's; already honoured by the Anthropic adapter).
+ * - on assistant messages: `reasoning_content` (text) and `thinking_blocks` (signed blocks to send
+ *   back to Anthropic unchanged on the next turn).
+ *
+ * Event extensions (on `chat.completion` messages and `chat.completion.chunk` deltas):
+ * - `reasoning_content`: reasoning text (DeepSeek's field; Anthropic `thinking`, Gemini thoughts).
+ * - `thinking_blocks`: on a message, every block in order; on a delta, a block's signature
+ *   (`{type:'thinking', signature}`) or a redacted block when it completes.
+ */
+import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+
+/** A thinking block as Anthropic returns it; the signature must come back unchanged. */
+export type ThinkingBlock =
+  { type: 'thinking'; thinking: string; signature?: string } | { type: 'redacted_thinking'; data: string };
+
+/** Anthropic's extended thinking switch, carried through the internal request. */
+export type ThinkingConfig = { type: 'enabled'; budget_tokens: number } | { type: 'disabled' };
+
+/** The internal request: a Chat Completions body plus the extensions above. */
+export type InternalChatRequest = ChatCompletionCreateParams & {
+  thinking?: ThinkingConfig;
+  top_k?: number;
+};
+
+/** Request fields that are Switchyard's internal extensions and never go to an OpenAI upstream. */
+export const INTERNAL_REQUEST_FIELDS = ['thinking', 'top_k'] as const;
+
+/** Message fields that are internal extensions (kept for Anthropic, dropped for OpenAI upstreams). */
+export const INTERNAL_MESSAGE_FIELDS = ['thinking_blocks'] as const;
+
+/** Removes internal extensions from a body bound for an OpenAI-format upstream (in place). */
+export function stripInternalFields(body: Record<string, unknown>): Record<string, unknown> {
+  for (const field of INTERNAL_REQUEST_FIELDS) delete body[field];
+  const messages = body.messages;
+  if (Array.isArray(messages)) {
+    body.messages = messages.map((m: Record<string, unknown>) => {
+      if (!m || typeof m !== 'object' || !INTERNAL_MESSAGE_FIELDS.some((f) => f in m)) return m;
+      const copy = { ...m };
+      for (const field of INTERNAL_MESSAGE_FIELDS) delete copy[field];
+      return copy;
+    });
+  }
+  return body;
+}
+
+/** The OpenAI `reasoning_effort` closest to an Anthropic thinking budget. */
+export function effortForBudget(budget: number): 'low' | 'medium' | 'high' {
+  if (budget < 4096) return 'low';
+  if (budget < 16384) return 'medium';
+  return 'high';
+}
