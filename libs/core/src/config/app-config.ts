@@ -22,7 +22,7 @@ export class AppConfig {
       trustProxy: boolean | number | string;
       swagger: boolean;
     },
-    readonly database: { url?: string; poolSize: number; ssl: boolean },
+    readonly database: { url?: string; poolSize: number; ssl: boolean; migrate: boolean },
     readonly dataDir: string,
     readonly redisUrl: string | undefined,
     readonly log: { level: string; format: 'json' | 'pretty'; requests: boolean },
@@ -263,7 +263,12 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       trustProxy: parseTrustProxy(env.TRUST_PROXY),
       swagger: env.SWAGGER_ENABLED,
     },
-    { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, ssl: env.DATABASE_SSL },
+    {
+      url: env.DATABASE_URL,
+      poolSize: env.DATABASE_POOL_SIZE,
+      ssl: env.DATABASE_SSL,
+      migrate: env.DATABASE_MIGRATE,
+    },
     dataDir,
     env.REDIS_URL,
     {

@@ -62,6 +62,11 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'must be true or false' })
   DATABASE_SSL = false;
 
+  /** Run pending migrations at boot (under an advisory lock). Off when a separate job runs them. */
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  DATABASE_MIGRATE = true;
+
   @IsString()
   DATA_DIR = './data';
 

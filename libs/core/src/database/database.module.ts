@@ -17,7 +17,8 @@ export interface DatabaseModuleOptions {
 
 /**
  * Postgres through TypeORM: the server at DATABASE_URL, or the embedded PGlite when it is unset.
- * Migrations run at start on both.
+ * Migrations run at start on both, unless DATABASE_MIGRATE=false on a server (a separate job runs
+ * them, as in deploy/k8s/).
  */
 @Module({})
 export class DatabaseModule implements OnApplicationShutdown {
@@ -29,6 +30,8 @@ export class DatabaseModule implements OnApplicationShutdown {
   static forRoot(options: DatabaseModuleOptions): DynamicModule {
     // One instance shared by the TypeORM scope (which starts it) and this module (which stops it).
     let instance: EmbeddedPostgres | null | undefined;
+    // Set by the options factory, read by the data source factory (which only sees TypeORM's options).
+    let migrate = true;
     const embeddedProvider = {
       provide: EMBEDDED,
       inject: [AppConfig],
@@ -44,6 +47,8 @@ export class DatabaseModule implements OnApplicationShutdown {
           inject: [AppConfig, EMBEDDED],
           useFactory: async (config: AppConfig, embedded: EmbeddedPostgres | null) => {
             const url = embedded ? await embedded.start() : config.database.url!;
+            // The embedded database has one process, so nothing else could migrate it.
+            migrate = embedded !== null || config.database.migrate;
             return {
               ...databaseOptions({
                 url,
@@ -62,7 +67,7 @@ export class DatabaseModule implements OnApplicationShutdown {
             // With a single connection (PGlite, or a pool of one) the lock would hold the only
             // connection the migrations need; a single connection also means a single process.
             const poolSize = (dsOptions!.extra as { max?: number } | undefined)?.max ?? 10;
-            await runMigrations(dataSource, { lock: poolSize > 1 });
+            if (migrate) await runMigrations(dataSource, { lock: poolSize > 1 });
             return dataSource;
           },
         }),
