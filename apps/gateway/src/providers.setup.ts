@@ -12,6 +12,7 @@ export function providersModule() {
     useFactory: async (config: AppConfig, demo: DemoSimulator) => ({
       env: config.routing.providerEnv,
       aliases: config.routing.aliases,
+      defaultLocalProvider: config.routing.defaultLocalProvider,
       simulatorUrl: await demo.url(),
     }),
     // Provider keys come from the vault (which falls back to the environment's).

@@ -108,8 +108,9 @@ export class ChatService {
    * lib inlines attached files and bridges images for text-only models). A direct call rather
    * than a Nest interceptor: an interceptor wraps every route in an rxjs pipeline.
    */
-  usePreparer(prepare: ChatPreparer): void {
-    this.preparers.push(prepare);
+  usePreparer(prepare: ChatPreparer, options: { first?: boolean } = {}): void {
+    if (options.first) this.preparers.unshift(prepare);
+    else this.preparers.push(prepare);
   }
 
   /**

@@ -10,6 +10,8 @@ import { DefaultChatModel } from './default-model.js';
 import { IndoxRouterController } from './indox-router.controller.js';
 import { loginUsername } from './login-username.middleware.js';
 import { ModelMixSuperFilesController } from './model-mix-super.controller.js';
+import { ModelMixSuperConfigController } from './model-mix-super-config.controller.js';
+import { SinglePartContent } from './single-part-content.js';
 import { MoeController } from './moe.controller.js';
 import { RedocController } from './redoc.controller.js';
 
@@ -32,13 +34,24 @@ import { RedocController } from './redoc.controller.js';
       }),
     }),
   ],
-  controllers: [IndoxRouterController, RedocController, MoeController, ModelMixSuperFilesController],
-  providers: [DefaultChatModel],
+  controllers: [
+    IndoxRouterController,
+    RedocController,
+    MoeController,
+    ModelMixSuperFilesController,
+    ModelMixSuperConfigController,
+  ],
+  providers: [DefaultChatModel, SinglePartContent],
 })
 export class CompatModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(loginUsername).forRoutes({ path: `${API_PREFIX}/auth/login`, method: RequestMethod.POST });
     // The edge parses bodies under /v1 and /api only.
-    consumer.apply(CompatBodyMiddleware).forRoutes({ path: 'openai', method: RequestMethod.POST });
+    consumer
+      .apply(CompatBodyMiddleware)
+      .forRoutes(
+        { path: 'openai', method: RequestMethod.POST },
+        { path: 'config/model', method: RequestMethod.POST },
+      );
   }
 }

@@ -11,3 +11,4 @@ export {
   type StoredKeyStatus,
 } from './provider-key.entity.js';
 export { ProviderKeysService } from './provider-keys.service.js';
+export { ProviderKeyView } from './provider-key.dto.js';

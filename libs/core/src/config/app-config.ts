@@ -111,6 +111,11 @@ export interface RoutingConfig {
   streamStallTimeoutMs: number;
   /** A chat call with no `model` (the compat aliases): this one, else the first priced chat model. */
   defaultChatModel?: string;
+  /**
+   * DEFAULT_LOCAL_PROVIDER: a bare model name no catalog lists goes to this provider (a local
+   * server taking any model name) when it is available (its base URL set); empty: never.
+   */
+  defaultLocalProvider?: string;
   /** `auto`: the LLM classifier's model (unset: the rules classifier only). */
   autoClassifierModel?: string;
   /** `auto`: the LLM classifier's time budget; past it the rules decide. */
@@ -248,6 +253,9 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
   for (const [key, value] of Object.entries(raw)) {
     if (value !== undefined && value !== '' && PROVIDER_VARIABLE.test(key)) providerEnv[key] = value;
   }
+  // ModelRouter API's name for the Hugging Face key.
+  if (providerEnv.HUGGINGFACE_API_KEY === undefined && raw.HUGGINGFACE_API_TOKEN)
+    providerEnv.HUGGINGFACE_API_KEY = raw.HUGGINGFACE_API_TOKEN;
 
   const dataDir = isAbsolute(env.DATA_DIR) ? env.DATA_DIR : resolve(process.cwd(), env.DATA_DIR);
   return new AppConfig(
@@ -311,6 +319,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       breakerHalfOpenMs: env.CIRCUIT_BREAKER_HALF_OPEN_MS,
       streamStallTimeoutMs: env.STREAM_STALL_TIMEOUT_MS,
       defaultChatModel: env.DEFAULT_CHAT_MODEL,
+      defaultLocalProvider: env.DEFAULT_LOCAL_PROVIDER || undefined,
       autoClassifierModel: env.AUTO_CLASSIFIER_MODEL,
       autoClassifierTimeoutMs: env.AUTO_CLASSIFIER_TIMEOUT_MS,
       outboundAllowlist,

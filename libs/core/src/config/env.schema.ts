@@ -246,6 +246,13 @@ export class EnvironmentVariables {
   @IsString()
   DEFAULT_CHAT_MODEL?: string;
 
+  /**
+   * A bare model name that no catalog lists goes to this provider when it is available (a local
+   * server such as Ollama, with its base URL set); empty turns it off (docs/compat.md).
+   */
+  @IsString()
+  DEFAULT_LOCAL_PROVIDER = 'ollama';
+
   @IsString()
   MODEL_FALLBACKS = '';
 

@@ -88,8 +88,9 @@ export class NotFoundError extends ApiError {
 }
 
 export class ModelNotFoundError extends NotFoundError {
-  constructor(model: string, options: ApiErrorOptions = {}) {
-    super(`The model '${model}' does not exist or is not available to you.`, {
+  /** `hint`: a sentence added to the message (where the name does exist, how to reach it). */
+  constructor(model: string, { hint, ...options }: ApiErrorOptions & { hint?: string } = {}) {
+    super(`The model '${model}' does not exist or is not available to you.${hint ? ` ${hint}` : ''}`, {
       code: 'model_not_found',
       param: 'model',
       ...options,

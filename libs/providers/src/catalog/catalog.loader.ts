@@ -107,6 +107,12 @@ function checkSemantics(dto: ProviderFileDto, file: string): void {
       names.add(alias);
     }
   });
+  if (dto.defaultModel !== undefined) {
+    const model = dto.models.find((m) => m.id === dto.defaultModel || m.aliases?.includes(dto.defaultModel!));
+    if (!model) fail('defaultModel', `'${dto.defaultModel}' is not a model id or alias of this provider`);
+    else if (!model.capabilities.includes('chat'))
+      fail('defaultModel', `'${dto.defaultModel}' is not a chat model`);
+  }
   if (
     dto.unlistedModels &&
     !dto.unlistedModels.capabilities.some((c) => (OPERATIONS as readonly string[]).includes(c))
@@ -143,6 +149,7 @@ export function loadProviderFile(file: string): CatalogProvider {
     priority: dto.priority ?? DEFAULT_PRIORITY,
     ...(dto.docsUrl !== undefined ? { docsUrl: dto.docsUrl } : {}),
     ...(dto.notes !== undefined ? { notes: dto.notes } : {}),
+    ...(dto.defaultModel !== undefined ? { defaultModel: dto.defaultModel } : {}),
     ...(unlisted
       ? {
           unlistedModels: {

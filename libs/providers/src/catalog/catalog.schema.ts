@@ -153,6 +153,10 @@ export class ProviderFileDto {
   notes?: string;
 
   @IsOptional()
+  @IsString()
+  defaultModel?: string;
+
+  @IsOptional()
   @ValidateNested()
   @Type(() => UnlistedModelsDto)
   unlistedModels?: UnlistedModelsDto;

@@ -99,6 +99,11 @@ export interface CatalogProvider {
   readonly priority: number;
   readonly docsUrl?: string;
   readonly notes?: string;
+  /**
+   * The provider's default chat model: the provider's id alone as a model name (`"openai"`)
+   * resolves to it (ModelMixSuper's `model: "openai"`). A listed model id or alias.
+   */
+  readonly defaultModel?: string;
   /** When set, `provider/<any id>` resolves even for models not listed, on these terms. */
   readonly unlistedModels?: UnlistedModelTerms;
   readonly models: readonly CatalogModel[];

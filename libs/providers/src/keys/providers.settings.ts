@@ -11,6 +11,11 @@ export interface ProvidersSettings {
   env: Record<string, string | undefined>;
   /** Operator aliases, e.g. `{"fast": "openai/gpt-4o-mini"}`; a target may be any resolvable name. */
   aliases: Record<string, string>;
+  /**
+   * A bare model name that no catalog lists goes to this provider (a local server that takes any
+   * model name, e.g. `ollama`) when it is available; unset: such a name is not found.
+   */
+  defaultLocalProvider?: string;
   /** Base URL of a provider simulator; the `simulator*` providers are available exactly when set. */
   simulatorUrl?: string;
 }

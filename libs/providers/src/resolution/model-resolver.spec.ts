@@ -137,6 +137,44 @@ describe('ModelResolver.resolve', () => {
     expect(none.tryResolve('gpt-4o')).toBeNull();
   });
 
+  it("resolves a provider's id to its default chat model and `image` to a vision chat model", () => {
+    expect(all.resolve('openai').id).toBe('openai/gpt-4o-mini');
+    expect(all.resolve('anthropic').id).toBe('anthropic/claude-sonnet-4-5-20250929');
+    expect(all.resolve('simulator').id).toBe('simulator/sim-gpt');
+    const image = all.resolve('image');
+    expect(image.model.capabilities).toEqual(expect.arrayContaining(['chat', 'vision']));
+    // An operator alias wins over the built-in ones.
+    const aliased = resolver(
+      { OPENAI_API_KEY: 'k' },
+      { aliases: { image: 'openai/gpt-4o', openai: 'gpt-5' } },
+    );
+    expect(aliased.resolve('image').id).toBe('openai/gpt-4o');
+    expect(aliased.resolve('openai').id).toBe('openai/gpt-5');
+    // Without a key for the provider, the name is not found, and the message says why.
+    const error = notFound(() => resolver({}).resolve('gemini'));
+    expect(error.message).toContain('gemini/gemini-2.5-flash');
+    expect(() => resolver({}).resolve('image')).toThrow(ModelNotFoundError);
+  });
+
+  it('resolves retired OpenAI names to current models', () => {
+    expect(all.resolve('gpt-3.5-turbo').id).toBe('openai/gpt-4o-mini');
+    expect(all.resolve('gpt-4').id).toBe('openai/gpt-4o');
+    expect(all.resolve('text-embedding-ada-002').id).toBe('openai/text-embedding-ada-002');
+  });
+
+  it('sends a bare name no catalog lists to the default local provider when it is configured', () => {
+    const local = { defaultLocalProvider: 'ollama' };
+    const withOllama = resolver({ OLLAMA_BASE_URL: 'http://localhost:11434/v1' }, local);
+    expect(withOllama.resolve('llama2')).toMatchObject({ id: 'ollama/llama2', upstreamModel: 'llama2' });
+    expect(withOllama.resolve('mistral').id).toBe('ollama/mistral');
+    // A listed name whose provider has no key is not taken by the local server.
+    expect(() => withOllama.resolve('gpt-4o')).toThrow(ModelNotFoundError);
+    const error = notFound(() => resolver({}, local).resolve('llama2'));
+    expect(error.message).toContain("'ollama/llama2'");
+    expect(error.message).toContain('OLLAMA_BASE_URL');
+    expect(notFound(() => resolver({}, local).resolve('gpt-4o')).message).toContain('openai/gpt-4o');
+  });
+
   it('never resolves a disabled model', () => {
     const catalog = CatalogService.fromDirectory();
     const sut = resolver({ OPENAI_API_KEY: 'k' }, {}, catalog);

@@ -49,6 +49,13 @@ export type CapabilityRequest =
 /** How long an operator alias chain may be (fast -> cheap -> openai/...), against loops. */
 const MAX_ALIAS_DEPTH = 5;
 
+/**
+ * The name of the default vision model (ModelMixSuper's `model: "image"`): the first available
+ * provider's default model that reads images, else any chat model that does, in catalog order,
+ * unless an operator alias names another.
+ */
+export const VISION_ALIAS = 'image';
+
 const FEATURE_WORDS: Record<Capability, string> = {
   chat: 'chat completions',
   completions: 'text completions',
@@ -108,13 +115,13 @@ export class ModelResolver {
     private readonly catalog: CatalogService,
     private readonly keys: KeySource,
     private readonly environment: ProviderEnvironment,
-    private readonly settings: Pick<ProvidersSettings, 'aliases'>,
+    private readonly settings: Pick<ProvidersSettings, 'aliases' | 'defaultLocalProvider'>,
   ) {}
 
   /** Resolves a model name for a caller; throws ModelNotFoundError. */
   resolve(requested: string, scope: KeyScope = {}): ResolvedModel {
     const found = this.lookup(requested.trim(), scope, 0);
-    if (!found) throw new ModelNotFoundError(requested);
+    if (!found) throw new ModelNotFoundError(requested, { hint: this.notFoundHint(requested, scope) });
     return this.resolved(requested, found);
   }
 
@@ -185,8 +192,66 @@ export class ModelResolver {
     return (
       this.catalog.withModelId(name, scope.tenantId).find((e) => this.available(e, scope)) ??
       this.catalog.withAlias(name, scope.tenantId).find((e) => this.available(e, scope)) ??
-      null
+      (slash < 0 ? this.bareFallback(name, scope) : null)
     );
+  }
+
+  /**
+   * A bare name no catalog entry answered: a provider id (its default chat model), `image` (the
+   * first available vision chat model), else the default local provider's model of that name.
+   */
+  private bareFallback(name: string, scope: KeyScope): CatalogEntry | null {
+    const provider = this.catalog.provider(name, scope.tenantId);
+    if (provider) {
+      if (!provider.defaultModel || !this.keys.isAvailable(provider.id, scope)) return null;
+      return this.catalog.entry(provider.id, provider.defaultModel, scope.tenantId) ?? null;
+    }
+    if (name === VISION_ALIAS) {
+      // A provider's default model first (a mid-tier model), else any vision chat model.
+      const usable = this.catalog
+        .withCapability('vision', scope.tenantId)
+        .filter((e) => e.model.capabilities.includes('chat') && this.available(e, scope));
+      return usable.find((e) => e.model.id === e.provider.defaultModel) ?? usable[0] ?? null;
+    }
+    const local = this.settings.defaultLocalProvider;
+    if (local && !this.listed(name, scope)) {
+      const found = this.lookup(`${local}/${name}`, scope, MAX_ALIAS_DEPTH);
+      if (found?.provider.id === local) return found;
+    }
+    return null;
+  }
+
+  /** Whether any catalog lists this bare name as a model id or alias (available or not). */
+  private listed(name: string, scope: KeyScope): boolean {
+    return (
+      this.catalog.withModelId(name, scope.tenantId).length > 0 ||
+      this.catalog.withAlias(name, scope.tenantId).length > 0
+    );
+  }
+
+  /** Why a bare name did not resolve: the `provider/model` forms that exist for it. */
+  private notFoundHint(requested: string, scope: KeyScope): string | undefined {
+    const name = requested.trim();
+    if (name === '' || name.includes('/')) return undefined;
+    const forms = new Set(
+      [
+        ...this.catalog.withModelId(name, scope.tenantId),
+        ...this.catalog.withAlias(name, scope.tenantId),
+      ].map((e) => `${e.provider.id}/${e.model.id}`),
+    );
+    if (forms.size > 0) {
+      return `It exists as ${[...forms].join(', ')}, but no key for ${forms.size > 1 ? 'those providers' : 'that provider'} is available to you.`;
+    }
+    const provider = this.catalog.provider(name, scope.tenantId);
+    if (provider?.defaultModel) {
+      return `'${name}' stands for ${provider.name}'s default model, ${provider.id}/${provider.defaultModel}, and no key for ${provider.name} is available to you.`;
+    }
+    const local = this.settings.defaultLocalProvider;
+    const server = local ? this.catalog.provider(local, scope.tenantId) : undefined;
+    if (server && !provider) {
+      return `No catalog lists it; a local server's model is called '${local}/${name}' once ${server.env.baseUrl} is set.`;
+    }
+    return undefined;
   }
 
   /** A model with every capability the request needs, same provider first. */

@@ -21,6 +21,8 @@ export interface OpenAiModel {
   object: 'model';
   created: number;
   owned_by: string;
+  /** Other names that resolve to this model (catalog aliases, e.g. retired OpenAI names); an extension. */
+  aliases?: string[];
 }
 
 // Catalog models have no creation time; a fixed one keeps responses stable.
@@ -66,7 +68,13 @@ export class ModelsService {
         const id = `${provider.id}/${model.id}`;
         if (!modelAllowed(caller.apiKey?.allowedModels, { id, requested: id, provider, model } as never))
           continue;
-        data.push({ id, object: 'model', created: CREATED, owned_by: provider.id });
+        data.push({
+          id,
+          object: 'model',
+          created: CREATED,
+          owned_by: provider.id,
+          ...(model.aliases.length > 0 ? { aliases: [...model.aliases] } : {}),
+        });
       }
     }
     // Named routes are models too (owned by the gateway); a key's allowed models apply by name.
