@@ -3,6 +3,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express } from 'express';
 import { apiKeyPrecheck, ApiKeysService, InvalidKeyTarpit } from '@switchyard/auth';
 import { AppConfig, configureHttp, type CoreConfigOptions } from '@switchyard/core';
+import {
+  GATEWAY_METRICS,
+  GATEWAY_TRACING,
+  metricsHandler,
+  requestInstrumentation,
+  type GatewayMetrics,
+  type GatewayTracing,
+} from '@switchyard/observability';
 import { AppModule } from './app.module.js';
 import { consoleRouter } from './console/console-static.js';
 import { consoleDirectory, entryPage, entryRedirect } from './console/console.js';
@@ -15,16 +23,23 @@ export async function createApp(options: CoreConfigOptions = {}): Promise<NestEx
     bufferLogs: true,
     abortOnError: false,
   });
+  const config = app.get(AppConfig);
+  // Metrics and traces see every request from its first byte (body limits and forged keys too).
+  const metrics = app.get<GatewayMetrics | null>(GATEWAY_METRICS);
+  const tracing = app.get<GatewayTracing | null>(GATEWAY_TRACING);
+  if (metrics || tracing) app.use(requestInstrumentation(metrics ?? undefined, tracing ?? undefined));
+  const express: Express = app.getHttpAdapter().getInstance();
+  // GET /metrics on this port only with METRICS_TOKEN (decision 0014); otherwise it is a 404.
+  const metricsToken = config.observability.metrics.token;
+  if (metrics && metricsToken) express.get('/metrics', metricsHandler(metrics, metricsToken));
   // Forged API keys are refused before their request bodies are read.
   configureHttp(app, {
     beforeV1Body: [apiKeyPrecheck(app.get(ApiKeysService), app.get(InvalidKeyTarpit))],
   });
-  const config = app.get(AppConfig);
   if (config.http.swagger) setupSwagger(app);
   // A person who opens the gateway's address lands on the console, or the API docs until it is built.
   const consoleDir = consoleDirectory();
   const entry = entryPage({ console: consoleDir !== undefined, swagger: config.http.swagger });
-  const express: Express = app.getHttpAdapter().getInstance();
   if (consoleDir) express.use('/admin', consoleRouter(consoleDir));
   if (entry) express.get('/', entryRedirect(entry));
   return app;

@@ -17,6 +17,7 @@ import { CreditsModule } from '@switchyard/credits';
 import { EmbeddingsModule } from '@switchyard/embeddings';
 import { FilesModule } from '@switchyard/files';
 import { ImagesModule } from '@switchyard/images';
+import { ObservabilityModule, TelemetryModule } from '@switchyard/observability';
 import { OrchestrationModule } from '@switchyard/orchestration';
 import { RoutingModule, RuntimeProvidersModule } from '@switchyard/routing';
 import { migrations } from '../../../migrations/index.js';
@@ -36,6 +37,8 @@ export class AppModule {
         DatabaseModule.forRoot({ entities, migrations }),
         SettingsModule,
         RedisModule,
+        // The metrics and traces port every module may record through (a no-op when both are off).
+        TelemetryModule,
         HealthModule,
         // After DatabaseModule: its shutdown flush runs while the database is still open.
         ActivityLogModule,
@@ -54,6 +57,8 @@ export class AppModule {
         AudioModule,
         // The source systems' endpoints: aliases over the modules above (docs/compat.md).
         CompatModule,
+        // Scrape-time gauges (breakers, key health, reservations) and the METRICS_PORT listener.
+        ObservabilityModule,
       ],
     };
   }

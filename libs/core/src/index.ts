@@ -7,9 +7,12 @@ export { createValidationPipe } from './http/validation.pipe.js';
 export { requestIdFor } from './http/request-id.js';
 export {
   currentRequestContext,
+  currentRequestTrace,
   requestContextMiddleware,
   requestLogMixin,
+  setRequestTrace,
   type RequestContextOptions,
+  type RequestTrace,
 } from './http/request-context.js';
 export { AppLogger, type AppLoggerOptions } from './logging/app-logger.js';
 export { LoggingModule } from './logging/logging.module.js';
@@ -37,3 +40,16 @@ export {
   parseAllowEntry,
 } from './outbound/outbound-policy.js';
 export { isPublicAddress } from './outbound/ip-ranges.js';
+export {
+  metricsEnabled,
+  type ObservabilityConfig,
+} from './config/observability-config.js';
+export {
+  NOOP_SPAN,
+  NOOP_TELEMETRY,
+  NoopTelemetry,
+  Telemetry,
+  type RateLimitKind,
+  type SettledCall,
+  type TelemetrySpan,
+} from './telemetry/telemetry.js';

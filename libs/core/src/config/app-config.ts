@@ -5,6 +5,7 @@ import { validateSync, type ValidationError } from 'class-validator';
 import { parseCredits } from '../money.js';
 import { parseAllowEntry } from '../outbound/outbound-policy.js';
 import { EnvironmentVariables, environmentVariableNames } from './env.schema.js';
+import { observabilityConfig, type ObservabilityConfig } from './observability-config.js';
 import { activityLogConfig, vaultConfig, type ActivityLogConfig, type VaultConfig } from './vault-config.js';
 
 /** The validated, typed configuration. Built once at boot; nothing else reads `process.env`. */
@@ -32,6 +33,7 @@ export class AppConfig {
     readonly activityLog: ActivityLogConfig,
     readonly credits: CreditsConfig,
     readonly media: MediaConfig,
+    readonly observability: ObservabilityConfig,
   ) {}
 
   /** True when no DATABASE_URL is set: the gateway runs PGlite in-process. */
@@ -240,6 +242,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     ]),
   );
   const vault = vaultConfig(env, problems);
+  const observability = observabilityConfig(env, problems);
   const outboundAllowlist = [env.OUTBOUND_ALLOWLIST, env.FETCH_ALLOWLIST]
     .flatMap((list) => list.split(','))
     .map((entry) => entry.trim())
@@ -342,5 +345,6 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       imageUrlTtlSeconds: env.IMAGE_URL_TTL_SECONDS,
       visionBridgeModel: env.VISION_BRIDGE_MODEL,
     },
+    observability,
   );
 }

@@ -5,6 +5,7 @@ import {
   IsEmail,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -364,6 +365,43 @@ export class EnvironmentVariables {
   @Transform(toBool)
   @IsBoolean({ message: 'must be true or false' })
   TENANT_BASE_URLS = false;
+
+  // --- metrics and traces (decision 0014) --------------------------------------------------
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(16, { message: 'must be at least 16 characters (e.g. openssl rand -hex 24)' })
+  METRICS_TOKEN?: string;
+
+  @Transform((params) => toInt({ value: emptyToUndefined(params) }))
+  @IsOptional()
+  @Min(0)
+  @Max(65535)
+  @IsInt({ message: 'must be an integer port number' })
+  METRICS_PORT?: number;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL such as http://otel-collector:4318' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @IsIn(['http/protobuf', 'http/json'], { message: 'must be http/protobuf or http/json' })
+  OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' | 'http/json' = 'http/protobuf';
+
+  @IsString()
+  OTEL_EXPORTER_OTLP_HEADERS = '';
+
+  @IsString()
+  @MinLength(1)
+  OTEL_SERVICE_NAME = 'switchyard';
+
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value,
+  )
+  @Min(0)
+  @Max(1)
+  @IsNumber({}, { message: 'must be a number from 0 to 1' })
+  OTEL_TRACES_SAMPLER_ARG = 1;
 }
 
 /** Every variable name the schema declares (including optional ones without a default). */
