@@ -24,6 +24,8 @@ describe('compat: model names and model configuration', () => {
         GEMINI_BASE_URL: `${sim}/v1beta`,
         OLLAMA_BASE_URL: `${sim}/v1`,
         HUGGINGFACE_API_TOKEN: 'hf_simulated_token_0123456789',
+        // xAI has a URL but no key: only a caller's own key reaches it.
+        XAI_BASE_URL: `${sim}/v1`,
       }),
     });
   });
@@ -98,6 +100,22 @@ describe('compat: model names and model configuration', () => {
   it('HUGGINGFACE_API_TOKEN is the Hugging Face key', async () => {
     const list = await request(t.gw.url).get('/v1/models').set(auth()).expect(200);
     expect(list.body.data.some((m: { owned_by: string }) => m.owned_by === 'huggingface')).toBe(true);
+  });
+
+  it("per-provider key headers (Hyper AI Gateway's X-xAI-API-Key...) serve only their provider", async () => {
+    const none = await chat({ model: 'xai/grok-4' });
+    expect(none.status).toBe(404);
+    // Another provider's header does not make xAI available.
+    const wrong = await chat({ model: 'xai/grok-4' }).set('x-openai-api-key', 'sk-caller-openai-key');
+    expect(wrong.status).toBe(404);
+    const own = await chat({ model: 'xai/grok-4' }).set('x-xai-api-key', 'xai-caller-key-0123456789');
+    expect(own.status).toBe(200);
+    expect(own.headers['x-switchyard-provider']).toBe('xai');
+    // The bare provider name works with it too, and X-Provider-Key keeps serving any provider.
+    const bare = await chat({ model: 'xai' }).set('x-xai-api-key', 'xai-caller-key-0123456789');
+    expect(bare.headers['x-switchyard-model']).toBe('xai/grok-4');
+    const generic = await chat({ model: 'xai/grok-4' }).set('x-provider-key', 'xai-caller-key-0123456789');
+    expect(generic.status).toBe(200);
   });
 
   it("POST /config/model stores a key in the caller's pool (JSON or multipart); GET /config/models lists models", async () => {

@@ -118,7 +118,7 @@ export class AudioService {
       caller,
       [body.model],
       { operation: 'audio_speech' },
-      scopeFor(caller, context.requestKey),
+      scopeFor(caller, context),
     );
     const characters = [...body.input].length;
     const served = await this.metered(
@@ -185,7 +185,7 @@ export class AudioService {
       caller,
       [fields.model],
       { operation: 'audio_transcription' },
-      scopeFor(caller, context.requestKey),
+      scopeFor(caller, context),
     );
     const worst = worstCaseSeconds(upload.buffer);
     const served = await this.metered(

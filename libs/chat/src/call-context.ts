@@ -1,4 +1,5 @@
 import type { Caller } from '@switchyard/auth';
+import { requestKeysOf } from '@switchyard/providers';
 import type { CallContext } from '@switchyard/routing';
 import type { Request, Response } from 'express';
 
@@ -11,7 +12,7 @@ function requestIdOf(req: Request): string {
 
 /**
  * The per-request context of a /v1 call: ids for the ledger and logs, the caller's own provider
- * key, and an abort signal that fires when the client goes away (so the upstream call stops).
+ * keys (X-Provider-Key, and the per-provider headers of libs/providers' PROVIDER_KEY_HEADERS), and an abort signal that fires when the client goes away (so the upstream call stops).
  */
 export function callContextFor(caller: Caller, req: Request, res: Response): CallContext {
   const controller = new AbortController();
@@ -27,6 +28,7 @@ export function callContextFor(caller: Caller, req: Request, res: Response): Cal
     apiKeyId: caller.apiKey?.id,
     ip: req.ip,
     requestKey: typeof requestKey === 'string' && requestKey ? requestKey : undefined,
+    requestKeys: requestKeysOf(req.headers),
     signal: controller.signal,
     // Fault injection reaches only the simulator (adapters send extra headers as given).
     upstreamHeaders: typeof fault === 'string' ? { [FORWARDED_TO_SIMULATOR]: fault } : undefined,

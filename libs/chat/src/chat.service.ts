@@ -138,7 +138,7 @@ export class ChatService {
       caller,
       names,
       { operation: 'chat', body },
-      scopeFor(caller, context.requestKey),
+      scopeFor(caller, context),
     );
     const promptTokens = new PromptTokens(body.messages, body);
     const started = Date.now();
@@ -246,7 +246,7 @@ export class ChatService {
       caller,
       [body.model],
       { operation: 'completions', body },
-      scopeFor(caller, context.requestKey),
+      scopeFor(caller, context),
     );
     const prompts = Array.isArray(body.prompt) ? body.prompt : [body.prompt];
     const promptBound = prompts.reduce<number>(

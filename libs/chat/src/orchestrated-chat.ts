@@ -100,7 +100,7 @@ export class OrchestratedChat implements StepRunners {
     const decision = await this.orchestrator.decide(
       caller,
       body,
-      scopeFor(caller, context.requestKey),
+      scopeFor(caller, context),
       classify,
     );
     const promptTokens = new PromptTokens(body.messages, body).forReservation;

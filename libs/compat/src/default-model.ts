@@ -4,6 +4,9 @@ import { AppConfig, InvalidRequestError } from '@switchyard/core';
 import { CatalogService, ModelResolver, unpricedFor } from '@switchyard/providers';
 import { scopeFor } from '@switchyard/routing';
 
+/** The provider keys a request carried (see compat.constants.ts). */
+type RequestKeys = Parameters<typeof scopeFor>[1];
+
 /**
  * The model of a chat call that names none (IndoxRouter's and Hyper's bodies may leave `model`
  * out): DEFAULT_CHAT_MODEL when set, else the first chat model in catalog order that is priced
@@ -17,7 +20,7 @@ export class DefaultChatModel {
     private readonly resolver: ModelResolver,
   ) {}
 
-  for(caller: Caller, requestKey?: string): string {
+  for(caller: Caller, requestKey?: RequestKeys): string {
     const configured = this.config.routing.defaultChatModel;
     if (configured) return configured;
     const scope = scopeFor(caller, requestKey);
@@ -38,7 +41,7 @@ export class DefaultChatModel {
    * Fills `model` into a chat body that names none (nor `models` nor `route`); anything else is
    * left for the chat validation to judge.
    */
-  fill(caller: Caller, body: unknown, requestKey?: string): unknown {
+  fill(caller: Caller, body: unknown, requestKey?: RequestKeys): unknown {
     if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
     const record = body as Record<string, unknown>;
     if (record.model === undefined && record.models === undefined && record.route === undefined) {

@@ -65,7 +65,7 @@ export class EmbeddingsService {
       caller,
       [body.model],
       { operation: 'embeddings' },
-      scopeFor(caller, context.requestKey),
+      scopeFor(caller, context),
     );
     const tokens = await inputTokens(body.input);
     const started = Date.now();

@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
 import { VisionBridge } from '@switchyard/images';
 import { InvalidRequestError, NotFoundError, tokenizerChunks } from '@switchyard/core';
-import { ModelResolver } from '@switchyard/providers';
+import { ModelResolver, requestKeysOf } from '@switchyard/providers';
 import { scopeFor } from '@switchyard/routing';
 import { ChatService, callContextFor, countPromptTokens, countTextTokens } from '@switchyard/chat';
 import type { Request, Response } from 'express';
@@ -170,7 +170,10 @@ export class ChatAttachments implements OnModuleInit {
     const header = req.headers['x-provider-key'];
     const target = this.resolver.tryResolve(
       name,
-      scopeFor(caller, typeof header === 'string' ? header : undefined),
+      scopeFor(caller, {
+        requestKey: typeof header === 'string' && header ? header : undefined,
+        requestKeys: requestKeysOf(req.headers),
+      }),
     );
     const window = target?.model.contextWindow ?? 0;
     if (!target || window <= 0) return null;

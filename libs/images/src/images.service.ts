@@ -61,7 +61,7 @@ export class ImagesService {
       caller,
       [body.model],
       { operation: 'images' },
-      scopeFor(caller, context.requestKey),
+      scopeFor(caller, context),
     );
     const started = Date.now();
     const meter = await this.metering.reserve({

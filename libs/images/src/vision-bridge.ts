@@ -78,7 +78,7 @@ export class VisionBridge {
           ? body.models[0]
           : undefined;
     if (!bridge || !name) return;
-    const scope = scopeFor(caller, context.requestKey);
+    const scope = scopeFor(caller, context);
     const target = this.resolver.tryResolve(name, scope);
     if (!target || target.model.capabilities.includes('vision')) return;
 

@@ -85,3 +85,4 @@ export {
   type ThinkingBlock,
   type ThinkingConfig,
 } from './model/internal-model.js';
+export { PROVIDER_KEY_HEADERS, requestKeyFor, requestKeysOf } from './keys/request-keys.js';

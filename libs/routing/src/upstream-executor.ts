@@ -41,6 +41,8 @@ export interface CallContext {
   ip?: string;
   /** A provider key the caller sent (X-Provider-Key). */
   requestKey?: string;
+  /** Provider keys the caller sent for one provider each (X-OpenAI-API-Key...), by provider id. */
+  requestKeys?: Readonly<Record<string, string>>;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
   /** Extra upstream headers (tests pass x-sim-fault through). */
@@ -128,6 +130,7 @@ export class UpstreamExecutor {
       tenantId: context.tenantId,
       userId: context.userId,
       requestKey: context.requestKey,
+      requestKeys: context.requestKeys,
     };
     for (const [index, target] of targets.entries()) {
       if (index > 0) {

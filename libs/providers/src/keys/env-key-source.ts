@@ -2,6 +2,7 @@ import { CatalogService } from '../catalog/catalog.service.js';
 import type { ProviderCredentials } from '../provider.port.js';
 import type { KeySource } from './key-source.js';
 import { isSimulator, ProviderEnvironment } from './provider-environment.js';
+import { requestKeyFor } from './request-keys.js';
 import type { KeyScope } from './providers.settings.js';
 
 /** What keyless servers (Ollama, vLLM, the simulator) get as a key: clients insist on sending one. */
@@ -41,8 +42,9 @@ export class EnvKeySource implements KeySource {
   isAvailable(providerId: string, scope: KeyScope): boolean {
     if (this.available.has(providerId)) return true;
     const provider = this.catalog.provider(providerId, scope.tenantId);
-    if (provider?.runtime) return !provider.keyRequired || scope.requestKey !== undefined;
-    if (!scope.requestKey || isSimulator(providerId)) return false;
+    const requestKey = requestKeyFor(scope, providerId);
+    if (provider?.runtime) return !provider.keyRequired || requestKey !== undefined;
+    if (!requestKey || isSimulator(providerId)) return false;
     return (
       provider !== undefined &&
       (!provider.baseUrlRequired || this.environment.endpoint(providerId)?.baseUrlConfigured === true)
@@ -55,10 +57,11 @@ export class EnvKeySource implements KeySource {
     if (!provider || !endpoint || !this.isAvailable(providerId, scope)) return [];
     const headers = endpoint.headers ? { headers: endpoint.headers } : {};
     const keys: ProviderCredentials[] = [];
-    if (scope.requestKey)
-      keys.push({ apiKey: scope.requestKey, baseUrl: endpoint.baseUrl, keyId: REQUEST_KEY_ID, ...headers });
+    const requestKey = requestKeyFor(scope, providerId);
+    if (requestKey)
+      keys.push({ apiKey: requestKey, baseUrl: endpoint.baseUrl, keyId: REQUEST_KEY_ID, ...headers });
     if (this.available.has(providerId)) {
-      if (endpoint.apiKey !== undefined && endpoint.apiKey !== scope.requestKey) {
+      if (endpoint.apiKey !== undefined && endpoint.apiKey !== requestKey) {
         keys.push({
           apiKey: endpoint.apiKey,
           baseUrl: endpoint.baseUrl,

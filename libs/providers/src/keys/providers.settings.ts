@@ -26,6 +26,8 @@ export interface KeyScope {
   userId?: string;
   /** A provider key the caller sent with the request (X-Provider-Key), for the provider it resolves to. */
   requestKey?: string;
+  /** Provider keys the caller sent for one provider each (X-OpenAI-API-Key...), by provider id. */
+  requestKeys?: Readonly<Record<string, string>>;
 }
 
 /** A provider setting in the environment that cannot be used; boot fails with it. */

@@ -169,6 +169,20 @@ function onlyUnpriced(views: ProviderView[]): ProviderView[] {
   });
 }
 
-export function scopeFor(caller: Caller, requestKey?: string): KeyScope {
-  return { tenantId: caller.tenantId, userId: caller.userId, requestKey };
+/**
+ * Whose keys may serve a caller's call: the caller's tenant and user pools, plus the provider
+ * keys the request carried (`X-Provider-Key` as a string, or a call context with its per-provider
+ * keys too).
+ */
+export function scopeFor(
+  caller: Caller,
+  keys?: string | { requestKey?: string; requestKeys?: Readonly<Record<string, string>> },
+): KeyScope {
+  if (typeof keys !== 'object') return { tenantId: caller.tenantId, userId: caller.userId, requestKey: keys };
+  return {
+    tenantId: caller.tenantId,
+    userId: caller.userId,
+    requestKey: keys.requestKey,
+    ...(keys.requestKeys ? { requestKeys: keys.requestKeys } : {}),
+  };
 }
