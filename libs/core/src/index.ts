@@ -40,10 +40,7 @@ export {
   parseAllowEntry,
 } from './outbound/outbound-policy.js';
 export { isPublicAddress } from './outbound/ip-ranges.js';
-export {
-  metricsEnabled,
-  type ObservabilityConfig,
-} from './config/observability-config.js';
+export { metricsEnabled, type ObservabilityConfig } from './config/observability-config.js';
 export {
   NOOP_SPAN,
   NOOP_TELEMETRY,

@@ -36,6 +36,13 @@ import { UsageService } from './services/usage.service.js';
     UsageRecorder,
     ReservationSweeper,
   ],
-  exports: [CreditsService, CallMetering, UsageRecorder, ReservationSweeper, CreditAccountsService],
+  exports: [
+    CreditsService,
+    CallMetering,
+    UsageRecorder,
+    ReservationSweeper,
+    CreditAccountsService,
+    LiveReservations,
+  ],
 })
 export class CreditsModule {}

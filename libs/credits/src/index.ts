@@ -7,6 +7,7 @@ export {
 } from './services/credits.service.js';
 export { UsageRecorder, type UsageRecordInput } from './services/usage-recorder.service.js';
 export { ReservationSweeper } from './services/reservation-sweeper.service.js';
+export { LiveReservations } from './services/live-reservations.js';
 export { CreditAccountsService } from './services/credit-accounts.service.js';
 export {
   CACHE_WRITE_1H_MULTIPLIER,

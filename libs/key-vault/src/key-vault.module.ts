@@ -38,6 +38,6 @@ export const KEY_VAULT_ENTITIES = [ProviderKeyEntity];
     VaultKeySource,
     ProviderKeysService,
   ],
-  exports: [VaultKeySource, VaultCipher, ProviderKeysService],
+  exports: [VaultKeySource, VaultCipher, VaultIndex, ProviderKeysService],
 })
 export class KeyVaultModule {}

@@ -122,6 +122,26 @@ export class VaultIndex implements OnModuleInit, OnApplicationShutdown {
     return out;
   }
 
+  /**
+   * Keys per provider by health, for the metrics (read at scrape time): active (usable now),
+   * cooling (rate-limited, resting) and invalid. Disabled keys are not counted.
+   */
+  healthByProvider(): Array<{ provider: string; active: number; cooling: number; invalid: number }> {
+    const out = new Map<string, { provider: string; active: number; cooling: number; invalid: number }>();
+    for (const key of this.byId.values()) {
+      if (key.status === 'disabled') continue;
+      let counts = out.get(key.provider);
+      if (!counts) {
+        counts = { provider: key.provider, active: 0, cooling: 0, invalid: 0 };
+        out.set(key.provider, counts);
+      }
+      if (key.status === 'invalid' || key.secret === undefined) counts.invalid++;
+      else if (this.health.coolingUntil(key.id) !== undefined) counts.cooling++;
+      else counts.active++;
+    }
+    return [...out.values()];
+  }
+
   /** Whether a key may be offered at all (cooldowns aside). */
   static usable(key: IndexedKey): boolean {
     return key.status === 'active' && key.secret !== undefined;

@@ -1,11 +1,22 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { ActivityLogService } from '@switchyard/activity-log';
+import { NOOP_TELEMETRY, Telemetry } from '@switchyard/core';
 import type { CallContext, FailoverObserver } from './upstream-executor.js';
 
-/** Records model-level failovers (one model gave up, the next is tried) in the activity log. */
+/**
+ * Records model-level failovers (one model gave up, the next is tried) in the activity log, and
+ * counts them in the metrics (`switchyard_failovers_total`).
+ */
 @Injectable()
 export class ActivityFailoverObserver implements FailoverObserver {
-  constructor(private readonly activity: ActivityLogService) {}
+  private readonly telemetry: Telemetry;
+
+  constructor(
+    private readonly activity: ActivityLogService,
+    @Optional() telemetry?: Telemetry,
+  ) {
+    this.telemetry = telemetry ?? NOOP_TELEMETRY;
+  }
 
   modelFailover(
     from: string,
@@ -14,6 +25,7 @@ export class ActivityFailoverObserver implements FailoverObserver {
     context: CallContext,
     details: Record<string, unknown> = {},
   ): void {
+    this.telemetry.failover(from, to, reason);
     this.activity.record({
       action: 'FAILOVER',
       tenantId: context.tenantId,

@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AppConfig, boundedLru } from '@switchyard/core';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { AppConfig, NOOP_TELEMETRY, Telemetry, boundedLru } from '@switchyard/core';
 import {
   KEY_SOURCE,
   ProviderEnvironment,
@@ -100,6 +100,7 @@ export class UpstreamExecutor {
   private readonly keyUse = boundedLru<string, number>(10_000);
   /** Round-robin turns per provider and caller scope. */
   private readonly keyTurns = boundedLru<string, number>(10_000);
+  private readonly telemetry: Telemetry;
 
   constructor(
     config: AppConfig,
@@ -109,7 +110,9 @@ export class UpstreamExecutor {
     private readonly tracker: PerformanceTracker,
     @Inject(KEY_SOURCE) private readonly keys: KeySource,
     @Inject(FAILOVER_OBSERVER) private readonly observer: FailoverObserver | null,
+    @Optional() telemetry?: Telemetry,
   ) {
+    this.telemetry = telemetry ?? NOOP_TELEMETRY;
     this.retryPolicy = retry(
       handleWhen((err) => err instanceof ProviderError && isTransient(err)),
       {
@@ -153,7 +156,7 @@ export class UpstreamExecutor {
             ({ signal }) =>
               this.retryPolicy.execute(
                 ({ signal: attemptSignal }) =>
-                  call({ adapter, credentials: creds, target, signal: attemptSignal }),
+                  this.attempt(call, { adapter, credentials: creds, target, signal: attemptSignal }),
                 signal,
               ),
             context.signal,
@@ -164,6 +167,10 @@ export class UpstreamExecutor {
         } catch (err) {
           const error = this.classify(err, target);
           if (error.kind === 'aborted' || context.signal.aborted) throw error;
+          // Attempts count their own failures; these never reached the provider.
+          if (error.upstreamCode === 'circuit_open' || error.upstreamCode === 'adapter_error') {
+            this.telemetry.upstreamError(target.provider.id, error.upstreamCode);
+          }
           this.tracker.failure(
             target.id,
             error.upstreamCode === 'circuit_open' ? 'circuit_open' : error.kind,
@@ -185,6 +192,26 @@ export class UpstreamExecutor {
       else if (last && isKeyError(last)) await this.keys.reportExhausted?.(target.provider.id, context);
     }
     throw exhaustedErrorFor(targets[0]?.requested ?? 'the model', last);
+  }
+
+  /**
+   * One upstream attempt (each retry is one), with its trace span and, when it fails, its error
+   * class counted. The span of the attempt that serves stays open until the call settles.
+   */
+  private async attempt<T>(call: (attempt: Attempt) => Promise<T>, attempt: Attempt): Promise<T> {
+    const { target } = attempt;
+    const span = this.telemetry.upstreamAttempt(target.provider.id, target.id, target.upstreamModel);
+    try {
+      const value = await call(attempt);
+      this.telemetry.attemptServed(span);
+      return value;
+    } catch (err) {
+      span.end(err);
+      if (err instanceof ProviderError && err.kind !== 'aborted') {
+        this.telemetry.upstreamError(target.provider.id, err.kind);
+      }
+      throw err;
+    }
   }
 
   /**

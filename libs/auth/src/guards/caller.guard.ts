@@ -1,6 +1,6 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthenticationError, PermissionDeniedError } from '@switchyard/core';
+import { AuthenticationError, NOOP_TELEMETRY, PermissionDeniedError, Telemetry } from '@switchyard/core';
 import type { Request } from 'express';
 import { hasRole, type Caller, type Role } from '../caller.js';
 import { ALLOW_API_KEY, IS_PUBLIC, MIN_ROLE } from '../decorators.js';
@@ -37,16 +37,36 @@ export function credentialOf(req: Request): string | undefined {
  */
 @Injectable()
 export class CallerGuard implements CanActivate {
+  private readonly telemetry: Telemetry;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeysService,
     private readonly accessTokens: AccessTokens,
     private readonly tarpit: InvalidKeyTarpit,
-  ) {}
+    @Optional() telemetry?: Telemetry,
+  ) {
+    this.telemetry = telemetry ?? NOOP_TELEMETRY;
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const span = this.telemetry.startSpan('switchyard.auth');
+    try {
+      const allowed = await this.authenticate(context, targets);
+      span.end();
+      return allowed;
+    } catch (err) {
+      span.end(err);
+      throw err;
+    }
+  }
+
+  private async authenticate(
+    context: ExecutionContext,
+    targets: ReturnType<ExecutionContext['getHandler']>[],
+  ): Promise<boolean> {
     const req = context.switchToHttp().getRequest<CallerRequest>();
     const credential = credentialOf(req);
     if (!credential) {

@@ -1,6 +1,14 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AppConfig, CounterStore, RateLimitError, type Counter } from '@switchyard/core';
+import {
+  AppConfig,
+  CounterStore,
+  NOOP_TELEMETRY,
+  RateLimitError,
+  Telemetry,
+  type Counter,
+  type RateLimitKind,
+} from '@switchyard/core';
 import type { Request, Response } from 'express';
 import type { Caller } from '../caller.js';
 import { AUTH_RATE_LIMITED } from '../decorators.js';
@@ -15,13 +23,31 @@ const WINDOW_MS = 60_000;
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
+  private readonly telemetry: Telemetry;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
     private readonly counters: CounterStore,
-  ) {}
+    @Optional() telemetry?: Telemetry,
+  ) {
+    this.telemetry = telemetry ?? NOOP_TELEMETRY;
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    const span = this.telemetry.startSpan('switchyard.rate_limit');
+    try {
+      const allowed = await this.check(context);
+      span.end();
+      return allowed;
+    } catch (err) {
+      if (err instanceof RateLimitError) this.telemetry.rateLimited(refusedBy(err));
+      span.end(err);
+      throw err;
+    }
+  }
+
+  private async check(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const req = http.getRequest<Request & { caller?: Caller }>();
     const res = http.getResponse<Response>();
@@ -80,6 +106,12 @@ export class RateLimitGuard implements CanActivate {
       );
     }
   }
+}
+
+/** Which limit a refusal came from, for the metrics. */
+function refusedBy(err: RateLimitError): RateLimitKind {
+  if (err.code === 'too_many_auth_attempts') return 'auth';
+  return err.code === 'tokens_rate_limit_exceeded' ? 'tokens' : 'requests';
 }
 
 /** Model calls (POST /v1/..., files aside); listing models or reading files spends no tokens. */

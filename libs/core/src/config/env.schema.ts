@@ -396,7 +396,9 @@ export class EnvironmentVariables {
   OTEL_SERVICE_NAME = 'switchyard';
 
   @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value,
+    typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))
+      ? Number(value)
+      : value,
   )
   @Min(0)
   @Max(1)

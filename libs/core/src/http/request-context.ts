@@ -3,10 +3,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { requestIdFor } from './request-id.js';
 
+/** The trace a request belongs to (tracing on): the observability lib keeps its span state here. */
+export interface RequestTrace {
+  /** 32 hex digits, as the log line and the trace backend show it. */
+  readonly traceId: string;
+}
+
+const TRACE = Symbol('switchyard.trace');
+
 /** The parts of an HTTP request that code deep in a call may want without being passed them. */
 interface RequestLike {
   id?: unknown;
   ip?: string;
+  [TRACE]?: RequestTrace;
 }
 
 const storage = new AsyncLocalStorage<RequestLike>();
@@ -26,14 +35,26 @@ export function currentRequestContext(): { requestId?: string; ip?: string } {
   };
 }
 
+/** Attaches the request's trace (set by the tracing middleware, before the request context runs). */
+export function setRequestTrace(req: object, trace: RequestTrace): void {
+  (req as RequestLike)[TRACE] = trace;
+}
+
+/** The trace of the request this code runs for, when tracing is on. */
+export function currentRequestTrace<T extends RequestTrace = RequestTrace>(): T | undefined {
+  return storage.getStore()?.[TRACE] as T | undefined;
+}
+
 /**
  * pino `mixin`: a line logged while serving a request carries `req.id` (a line that already has
- * `req` keeps its own), with no child logger per request.
+ * `req` keeps its own) and, when the request is traced, `trace_id`, with no child logger per request.
  */
 export function requestLogMixin(merge: object): object {
   const req = storage.getStore();
-  if (!req || req.id === undefined || 'req' in merge) return {};
-  return { req: { id: req.id } };
+  if (!req) return {};
+  const trace = req[TRACE];
+  if (req.id === undefined || 'req' in merge) return trace ? { trace_id: trace.traceId } : {};
+  return trace ? { req: { id: req.id }, trace_id: trace.traceId } : { req: { id: req.id } };
 }
 
 type Req = IncomingMessage & RequestLike & { originalUrl?: string };
@@ -116,11 +137,13 @@ function logWhenDone(log: Pick<Logger, 'info' | 'error'>, req: Req, res: ServerR
     res.off('finish', done);
     res.off('close', done);
     const error = (res as NotedResponse)[ERROR_NOTE];
+    const trace = req[TRACE];
     const line = {
       req: { id: req.id, method: req.method, url: url.replace(SECRET_QUERY, '$1[redacted]') },
       res: { statusCode: res.statusCode },
       responseTime: Date.now() - started,
       ...(error ? { error } : {}),
+      ...(trace ? { trace_id: trace.traceId } : {}),
     };
     if (res.statusCode >= 500) log.error(line, 'request errored');
     else if (!res.writableFinished) log.info(line, 'request aborted');

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { AppConfig } from '@switchyard/core';
+import { performance } from 'node:perf_hooks';
+import { Injectable, Optional } from '@nestjs/common';
+import { AppConfig, NOOP_TELEMETRY, Telemetry } from '@switchyard/core';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { toJson } from './sql-errors.js';
@@ -56,14 +57,14 @@ const APPLY = 'SELECT * FROM credits_apply($1::jsonb)';
 export class LedgerBatcher {
   private readonly lanes: Lane[];
 
-  constructor(config: AppConfig, db: DataSource) {
+  constructor(config: AppConfig, db: DataSource, @Optional() telemetry?: Telemetry) {
     // PGlite is one session: one lane. On a server, a few lanes use the pool's connections
     // in parallel while leaving most of them to everything else.
     const count = config.embeddedDatabase
       ? 1
       : Math.max(1, Math.min(4, Math.floor(config.database.poolSize / 2)));
     const pool = (db.driver as unknown as { master: Pool }).master;
-    this.lanes = Array.from({ length: count }, () => new Lane(pool));
+    this.lanes = Array.from({ length: count }, () => new Lane(pool, telemetry ?? NOOP_TELEMETRY));
   }
 
   /** Runs one op in the lane of `user`; resolves with its row once its statement committed. */
@@ -98,7 +99,10 @@ class Lane {
   private queue: Pending[] = [];
   private busy = false;
 
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly telemetry: Telemetry,
+  ) {}
 
   push(user: string, json: string): Promise<LedgerOpRow> {
     return new Promise((resolve, reject) => {
@@ -128,9 +132,12 @@ class Lane {
         ? [...queued].sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0))
         : queued;
     let rows: LedgerOpRow[];
+    const started = performance.now();
     try {
       rows = await this.send(batch);
+      this.telemetry.ledgerBatch(batch.length, performance.now() - started);
     } catch (err) {
+      this.telemetry.ledgerBatch(batch.length, performance.now() - started);
       // Without an SQLSTATE the connection failed: the batch may have committed before the
       // answer was lost, so running its ops again could reserve twice. Fail them all.
       if (batch.length === 1 || !sqlState(err)) {

@@ -1,6 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { TPM_WINDOW_MS, tpmCounterKey } from '@switchyard/auth';
-import { CounterStore } from '@switchyard/core';
+import { CounterStore, NOOP_TELEMETRY, Telemetry } from '@switchyard/core';
 import { ModelNotPricedError, unpricedFor, type ResolvedModel } from '@switchyard/providers';
 import {
   estimateWorstCase,
@@ -11,7 +11,7 @@ import {
 } from '../pricing/pricing.js';
 import { CreditsService } from './credits.service.js';
 import type { UsageStatus } from '../entities/usage-record.entity.js';
-import { UsageRecorder } from './usage-recorder.service.js';
+import { UsageRecorder, type UsageRecordInput } from './usage-recorder.service.js';
 
 /** One /v1 call to meter: who pays, which models it may end up on, and its worst case on each. */
 export interface MeteredCall {
@@ -90,12 +90,22 @@ function cacheWrites(usage: Usage): { cacheWriteTokens?: number; cacheWrite1hTok
 @Injectable()
 export class CallMetering {
   private readonly logger = new Logger(CallMetering.name);
+  private readonly telemetry: Telemetry;
 
   constructor(
     private readonly credits: CreditsService,
     private readonly usage: UsageRecorder,
     private readonly counters: CounterStore,
-  ) {}
+    @Optional() telemetry?: Telemetry,
+  ) {
+    this.telemetry = telemetry ?? NOOP_TELEMETRY;
+  }
+
+  /** The usage record, and the same call to the metrics (and the trace's upstream span). */
+  private record(row: UsageRecordInput): void {
+    this.usage.record(row);
+    this.telemetry.callSettled(row);
+  }
 
   async reserve(call: MeteredCall): Promise<CallMeter> {
     this.assertPriced(call);
@@ -158,14 +168,22 @@ export class CallMetering {
 
   private async hold(call: MeteredCall, markup: string, amount: bigint): Promise<CallMeter> {
     const { caller, requestId, endpoint, targets } = call;
-    const reservation = await this.credits.reserve({
-      tenantId: caller.tenantId,
-      userId: caller.userId,
-      apiKeyId: caller.apiKey?.id,
-      requestId,
-      amount,
-      model: targets[0]?.id,
-    });
+    const reserving = this.telemetry.startSpan('switchyard.reservation');
+    let reservation: Awaited<ReturnType<CreditsService['reserve']>>;
+    try {
+      reservation = await this.credits.reserve({
+        tenantId: caller.tenantId,
+        userId: caller.userId,
+        apiKeyId: caller.apiKey?.id,
+        requestId,
+        amount,
+        model: targets[0]?.id,
+      });
+    } catch (err) {
+      reserving.end(err);
+      throw err;
+    }
+    reserving.end();
     const base = {
       requestId,
       tenantId: caller.tenantId,
@@ -181,16 +199,28 @@ export class CallMetering {
         const outputTokens = count(usage.outputTokens);
         const cachedInputTokens =
           usage.cachedInputTokens === undefined ? undefined : count(usage.cachedInputTokens);
-        const charged = await this.credits.settle(reservation, cost, {
-          model: target.id,
-          provider: target.provider.id,
-          usage: { inputTokens, outputTokens, cachedInputTokens, ...cacheWrites(usage) },
-          status: outcome.status,
-          ...(free ? { free } : {}),
-        });
+        const settling = this.telemetry.startSpan('switchyard.settlement');
+        const charged = await this.credits
+          .settle(reservation, cost, {
+            model: target.id,
+            provider: target.provider.id,
+            usage: { inputTokens, outputTokens, cachedInputTokens, ...cacheWrites(usage) },
+            status: outcome.status,
+            ...(free ? { free } : {}),
+          })
+          .then(
+            (value) => {
+              settling.end();
+              return value;
+            },
+            (err: unknown) => {
+              settling.end(err);
+              throw err;
+            },
+          );
         const tpm = caller.apiKey?.tpm;
         if (tpm) this.countTokens(caller.apiKey!.id, inputTokens + outputTokens);
-        this.usage.record({
+        this.record({
           ...base,
           provider: target.provider.id,
           model: target.id,
@@ -211,20 +241,32 @@ export class CallMetering {
           inputTokens: count(usage.inputTokens),
           outputTokens: count(usage.outputTokens),
         }));
-        const charged = await this.credits.settle(reservation, actual, {
-          model: steps.at(-1)?.target.id ?? targets[0]?.id,
-          provider: steps.at(-1)?.target.provider.id ?? targets[0]?.provider.id,
-          usage: {
-            inputTokens: tokens.reduce((a, t) => a + t.inputTokens, 0),
-            outputTokens: tokens.reduce((a, t) => a + t.outputTokens, 0),
-          },
-          steps: steps.map(({ target }, i) => ({
-            model: target.id,
-            ...tokens[i],
-            cost: costs[i]!.toString(),
-          })),
-          status: steps.some((s) => s.outcome.status === 'ok') ? 'ok' : 'error',
-        });
+        const settling = this.telemetry.startSpan('switchyard.settlement');
+        const charged = await this.credits
+          .settle(reservation, actual, {
+            model: steps.at(-1)?.target.id ?? targets[0]?.id,
+            provider: steps.at(-1)?.target.provider.id ?? targets[0]?.provider.id,
+            usage: {
+              inputTokens: tokens.reduce((a, t) => a + t.inputTokens, 0),
+              outputTokens: tokens.reduce((a, t) => a + t.outputTokens, 0),
+            },
+            steps: steps.map(({ target }, i) => ({
+              model: target.id,
+              ...tokens[i],
+              cost: costs[i]!.toString(),
+            })),
+            status: steps.some((s) => s.outcome.status === 'ok') ? 'ok' : 'error',
+          })
+          .then(
+            (value) => {
+              settling.end();
+              return value;
+            },
+            (err: unknown) => {
+              settling.end(err);
+              throw err;
+            },
+          );
         // The charge is capped at the reservation: what the cap cut comes off the last steps.
         let left = charged;
         const shares = costs.map((cost) => {
@@ -236,7 +278,7 @@ export class CallMetering {
         const allTokens = tokens.reduce((a, t) => a + t.inputTokens + t.outputTokens, 0);
         if (tpm) this.countTokens(caller.apiKey!.id, allTokens);
         steps.forEach(({ target, usage, outcome }, i) => {
-          this.usage.record({
+          this.record({
             ...base,
             provider: target.provider.id,
             model: target.id,
@@ -250,9 +292,17 @@ export class CallMetering {
         return { total: charged, costs: shares };
       },
       release: async (errorClass) => {
-        await this.credits.release(reservation);
+        const releasing = this.telemetry.startSpan('switchyard.settlement');
+        releasing.setAttribute('switchyard.released', true);
+        await this.credits.release(reservation).then(
+          () => releasing.end(),
+          (err: unknown) => {
+            releasing.end(err);
+            throw err;
+          },
+        );
         const target = targets[0]!;
-        this.usage.record({
+        this.record({
           ...base,
           provider: target.provider.id,
           model: target.id,

@@ -19,6 +19,11 @@ export class LiveReservations {
     this.started.delete(id);
   }
 
+  /** How many reservations this process holds (the pending-reservations gauge). */
+  get size(): number {
+    return this.started.size;
+  }
+
   /** The ids to renew; forgets any a request left unsettled for longer than a day. */
   ids(now = Date.now()): string[] {
     const ids: string[] = [];
