@@ -12,6 +12,7 @@ import { ActivityCircuitActions1796000000000 } from './1796000000000-ActivityCir
 import { RuntimeProviders1796100000000 } from './1796100000000-RuntimeProviders.js';
 import { Routes1796193717510 } from './1796193717510-Routes.js';
 import { ModelOverrideFree1796200000000 } from './1796200000000-ModelOverrideFree.js';
+import { ResponsesStore1796300000000 } from './1796300000000-ResponsesStore.js';
 
 export const migrations = [
   Settings1795298300000,
@@ -27,4 +28,5 @@ export const migrations = [
   RuntimeProviders1796100000000,
   Routes1796193717510,
   ModelOverrideFree1796200000000,
+  ResponsesStore1796300000000,
 ];

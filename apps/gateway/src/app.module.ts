@@ -17,6 +17,7 @@ import { CreditsModule } from '@switchyard/credits';
 import { EmbeddingsModule } from '@switchyard/embeddings';
 import { FilesModule } from '@switchyard/files';
 import { ImagesModule } from '@switchyard/images';
+import { ResponsesModule } from '@switchyard/responses';
 import { ObservabilityModule, TelemetryModule } from '@switchyard/observability';
 import { OrchestrationModule } from '@switchyard/orchestration';
 import { RoutingModule, RuntimeProvidersModule } from '@switchyard/routing';
@@ -51,6 +52,7 @@ export class AppModule {
         RuntimeProvidersModule,
         OrchestrationModule,
         ChatModule.forRoot(),
+        ResponsesModule,
         EmbeddingsModule,
         ImagesModule,
         FilesModule,

@@ -5,6 +5,7 @@ import { KEY_VAULT_ENTITIES } from '@switchyard/key-vault';
 import { ROUTING_ENTITIES, RUNTIME_PROVIDER_ENTITIES } from '@switchyard/routing';
 import { CREDITS_ENTITIES } from '@switchyard/credits';
 import { FILES_ENTITIES } from '@switchyard/files';
+import { RESPONSES_ENTITIES } from '@switchyard/responses';
 
 /** Every TypeORM entity of the gateway; shared by the app and the migration CLI. */
 export const entities = [
@@ -16,4 +17,5 @@ export const entities = [
   ...ROUTING_ENTITIES,
   ...RUNTIME_PROVIDER_ENTITIES,
   ...FILES_ENTITIES,
+  ...RESPONSES_ENTITIES,
 ];

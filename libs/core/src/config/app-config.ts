@@ -33,6 +33,7 @@ export class AppConfig {
     readonly activityLog: ActivityLogConfig,
     readonly credits: CreditsConfig,
     readonly media: MediaConfig,
+    readonly responses: ResponsesConfig,
     readonly observability: ObservabilityConfig,
   ) {}
 
@@ -40,6 +41,12 @@ export class AppConfig {
   get embeddedDatabase(): boolean {
     return !this.database.url;
   }
+}
+
+/** Stored Responses (/v1/responses). */
+export interface ResponsesConfig {
+  /** RESPONSES_RETENTION_DAYS: stored responses older than this are gone (0: kept forever). */
+  retentionDays: number;
 }
 
 /** Images, files and audio (/v1/images, /v1/files, /v1/audio). */
@@ -345,6 +352,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       imageUrlTtlSeconds: env.IMAGE_URL_TTL_SECONDS,
       visionBridgeModel: env.VISION_BRIDGE_MODEL,
     },
+    { retentionDays: env.RESPONSES_RETENTION_DAYS },
     observability,
   );
 }

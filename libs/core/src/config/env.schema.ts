@@ -327,6 +327,11 @@ export class EnvironmentVariables {
   @IsInt({ message: 'must be an integer number of milliseconds' })
   ACTIVITY_LOG_FLUSH_MS = 1_000;
 
+  @Transform(toInt)
+  @Min(0)
+  @IsInt({ message: 'must be an integer number of days (0 keeps stored responses forever)' })
+  RESPONSES_RETENTION_DAYS = 30;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
