@@ -7,6 +7,7 @@ import { FilesModule } from '@switchyard/files';
 import { ImagesModule } from '@switchyard/images';
 import { CompatBodyMiddleware } from './compat-body.middleware.js';
 import { DefaultChatModel } from './default-model.js';
+import { HyperController } from './hyper.controller.js';
 import { IndoxRouterController } from './indox-router.controller.js';
 import { loginUsername } from './login-username.middleware.js';
 import { ModelMixSuperFilesController } from './model-mix-super.controller.js';
@@ -40,6 +41,7 @@ import { RedocController } from './redoc.controller.js';
     MoeController,
     ModelMixSuperFilesController,
     ModelMixSuperConfigController,
+    HyperController,
   ],
   providers: [DefaultChatModel, SinglePartContent],
 })

@@ -56,7 +56,12 @@ export type { KeyEventContext, KeySource } from './keys/key-source.js';
 export { EnvKeySource, KEYLESS_PLACEHOLDER, REQUEST_KEY_ID } from './keys/env-key-source.js';
 export { ProviderEnvironment, isSimulator, type ProviderEndpoint } from './keys/provider-environment.js';
 export { ProvidersConfigError, type KeyScope, type ProvidersSettings } from './keys/providers.settings.js';
-export { ModelResolver, type CapabilityRequest, type ResolvedModel } from './resolution/model-resolver.js';
+export {
+  ModelResolver,
+  VISION_ALIAS,
+  type CapabilityRequest,
+  type ResolvedModel,
+} from './resolution/model-resolver.js';
 export {
   RUNTIME_PROVIDER_ID,
   RUNTIME_PROVIDER_PRIORITY,
