@@ -26,7 +26,7 @@ describe('loadConfig', () => {
     });
     expect(sut.http.port).toBe(9000);
     expect(sut.embeddedDatabase).toBe(false);
-    expect(sut.database).toEqual({ url: 'postgres://u@db:5432/sy', poolSize: 10, ssl: true });
+    expect(sut.database).toEqual({ url: 'postgres://u@db:5432/sy', poolSize: 10, ssl: true, migrate: true });
     expect(sut.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(sut.http.trustProxy).toBe(1);
     expect(sut.http.swagger).toBe(false);
