@@ -862,6 +862,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Anthropic Messages (streaming and not), routed to any provider.
+         * @description Anthropic's request, answer, stream events and error shape, on every provider (Anthropic-format upstreams get the blocks natively; others are translated, see docs/translation.md). Authenticate with `x-api-key: <Switchyard API key>` or `Authorization: Bearer`. `model` may be `provider/model`, a bare id, an alias or a route.
+         */
+        post: operations["MessagesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/messages/count_tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Count the input tokens of a Messages request (not charged).
+         * @description The count the gateway reserves credits by (o200k tokenizer, tools and images included).
+         */
+        post: operations["MessagesController_countTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * OpenAI Responses API: create a response (streaming and not), on any provider.
+         * @description OpenAI's request and Response object. `input` is a string or items (messages with input_text, input_image and input_file parts; function_call and function_call_output; reasoning). Function tools only; built-in tools, `background` and other features that cannot be translated are refused with 400 naming them (docs/translation.md). `store` (default true) keeps the response for `GET`, `input_items` and `previous_response_id`. Stream events are OpenAI's typed events with `sequence_number`. Usage carries `cost`.
+         */
+        post: operations["ResponsesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/responses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a stored response (your own; any other id is 404). */
+        get: operations["ResponsesController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a stored response. */
+        delete: operations["ResponsesController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/responses/{id}/input_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A stored response's input items, paged like OpenAI (newest first by default). */
+        get: operations["ResponsesController_inputItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/responses/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a background response: always 400, as Switchyard runs no responses in the background. */
+        post: operations["ResponsesController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/embeddings": {
         parameters: {
             query?: never;
@@ -1165,6 +1277,74 @@ export interface paths {
         post?: never;
         /** ModelMixSuper: delete a file by its name among your files; several with that name: 409 listing their ids. */
         delete: operations["ModelMixSuperFilesController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/config/model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** ModelMixSuper: store a provider key (POST /api/v1/provider-keys); `model_name` names the provider or one of its models. */
+        post: operations["ModelMixSuperConfigController_configure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/config/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ModelMixSuper: the models you can call (GET /v1/models). */
+        get: operations["ModelMixSuperConfigController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chat/generate-text": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hyper AI Gateway: text from `prompt` (or OpenAI `messages`), `model` (default: the default chat model), `stream`; answers a chat.completion with `text`. */
+        post: operations["HyperController_generateText"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vision/extract-text": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hyper AI Gateway: the text in an image or a PDF (multipart `file`, or `image_url`), read by a vision model (`model`, default 'image'); optional `prompt`. */
+        post: operations["HyperController_extractText"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2662,6 +2842,23 @@ export interface components {
             params: components["schemas"]["ParameterPresetDto"];
             /** @enum {string} */
             policy: "default" | "platform" | "tenant";
+        };
+        ConfigModelDto: {
+            /**
+             * @description A provider id (`openai`, `gemini`, `anthropic`…) or a model name, whose provider gets the key.
+             * @example gemini
+             */
+            model_name: string;
+            /**
+             * @description The provider key; stored encrypted in your pool of the vault.
+             * @example AIza…
+             */
+            api_key: string;
+            /**
+             * @description Admins: a base URL for this key, under the same outbound rules as /api/v1/provider-keys.
+             * @example https://api.example.com
+             */
+            base_url?: string;
         };
     };
     responses: never;
@@ -4389,6 +4586,178 @@ export interface operations {
             };
         };
     };
+    MessagesController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Tolerated and not forwarded. */
+                "anthropic-beta"?: string;
+                /** @description Accepted (e.g. 2023-06-01). */
+                "anthropic-version"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description A message object, or a text/event-stream of Anthropic stream events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MessagesController_countTokens: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Tolerated and not forwarded. */
+                "anthropic-beta"?: string;
+                /** @description Accepted (e.g. 2023-06-01). */
+                "anthropic-version"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description `{"input_tokens": n}` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ResponsesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description A Response object, or a text/event-stream of Responses events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    ResponsesController_get: {
+        parameters: {
+            query: {
+                stream: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Response object. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    ResponsesController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deletion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    ResponsesController_inputItems: {
+        parameters: {
+            query?: {
+                /** @description 1 to 100, default 20. */
+                limit?: string;
+                /** @description Default desc. */
+                order?: "asc" | "desc";
+                /** @description An item id: the page starts after it. */
+                after?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A list of input items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    ResponsesController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     EmbeddingsController_create: {
         parameters: {
             query?: never;
@@ -4763,6 +5132,83 @@ export interface operations {
             path: {
                 filename: string;
             };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ModelMixSuperConfigController_configure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ConfigModelDto"];
+                "application/json": components["schemas"]["ConfigModelDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ModelMixSuperConfigController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    HyperController_generateText: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    HyperController_extractText: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
