@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express } from 'express';
 import { apiKeyPrecheck, ApiKeysService, InvalidKeyTarpit } from '@switchyard/auth';
 import { AppConfig, configureHttp, type CoreConfigOptions } from '@switchyard/core';
+import { writeAnthropicError } from '@switchyard/messages';
 import {
   GATEWAY_METRICS,
   GATEWAY_TRACING,
@@ -35,6 +36,8 @@ export async function createApp(options: CoreConfigOptions = {}): Promise<NestEx
   // Forged API keys are refused before their request bodies are read.
   configureHttp(app, {
     beforeV1Body: [apiKeyPrecheck(app.get(ApiKeysService), app.get(InvalidKeyTarpit))],
+    // The Anthropic dialect's errors in Anthropic's shape, from the first byte.
+    errorDialects: [{ path: '/v1/messages', render: writeAnthropicError }],
   });
   if (config.http.swagger) setupSwagger(app);
   // A person who opens the gateway's address lands on the console, or the API docs until it is built.

@@ -17,6 +17,7 @@ import { CreditsModule } from '@switchyard/credits';
 import { EmbeddingsModule } from '@switchyard/embeddings';
 import { FilesModule } from '@switchyard/files';
 import { ImagesModule } from '@switchyard/images';
+import { MessagesModule } from '@switchyard/messages';
 import { ResponsesModule } from '@switchyard/responses';
 import { ObservabilityModule, TelemetryModule } from '@switchyard/observability';
 import { OrchestrationModule } from '@switchyard/orchestration';
@@ -52,6 +53,7 @@ export class AppModule {
         RuntimeProvidersModule,
         OrchestrationModule,
         ChatModule.forRoot(),
+        MessagesModule,
         ResponsesModule,
         EmbeddingsModule,
         ImagesModule,

@@ -7,19 +7,28 @@ import { sendResult } from './http.util.js';
 import { asArray, asNumber, asRecord, type JsonObject } from './json.util.js';
 import { planReply, splitWords } from './reply.engine.js';
 import { sendSse, type SseFrame } from './sse.writer.js';
-import { countPromptTokens } from './tokens.util.js';
+import { countPromptTokens, countTokens as tokensIn } from './tokens.util.js';
 
 /** Gemini task names after the colon in `/v1beta/models/{model}:{task}`. */
 export type GeminiTask =
   'generateContent' | 'streamGenerateContent' | 'embedContent' | 'batchEmbedContents' | 'countTokens';
 
-function usageMetadata(plan: ReplyPlan, n: number): JsonObject {
+function usageMetadata(plan: ReplyPlan, n: number, thought: string | null = null): JsonObject {
   const candidates = plan.completionTokens * n;
+  const thoughts = thought === null ? 0 : tokensIn(thought) * n;
   return {
     promptTokenCount: plan.promptTokens,
     candidatesTokenCount: candidates,
-    totalTokenCount: plan.promptTokens + candidates,
+    totalTokenCount: plan.promptTokens + candidates + thoughts,
+    ...(thought === null ? {} : { thoughtsTokenCount: thoughts }),
   };
+}
+
+/** The thought summary a thinking model shows when asked (`thinkingConfig.includeThoughts`). */
+function thoughtFor(body: JsonObject, lastUserText: string): string | null {
+  const config = asRecord(asRecord(body.generationConfig).thinkingConfig);
+  if (config.includeThoughts !== true || config.thinkingBudget === 0) return null;
+  return `Thinking about: ${lastUserText || 'the conversation'}`;
 }
 
 function finishReason(plan: ReplyPlan): string {
@@ -56,26 +65,33 @@ async function generate(ex: Exchange, stream: boolean): Promise<void> {
   if (asArray(body.contents).length === 0) {
     return badRequest(ex, '* GenerateContentRequest.contents: contents is not specified');
   }
-  const plan = planReply(parseGeminiRequest(body));
+  const conversation = parseGeminiRequest(body);
+  const plan = planReply(conversation);
+  const thought = thoughtFor(body, conversation.lastUserText);
+  const thoughtParts = thought === null ? [] : [{ text: thought, thought: true }];
   const n = Math.max(1, Math.floor(asNumber(asRecord(body.generationConfig).candidateCount) ?? 1));
   const meta = { modelVersion: ex.model, responseId: `sim-${ex.seq}` };
   const blocked = ex.fault.errorKind === 'content_filter';
   if (!stream) {
     if (blocked) return sendResult(ex, blockedResponse(ex, plan));
     const response = {
-      candidates: candidates(n, replyParts(plan), finishReason(plan)),
-      usageMetadata: usageMetadata(plan, n),
+      candidates: candidates(n, [...thoughtParts, ...replyParts(plan)], finishReason(plan)),
+      usageMetadata: usageMetadata(plan, n, thought),
     };
     return sendResult(ex, { ...response, ...meta });
   }
   const frames: SseFrame[] = [];
+  // Thoughts stream first, in a frame of their own.
+  if (thought !== null && !blocked) {
+    frames.push({ data: JSON.stringify({ candidates: candidates(n, thoughtParts, null), ...meta }) });
+  }
   if (blocked) {
     frames.push({ data: JSON.stringify(blockedResponse(ex, plan)) });
   } else if (plan.toolCall) {
     // Gemini never splits a function call across chunks.
     const final = {
       candidates: candidates(n, replyParts(plan), finishReason(plan)),
-      usageMetadata: usageMetadata(plan, n),
+      usageMetadata: usageMetadata(plan, n, thought),
     };
     frames.push({ data: JSON.stringify({ ...final, ...meta }) });
   } else {
@@ -85,7 +101,7 @@ async function generate(ex: Exchange, stream: boolean): Promise<void> {
       const last = i === words.length - 1;
       const chunk = {
         candidates: candidates(n, [{ text: word }], last ? finishReason(plan) : null),
-        ...(last ? { usageMetadata: usageMetadata(plan, n) } : {}),
+        ...(last ? { usageMetadata: usageMetadata(plan, n, thought) } : {}),
         ...meta,
       };
       frames.push({ data: JSON.stringify(chunk) });

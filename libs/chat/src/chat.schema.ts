@@ -67,6 +67,33 @@ const toolCall = {
   ],
 };
 
+/** A signed thinking block sent back (the internal model's `thinking_blocks`). */
+const thinkingBlock = {
+  type: 'object',
+  required: ['type'],
+  properties: {
+    type: { enum: ['thinking', 'redacted_thinking'] },
+    thinking: { type: 'string' },
+    signature: { type: 'string' },
+    data: { type: 'string' },
+  },
+  allOf: [
+    when('type', ['thinking'], { required: ['thinking'] }),
+    when('type', ['redacted_thinking'], { required: ['data'] }),
+  ],
+};
+
+/** Anthropic's extended thinking switch (an internal model extension, accepted on every dialect). */
+export const THINKING_SCHEMA = {
+  type: 'object',
+  required: ['type'],
+  properties: {
+    type: { enum: ['enabled', 'disabled'] },
+    budget_tokens: { type: 'integer', minimum: 1024 },
+  },
+  allOf: [when('type', ['enabled'], { required: ['budget_tokens'] })],
+};
+
 /** A content that must be there: text or parts, never null. */
 const requiredContent = {
   required: ['content'],
@@ -89,6 +116,10 @@ const message = {
     tool_call_id: { type: 'string' },
     tool_calls: { type: 'array', items: toolCall },
     function_call: { anyOf: [{ type: 'null' }, functionCall] },
+    // The internal model's extensions (libs/providers/src/model/internal-model.ts).
+    reasoning_content: { type: ['string', 'null'] },
+    thinking_blocks: { type: 'array', items: thinkingBlock },
+    is_error: { type: 'boolean' },
   },
   allOf: [
     when('role', ['system', 'developer', 'user', 'tool'], requiredContent),
@@ -169,6 +200,8 @@ export const CHAT_SCHEMA = {
     },
     seed: { anyOf: [{ type: 'null' }, { type: 'integer' }] },
     user: { type: 'string', maxLength: 256 },
+    thinking: THINKING_SCHEMA,
+    top_k: { type: 'integer', minimum: 0 },
     tools: { type: 'array', maxItems: 128, items: tool },
     tool_choice: {
       if: { type: 'string' },

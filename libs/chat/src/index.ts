@@ -11,7 +11,7 @@ export {
   type MeteredUsage,
 } from './metering.js';
 export { OPENAI_CHAT_OUTPUT, sendJson, type ChatOutput, type ChunkSink } from './chat-output.js';
-export { SseWriter } from './sse-writer.js';
+export { SseWriter, startEventStream, writeEvents } from './sse-writer.js';
 export { midStreamEnvelope } from './stream-relay.js';
 export { callContextFor } from './call-context.js';
 export { compileValidator } from './request-validation.js';

@@ -1,6 +1,30 @@
 import type { Response } from 'express';
 import type { ErrorEnvelope } from '@switchyard/core';
 
+/** Sets an event stream's status and headers (every dialect's stream sink starts this way). */
+export function startEventStream(res: Response, headers: Record<string, string>): void {
+  res.status(200);
+  res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+  res.setHeader('cache-control', 'no-cache, no-transform');
+  res.setHeader('x-accel-buffering', 'no');
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  // No flushHeaders(): the first event follows at once and carries the headers in its packet.
+}
+
+/** Writes `text`; resolves when the socket can take more (or closed), never buffering ahead. */
+export async function writeEvents(res: Response, text: string): Promise<void> {
+  if (res.write(text)) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 /**
  * Writes a server-sent event stream in OpenAI's framing: `data: <json>\n\n` per chunk, then
  * `data: [DONE]`. Each chunk is written as it comes (no coalescing); when the client reads
@@ -15,12 +39,7 @@ export class SseWriter {
   start(headers: Record<string, string>): void {
     if (this.started) return;
     this.started = true;
-    this.res.status(200);
-    this.res.setHeader('content-type', 'text/event-stream; charset=utf-8');
-    this.res.setHeader('cache-control', 'no-cache, no-transform');
-    this.res.setHeader('x-accel-buffering', 'no');
-    for (const [name, value] of Object.entries(headers)) this.res.setHeader(name, value);
-    // No flushHeaders(): the first event follows at once and carries the headers in its packet.
+    startEventStream(this.res, headers);
   }
 
   get open(): boolean {
@@ -30,17 +49,7 @@ export class SseWriter {
   /** Writes one event; resolves when the socket can take more. */
   async send(payload: unknown): Promise<void> {
     if (!this.open) return;
-    if (!this.res.write(`data: ${JSON.stringify(payload)}\n\n`)) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          this.res.off('drain', done);
-          this.res.off('close', done);
-          resolve();
-        };
-        this.res.on('drain', done);
-        this.res.on('close', done);
-      });
-    }
+    await writeEvents(this.res, `data: ${JSON.stringify(payload)}\n\n`);
   }
 
   /** Ends the stream normally, after `last` (one more event) when given, in one write. */

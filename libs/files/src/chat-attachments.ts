@@ -50,6 +50,10 @@ function fileSlots(messages: unknown[]): FileSlot[] {
       if (part?.type !== 'file') return;
       const path = `messages[${i}].content[${j}]`;
       const fileId = part.file?.file_id;
+      // A file sent inline (a base64 data URL, e.g. an Anthropic PDF document) goes to the
+      // provider as it is: each adapter sends it natively or refuses it, naming the part.
+      const inline = (part.file as { file_data?: unknown } | undefined)?.file_data;
+      if (!fileId && typeof inline === 'string' && inline.startsWith('data:')) return;
       if (typeof fileId !== 'string' || !fileId) {
         throw new InvalidRequestError(
           `${path}.file.file_id is required (inline file_data is not supported).`,

@@ -2,7 +2,7 @@ import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common'
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { noteResponseError } from '../http/request-context.js';
-import { InternalError } from './api-error.js';
+import { InternalError, type ApiError } from './api-error.js';
 import { toApiError } from './error-mapping.js';
 
 type LoggedRequest = Request & { log?: Logger };
@@ -23,6 +23,13 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
   }
 }
 
+/**
+ * Writes an error in another dialect's shape (Anthropic's for /v1/messages). Set per request on
+ * `res.locals.errorRenderer` by the dialect's path (see `HttpOptions.errorDialects`), so errors
+ * raised before Nest routes the request (a malformed body, a forged key) keep the dialect too.
+ */
+export type ErrorRenderer = (error: ApiError, req: Request, res: Response) => void;
+
 /** Writes `exception` as an OpenAI error envelope; also used by Express-level error middleware. */
 export function writeError(
   exception: unknown,
@@ -37,6 +44,8 @@ export function writeError(
     logger?.error({ err: exception, requestId }, 'unhandled error');
   }
   noteResponseError(res, error, exception);
+  const render = (res.locals as { errorRenderer?: ErrorRenderer } | undefined)?.errorRenderer;
+  if (render) return render(error, req, res);
   if (res.headersSent) {
     // A stream already started: the body is the stream's business; just end it.
     if (!res.writableEnded) res.end();

@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import { AppConfig } from '../config/app-config.js';
-import { OpenAiExceptionFilter, writeError } from '../errors/openai-exception.filter.js';
+import { OpenAiExceptionFilter, writeError, type ErrorRenderer } from '../errors/openai-exception.filter.js';
 import { AppLogger } from '../logging/app-logger.js';
 import { jsonBodyGuard } from './json-body.js';
 import { requestContextMiddleware } from './request-context.js';
@@ -17,6 +17,8 @@ import { createValidationPipe } from './validation.pipe.js';
 export interface HttpOptions {
   /** Middleware for /v1 that runs before its body is read (e.g. refusing forged API keys). */
   beforeV1Body?: RequestHandler[];
+  /** Paths whose errors are written in another dialect's shape (e.g. /v1/messages, Anthropic's). */
+  errorDialects?: Array<{ path: string; render: ErrorRenderer }>;
 }
 
 export function configureHttp(app: INestApplication, options: HttpOptions = {}): void {
@@ -79,6 +81,12 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
   });
   const apiJson = express.json({ limit: config.http.maxApiBodyBytes });
   const apiForm = express.urlencoded({ extended: false, limit: config.http.maxApiBodyBytes });
+  for (const { path, render } of options.errorDialects ?? []) {
+    expressApp.use(path, (_req: Request, res: Response, next: NextFunction) => {
+      (res.locals as { errorRenderer?: ErrorRenderer }).errorRenderer = render;
+      next();
+    });
+  }
   for (const middleware of options.beforeV1Body ?? []) expressApp.use('/v1', middleware);
   expressApp.use('/v1', v1Json, jsonBodyGuard({ text: false }));
   expressApp.use('/api', apiJson, apiForm, jsonBodyGuard({ text: true }));

@@ -23,6 +23,7 @@ import {
   stopList,
 } from '../shared/chat-request.util.js';
 import { isHttpUrl, parseDataUrl } from '../shared/data-url.js';
+import type { InternalChatRequest, ThinkingBlock } from '../model/internal-model.js';
 
 /**
  * The tool JSON mode is emulated with: Anthropic has no response_format, so the answer is asked
@@ -31,7 +32,11 @@ import { isHttpUrl, parseDataUrl } from '../shared/data-url.js';
 export const JSON_TOOL = 'switchyard_json_response';
 
 /** The Messages request, with the sampling parameters the SDK types dropped. */
-export type AnthropicRequest = MessageCreateParamsBase & { temperature?: number; top_p?: number };
+export type AnthropicRequest = MessageCreateParamsBase & {
+  temperature?: number;
+  top_p?: number;
+  top_k?: number;
+};
 
 const IMAGE_TYPES = new Set<string>(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
 
@@ -152,7 +157,19 @@ function assistantBlocks(
   provider: string,
   index: number,
 ): ContentBlockParam[] {
-  const blocks: ContentBlockParam[] = [];
+  // Signed thinking blocks go back first and unchanged (the internal model's `thinking_blocks`).
+  const thinking = (message as { thinking_blocks?: ThinkingBlock[] }).thinking_blocks ?? [];
+  const blocks: ContentBlockParam[] = thinking.map((block, j): ContentBlockParam => {
+    if (block.type === 'redacted_thinking') return { type: 'redacted_thinking', data: block.data };
+    if (typeof block.signature !== 'string' || block.signature === '') {
+      throw badRequest(
+        provider,
+        'a thinking block sent back to Anthropic needs the signature it came with.',
+        `messages[${index}].thinking_blocks[${j}].signature`,
+      );
+    }
+    return { type: 'thinking', thinking: block.thinking, signature: block.signature };
+  });
   const text =
     typeof message.content === 'string'
       ? message.content
@@ -203,11 +220,25 @@ function messagesOf(
       case 'assistant':
         push('assistant', assistantBlocks(message, provider, i));
         break;
-      case 'tool':
+      case 'tool': {
+        // `is_error` is the internal model's flag for a failed tool (Anthropic's own).
+        const failed = (message as { is_error?: unknown }).is_error === true;
+        // A cache breakpoint on a part of the result marks the tool_result block.
+        const parts: readonly unknown[] = Array.isArray(message.content) ? message.content : [];
+        const marked = parts.findLastIndex((p) => (p as { cache_control?: unknown }).cache_control);
         push('user', [
-          { type: 'tool_result', tool_use_id: message.tool_call_id, content: plainText(message.content) },
+          {
+            type: 'tool_result',
+            tool_use_id: message.tool_call_id,
+            content: plainText(message.content),
+            ...(failed ? { is_error: true } : {}),
+            ...(marked >= 0
+              ? cacheControlOf(parts[marked], provider, `messages[${i}].content[${marked}]`)
+              : {}),
+          },
         ]);
         break;
+      }
       case 'function':
         throw badRequest(
           provider,
@@ -220,7 +251,7 @@ function messagesOf(
 }
 
 function toolsOf(body: ChatCompletionCreateParams, provider: string): Tool[] {
-  return (body.tools ?? []).map((tool) => {
+  return (body.tools ?? []).map((tool, i) => {
     if (tool.type !== 'function')
       throw badRequest(provider, 'Anthropic supports function tools only.', 'tools');
     const schema = tool.function.parameters ?? { type: 'object', properties: {} };
@@ -228,6 +259,7 @@ function toolsOf(body: ChatCompletionCreateParams, provider: string): Tool[] {
       name: tool.function.name,
       ...(tool.function.description ? { description: tool.function.description } : {}),
       input_schema: { type: 'object', ...schema },
+      ...cacheControlOf(tool, provider, `tools[${i}]`),
     };
   });
 }
@@ -285,6 +317,9 @@ export function toAnthropicRequest(
   if (typeof body.temperature === 'number') request.temperature = body.temperature;
   else if (typeof body.top_p === 'number') request.top_p = body.top_p;
   if (body.user) request.metadata = { user_id: body.user };
+  const internal = body as InternalChatRequest;
+  if (typeof internal.top_k === 'number') request.top_k = internal.top_k;
+  if (internal.thinking) request.thinking = internal.thinking;
 
   const tools = toolsOf(body, provider);
   let toolChoice = toolChoiceOf(body.tool_choice, body.parallel_tool_calls);

@@ -7,8 +7,11 @@ import type {
 import type { CompletionUsage } from 'openai/resources/completions';
 import { nowSeconds } from '../shared/ids.js';
 import { JSON_TOOL } from './anthropic.request.js';
+import type { ThinkingBlock } from '../model/internal-model.js';
 
 type FinishReason = ChatCompletion.Choice['finish_reason'];
+/** A delta with the internal model's extensions (`reasoning_content`, `thinking_blocks`). */
+type Delta = ChatCompletionChunk.Choice.Delta;
 
 /** Anthropic's stop_reason in OpenAI's words. */
 export function finishReasonOf(reason: StopReason | null, calledTools: boolean): FinishReason {
@@ -68,9 +71,16 @@ export function usageOf(usage: UsageCounts): CacheUsage {
 /** An Anthropic message as an OpenAI chat completion (id prefixed, so it reads as OpenAI's). */
 export function toChatCompletion(message: Message): ChatCompletion {
   let text = '';
+  let reasoning = '';
+  const thinking: ThinkingBlock[] = [];
   const toolCalls: ChatCompletionMessageToolCall[] = [];
   for (const block of message.content) {
     if (block.type === 'text') text += block.text;
+    else if (block.type === 'thinking') {
+      reasoning += block.thinking;
+      thinking.push({ type: 'thinking', thinking: block.thinking, signature: block.signature });
+    } else if (block.type === 'redacted_thinking')
+      thinking.push({ type: 'redacted_thinking', data: block.data });
     else if (block.type === 'tool_use' && block.name === JSON_TOOL) text += JSON.stringify(block.input);
     else if (block.type === 'tool_use') {
       toolCalls.push({
@@ -93,17 +103,29 @@ export function toChatCompletion(message: Message): ChatCompletion {
           content: toolCalls.length > 0 && text === '' ? null : text,
           refusal: null,
           ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+          ...(thinking.length > 0 ? { reasoning_content: reasoning, thinking_blocks: thinking } : {}),
         },
         logprobs: null,
         finish_reason: finishReasonOf(message.stop_reason, toolCalls.length > 0),
+        ...stopSequenceOf(message.stop_reason, message.stop_sequence),
       },
     ],
     usage: usageOf(message.usage),
   };
 }
 
+/** The internal model's `stop_sequence` on a choice: which stop sequence ended the answer. */
+function stopSequenceOf(reason: StopReason | null, sequence: string | null | undefined) {
+  return reason === 'stop_sequence' && typeof sequence === 'string' ? { stop_sequence: sequence } : {};
+}
+
 /** What a streamed content block turns into. */
-type BlockRole = { kind: 'text' } | { kind: 'json' } | { kind: 'tool'; index: number } | { kind: 'other' };
+type BlockRole =
+  | { kind: 'text' }
+  | { kind: 'json' }
+  | { kind: 'tool'; index: number }
+  | { kind: 'thinking' }
+  | { kind: 'other' };
 
 /**
  * Anthropic stream events as OpenAI chunks, one for one: message_start gives the role chunk,
@@ -164,6 +186,16 @@ export class AnthropicStreamMapper {
           };
           return [this.delta({ tool_calls: [head] })];
         }
+        if (block.type === 'thinking') {
+          this.blocks.set(event.index, { kind: 'thinking' });
+          return block.thinking ? [this.delta({ reasoning_content: block.thinking } as Delta)] : [];
+        }
+        if (block.type === 'redacted_thinking') {
+          this.blocks.set(event.index, { kind: 'other' });
+          return [
+            this.delta({ thinking_blocks: [{ type: 'redacted_thinking', data: block.data }] } as Delta),
+          ];
+        }
         this.blocks.set(event.index, { kind: 'other' });
         return [];
       }
@@ -171,6 +203,12 @@ export class AnthropicStreamMapper {
         const role = this.blocks.get(event.index);
         const delta = event.delta;
         if (delta.type === 'text_delta') return [this.delta({ content: delta.text })];
+        if (delta.type === 'thinking_delta')
+          return [this.delta({ reasoning_content: delta.thinking } as Delta)];
+        if (delta.type === 'signature_delta') {
+          const signed: ThinkingBlock = { type: 'thinking', thinking: '', signature: delta.signature };
+          return [this.delta({ thinking_blocks: [signed] } as Delta)];
+        }
         if (delta.type !== 'input_json_delta' || delta.partial_json === '') return [];
         if (role?.kind === 'json') return [this.delta({ content: delta.partial_json })];
         if (role?.kind === 'tool') {
@@ -194,7 +232,8 @@ export class AnthropicStreamMapper {
           cache_creation: this.usage.cache_creation,
         };
         const finish = finishReasonOf(event.delta.stop_reason, this.toolCalls > 0);
-        return [this.chunk([{ index: 0, delta: {}, finish_reason: finish, logprobs: null }])];
+        const stop = stopSequenceOf(event.delta.stop_reason, event.delta.stop_sequence);
+        return [this.chunk([{ index: 0, delta: {}, finish_reason: finish, logprobs: null, ...stop }])];
       }
       case 'message_stop':
         return this.includeUsage ? [this.chunk([], usageOf(this.usage))] : [];

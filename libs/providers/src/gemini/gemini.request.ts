@@ -13,6 +13,7 @@ import {
   stopList,
   toolNamesById,
 } from '../shared/chat-request.util.js';
+import type { InternalChatRequest } from '../model/internal-model.js';
 import { isHttpUrl, parseDataUrl } from '../shared/data-url.js';
 import { isEmptyObjectSchema, toGeminiSchema } from './gemini.schema.js';
 import type {
@@ -219,6 +220,12 @@ function generationConfigOf(body: ChatCompletionCreateParams): GeminiGenerationC
   if (typeof body.presence_penalty === 'number') config.presencePenalty = body.presence_penalty;
   if (typeof body.frequency_penalty === 'number') config.frequencyPenalty = body.frequency_penalty;
   if (typeof body.seed === 'number') config.seed = body.seed;
+  // The internal model's extensions: Anthropic's top_k and thinking switch.
+  const internal = body as InternalChatRequest;
+  if (typeof internal.top_k === 'number') config.topK = internal.top_k;
+  if (internal.thinking?.type === 'enabled') {
+    config.thinkingConfig = { thinkingBudget: internal.thinking.budget_tokens, includeThoughts: true };
+  } else if (internal.thinking?.type === 'disabled') config.thinkingConfig = { thinkingBudget: 0 };
   const json = jsonRequestOf(body);
   if (json.kind !== 'none') config.responseMimeType = 'application/json';
   if (json.kind === 'schema') config.responseSchema = toGeminiSchema(json.schema);

@@ -46,6 +46,14 @@ function answerParts(candidate: GeminiCandidate): GeminiPart[] {
   return (candidate.content?.parts ?? []).filter((p) => p.thought !== true);
 }
 
+/** The thought summaries' text: the internal model's `reasoning_content`. */
+function thoughtText(candidate: GeminiCandidate): string {
+  return (candidate.content?.parts ?? [])
+    .filter((p) => p.thought === true)
+    .map((p) => p.text ?? '')
+    .join('');
+}
+
 function toolCallOf(part: GeminiPart): ChatCompletionMessageToolCall | null {
   if (!part.functionCall) return null;
   return {
@@ -69,6 +77,7 @@ export function toChatCompletion(
     const parts = answerParts(candidate);
     const text = parts.map((p) => p.text ?? '').join('');
     const toolCalls = parts.map(toolCallOf).filter((c): c is ChatCompletionMessageToolCall => c !== null);
+    const reasoning = thoughtText(candidate);
     return {
       index: candidate.index ?? i,
       message: {
@@ -76,6 +85,7 @@ export function toChatCompletion(
         content: toolCalls.length > 0 && text === '' ? null : text,
         refusal: null,
         ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+        ...(reasoning ? { reasoning_content: reasoning } : {}),
       },
       logprobs: null,
       finish_reason: finishReasonOf(candidate.finishReason ?? 'STOP', toolCalls.length > 0),
@@ -144,6 +154,16 @@ export class GeminiStreamMapper {
       }
       const parts = answerParts(candidate);
       const text = parts.map((p) => p.text ?? '').join('');
+      const reasoning = thoughtText(candidate);
+      if (reasoning) {
+        const delta = {
+          ...(state.started ? {} : { role: 'assistant' as const }),
+          reasoning_content: reasoning,
+        };
+        state.started = true;
+        out.push(this.chunk([{ index, delta, finish_reason: null, logprobs: null }]));
+        if (text === '' && !parts.some((p) => p.functionCall) && !candidate.finishReason) return;
+      }
       const calls: ChatCompletionChunk.Choice.Delta.ToolCall[] = [];
       for (const part of parts) {
         const call = toolCallOf(part);

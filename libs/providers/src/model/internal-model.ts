@@ -10,14 +10,17 @@
  *   adapter sends it as is, Gemini maps it to `thinkingConfig`, OpenAI-format upstreams get
  *   `reasoning_effort` instead (see {@link effortForBudget}).
  * - `top_k`: Anthropic's and Gemini's sampling parameter.
- * - on content parts: `cache_control` (Anthropic's; already honoured by the Anthropic adapter).
+ * - on content parts and tools: `cache_control` (Anthropic's; honoured by the Anthropic adapter).
  * - on assistant messages: `reasoning_content` (text) and `thinking_blocks` (signed blocks to send
  *   back to Anthropic unchanged on the next turn).
+ * - on tool messages: `is_error` (Anthropic's flag for a tool that failed).
  *
  * Event extensions (on `chat.completion` messages and `chat.completion.chunk` deltas):
  * - `reasoning_content`: reasoning text (DeepSeek's field; Anthropic `thinking`, Gemini thoughts).
  * - `thinking_blocks`: on a message, every block in order; on a delta, a block's signature
  *   (`{type:'thinking', signature}`) or a redacted block when it completes.
+ * - `stop_sequence` on a choice: the stop sequence that ended the answer, when the upstream says
+ *   (Anthropic does; OpenAI and Gemini report a plain `stop`).
  */
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 
@@ -38,11 +41,24 @@ export type InternalChatRequest = ChatCompletionCreateParams & {
 export const INTERNAL_REQUEST_FIELDS = ['thinking', 'top_k'] as const;
 
 /** Message fields that are internal extensions (kept for Anthropic, dropped for OpenAI upstreams). */
-export const INTERNAL_MESSAGE_FIELDS = ['thinking_blocks'] as const;
+export const INTERNAL_MESSAGE_FIELDS = ['thinking_blocks', 'is_error'] as const;
 
-/** Removes internal extensions from a body bound for an OpenAI-format upstream (in place). */
+/**
+ * Removes internal extensions from a body bound for an OpenAI-format upstream (in place; messages
+ * and tools that carry one are copied, never changed). `reasoning_content` on assistant messages
+ * stays: OpenAI ignores it and DeepSeek-style servers read it.
+ */
 export function stripInternalFields(body: Record<string, unknown>): Record<string, unknown> {
   for (const field of INTERNAL_REQUEST_FIELDS) delete body[field];
+  const tools = body.tools;
+  if (Array.isArray(tools) && tools.some((t: Record<string, unknown>) => t && 'cache_control' in t)) {
+    body.tools = tools.map((t: Record<string, unknown>) => {
+      if (!t || !('cache_control' in t)) return t;
+      const { cache_control: _dropped, ...rest } = t;
+      void _dropped;
+      return rest;
+    });
+  }
   const messages = body.messages;
   if (Array.isArray(messages)) {
     body.messages = messages.map((m: Record<string, unknown>) => {

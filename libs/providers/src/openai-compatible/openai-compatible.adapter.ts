@@ -28,6 +28,20 @@ import { ClientCache } from '../shared/client-cache.js';
 import { createOpenAIClient } from './openai-client.factory.js';
 import { OpenAIHttpTransport } from './openai-http.transport.js';
 import { classifyOpenAIError } from './openai.errors.js';
+import { effortForBudget, stripInternalFields, type InternalChatRequest } from '../model/internal-model.js';
+
+/**
+ * A chat body for an OpenAI-format upstream: the internal model's extensions removed, and an
+ * enabled `thinking` budget as the nearest `reasoning_effort` (unless the caller set one).
+ */
+export function toOpenAIChatBody<B extends object>(body: B): B {
+  const internal = body as InternalChatRequest;
+  const copy = { ...body } as Record<string, unknown>;
+  if (internal.thinking?.type === 'enabled' && internal.reasoning_effort === undefined) {
+    copy.reasoning_effort = effortForBudget(internal.thinking.budget_tokens);
+  }
+  return stripInternalFields(copy) as B;
+}
 
 /** Per-request options for the SDK: our merged signal and deadline, the caller's extra headers. */
 interface SdkRequestOptions {
@@ -58,20 +72,22 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   chat(
-    body: ChatCompletionCreateParamsNonStreaming,
+    internal: ChatCompletionCreateParamsNonStreaming,
     creds: ProviderCredentials,
     opts: CallOptions,
   ): Promise<ChatCompletion> {
+    const body = toOpenAIChatBody(internal);
     const endpoint = this.http.endpoint(creds);
     if (endpoint) return this.http.json<ChatCompletion>(endpoint, 'chat', body, creds, opts);
     return this.call(creds, opts, (client, req) => client.chat.completions.create(body, req));
   }
 
   chatStream(
-    body: ChatCompletionCreateParamsStreaming,
+    internal: ChatCompletionCreateParamsStreaming,
     creds: ProviderCredentials,
     opts: CallOptions,
   ): AsyncIterable<ChatCompletionChunk> {
+    const body = toOpenAIChatBody(internal);
     const endpoint = this.http.endpoint(creds);
     if (endpoint) return this.http.stream<ChatCompletionChunk>(endpoint, 'chat', body, creds, opts);
     return this.relay(creds, opts, (client, req) => client.chat.completions.create(body, req));
