@@ -24,6 +24,7 @@ import { ApiKeysService } from './services/api-keys.service.js';
 import { AuthCache } from './services/auth-cache.service.js';
 import { AuthService } from './services/auth.service.js';
 import { BootstrapService } from './services/bootstrap.service.js';
+import { ConfiguredApiKeys } from './services/configured-api-keys.service.js';
 import { LoginAttempts } from './services/login-attempts.service.js';
 import { TenantsService } from './services/tenants.service.js';
 import { TokensService } from './services/tokens.service.js';
@@ -57,6 +58,7 @@ export const AUTH_ENTITIES = [TenantEntity, UserEntity, RefreshTokenEntity, ApiK
     ApiKeysService,
     InvalidKeyTarpit,
     BootstrapService,
+    ConfiguredApiKeys,
     // Global guards run in this order: who is calling, then how often.
     { provide: APP_GUARD, useClass: CallerGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -13,7 +13,10 @@ type CallerRequest = Request & { caller?: Caller };
 
 export const INVALID_API_KEY_MESSAGE = 'Incorrect API key provided, or the key is revoked or expired.';
 
-/** Whether the guard would take this credential for an API key (not a JWT). */
+/**
+ * Whether the guard would take this credential for an API key (not a JWT) by its form alone; an
+ * API_KEYS key sent as a Bearer token is recognised by `ApiKeysService.isConfigured` (decision 0018).
+ */
 export function isApiKeyCredential(req: Request, credential: string): boolean {
   return credential.startsWith(API_KEY_PREFIX) || !req.headers.authorization;
 }
@@ -75,7 +78,7 @@ export class CallerGuard implements CanActivate {
         { code: 'missing_api_key' },
       );
     }
-    if (isApiKeyCredential(req, credential)) {
+    if (isApiKeyCredential(req, credential) || this.apiKeys.isConfigured(credential)) {
       const caller = await this.apiKeys.verify(credential);
       if (!caller) {
         const delay = this.tarpit.refused(req.ip);

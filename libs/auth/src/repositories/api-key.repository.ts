@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { IsNull, type Repository } from 'typeorm';
 import type { Role, TenantScope } from '../caller.js';
 import { ApiKeyEntity } from '../entities/api-key.entity.js';
 import { applyScope } from './scope.js';
@@ -52,6 +52,11 @@ export class ApiKeyRepository {
   /** The hot path's only lookup: by the secret's hash, across tenants (the hash is the secret). */
   async findByHash(keyHash: string): Promise<ApiKeyEntity | null> {
     return this.repo.findOneBy({ keyHash });
+  }
+
+  /** Every tenant's unrevoked keys with this exact `prefix` (the API_KEYS keys' marker). */
+  async findUnrevokedByPrefix(prefix: string): Promise<ApiKeyEntity[]> {
+    return this.repo.findBy({ prefix, revokedAt: IsNull() });
   }
 
   /** One round trip: key, owner and tenant by the secret's hash. */

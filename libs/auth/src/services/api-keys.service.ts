@@ -18,6 +18,7 @@ import { ApiKeyRepository } from '../repositories/api-key.repository.js';
 import { UserRepository } from '../repositories/user.repository.js';
 import { ApiKeyTags } from './api-key-tags.service.js';
 import { AuthCache, type CachedKey } from './auth-cache.service.js';
+import { ConfiguredApiKeys } from './configured-api-keys.service.js';
 
 export { API_KEY_PREFIX } from '../crypto.js';
 const LAST_USED_FLUSH_MS = 10_000;
@@ -36,6 +37,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     private readonly cache: AuthCache,
     private readonly activity: ActivityLogService,
     private readonly tags: ApiKeyTags,
+    private readonly configured: ConfiguredApiKeys,
   ) {}
 
   onModuleInit(): void {
@@ -59,14 +61,25 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
    * enough to run before the request body is read.
    */
   forged(secret: string): boolean {
-    return !this.hashes.has(secret) && !this.tags.check(secret);
+    return !this.hashes.has(secret) && !this.tags.check(secret) && !this.configured.match(secret);
+  }
+
+  /**
+   * True when `secret` is one of the API_KEYS keys (decision 0018): an exact match of its hash
+   * against the listed keys' hashes in memory, so such a key is taken for an API key even without
+   * the `sk-sy-` prefix. No I/O; any other value (a JWT) is unaffected.
+   */
+  isConfigured(secret: string): boolean {
+    return this.hashes.has(secret) || this.configured.match(secret) !== undefined;
   }
 
   async verify(secret: string): Promise<Caller | null> {
     let hash = this.hashes.get(secret);
     if (hash === undefined) {
-      if (!this.tags.check(secret)) return null;
-      hash = sha256(secret);
+      // A tagged key first (decision 0006), then an exact API_KEYS match; anything else is refused
+      // here, without I/O.
+      hash = this.tags.check(secret) ? sha256(secret) : this.configured.match(secret);
+      if (hash === undefined) return null;
       this.hashes.set(secret, hash);
     }
     let entry = this.cache.keys.get(hash);

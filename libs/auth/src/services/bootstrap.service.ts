@@ -18,6 +18,11 @@ export class BootstrapService implements OnApplicationBootstrap {
   private readonly logger = new Logger(BootstrapService.name);
   /** The generated credentials, held until the gateway listens so the banner is printed last. */
   private generated?: { email: string; password: string };
+  private settleAdmin!: (error?: Error) => void;
+  /** Settles when this start's admin step is done (the API_KEYS keys wait for it). */
+  readonly adminReady = new Promise<void>((resolve, reject) => {
+    this.settleAdmin = (error?: Error) => (error === undefined ? resolve() : reject(error));
+  });
 
   constructor(
     private readonly config: AppConfig,
@@ -25,6 +30,16 @@ export class BootstrapService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.createAdmin();
+      this.settleAdmin();
+    } catch (err) {
+      this.settleAdmin(err as Error);
+      throw err;
+    }
+  }
+
+  private async createAdmin(): Promise<void> {
     const email = (this.config.auth.admin.email ?? DEFAULT_ADMIN_EMAIL).toLowerCase();
     const generated = this.config.auth.admin.password ? undefined : randomSecret(18);
     const password = this.config.auth.admin.password ?? generated!;

@@ -90,6 +90,11 @@ export interface AuthConfig {
    */
   apiKeySigningSecret?: string;
   admin: { email?: string; password?: string };
+  /**
+   * API_KEYS: fixed keys created at start, owned by the bootstrap admin, for headless single-user
+   * installs (decision 0018). In production each is at least 32 characters.
+   */
+  configuredApiKeys: string[];
   defaultRpm: number;
   loginMaxFailures: number;
   loginFailureWindowSeconds: number;
@@ -214,6 +219,33 @@ function parseCors(value: string): string[] | '*' | false {
     .filter(Boolean);
 }
 
+/** The shortest key API_KEYS may hold when NODE_ENV=production. */
+export const MIN_PRODUCTION_API_KEY_CHARS = 32;
+
+/**
+ * API_KEYS: comma-separated keys, trimmed, empty entries and repeats dropped. A key is named by
+ * its position (`API_KEYS #2`), never echoed: the message must not leak it into logs.
+ */
+function parseApiKeys(value: string, nodeEnv: string, problems: string[]): string[] {
+  const keys: string[] = [];
+  value.split(',').forEach((entry) => {
+    const key = entry.trim();
+    if (!key || keys.includes(key)) return;
+    keys.push(key);
+    const position = keys.length;
+    if (!/^[\x21-\x7e]+$/.test(key)) {
+      problems.push(
+        `API_KEYS #${position} must be printable ASCII without spaces (it is sent in an HTTP header)`,
+      );
+    } else if (nodeEnv === 'production' && key.length < MIN_PRODUCTION_API_KEY_CHARS) {
+      problems.push(
+        `API_KEYS #${position} is ${key.length} characters; with NODE_ENV=production each key must be at least ${MIN_PRODUCTION_API_KEY_CHARS} (e.g. openssl rand -hex 24), or leave API_KEYS unset and create keys with POST /api/v1/api-keys`,
+      );
+    }
+  });
+  return keys;
+}
+
 /** Validates a raw environment (strings) and returns the typed config, or throws ConfigValidationError. */
 export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
   const input: Record<string, unknown> = {};
@@ -258,6 +290,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     const parsed = parseAllowEntry(entry);
     if (typeof parsed === 'string') problems.push(`OUTBOUND_ALLOWLIST: ${parsed}`);
   }
+  const configuredApiKeys = parseApiKeys(env.API_KEYS, env.NODE_ENV, problems);
   if (problems.length > 0) throw new ConfigValidationError(problems);
   const providerEnv: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
@@ -308,6 +341,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       },
       apiKeySigningSecret: env.API_KEY_SIGNING_SECRET,
       admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },
+      configuredApiKeys,
       defaultRpm: env.DEFAULT_RPM,
       loginMaxFailures: env.LOGIN_MAX_FAILURES,
       loginFailureWindowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,

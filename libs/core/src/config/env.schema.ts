@@ -157,6 +157,13 @@ export class EnvironmentVariables {
   @MinLength(32, { message: 'must be at least 32 characters (use: openssl rand -base64 48)' })
   API_KEY_SIGNING_SECRET?: string;
 
+  /**
+   * ModelRouter API's fixed keys, comma-separated: created at start for the bootstrap admin
+   * (decision 0018). Checked in loadConfig, which never echoes a key.
+   */
+  @IsString()
+  API_KEYS = '';
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsEmail({}, { message: 'must be an email address' })
