@@ -1,4 +1,4 @@
-import type { ChunkSink } from '@switchyard/chat';
+import { startEventStream, writeEvents, type ChunkSink } from '@switchyard/chat';
 import type { ErrorEnvelope } from '@switchyard/core';
 import type { Response } from 'express';
 import type { InternalMessage, ResponseObject } from './responses.types.js';
@@ -29,28 +29,14 @@ export class ResponsesStreamSink implements ChunkSink {
   start(headers: Record<string, string>): void {
     if (this.started) return;
     this.started = true;
-    this.res.status(200);
-    this.res.setHeader('content-type', 'text/event-stream; charset=utf-8');
-    this.res.setHeader('cache-control', 'no-cache, no-transform');
-    this.res.setHeader('x-accel-buffering', 'no');
-    for (const [name, value] of Object.entries(headers)) this.res.setHeader(name, value);
+    startEventStream(this.res, headers);
     this.res.write(this.frames(this.translator.start(headers['x-switchyard-model'] ?? '')));
   }
 
   async send(chunk: unknown): Promise<void> {
     const events = this.translator.chunk(chunk as Parameters<ResponsesStreamTranslator['chunk']>[0]);
     if (!this.open || events.length === 0) return;
-    if (!this.res.write(this.frames(events))) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          this.res.off('drain', done);
-          this.res.off('close', done);
-          resolve();
-        };
-        this.res.on('drain', done);
-        this.res.on('close', done);
-      });
-    }
+    await writeEvents(this.res, this.frames(events));
   }
 
   done(last?: unknown): void {
