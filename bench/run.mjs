@@ -154,11 +154,11 @@ const streamBody = () =>
   chatBody({ stream: true, max_tokens: 64, messages: [{ role: 'user', content: STREAM_TEXT }] });
 
 // ---------------------------------------------------------------- measurements
-function cannon(url, key, { connections, duration, body, requests, amount }) {
+function cannon(url, key, { connections, duration, body, requests, amount, path = '/v1/chat/completions' }) {
   return new Promise((res, rej) => {
     const inst = autocannon(
       {
-        url: `${url}/v1/chat/completions`,
+        url: `${url}${path}`,
         method: 'POST',
         connections,
         duration: amount ? undefined : duration,
@@ -183,7 +183,7 @@ const summarize = (r) => ({
 });
 
 /** Sequential (per worker) calls for `seconds`, latency per call in ms (fractional). */
-async function loop(url, key, body, { workers = 1, seconds, headers = {} }) {
+async function loop(url, key, body, { workers = 1, seconds, headers = {}, path = '/v1/chat/completions' }) {
   const ms = [];
   let errors = 0;
   const until = performance.now() + seconds * 1000;
@@ -191,7 +191,7 @@ async function loop(url, key, body, { workers = 1, seconds, headers = {} }) {
     Array.from({ length: workers }, async () => {
       while (performance.now() < until) {
         const r = await call(url, {
-          path: '/v1/chat/completions',
+          path,
           body,
           headers: { authorization: `Bearer ${key}`, ...headers },
         });
@@ -480,6 +480,17 @@ async function scenarios(name, url, key, pid, db, failover = null, routed = null
     out.auto = {
       c1: await loop(url, key, body, { seconds: QUICK ? 0.5 : 4 }),
       c16: summarize(await cannon(url, key, { connections: 16, duration: D, body })),
+    };
+  }
+  if (routed) {
+    // The same call in the Anthropic Messages dialect (/v1/messages): its request mapping and
+    // answer presentation on top of the plain path (the reference proxy speaks chat only).
+    log(name, 'messages');
+    const path = '/v1/messages';
+    const body = { model: 'sim-gpt', max_tokens: 16, messages: [{ role: 'user', content: 'hello there' }] };
+    out.messages = {
+      c1: await loop(url, key, body, { seconds: QUICK ? 0.5 : 4, path }),
+      c16: summarize(await cannon(url, key, { connections: 16, duration: D, body, path })),
     };
   }
   if (failover) {
@@ -809,6 +820,13 @@ function markdown(result) {
       L.push(
         `| routed (weighted route, 2 targets) c1 p50/p99 ms | ${r.c1.p50}/${r.c1.p99} | | ${signed(diff(r.c1.p50, gw.c1fine.p50))} ms over plain c1 |`,
         `| routed c16 req/s | ${r.c16.rps} (errors ${r.c16.errors}) | ${ref.plain.c16?.rps ?? 'n/a'} | ${ratio(r.c16.rps, gw.plain.c16?.rps ?? null) ?? 'n/a'}x of plain c16 |`,
+      );
+    }
+    if (gw.messages) {
+      const m = gw.messages;
+      L.push(
+        `| /v1/messages (Anthropic dialect, sim-gpt) c1 p50/p99 ms | ${m.c1.p50}/${m.c1.p99} | | ${signed(diff(m.c1.p50, gw.c1fine.p50))} ms over plain c1 |`,
+        `| /v1/messages c16 req/s | ${m.c16.rps} (errors ${m.c16.errors}) | ${ref.plain.c16?.rps ?? 'n/a'} | ${ratio(m.c16.rps, gw.plain.c16?.rps ?? null) ?? 'n/a'}x of plain c16 |`,
       );
     }
     if (gw.auto) {
