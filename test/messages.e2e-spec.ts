@@ -229,7 +229,7 @@ describe('the Anthropic Messages API through the official @anthropic-ai/sdk', ()
             content: [
               {
                 type: 'tool_result',
-                tool_use_id: (call).id,
+                tool_use_id: call.id,
                 content: '{"celsius":4}',
               },
             ],
