@@ -134,12 +134,7 @@ export class ChatService {
     // --- end orchestration
     // `route` names a route outright; `model` may name one too.
     const names = body.route ? [body.route] : (body.models ?? [body.model]);
-    const targets = this.planner.plan(
-      caller,
-      names,
-      { operation: 'chat', body },
-      scopeFor(caller, context),
-    );
+    const targets = this.planner.plan(caller, names, { operation: 'chat', body }, scopeFor(caller, context));
     const promptTokens = new PromptTokens(body.messages, body);
     const started = Date.now();
     const meter = this.hold(

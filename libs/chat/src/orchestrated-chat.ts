@@ -97,12 +97,7 @@ export class OrchestratedChat implements StepRunners {
         throw err;
       }
     };
-    const decision = await this.orchestrator.decide(
-      caller,
-      body,
-      scopeFor(caller, context),
-      classify,
-    );
+    const decision = await this.orchestrator.decide(caller, body, scopeFor(caller, context), classify);
     const promptTokens = new PromptTokens(body.messages, body).forReservation;
     const { plan, handle } = await this.reserve(caller, context, decision, promptTokens);
     const runner = new OrchestrationStepRunner(

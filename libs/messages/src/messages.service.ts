@@ -87,7 +87,7 @@ export class MessagesService {
         caller,
         [body.model],
         { operation: 'chat', body: { model: body.model, messages, ...(tools ? { tools } : {}) } as never },
-        scopeFor(caller, context.requestKey),
+        scopeFor(caller, context),
       );
     }
     const input = await countPromptTokens(messages as unknown as ChatCompletionMessageParam[], {
