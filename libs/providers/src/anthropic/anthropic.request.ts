@@ -23,7 +23,7 @@ import {
   stopList,
 } from '../shared/chat-request.util.js';
 import { isHttpUrl, parseDataUrl } from '../shared/data-url.js';
-import type { InternalChatRequest, ThinkingBlock } from '../model/internal-model.js';
+import { thinkingOf, type InternalChatRequest, type ThinkingBlock } from '../model/internal-model.js';
 
 /**
  * The tool JSON mode is emulated with: Anthropic has no response_format, so the answer is asked
@@ -319,7 +319,10 @@ export function toAnthropicRequest(
   if (body.user) request.metadata = { user_id: body.user };
   const internal = body as InternalChatRequest;
   if (typeof internal.top_k === 'number') request.top_k = internal.top_k;
-  if (internal.thinking) request.thinking = internal.thinking;
+  // `thinking` as sent, or a Chat/Responses caller's `reasoning_effort` as a thinking budget.
+  const thinking = thinkingOf(internal, request.max_tokens);
+  if (thinking && 'error' in thinking) throw badRequest(provider, thinking.error, thinking.param);
+  if (thinking && (thinking.type === 'enabled' || internal.thinking)) request.thinking = thinking;
 
   const tools = toolsOf(body, provider);
   let toolChoice = toolChoiceOf(body.tool_choice, body.parallel_tool_calls);

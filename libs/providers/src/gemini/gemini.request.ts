@@ -13,7 +13,7 @@ import {
   stopList,
   toolNamesById,
 } from '../shared/chat-request.util.js';
-import type { InternalChatRequest } from '../model/internal-model.js';
+import { thinkingOf, type InternalChatRequest } from '../model/internal-model.js';
 import { isHttpUrl, parseDataUrl } from '../shared/data-url.js';
 import { isEmptyObjectSchema, toGeminiSchema } from './gemini.schema.js';
 import type {
@@ -208,7 +208,10 @@ function toolConfigOf(choice: ChatCompletionToolChoiceOption | undefined): Gemin
   }
 }
 
-function generationConfigOf(body: ChatCompletionCreateParams): GeminiGenerationConfig | undefined {
+function generationConfigOf(
+  body: ChatCompletionCreateParams,
+  provider: string,
+): GeminiGenerationConfig | undefined {
   const config: GeminiGenerationConfig = {};
   const stop = stopList(body.stop);
   if (stop) config.stopSequences = stop;
@@ -223,9 +226,12 @@ function generationConfigOf(body: ChatCompletionCreateParams): GeminiGenerationC
   // The internal model's extensions: Anthropic's top_k and thinking switch.
   const internal = body as InternalChatRequest;
   if (typeof internal.top_k === 'number') config.topK = internal.top_k;
-  if (internal.thinking?.type === 'enabled') {
-    config.thinkingConfig = { thinkingBudget: internal.thinking.budget_tokens, includeThoughts: true };
-  } else if (internal.thinking?.type === 'disabled') config.thinkingConfig = { thinkingBudget: 0 };
+  // `thinking` as sent, or a Chat/Responses caller's `reasoning_effort` as a thinking budget.
+  const thinking = thinkingOf(internal, max);
+  if (thinking && 'error' in thinking) throw badRequest(provider, thinking.error, thinking.param);
+  if (thinking?.type === 'enabled') {
+    config.thinkingConfig = { thinkingBudget: thinking.budget_tokens, includeThoughts: true };
+  } else if (thinking?.type === 'disabled') config.thinkingConfig = { thinkingBudget: 0 };
   const json = jsonRequestOf(body);
   if (json.kind !== 'none') config.responseMimeType = 'application/json';
   if (json.kind === 'schema') config.responseSchema = toGeminiSchema(json.schema);
@@ -246,7 +252,7 @@ export function toGeminiRequest(body: ChatCompletionCreateParams, provider: stri
   if (tools) request.tools = tools;
   const toolConfig = toolConfigOf(body.tool_choice);
   if (toolConfig && tools) request.toolConfig = toolConfig;
-  const generationConfig = generationConfigOf(body);
+  const generationConfig = generationConfigOf(body, provider);
   if (generationConfig) request.generationConfig = generationConfig;
   return request;
 }

@@ -77,3 +77,39 @@ export function effortForBudget(budget: number): 'low' | 'medium' | 'high' {
   if (budget < 16384) return 'medium';
   return 'high';
 }
+
+/** The thinking budget that stands for each OpenAI `reasoning_effort` (the inverse of {@link effortForBudget}). */
+export const BUDGET_FOR_EFFORT: Readonly<Record<'low' | 'medium' | 'high', number>> = {
+  low: 2048,
+  medium: 8192,
+  high: 24576,
+};
+
+/** Anthropic's smallest thinking budget. */
+export const MIN_THINKING_BUDGET = 1024;
+
+/**
+ * The thinking switch for a request that asked for a `reasoning_effort` rather than `thinking`
+ * (Chat Completions and Responses callers reaching Anthropic or Gemini): `minimal` and `none`
+ * think not at all, the others get {@link BUDGET_FOR_EFFORT}, kept under `maxTokens` (Anthropic
+ * counts thinking in `max_tokens`). Undefined when the request asked for neither; a budget that
+ * cannot fit is the caller's error (`param`), never a silent drop.
+ */
+export function thinkingOf(
+  body: InternalChatRequest,
+  maxTokens: number | undefined,
+): ThinkingConfig | undefined | { error: string; param: string } {
+  if (body.thinking) return body.thinking;
+  const effort = (body as { reasoning_effort?: unknown }).reasoning_effort;
+  if (effort === undefined || effort === null) return undefined;
+  if (effort === 'minimal' || effort === 'none') return { type: 'disabled' };
+  if (effort !== 'low' && effort !== 'medium' && effort !== 'high') return undefined;
+  const budget = Math.min(BUDGET_FOR_EFFORT[effort], (maxTokens ?? Infinity) - 1);
+  if (budget < MIN_THINKING_BUDGET) {
+    return {
+      error: `reasoning_effort '${effort}' needs room to think: set max_tokens (max_completion_tokens, max_output_tokens) above ${MIN_THINKING_BUDGET + 1}, or leave reasoning_effort out.`,
+      param: 'reasoning_effort',
+    };
+  }
+  return { type: 'enabled', budget_tokens: budget };
+}
