@@ -5,6 +5,7 @@ import { ChatService } from './chat.service.js';
 import { CreditsMetering } from './credits-metering.js';
 import { METERING } from './metering.js';
 import { OrchestratedChat } from './orchestrated-chat.js';
+import { ResponseCache } from './cache/response-cache.service.js';
 import { STEP_RUNNERS } from '@switchyard/orchestration';
 
 /** /v1/chat/completions and /v1/completions. */
@@ -23,6 +24,7 @@ export class ChatModule {
         ChatService,
         CreditsMetering,
         OrchestratedChat,
+        ResponseCache,
         // The orchestration lib's port for steps outside a chat call (the explain endpoint).
         { provide: STEP_RUNNERS, useExisting: OrchestratedChat },
         metering

@@ -39,6 +39,7 @@ import { drainStream, midStreamEnvelope, relayStream, type RelayResult } from '.
 import { PromptTokens, countTextTokens, textTokenBound } from './token-estimate.js';
 import { cacheUsageOf, cacheWriteTtl } from './prompt-cache.js';
 import { OrchestratedChat } from './orchestrated-chat.js';
+import { ResponseCache } from './cache/response-cache.service.js';
 
 type ChatBody = ChatCompletionCreateParams & { models?: string[]; route?: string; stream_failover?: boolean };
 const validateChat = compileValidator<ChatBody>(CHAT_SCHEMA);
@@ -99,6 +100,7 @@ export class ChatService {
     @Optional() @Inject(FAILOVER_OBSERVER) private readonly observer: FailoverObserver | null,
     config: AppConfig,
     @Optional() @Inject(OrchestratedChat) private readonly orchestrated: OrchestratedChat | null = null,
+    @Optional() @Inject(ResponseCache) private readonly cache: ResponseCache | null = null,
   ) {
     this.stallTimeoutMs = config.routing.streamStallTimeoutMs;
   }
@@ -135,6 +137,11 @@ export class ChatService {
     // `route` names a route outright; `model` may name one too.
     const names = body.route ? [body.route] : (body.models ?? [body.model]);
     const targets = this.planner.plan(caller, names, { operation: 'chat', body }, scopeFor(caller, context));
+    // --- response cache (docs/cache.md): a hit is served here; a miss is stored as it goes out.
+    const cache = await this.cache?.open(caller, req, body, targets);
+    if (cache?.hit) return cache.serve(res, output, this.metering, context.requestId);
+    if (cache) output = cache.storing(output);
+    // --- end response cache
     const promptTokens = new PromptTokens(body.messages, body);
     const started = Date.now();
     const meter = this.hold(
@@ -156,7 +163,8 @@ export class ChatService {
       return copy;
     };
     if (body.stream) {
-      const wantsUsage = body.stream_options?.include_usage === true;
+      // A stream being cached needs its usage chunk (the cache's sink drops it if not asked for).
+      const wantsUsage = body.stream_options?.include_usage === true || cache !== undefined;
       let toolCallSeen = false;
       const continuation: Continuation = {
         // Routes continue by default, plain models when asked; never a tool call in flight or n > 1.

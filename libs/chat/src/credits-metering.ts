@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CallMetering, type MeteredCall } from '@switchyard/credits';
+import { CallMetering, type CacheHitCall, type MeteredCall } from '@switchyard/credits';
 import type { ResolvedModel } from '@switchyard/providers';
 import type { Metering, MeteringHandle, MeteringRequest } from './metering.js';
 
@@ -24,6 +24,10 @@ export class CreditsMetering implements Metering {
   begin(request: MeteringRequest): { handle: Promise<MeteringHandle>; early: boolean } {
     const { meter, early } = this.metering.begin(this.call(request));
     return { handle: meter, early };
+  }
+
+  cacheHit(hit: CacheHitCall): Promise<bigint> {
+    return this.metering.settleCacheHit(hit);
   }
 
   private call(request: MeteringRequest): MeteredCall {

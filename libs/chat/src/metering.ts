@@ -1,5 +1,5 @@
 import type { Caller } from '@switchyard/auth';
-import type { CacheTtl } from '@switchyard/credits';
+import type { CacheHitCall, CacheTtl } from '@switchyard/credits';
 import type { ResolvedModel } from '@switchyard/providers';
 
 /** Tokens a call used, as the provider reported them or as we counted them. */
@@ -75,6 +75,11 @@ export interface Metering {
    * payer has ample headroom). Nothing may reach the client before `handle` resolves.
    */
   begin(request: MeteringRequest): { handle: Promise<MeteringHandle>; early: boolean };
+  /**
+   * A call answered from the response cache: charged its price in one entry (no reservation),
+   * with a usage record marked as a cache hit. Returns the micro-credits charged.
+   */
+  cacheHit(hit: CacheHitCall): Promise<bigint>;
 }
 
 export const METERING = Symbol('METERING');
@@ -88,4 +93,5 @@ const FREE_HANDLE: MeteringHandle = {
 export const FREE_METERING: Metering = {
   reserve: async () => FREE_HANDLE,
   begin: () => ({ handle: Promise.resolve(FREE_HANDLE), early: true }),
+  cacheHit: async () => 0n,
 };

@@ -25,7 +25,9 @@ export {
 export { verifyLedger, type Mismatch, type QueryFn, type VerifyReport } from './verify/ledger-verifier.js';
 export * from './entities/index.js';
 export {
+  CACHE_HIT_CLASS,
   CallMetering,
+  type CacheHitCall,
   type CallMeter,
   type CallOutcome,
   type MeteredCall,

@@ -35,12 +35,25 @@ export class AppConfig {
     readonly media: MediaConfig,
     readonly responses: ResponsesConfig,
     readonly observability: ObservabilityConfig,
+    readonly cache: CacheConfig,
   ) {}
 
   /** True when no DATABASE_URL is set: the gateway runs PGlite in-process. */
   get embeddedDatabase(): boolean {
     return !this.database.url;
   }
+}
+
+/** The response cache (docs/cache.md, decision 0020). */
+export interface CacheConfig {
+  /** CACHE_HIT_PRICE: micro-credits one cache hit costs (flat, no markup; 0: free). */
+  hitPrice: bigint;
+  /** CACHE_MAX_BYTES: the in-memory store's bound (answers as JSON text); 0: no memory store. */
+  maxBytes: number;
+  /** CACHE_MAX_ENTRY_BYTES: a larger answer is not stored. */
+  maxEntryBytes: number;
+  /** CACHE_MAX_TTL_SECONDS: the longest time-to-live a request, key or route may ask for. */
+  maxTtlSeconds: number;
 }
 
 /** Stored Responses (/v1/responses). */
@@ -388,5 +401,11 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     },
     { retentionDays: env.RESPONSES_RETENTION_DAYS },
     observability,
+    {
+      hitPrice: parseCredits(env.CACHE_HIT_PRICE),
+      maxBytes: env.CACHE_MAX_BYTES,
+      maxEntryBytes: env.CACHE_MAX_ENTRY_BYTES,
+      maxTtlSeconds: env.CACHE_MAX_TTL_SECONDS,
+    },
   );
 }

@@ -378,6 +378,29 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'must be true or false' })
   TENANT_BASE_URLS = false;
 
+  // --- response cache (decision 0020) ----------------------------------------------------------
+
+  @Matches(/^\d{1,12}(\.\d{1,6})?$/, {
+    message: 'must be a non-negative number of credits with at most 6 decimals, e.g. 0 or 0.0001',
+  })
+  CACHE_HIT_PRICE = '0';
+
+  @Transform(toInt)
+  @Min(0)
+  @IsInt({ message: 'must be an integer number of bytes (0 turns the in-memory cache off)' })
+  CACHE_MAX_BYTES = 67_108_864;
+
+  @Transform(toInt)
+  @Min(1024)
+  @IsInt({ message: 'must be an integer number of bytes (at least 1024)' })
+  CACHE_MAX_ENTRY_BYTES = 1_048_576;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(2_592_000)
+  @IsInt({ message: 'must be an integer number of seconds' })
+  CACHE_MAX_TTL_SECONDS = 86_400;
+
   // --- metrics and traces (decision 0014) --------------------------------------------------
 
   @Transform(emptyToUndefined)

@@ -69,6 +69,25 @@ export interface CallMeter {
   settleSteps(steps: readonly SettledStep[]): Promise<{ total: bigint; costs: bigint[] }>;
 }
 
+/** The usage-record `error_class` of a call answered from the response cache (its status is `ok`). */
+export const CACHE_HIT_CLASS = 'cache_hit';
+
+/** A call answered from the response cache: no reservation, no upstream call. */
+export interface CacheHitCall {
+  caller: MeteredCall['caller'];
+  requestId: string;
+  endpoint: string;
+  /** The provider and model that produced the cached answer. */
+  provider: string;
+  model: string;
+  /** The cached answer's tokens, as its original call reported them. */
+  inputTokens: number;
+  outputTokens: number;
+  /** Micro-credits the hit costs (the operator's CACHE_HIT_PRICE); 0 writes no ledger entry. */
+  price: bigint;
+  latencyMs: number;
+}
+
 const count = (value: number | bigint | undefined) => (value === undefined ? 0 : Number(value));
 
 /** Prompt-cache writes for the charge's metadata, when the provider reported any. */
@@ -105,6 +124,45 @@ export class CallMetering {
   private record(row: UsageRecordInput): void {
     this.usage.record(row);
     this.telemetry.callSettled(row);
+  }
+
+  /**
+   * A response-cache hit: one `charge` ledger entry for `price` (none when it is 0; a 402 when
+   * the balance does not cover it) and a usage record with status `ok` and error class
+   * {@link CACHE_HIT_CLASS}. Its tokens are not counted against the key's TPM: nothing went
+   * upstream. Returns the micro-credits charged.
+   */
+  async settleCacheHit(hit: CacheHitCall): Promise<bigint> {
+    const { caller } = hit;
+    await this.credits.charge({
+      tenantId: caller.tenantId,
+      userId: caller.userId,
+      requestId: hit.requestId,
+      amount: hit.price,
+      reason: 'response cache hit',
+      metadata: {
+        cached: true,
+        model: hit.model,
+        provider: hit.provider,
+        usage: { inputTokens: hit.inputTokens, outputTokens: hit.outputTokens },
+      },
+    });
+    this.record({
+      requestId: hit.requestId,
+      tenantId: caller.tenantId,
+      userId: caller.userId,
+      apiKeyId: caller.apiKey?.id,
+      endpoint: hit.endpoint,
+      provider: hit.provider,
+      model: hit.model,
+      inputTokens: hit.inputTokens,
+      outputTokens: hit.outputTokens,
+      cost: hit.price,
+      latencyMs: hit.latencyMs,
+      status: 'ok',
+      errorClass: CACHE_HIT_CLASS,
+    });
+    return hit.price;
   }
 
   async reserve(call: MeteredCall): Promise<CallMeter> {

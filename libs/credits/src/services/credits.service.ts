@@ -56,6 +56,8 @@ export class CreditsService implements OnModuleInit {
   private readonly markupLoads = new Map<string, Promise<string>>();
   /** The last balance (user id) or key budget left (`key:` + id) a reservation here saw. */
   private readonly hints = boundedLru<string, bigint>(100_000, { ttl: HINT_MS });
+  /** User id to credit account id (an account is never deleted while its user exists). */
+  private readonly userAccounts = boundedLru<string, string>(100_000);
 
   constructor(
     private readonly config: AppConfig,
@@ -134,6 +136,44 @@ export class CreditsService implements OnModuleInit {
     metadata: Record<string, unknown> = {},
   ): Promise<bigint> {
     return this.finish(reservation, actual < 0n ? 0n : actual, metadata, 'settled');
+  }
+
+  /**
+   * One charge without a reservation, for a call that never goes upstream (a response-cache
+   * hit): a single `charge` entry on the user's account (created with SIGNUP_CREDITS on first
+   * use), or InsufficientCreditsError with nothing written when the balance does not cover it.
+   * Not counted against the API key's credit budget (decision 0020).
+   */
+  async charge(input: {
+    tenantId: string;
+    userId: string;
+    requestId: string;
+    amount: bigint;
+    reason: string;
+    metadata: Record<string, unknown>;
+  }): Promise<void> {
+    if (input.amount <= 0n) return;
+    let accountId = this.userAccounts.get(input.userId);
+    if (accountId === undefined) {
+      accountId = await this.ledger.userAccount(input.tenantId, input.userId, this.config.credits.signupCredits);
+      this.userAccounts.set(input.userId, accountId);
+    }
+    const posted = await this.ledger.post({
+      accountId,
+      kind: 'charge',
+      amount: -input.amount,
+      idempotencyKey: null,
+      actorId: null,
+      reason: input.reason,
+      metadata: input.metadata,
+      requestId: input.requestId,
+    });
+    if (posted.entryId === null) {
+      throw new InsufficientCreditsError(
+        `You do not have enough credits for this request: it costs ${formatCredits(input.amount)} credits.`,
+        { details: { estimate: formatCredits(input.amount) } },
+      );
+    }
   }
 
   /** Releases everything a failed call held: it is charged nothing. Idempotent. */
