@@ -155,7 +155,11 @@ export class CreditsService implements OnModuleInit {
     if (input.amount <= 0n) return;
     let accountId = this.userAccounts.get(input.userId);
     if (accountId === undefined) {
-      accountId = await this.ledger.userAccount(input.tenantId, input.userId, this.config.credits.signupCredits);
+      accountId = await this.ledger.userAccount(
+        input.tenantId,
+        input.userId,
+        this.config.credits.signupCredits,
+      );
       this.userAccounts.set(input.userId, accountId);
     }
     const posted = await this.ledger.post({
