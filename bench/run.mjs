@@ -117,7 +117,7 @@ function call(url, { method = 'POST', path, headers = {}, body, onChunk } = {}) 
           } catch {
             json = undefined;
           }
-          res({ status: r.statusCode, text, json, ms: performance.now() - t0 });
+          res({ status: r.statusCode, headers: r.headers, text, json, ms: performance.now() - t0 });
         });
         r.on('error', rej);
       },
@@ -154,7 +154,11 @@ const streamBody = () =>
   chatBody({ stream: true, max_tokens: 64, messages: [{ role: 'user', content: STREAM_TEXT }] });
 
 // ---------------------------------------------------------------- measurements
-function cannon(url, key, { connections, duration, body, requests, amount, path = '/v1/chat/completions' }) {
+function cannon(
+  url,
+  key,
+  { connections, duration, body, requests, amount, headers = {}, path = '/v1/chat/completions' },
+) {
   return new Promise((res, rej) => {
     const inst = autocannon(
       {
@@ -163,7 +167,7 @@ function cannon(url, key, { connections, duration, body, requests, amount, path 
         connections,
         duration: amount ? undefined : duration,
         amount,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
         requests,
         timeout: 30,
@@ -491,6 +495,23 @@ async function scenarios(name, url, key, pid, db, failover = null, routed = null
     out.messages = {
       c1: await loop(url, key, body, { seconds: QUICK ? 0.5 : 4, path }),
       c16: summarize(await cannon(url, key, { connections: 16, duration: D, body, path })),
+    };
+  }
+  if (routed) {
+    // The same call answered from the response cache (docs/cache.md): after one miss every call
+    // is a hit, with no reservation and no upstream call (the reference proxy has no cache).
+    log(name, 'cache hit');
+    const headers = { 'x-switchyard-cache': 'ttl=600' };
+    const body = chatBody({ messages: [{ role: 'user', content: 'hello from the cache' }] });
+    const path = '/v1/chat/completions';
+    const auth = { authorization: `Bearer ${key}`, ...headers };
+    await call(url, { path, body, headers: auth });
+    const check = await call(url, { path, body, headers: auth });
+    if (check.headers['x-switchyard-cache'] !== 'hit')
+      throw new Error(`cache: expected a hit, got ${check.status} ${check.headers['x-switchyard-cache']}`);
+    out.cacheHit = {
+      c1: await loop(url, key, body, { seconds: QUICK ? 0.5 : 4, headers }),
+      c16: summarize(await cannon(url, key, { connections: 16, duration: D, body, headers })),
     };
   }
   if (failover) {
@@ -827,6 +848,13 @@ function markdown(result) {
       L.push(
         `| /v1/messages (Anthropic dialect, sim-gpt) c1 p50/p99 ms | ${m.c1.p50}/${m.c1.p99} | | ${signed(diff(m.c1.p50, gw.c1fine.p50))} ms over plain c1 |`,
         `| /v1/messages c16 req/s | ${m.c16.rps} (errors ${m.c16.errors}) | ${ref.plain.c16?.rps ?? 'n/a'} | ${ratio(m.c16.rps, gw.plain.c16?.rps ?? null) ?? 'n/a'}x of plain c16 |`,
+      );
+    }
+    if (gw.cacheHit) {
+      const h = gw.cacheHit;
+      L.push(
+        `| response-cache hit (sim-gpt, x-switchyard-cache) c1 p50/p99 ms | ${h.c1.p50}/${h.c1.p99} | | ${signed(diff(h.c1.p50, gw.c1fine.p50))} ms against plain c1 |`,
+        `| response-cache hit c16 req/s | ${h.c16.rps} (errors ${h.c16.errors}) | ${ref.plain.c16?.rps ?? 'n/a'} | ${ratio(h.c16.rps, gw.plain.c16?.rps ?? null) ?? 'n/a'}x of plain c16 |`,
       );
     }
     if (gw.auto) {
