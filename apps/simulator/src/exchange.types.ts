@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CloseSignal } from './close.signal.js';
 import type { FaultSpec } from './fault.parser.js';
+import type { GigaChatTokenStore } from './gigachat-token.store.js';
 import type { ImageStore } from './image.store.js';
 import type { MultipartForm } from './multipart.parser.js';
 import type { PromptCacheStore } from './prompt-cache.store.js';
@@ -33,6 +34,8 @@ export interface Exchange {
   readonly images: ImageStore;
   /** Anthropic-style prompt cache, shared by every request of this simulator. */
   readonly promptCache: PromptCacheStore;
+  /** GigaChat access tokens issued by the simulated OAuth endpoint. */
+  readonly gigachatTokens: GigaChatTokenStore;
 }
 
 /** A route handler; it owns the response from here on. */

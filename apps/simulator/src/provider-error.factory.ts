@@ -1,4 +1,6 @@
+import { cohereError } from './cohere.errors.js';
 import type { ErrorKind } from './fault.parser.js';
+import { gigachatError } from './gigachat.errors.js';
 import type { WireFormat } from './simulator.types.js';
 
 /** An error response ready to send: status plus the provider's own JSON body. */
@@ -156,6 +158,10 @@ export function providerError(format: WireFormat, status: number, detail: ErrorD
       return geminiError(status, detail);
     case 'anthropic':
       return anthropicError(status, detail);
+    case 'cohere':
+      return cohereError(status, detail, defaultMessage(status, detail.model));
+    case 'gigachat':
+      return gigachatError(status, detail, defaultMessage(status, detail.model));
     case 'openai':
     case 'control':
       return openaiError(status, detail);
@@ -177,6 +183,16 @@ export function authError(format: WireFormat, apiKey: string | null): ProviderEr
         ? 'Method does not allow unregistered callers.'
         : 'API key not valid. Please pass a valid API key.';
     return providerError(format, 401, { message });
+  }
+  if (format === 'cohere') {
+    return providerError(format, 401, {
+      message: apiKey === null ? 'no api key supplied' : 'invalid api token',
+    });
+  }
+  if (format === 'gigachat') {
+    return providerError(format, 401, {
+      message: apiKey === null ? 'Token has expired' : 'Authorization key is not valid',
+    });
   }
   return providerError(format, 401, {
     message: apiKey === null ? 'x-api-key header is required' : 'invalid x-api-key',

@@ -5,6 +5,7 @@ import { faultFromModel, mergeFaults, parseFaultHeader, type FaultSpec } from '.
 import { BodyTooLargeError, delay, flatHeaders, readBody, sendJson } from './http.util.js';
 import type { ImageStore } from './image.store.js';
 import { asRecord, asString } from './json.util.js';
+import type { GigaChatTokenStore } from './gigachat-token.store.js';
 import type { KeyBehaviorStore } from './key-behavior.store.js';
 import type { PromptCacheStore } from './prompt-cache.store.js';
 import { parseMultipart, summarizeForm, type MultipartForm } from './multipart.parser.js';
@@ -19,6 +20,7 @@ export interface PipelineState {
   keys: KeyBehaviorStore;
   images: ImageStore;
   promptCache: PromptCacheStore;
+  gigachatTokens: GigaChatTokenStore;
   record: boolean;
   /** Simulator-wide latency and chunk delay, which per-request faults override. */
   defaults: Partial<FaultSpec>;
@@ -32,8 +34,17 @@ function bearer(value: string | undefined): string | null {
   return match?.[1]?.trim() ?? null;
 }
 
-/** The credential where each provider reads it. */
-function apiKeyOf(format: WireFormat, req: IncomingMessage, query: URLSearchParams): string | null {
+/**
+ * The credential where each provider reads it. GigaChat's is the auth key: sent as `Basic` to its
+ * OAuth endpoint, and behind the access token (`Bearer`) on every other call (null when the token
+ * is unknown or expired, answered 401).
+ */
+function apiKeyOf(
+  format: WireFormat,
+  req: IncomingMessage,
+  query: URLSearchParams,
+  tokens: GigaChatTokenStore,
+): string | null {
   const header = (name: string): string | undefined => {
     const value = req.headers[name];
     return Array.isArray(value) ? value[0] : value;
@@ -45,6 +56,12 @@ function apiKeyOf(format: WireFormat, req: IncomingMessage, query: URLSearchPara
       return header('x-goog-api-key') ?? query.get('key');
     case 'anthropic':
       return header('x-api-key') ?? bearer(header('authorization'));
+    case 'cohere':
+      return bearer(header('authorization'));
+    case 'gigachat': {
+      const basic = /^Basic\s+(.+)$/i.exec(header('authorization') ?? '')?.[1]?.trim();
+      return basic ?? tokens.authKeyOf(bearer(header('authorization')));
+    }
     case 'control':
       return null;
   }
@@ -62,6 +79,9 @@ async function parseBody(req: IncomingMessage, raw: Buffer): Promise<ParsedBody>
     return { body: summarizeForm(form), form };
   }
   if (raw.length === 0) return { body: null, form: null };
+  if (type.startsWith('application/x-www-form-urlencoded')) {
+    return { body: Object.fromEntries(new URLSearchParams(raw.toString('utf8'))), form: null };
+  }
   // Clients don't always label JSON, so anything that isn't multipart is tried as JSON.
   return { body: JSON.parse(raw.toString('utf8')) as unknown, form: null };
 }
@@ -103,7 +123,7 @@ export async function runPipeline(
     const message = 'We could not parse the JSON body of your request.';
     return sendError(res, providerError(format, 400, { message }));
   }
-  const apiKey = apiKeyOf(format, req, query);
+  const apiKey = apiKeyOf(format, req, query, state.gigachatTokens);
   const model =
     route?.pathModel ?? asString(asRecord(parsed.body).model) ?? parsed.form?.fields.model ?? null;
   const provider = route?.provider ?? true;
@@ -159,6 +179,7 @@ export async function runPipeline(
     baseUrl: host ? `http://${host}` : state.url,
     images: state.images,
     promptCache: state.promptCache,
+    gigachatTokens: state.gigachatTokens,
   };
   await route.handle(ex);
 }

@@ -1,6 +1,8 @@
 import { handleCountTokens, handleMessages } from './anthropic.handler.js';
 import type { Handler } from './exchange.types.js';
+import { COHERE_POST } from './cohere.handler.js';
 import { handleGemini, type GeminiTask } from './gemini.handler.js';
+import { handleGigaChatCompletions, handleGigaChatToken } from './gigachat.handler.js';
 import { handleSpeech, handleTranscription } from './openai-audio.handler.js';
 import { handleChatCompletions } from './openai-chat.handler.js';
 import { handleCompletions } from './openai-completions.handler.js';
@@ -17,7 +19,7 @@ export interface Route {
   provider: boolean;
   /** The model named in the path (Gemini), which wins over any body field. */
   pathModel?: string;
-  /** Gemini generate calls answer a content_filter fault with a blocked 200, not an error. */
+  /** Gemini generate and GigaChat chat calls answer a content_filter fault with a 200, not an error. */
   answersContentFilter?: boolean;
 }
 
@@ -45,6 +47,17 @@ export function matchRoute(method: string, path: string): Route | null {
   if (method === 'POST') {
     const openai = OPENAI_POST[path];
     if (openai) return { format: 'openai', handle: openai, provider: true };
+    const cohere = COHERE_POST[path as keyof typeof COHERE_POST];
+    if (cohere) return { format: 'cohere', handle: cohere, provider: true };
+    if (path === '/api/v2/oauth') return { format: 'gigachat', handle: handleGigaChatToken, provider: true };
+    if (path === '/api/v1/chat/completions') {
+      return {
+        format: 'gigachat',
+        handle: handleGigaChatCompletions,
+        provider: true,
+        answersContentFilter: true,
+      };
+    }
     if (path === '/v1/messages') return { format: 'anthropic', handle: handleMessages, provider: true };
     if (path === '/v1/messages/count_tokens')
       return { format: 'anthropic', handle: handleCountTokens, provider: true };

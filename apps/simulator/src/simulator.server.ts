@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { CloseSignal } from './close.signal.js';
 import { CONTROL_PREFIX, handleControl } from './control.handler.js';
 import { sendJson } from './http.util.js';
+import { GigaChatTokenStore } from './gigachat-token.store.js';
 import { ImageStore } from './image.store.js';
 import { KeyBehaviorStore } from './key-behavior.store.js';
 import { PromptCacheStore } from './prompt-cache.store.js';
@@ -32,11 +33,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const keys = new KeyBehaviorStore();
   let seq = 0;
   const promptCache = new PromptCacheStore();
+  const gigachatTokens = new GigaChatTokenStore(options.gigachatTokenTtlMs);
   const state: PipelineState = {
     log,
     keys,
     images: new ImageStore(),
     promptCache,
+    gigachatTokens,
     record: options.record ?? true,
     defaults: { latencyMs: options.latencyMs ?? 0, chunkDelayMs: options.chunkDelayMs ?? 0 },
     url: '',
@@ -86,10 +89,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     clearRequests: () => log.clear(),
     invalidateKey: (key: string) => keys.set(key, { status: 401 }),
     setKeyBehavior: (key: string, behavior: KeyBehavior | null) => keys.set(key, behavior),
+    revokeGigaChatTokens: () => gigachatTokens.revokeAll(),
     reset: () => {
       log.clear();
       keys.clear();
       promptCache.clear();
+      gigachatTokens.clear();
     },
     close: () => {
       closed ??= new Promise<void>((resolve) => {

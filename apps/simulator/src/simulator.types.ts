@@ -10,10 +10,12 @@ export interface SimulatorOptions {
   chunkDelayMs?: number;
   /** keep request records (default true; the benchmark turns it off) */
   record?: boolean;
+  /** lifetime of the GigaChat access tokens it issues, ms (default 30 minutes, as GigaChat's) */
+  gigachatTokenTtlMs?: number;
 }
 
 /** Which upstream dialect a request spoke, decided by its path. */
-export type WireFormat = 'openai' | 'gemini' | 'anthropic' | 'control';
+export type WireFormat = 'openai' | 'gemini' | 'anthropic' | 'cohere' | 'gigachat' | 'control';
 
 /** One provider request as the simulator saw it, kept so tests can assert what the gateway sent. */
 export interface RecordedRequest {
@@ -54,6 +56,8 @@ export interface Simulator {
   invalidateKey(key: string): void;
   /** e.g. {status:429, retryAfterSeconds:2}; null removes the behavior. */
   setKeyBehavior(key: string, behavior: KeyBehavior | null): void;
+  /** Forgets every GigaChat access token issued: the next chat call with one is a 401. */
+  revokeGigaChatTokens(): void;
   /** Clears records, key behaviors and the prompt cache. */
   reset(): void;
   /** Closes the server and every socket, hanging ones too. */

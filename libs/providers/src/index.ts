@@ -15,6 +15,8 @@ export { ADAPTER_FACTORIES, createAdapters, type AdapterDependencies } from './p
 export { OpenAICompatibleAdapter } from './openai-compatible/openai-compatible.adapter.js';
 export { GeminiAdapter } from './gemini/gemini.adapter.js';
 export { AnthropicAdapter } from './anthropic/anthropic.adapter.js';
+export { CohereAdapter } from './cohere/cohere.adapter.js';
+export { GigaChatAdapter } from './gigachat/gigachat.adapter.js';
 export {
   CatalogService,
   type OverrideResult,

@@ -1,7 +1,9 @@
 import { AnthropicAdapter } from './anthropic/anthropic.adapter.js';
 import type { OutboundPolicy } from '@switchyard/core';
 import type { CatalogService } from './catalog/catalog.service.js';
+import { CohereAdapter } from './cohere/cohere.adapter.js';
 import { GeminiAdapter } from './gemini/gemini.adapter.js';
+import { GigaChatAdapter } from './gigachat/gigachat.adapter.js';
 import { OpenAICompatibleAdapter } from './openai-compatible/openai-compatible.adapter.js';
 import type { ProviderAdapter } from './provider.port.js';
 
@@ -10,6 +12,8 @@ export interface AdapterDependencies {
   catalog: CatalogService;
   /** Every upstream connection goes through it. */
   outbound: OutboundPolicy;
+  /** The providers' environment settings (GigaChat reads its `<ID>_AUTH_BASE_URL` here). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -20,6 +24,8 @@ export const ADAPTER_FACTORIES: ReadonlyArray<(deps: AdapterDependencies) => Pro
   ({ outbound }) => new OpenAICompatibleAdapter(outbound),
   ({ outbound }) => new GeminiAdapter(outbound),
   ({ catalog, outbound }) => new AnthropicAdapter(catalog, outbound),
+  ({ outbound }) => new CohereAdapter(outbound),
+  ({ catalog, outbound, env }) => new GigaChatAdapter(outbound, catalog, env),
 ];
 
 /** One instance of every registered adapter. */

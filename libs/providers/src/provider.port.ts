@@ -32,10 +32,10 @@ export type TranscriptionResult = Transcription | TranscriptionVerbose | string;
  * The dialect an upstream speaks. Each wire format has exactly one adapter; many providers share
  * one (every OpenAI-compatible vendor speaks `openai`).
  */
-export type WireFormat = 'openai' | 'gemini' | 'anthropic';
+export type WireFormat = 'openai' | 'gemini' | 'anthropic' | 'cohere' | 'gigachat';
 
 /** Every wire format, in registration order. */
-export const WIRE_FORMATS: readonly WireFormat[] = ['openai', 'gemini', 'anthropic'];
+export const WIRE_FORMATS: readonly WireFormat[] = ['openai', 'gemini', 'anthropic', 'cohere', 'gigachat'];
 
 /** Where and as whom one upstream call is made. Adapters never store these between calls. */
 export interface ProviderCredentials {

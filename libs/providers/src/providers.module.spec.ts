@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../../apps/simulator/src/index.js';
 import { AnthropicAdapter } from './anthropic/anthropic.adapter.js';
+import { CohereAdapter } from './cohere/cohere.adapter.js';
+import { GigaChatAdapter } from './gigachat/gigachat.adapter.js';
 import { testOutboundPolicy } from './testing/adapter-contract.js';
 import { CatalogValidationError, DEFAULT_CATALOG_DIR } from './catalog/catalog.loader.js';
 import { CatalogService } from './catalog/catalog.service.js';
@@ -53,18 +55,28 @@ describe('ProvidersModule', () => {
         SIMULATOR_API_KEY: 'sim-env-key',
         SIMULATOR_GEMINI_API_KEY: 'sim-env-key',
         SIMULATOR_ANTHROPIC_API_KEY: 'sim-env-key',
+        SIMULATOR_COHERE_API_KEY: 'sim-env-key',
+        SIMULATOR_GIGACHAT_API_KEY: 'sim-env-key',
       },
       aliases: { fast: 'sim-gpt' },
       simulatorUrl: sim.url,
     });
     const registry = app.get(ProviderRegistry);
-    expect(registry.formats()).toEqual(['openai', 'gemini', 'anthropic']);
+    expect(registry.formats()).toEqual(['openai', 'gemini', 'anthropic', 'cohere', 'gigachat']);
     expect(registry.adapterFor('openai')).toBeInstanceOf(OpenAICompatibleAdapter);
     expect(registry.adapterFor('gemini')).toBeInstanceOf(GeminiAdapter);
     expect(registry.adapterFor('anthropic')).toBeInstanceOf(AnthropicAdapter);
-    expect(app.get<ProviderAdapter[]>(PROVIDER_ADAPTERS)).toHaveLength(3);
+    expect(registry.adapterFor('cohere')).toBeInstanceOf(CohereAdapter);
+    expect(registry.adapterFor('gigachat')).toBeInstanceOf(GigaChatAdapter);
+    expect(app.get<ProviderAdapter[]>(PROVIDER_ADAPTERS)).toHaveLength(5);
 
-    for (const name of ['fast', 'sim-gemini', 'simulator-anthropic/sim-claude']) {
+    for (const name of [
+      'fast',
+      'sim-gemini',
+      'simulator-anthropic/sim-claude',
+      'simulator-cohere/sim-command',
+      'simulator-gigachat/sim-gigachat',
+    ]) {
       const resolved = app.get(ModelResolver).resolve(name);
       const [creds] = await app.get<KeySource>(KEY_SOURCE).keysFor(resolved.provider.id, {});
       const adapter = registry.adapterFor(resolved.format);

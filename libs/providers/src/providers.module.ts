@@ -1,6 +1,7 @@
 import { OutboundPolicy } from '@switchyard/core';
 import { Module, type DynamicModule, type FactoryProvider, type ModuleMetadata } from '@nestjs/common';
 import { CatalogService } from './catalog/catalog.service.js';
+import { gigachatTokenUrl } from './gigachat/gigachat.tokens.js';
 import { EnvKeySource } from './keys/env-key-source.js';
 import type { KeySource } from './keys/key-source.js';
 import { ProviderEnvironment } from './keys/provider-environment.js';
@@ -62,6 +63,11 @@ export class ProvidersModule {
             for (const provider of catalog.providers()) {
               const baseUrl = environment.baseUrl(provider.id);
               if (baseUrl) outbound.trust(baseUrl);
+              // GigaChat's token endpoint is configured (or derived) like its base URL.
+              if (baseUrl && provider.format === 'gigachat') {
+                const authBase = settings.env[provider.env.baseUrl.replace(/_BASE_URL$/, '_AUTH_BASE_URL')];
+                outbound.trust(gigachatTokenUrl(baseUrl, authBase?.trim() || undefined));
+              }
             }
             return environment;
           },
@@ -82,9 +88,9 @@ export class ProvidersModule {
           : { provide: KEY_SOURCE, useExisting: EnvKeySource },
         {
           provide: PROVIDER_ADAPTERS,
-          useFactory: (catalog: CatalogService, outbound: OutboundPolicy) =>
-            createAdapters({ catalog, outbound }),
-          inject: [CatalogService, OutboundPolicy],
+          useFactory: (catalog: CatalogService, outbound: OutboundPolicy, settings: ProvidersSettings) =>
+            createAdapters({ catalog, outbound, env: settings.env }),
+          inject: [CatalogService, OutboundPolicy, PROVIDERS_SETTINGS],
         },
         {
           provide: ProviderRegistry,

@@ -25,6 +25,10 @@ const REQUIRED = [
   'simulator',
   'simulator-gemini',
   'simulator-anthropic',
+  'cohere',
+  'gigachat',
+  'simulator-cohere',
+  'simulator-gigachat',
 ];
 
 /** A copy of the shipped catalog in a temp dir with one file changed; returns the dir. */
@@ -78,7 +82,9 @@ describe('CatalogService', () => {
       'ollama',
       'simulator',
       'simulator-anthropic',
+      'simulator-cohere',
       'simulator-gemini',
+      'simulator-gigachat',
       'vllm',
     ]);
   });
@@ -178,7 +184,7 @@ describe('CatalogService', () => {
         (j: Record<string, unknown>) => void (firstModel(j).colour = 'red'),
         'models[0].colour',
       ],
-      ['an unknown wire format', (j: Record<string, unknown>) => void (j.format = 'cohere'), 'format'],
+      ['an unknown wire format', (j: Record<string, unknown>) => void (j.format = 'soap'), 'format'],
       [
         'a missing context window',
         (j: Record<string, unknown>) => void delete firstModel(j).contextWindow,

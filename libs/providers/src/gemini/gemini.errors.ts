@@ -3,7 +3,7 @@ import { ProviderError, type ProviderErrorKind } from '../provider.port.js';
 import type { CallScope } from '../shared/call-scope.js';
 import { durationMs, retryAfterMs } from '../shared/retry-after.js';
 import { sanitize } from '../shared/sanitize.js';
-import { transportError } from '../shared/transport-error.js';
+import { classifyFetchError, errorBodyOf } from '../shared/transport-error.js';
 import type { GeminiErrorBody } from './gemini.types.js';
 
 // google.rpc.Code names, which say more than the HTTP status they travel with.
@@ -82,12 +82,7 @@ export async function geminiResponseError(
   provider: string,
   secrets: readonly string[],
 ): Promise<ProviderError> {
-  let body: GeminiErrorBody | null = null;
-  try {
-    body = JSON.parse(await response.text()) as GeminiErrorBody;
-  } catch {
-    // Not JSON (a proxy's HTML page, say): the status alone decides.
-  }
+  const body = await errorBodyOf<GeminiErrorBody>(response);
   return geminiHttpError(response.status, body, response.headers, provider, secrets);
 }
 
@@ -97,8 +92,7 @@ export function classifyGeminiError(
   scope: CallScope,
   secrets: readonly string[],
 ): ProviderError {
-  if (error instanceof ProviderError) return error;
-  return scope.interruption() ?? transportError(error, scope.provider, secrets);
+  return classifyFetchError(error, scope, secrets);
 }
 
 /** A prompt Gemini refused outright (200 with promptFeedback.blockReason and no candidates). */

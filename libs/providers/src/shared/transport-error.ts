@@ -1,5 +1,6 @@
 import { OUTBOUND_POLICY_CODE } from '@switchyard/core';
 import { ProviderError, type ProviderErrorKind } from '../provider.port.js';
+import type { CallScope } from './call-scope.js';
 import { sanitize } from './sanitize.js';
 
 const TIMEOUT_CODES = new Set([
@@ -75,4 +76,26 @@ export function transportError(
     provider,
     upstreamCode: malformed ? 'malformed_response' : code,
   });
+}
+
+/**
+ * Classifies anything thrown during a fetch-based call (Gemini, Cohere, GigaChat): a ProviderError
+ * as it is, else the caller's abort or our deadline, else a transport failure.
+ */
+export function classifyFetchError(
+  error: unknown,
+  scope: CallScope,
+  secrets: readonly string[],
+): ProviderError {
+  if (error instanceof ProviderError) return error;
+  return scope.interruption() ?? transportError(error, scope.provider, secrets);
+}
+
+/** A failed response's JSON body, or null when it is not JSON (a proxy's HTML page, say). */
+export async function errorBodyOf<T>(response: Response): Promise<T | null> {
+  try {
+    return JSON.parse(await response.text()) as T;
+  } catch {
+    return null;
+  }
 }

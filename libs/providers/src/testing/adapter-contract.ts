@@ -52,7 +52,16 @@ export interface AdapterContract {
   model: string;
   /** Finds the image part in a recorded upstream request body, in the wire format's own shape. */
   recordedImage(body: unknown): RecordedImage | null;
+  /**
+   * Chat features the wire format has no field for (GigaChat: images, stop sequences, JSON mode):
+   * the contract then requires a `bad_request` naming the parameter, with nothing sent upstream,
+   * instead of the feature.
+   */
+  unsupported?: ReadonlyArray<UnsupportedFeature>;
 }
+
+/** A chat feature an adapter may refuse (see {@link AdapterContract.unsupported}). */
+export type UnsupportedFeature = 'images' | 'stop' | 'json_mode';
 
 /** A 1x1 PNG. */
 export const PNG_BASE64 =
@@ -79,6 +88,11 @@ const WEATHER_TOOL: ChatCompletionTool = {
  */
 export function testOutboundPolicy(): OutboundPolicy {
   return new OutboundPolicy(['127.0.0.1']);
+}
+
+/** Token exchanges (GigaChat's OAuth endpoint) are not upstream calls of the request itself. */
+function isTokenRequest(path: string): boolean {
+  return path.endsWith('/oauth');
 }
 
 /** A local URL nothing listens on (a port just released). */
@@ -129,6 +143,15 @@ export function runAdapterContract(contract: AdapterContract): void {
       adapter.chat(body, creds, callOpts);
     const stream = (body: ChatCompletionCreateParamsNonStreaming, callOpts: CallOptions = opts()) =>
       adapter.chatStream({ ...body, stream: true }, creds, callOpts);
+    const lacks = (feature: UnsupportedFeature): boolean => contract.unsupported?.includes(feature) ?? false;
+    /** An unsupported feature: a bad_request naming `param`, and nothing sent. */
+    const refused = async (run: () => Promise<unknown>, param: RegExp): Promise<void> => {
+      const before = sim.requests.filter((r) => !isTokenRequest(r.path)).length;
+      const error = await failure(run);
+      expect(error.kind).toBe('bad_request');
+      expect(error.param).toMatch(param);
+      expect(sim.requests.filter((r) => !isTokenRequest(r.path)).length).toBe(before);
+    };
 
     beforeAll(async () => {
       sim = await contract.startSimulator();
@@ -168,8 +191,8 @@ export function runAdapterContract(contract: AdapterContract): void {
         expect(usage?.total_tokens).toBe((usage?.prompt_tokens ?? 0) + (usage?.completion_tokens ?? 0));
       });
 
-      it('sends a data-URL image as an image of the wire format', async () => {
-        const result = await chat({
+      it('sends a data-URL image as an image of the wire format (or refuses it)', async () => {
+        const body: ChatCompletionCreateParamsNonStreaming = {
           model: contract.model,
           messages: [
             {
@@ -180,7 +203,9 @@ export function runAdapterContract(contract: AdapterContract): void {
               ],
             },
           ],
-        });
+        };
+        if (lacks('images')) return refused(() => chat(body), /^messages\[0\]\.content\[1\]$/);
+        const result = await chat(body);
         expect(result.choices[0]?.message.content).toBe('echo: what is this [image]');
         expect(contract.recordedImage(sim.requests.at(-1)?.body)).toEqual({
           mimeType: 'image/png',
@@ -219,13 +244,20 @@ export function runAdapterContract(contract: AdapterContract): void {
         expect(result.choices[0]?.finish_reason).toBe('length');
       });
 
-      it('cuts at a stop sequence with finish_reason stop', async () => {
+      it('cuts at a stop sequence with finish_reason stop (or refuses stop)', async () => {
+        if (lacks('stop')) return refused(() => chat(ask('many words here', { stop: ['words'] })), /^stop$/);
         const result = await chat(ask('many words here', { stop: ['words'] }));
         expect(result.choices[0]?.message.content).toBe('echo: many ');
         expect(result.choices[0]?.finish_reason).toBe('stop');
       });
 
-      it('answers JSON in JSON mode (json_object and json_schema)', async () => {
+      it('answers JSON in JSON mode (json_object and json_schema), or refuses it', async () => {
+        if (lacks('json_mode')) {
+          return refused(
+            () => chat(ask('hi', { response_format: { type: 'json_object' } })),
+            /^response_format$/,
+          );
+        }
         const object = await chat(ask('hi', { response_format: { type: 'json_object' } }));
         const parsed: unknown = JSON.parse(object.choices[0]?.message.content ?? '');
         expect(typeof parsed).toBe('object');
@@ -313,7 +345,13 @@ export function runAdapterContract(contract: AdapterContract): void {
         ]);
       });
 
-      it('streams JSON mode as content', async () => {
+      it('streams JSON mode as content (or refuses it)', async () => {
+        if (lacks('json_mode')) {
+          return refused(
+            () => collect(stream(ask('hi', { response_format: { type: 'json_object' } }))),
+            /^response_format$/,
+          );
+        }
         const chunks = await collect(stream(ask('hi', { response_format: { type: 'json_object' } })));
         expect(typeof JSON.parse(contentOf(chunks))).toBe('object');
       });
