@@ -37,6 +37,15 @@ export async function handleGigaChatToken(ex: Exchange): Promise<void> {
   sendResult(ex, ex.gigachatTokens.issue(ex.apiKey ?? ''));
 }
 
+/** GET /api/v1/models: GigaChat's model list (what a key test reads). */
+export async function handleGigaChatModels(ex: Exchange): Promise<void> {
+  const ids = ['GigaChat-2', 'GigaChat-2-Pro', 'GigaChat-2-Max'];
+  sendResult(ex, {
+    object: 'list',
+    data: ids.map((id) => ({ id, object: 'model', owned_by: 'salutedevices' })),
+  });
+}
+
 /** POST /api/v1/chat/completions (stream too), after the pipeline checked the access token. */
 export async function handleGigaChatCompletions(ex: Exchange): Promise<void> {
   const body = asRecord(ex.body);

@@ -2,7 +2,7 @@ import { handleCountTokens, handleMessages } from './anthropic.handler.js';
 import type { Handler } from './exchange.types.js';
 import { COHERE_POST } from './cohere.handler.js';
 import { handleGemini, type GeminiTask } from './gemini.handler.js';
-import { handleGigaChatCompletions, handleGigaChatToken } from './gigachat.handler.js';
+import { handleGigaChatCompletions, handleGigaChatModels, handleGigaChatToken } from './gigachat.handler.js';
 import { handleSpeech, handleTranscription } from './openai-audio.handler.js';
 import { handleChatCompletions } from './openai-chat.handler.js';
 import { handleCompletions } from './openai-completions.handler.js';
@@ -77,6 +77,8 @@ export function matchRoute(method: string, path: string): Route | null {
   }
   if (method === 'GET') {
     if (path === '/v1/models') return { format: 'openai', handle: handleListModels, provider: true };
+    if (path === '/api/v1/models')
+      return { format: 'gigachat', handle: handleGigaChatModels, provider: true };
     if (path.startsWith('/v1/models/') && !path.includes(':')) {
       return { format: 'openai', handle: handleGetModel, provider: true };
     }

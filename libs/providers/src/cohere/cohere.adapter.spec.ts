@@ -49,6 +49,15 @@ describe('CohereAdapter translation', () => {
     await sim.close();
   });
 
+  it('pings with the key (GET /v1/models) and reports a refused key as auth', async () => {
+    await sut.ping(creds, opts);
+    expect(sim.requests.at(-1)).toMatchObject({ method: 'GET', path: '/v1/models', apiKey: creds.apiKey });
+    sim.invalidateKey('cohere-bad-key-0123');
+    expect((await failure(() => sut.ping({ ...creds, apiKey: 'cohere-bad-key-0123' }, opts))).kind).toBe(
+      'auth',
+    );
+  });
+
   it('takes the API root with or without a version segment', () => {
     expect(cohereApiRoot('https://api.cohere.com/')).toBe('https://api.cohere.com');
     expect(cohereApiRoot('https://api.cohere.com/v2')).toBe('https://api.cohere.com');

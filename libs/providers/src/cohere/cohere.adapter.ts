@@ -112,6 +112,22 @@ export class CohereAdapter implements ProviderAdapter {
     }
   }
 
+  async ping(creds: ProviderCredentials, opts: CallOptions): Promise<void> {
+    const scope = new CallScope(opts, opts.provider ?? this.format);
+    try {
+      const response = await this.outbound.fetch(`${cohereApiRoot(creds.baseUrl)}/v1/models?page_size=1`, {
+        headers: { ...opts.headers, authorization: `Bearer ${creds.apiKey}`, ...creds.headers },
+        signal: scope.signal,
+      });
+      if (!response.ok) throw await cohereResponseError(response, scope.provider, [creds.apiKey]);
+      await response.arrayBuffer();
+    } catch (error) {
+      throw classifyCohereError(error, scope, [creds.apiKey]);
+    } finally {
+      scope.dispose();
+    }
+  }
+
   private async post(
     scope: CallScope,
     creds: ProviderCredentials,

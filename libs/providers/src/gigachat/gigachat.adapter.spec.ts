@@ -59,6 +59,18 @@ describe('GigaChatAdapter', () => {
     expect(call?.apiKey).toBe(creds.apiKey);
   });
 
+  it('pings with a token: GET /models', async () => {
+    await sut.ping(creds, opts);
+    expect(sim.requests.at(-1)).toMatchObject({
+      method: 'GET',
+      path: '/api/v1/models',
+      apiKey: creds.apiKey,
+    });
+    const bad = `${creds.apiKey}-refused`;
+    sim.invalidateKey(bad);
+    expect((await failure(() => sut.ping({ ...creds, apiKey: bad }, opts))).kind).toBe('auth');
+  });
+
   it('shares one exchange between concurrent calls', async () => {
     const before = tokenCalls();
     await Promise.all([1, 2, 3, 4].map((i) => sut.chat(ask(`c${i}`), creds, opts)));
