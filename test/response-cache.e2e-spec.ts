@@ -86,6 +86,59 @@ describe('the response cache (in memory, price 0)', () => {
     expect(rows[1]!.cost).toBe('0');
   });
 
+  it("caches without a header for an API key that sets a TTL; a request's ttl=0 or no-store opts out", async () => {
+    const created = await request(t.gw.url)
+      .post('/api/v1/api-keys')
+      .auth(t.member.token, { type: 'bearer' })
+      .send({ name: 'cached key', cache_ttl_seconds: 600 })
+      .expect(201);
+    expect(created.body.cache_ttl_seconds).toBe(600);
+    const client = t.clientWith(created.body.key as string);
+    const prompt = fresh();
+    const call = async (headers: Record<string, string> = {}) =>
+      (
+        await client.chat.completions
+          .create({ model: MODEL, messages: [{ role: 'user', content: prompt }] }, { headers })
+          .withResponse()
+      ).response.headers.get('x-switchyard-cache');
+    expect(await call()).toBe('miss');
+    expect(await call()).toBe('hit');
+    expect(await call({ 'x-switchyard-cache': 'ttl=0' })).toBeNull();
+    expect(await call({ 'x-switchyard-cache': 'no-store' })).toBeNull();
+    // Taken away: no longer cached.
+    await request(t.gw.url)
+      .patch(`/api/v1/api-keys/${created.body.id}`)
+      .auth(t.member.token, { type: 'bearer' })
+      .send({ cache_ttl_seconds: null })
+      .expect(200);
+    expect(await call()).toBeNull();
+  });
+
+  it('caches without a header the calls through a route that sets a TTL, keyed by the route', async () => {
+    const name = `cached-${randomUUID().slice(0, 8)}`;
+    const route = await request(t.gw.url)
+      .post('/api/v1/routes')
+      .auth(t.tenantAdmin.token, { type: 'bearer' })
+      .send({ name, strategy: 'fallback', targets: [{ model: MODEL }], cache_ttl_seconds: 600 })
+      .expect(201);
+    expect(route.body.cache_ttl_seconds).toBe(600);
+    const prompt = fresh();
+    const before = chatCalls(t.sim);
+    const viaRoute = () =>
+      t.client.chat.completions
+        .create({ model: name, messages: [{ role: 'user', content: prompt }] })
+        .withResponse();
+    expect((await viaRoute()).response.headers.get('x-switchyard-cache')).toBe('miss');
+    const hit = await viaRoute();
+    expect(hit.response.headers.get('x-switchyard-cache')).toBe('hit');
+    expect(hit.response.headers.get('x-switchyard-route')).toBe(name);
+    expect(hit.data.model).toBe(MODEL);
+    // The model itself, without the route, is another entry (and not cached without a header).
+    const direct = await ask(prompt, {});
+    expect(direct.response.headers.get('x-switchyard-cache')).toBeNull();
+    expect(chatCalls(t.sim)).toBe(before + 2);
+  });
+
   it('is opt-in: without the header nothing is read or stored and there is no cache header', async () => {
     const prompt = fresh();
     const before = chatCalls(t.sim);

@@ -19,6 +19,8 @@ export interface CallerApiKey {
   tpm: number | null;
   /** Credit budget in micro-credits; null = no budget beyond the owner's balance. */
   creditBudget: bigint | null;
+  /** Response-cache TTL for this key's chat calls (docs/cache.md); null or absent = not cached. */
+  cacheTtlSeconds?: number | null;
 }
 
 /** Who is calling: resolved once per request by the caller guard, from a JWT or an API key. */

@@ -27,6 +27,8 @@ export interface PlannedTarget extends ResolvedModel {
   readonly keyStrategy?: KeyStrategy;
   /** Whether a broken stream may be finished on the next target (routes: on by default). */
   readonly streamFailover?: boolean;
+  /** The route's response-cache TTL (seconds), when it sets one (docs/cache.md). */
+  readonly cacheTtlSeconds?: number;
 }
 
 /** Output tokens assumed for `lowest-cost` when the request sets no maximum. */
@@ -146,6 +148,7 @@ export class TargetPlanner {
       ...(target.params !== undefined ? { overrides: target.params } : {}),
       keyStrategy: route.keyStrategy,
       streamFailover: route.streamFailover,
+      ...(route.cacheTtlSeconds ? { cacheTtlSeconds: route.cacheTtlSeconds } : {}),
     }));
   }
 

@@ -1765,6 +1765,11 @@ export interface components {
              */
             credit_budget?: string;
             /**
+             * @description Response cache: this key's chat calls are cached for this many seconds (capped by CACHE_MAX_TTL_SECONDS) without asking per request; a request's x-switchyard-cache header wins. See docs/cache.md.
+             * @example 600
+             */
+            cache_ttl_seconds?: number;
+            /**
              * Format: uuid
              * @description Admins: create the key for another user of the tenant.
              */
@@ -1789,6 +1794,8 @@ export interface components {
             tpm: number | null;
             /** @example 25.5 */
             credit_budget: string | null;
+            /** @example 600 */
+            cache_ttl_seconds: number | null;
             /** Format: date-time */
             expires_at: string | null;
             /** Format: date-time */
@@ -1824,6 +1831,8 @@ export interface components {
             tpm: number | null;
             /** @example 25.5 */
             credit_budget: string | null;
+            /** @example 600 */
+            cache_ttl_seconds: number | null;
             /** Format: date-time */
             expires_at: string | null;
             /** Format: date-time */
@@ -1863,6 +1872,11 @@ export interface components {
              * @example 25.5
              */
             credit_budget?: string | null;
+            /**
+             * @description Response-cache TTL of the chat calls (seconds); null: not cached unless a request asks.
+             * @example 600
+             */
+            cache_ttl_seconds?: number | null;
         };
         TenantPoolView: {
             /** Format: uuid */
@@ -2365,6 +2379,11 @@ export interface components {
              */
             stream_failover: boolean;
             /**
+             * @description Response cache: chat calls through this route are cached for this many seconds (capped by CACHE_MAX_TTL_SECONDS) without asking per request; a request header wins. See docs/cache.md.
+             * @example 600
+             */
+            cache_ttl_seconds?: number;
+            /**
              * @description `platform` (platform admins: every tenant) or `tenant`. Defaults by role.
              * @enum {string}
              */
@@ -2395,6 +2414,8 @@ export interface components {
             /** @enum {string} */
             key_strategy: "ordered" | "round-robin" | "least-used";
             stream_failover: boolean;
+            /** @example 600 */
+            cache_ttl_seconds: number | null;
             targets: components["schemas"]["RouteTargetView"][];
             created_at: string;
             updated_at: string;
@@ -2413,6 +2434,11 @@ export interface components {
             /** @enum {string} */
             key_strategy?: "ordered" | "round-robin" | "least-used";
             stream_failover?: boolean;
+            /**
+             * @description Response-cache TTL of chat calls (seconds); null: not cached unless a request asks.
+             * @example 600
+             */
+            cache_ttl_seconds?: number | null;
         };
         RuntimePricingDto: {
             /**

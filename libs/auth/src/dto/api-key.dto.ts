@@ -66,6 +66,17 @@ export class CreateApiKeyDto {
   credit_budget?: string;
 
   @ApiPropertyOptional({
+    example: 600,
+    description:
+      "Response cache: this key's chat calls are cached for this many seconds (capped by CACHE_MAX_TTL_SECONDS) without asking per request; a request's x-switchyard-cache header wins. See docs/cache.md.",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2_592_000)
+  cache_ttl_seconds?: number;
+
+  @ApiPropertyOptional({
     format: 'uuid',
     description: 'Admins: create the key for another user of the tenant.',
   })
@@ -125,6 +136,19 @@ export class UpdateApiKeyDto {
     message: 'credit_budget must be a decimal string with at most 6 decimals',
   })
   credit_budget?: string | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    example: 600,
+    description: 'Response-cache TTL of the chat calls (seconds); null: not cached unless a request asks.',
+  })
+  @ValidateIf((_o, v) => v !== null)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2_592_000)
+  cache_ttl_seconds?: number | null;
 }
 
 export class ApiKeyView {
@@ -138,6 +162,7 @@ export class ApiKeyView {
   @ApiProperty({ nullable: true, type: Number }) rpm!: number | null;
   @ApiProperty({ nullable: true, type: Number }) tpm!: number | null;
   @ApiProperty({ nullable: true, type: String, example: '25.5' }) credit_budget!: string | null;
+  @ApiProperty({ nullable: true, type: Number, example: 600 }) cache_ttl_seconds!: number | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) expires_at!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) revoked_at!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) last_used_at!: string | null;
@@ -155,6 +180,7 @@ export class ApiKeyView {
       rpm: k.rpm,
       tpm: k.tpm,
       credit_budget: k.creditBudget === null ? null : formatCredits(k.creditBudget),
+      cache_ttl_seconds: k.cacheTtlSeconds ?? null,
       expires_at: k.expiresAt?.toISOString() ?? null,
       revoked_at: k.revokedAt?.toISOString() ?? null,
       last_used_at: k.lastUsedAt?.toISOString() ?? null,

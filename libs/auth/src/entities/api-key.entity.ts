@@ -69,6 +69,10 @@ export class ApiKeyEntity {
   @Column({ name: 'credit_budget', type: 'bigint', nullable: true, transformer: bigintColumn })
   creditBudget!: bigint | null;
 
+  /** Response-cache TTL for this key's chat calls (docs/cache.md); null = not cached unless asked. */
+  @Column({ name: 'cache_ttl_seconds', type: 'integer', nullable: true })
+  cacheTtlSeconds!: number | null;
+
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
   expiresAt!: Date | null;
 

@@ -15,6 +15,7 @@ export interface ApiKeyAuthRow {
   rpm: number | null;
   tpm: number | null;
   credit_budget: string | null;
+  cache_ttl_seconds: number | null;
   expires_at: Date | null;
   revoked_at: Date | null;
   role: Role;
@@ -63,7 +64,7 @@ export class ApiKeyRepository {
   async findForAuth(keyHash: string): Promise<ApiKeyAuthRow | undefined> {
     const rows: ApiKeyAuthRow[] = await this.repo.query(
       `SELECT k.id, k.name, k.tenant_id, k.user_id, k.allowed_models, k.rpm, k.tpm, k.credit_budget,
-              k.expires_at, k.revoked_at, u.role, u.email, u.status AS user_status,
+              k.cache_ttl_seconds, k.expires_at, k.revoked_at, u.role, u.email, u.status AS user_status,
               t.status AS tenant_status, t.default_rpm
          FROM api_keys k JOIN users u ON u.id = k.user_id JOIN tenants t ON t.id = k.tenant_id
         WHERE k.key_hash = $1`,
@@ -91,7 +92,10 @@ export class ApiKeyRepository {
     scope: TenantScope,
     id: string,
     values: Partial<
-      Pick<ApiKeyEntity, 'name' | 'allowedModels' | 'rpm' | 'tpm' | 'creditBudget' | 'expiresAt'>
+      Pick<
+        ApiKeyEntity,
+        'name' | 'allowedModels' | 'rpm' | 'tpm' | 'creditBudget' | 'cacheTtlSeconds' | 'expiresAt'
+      >
     >,
   ): Promise<void> {
     const qb = this.repo.createQueryBuilder().update().set(values).where('id = :id', { id });

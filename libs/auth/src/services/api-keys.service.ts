@@ -113,6 +113,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
           rpm: row.rpm,
           tpm: row.tpm,
           creditBudget: row.credit_budget === null ? null : BigInt(row.credit_budget),
+          cacheTtlSeconds: row.cache_ttl_seconds,
         },
       },
     };
@@ -142,6 +143,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
       rpm: dto.rpm ?? null,
       tpm: dto.tpm ?? null,
       creditBudget: dto.creditBudgetMicros() ?? null,
+      cacheTtlSeconds: dto.cache_ttl_seconds ?? null,
       expiresAt: dto.expires_at ? new Date(dto.expires_at) : null,
     });
     // A hash remembered as unknown (someone tried this exact secret before) must not linger.
@@ -185,6 +187,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     if (dto.tpm !== undefined) values.tpm = dto.tpm;
     if (dto.credit_budget !== undefined)
       values.creditBudget = dto.credit_budget === null ? null : parseCredits(dto.credit_budget);
+    if (dto.cache_ttl_seconds !== undefined) values.cacheTtlSeconds = dto.cache_ttl_seconds;
     if (Object.keys(values).length > 0) {
       await this.keys.update(scopeOf(caller), key.id, values);
       await this.cache.invalidateKey(key.keyHash);

@@ -46,7 +46,8 @@ export class ResponseCache {
 
   /**
    * The cache's part in one chat call, decided after planning and before anything is reserved.
-   * Undefined when the call is not cached: no TTL asked for (request header), `no-store`, several
+   * Undefined when the call is not cached: no TTL (request header, else the route's, else the API
+   * key's setting), `no-store`, several
    * answers (`n` > 1), or no store. Otherwise a hit to serve, or a miss whose answer is stored
    * once it is complete.
    */
@@ -60,9 +61,11 @@ export class ResponseCache {
     const body = request as Readonly<Record<string, unknown>>;
     const asked = cacheDirectives(req.headers);
     if (asked.noStore) return undefined;
-    const ttlSeconds = Math.min(asked.ttlSeconds ?? 0, this.config.cache.maxTtlSeconds);
-    if (ttlSeconds <= 0 || (body.n ?? 1) !== 1) return undefined;
     const first = targets[0];
+    // The request's own TTL wins (ttl=0 turns caching off), then the route's, then the key's.
+    const wanted = asked.ttlSeconds ?? first?.cacheTtlSeconds ?? caller.apiKey?.cacheTtlSeconds ?? 0;
+    const ttlSeconds = Math.min(wanted, this.config.cache.maxTtlSeconds);
+    if (ttlSeconds <= 0 || (body.n ?? 1) !== 1) return undefined;
     const resolved = first?.route ? `route:${first.route}` : targets.map((t) => t.id).join(',');
     const key = `${caller.tenantId}:${cacheKey(caller.tenantId, resolved, body)}`;
     const ttlMs = ttlSeconds * 1000;

@@ -17,6 +17,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import type { RouteEntity } from './route.entity.js';
@@ -109,6 +110,17 @@ export class CreateRouteDto {
   stream_failover?: boolean;
 
   @ApiPropertyOptional({
+    example: 600,
+    description:
+      'Response cache: chat calls through this route are cached for this many seconds (capped by CACHE_MAX_TTL_SECONDS) without asking per request; a request header wins. See docs/cache.md.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2_592_000)
+  cache_ttl_seconds?: number;
+
+  @ApiPropertyOptional({
     enum: SCOPES,
     description: '`platform` (platform admins: every tenant) or `tenant`. Defaults by role.',
   })
@@ -152,6 +164,19 @@ export class UpdateRouteDto {
   @IsOptional()
   @IsBoolean()
   stream_failover?: boolean;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    example: 600,
+    description: 'Response-cache TTL of chat calls (seconds); null: not cached unless a request asks.',
+  })
+  @ValidateIf((_o, v) => v !== null)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2_592_000)
+  cache_ttl_seconds?: number | null;
 }
 
 export class RouteListQueryDto extends PageQueryDto {}
@@ -172,6 +197,7 @@ export class RouteView {
   @ApiProperty({ enum: ROUTE_STRATEGIES }) strategy!: RouteStrategyName;
   @ApiProperty({ enum: KEY_STRATEGIES }) key_strategy!: KeyStrategy;
   @ApiProperty() stream_failover!: boolean;
+  @ApiProperty({ nullable: true, type: Number, example: 600 }) cache_ttl_seconds!: number | null;
   @ApiProperty({ type: [RouteTargetView] }) targets!: RouteTargetView[];
   @ApiProperty() created_at!: string;
   @ApiProperty() updated_at!: string;
@@ -186,6 +212,7 @@ export class RouteView {
       strategy: r.strategy,
       key_strategy: r.keyStrategy,
       stream_failover: r.streamFailover,
+      cache_ttl_seconds: r.cacheTtlSeconds ?? null,
       targets: r.targets.map((t) => ({
         model: t.model,
         ...(t.weight !== undefined ? { weight: t.weight } : {}),

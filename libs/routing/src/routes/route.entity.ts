@@ -33,6 +33,10 @@ export class RouteEntity {
   @Column({ type: 'jsonb' })
   targets!: RouteTarget[];
 
+  /** Response-cache TTL for chat calls through this route (docs/cache.md); null = not cached unless asked. */
+  @Column({ name: 'cache_ttl_seconds', type: 'integer', nullable: true })
+  cacheTtlSeconds!: number | null;
+
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy!: string | null;
 

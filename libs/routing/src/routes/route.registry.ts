@@ -16,6 +16,7 @@ function definitionOf(row: RouteEntity): RouteDefinition {
     strategy: row.strategy,
     keyStrategy: row.keyStrategy,
     streamFailover: row.streamFailover,
+    cacheTtlSeconds: row.cacheTtlSeconds,
     targets: row.targets,
   };
 }

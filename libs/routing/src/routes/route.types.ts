@@ -36,5 +36,7 @@ export interface RouteDefinition {
   keyStrategy: KeyStrategy;
   /** Whether a stream that breaks after its first byte is finished on the next target. */
   streamFailover: boolean;
+  /** Response-cache TTL of chat calls through this route (seconds); null = not cached unless asked. */
+  cacheTtlSeconds?: number | null;
   targets: RouteTarget[];
 }

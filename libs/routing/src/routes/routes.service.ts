@@ -59,6 +59,7 @@ export class RoutesService {
       strategy: dto.strategy,
       keyStrategy: dto.key_strategy ?? 'ordered',
       streamFailover: dto.stream_failover ?? true,
+      cacheTtlSeconds: dto.cache_ttl_seconds ?? null,
       targets,
       createdBy: caller.userId,
     });
@@ -105,6 +106,7 @@ export class RoutesService {
     if (dto.strategy !== undefined) values.strategy = dto.strategy;
     if (dto.key_strategy !== undefined) values.keyStrategy = dto.key_strategy;
     if (dto.stream_failover !== undefined) values.streamFailover = dto.stream_failover;
+    if (dto.cache_ttl_seconds !== undefined) values.cacheTtlSeconds = dto.cache_ttl_seconds;
     if (dto.targets !== undefined)
       values.targets = this.targetsOf(dto.targets, row.tenantId ?? caller.tenantId);
     if (Object.keys(values).length > 0) {
