@@ -382,6 +382,29 @@ describe('the response cache (in memory, price 0)', () => {
     expect(res.body.error.code).toBe('invalid_cache_header');
   });
 
+  it('serves a Responses (/v1/responses) call from the cache, plain and streamed', async () => {
+    const input = fresh();
+    const before = chatCalls(t.sim);
+    const first = await t.client.responses.create({ model: MODEL, input }, { headers: CACHE }).withResponse();
+    const second = await t.client.responses
+      .create({ model: MODEL, input }, { headers: CACHE })
+      .withResponse();
+    expect(first.response.headers.get('x-switchyard-cache')).toBe('miss');
+    expect(second.response.headers.get('x-switchyard-cache')).toBe('hit');
+    expect(second.data.output_text).toBe(first.data.output_text);
+    expect(second.data.id).not.toBe(first.data.id);
+    const stream = await t.client.responses.create({ model: MODEL, input, stream: true }, { headers: CACHE });
+    let text = '';
+    let completed = false;
+    for await (const event of stream) {
+      if (event.type === 'response.output_text.delta') text += event.delta;
+      if (event.type === 'response.completed') completed = true;
+    }
+    expect(text).toBe(first.data.output_text);
+    expect(completed).toBe(true);
+    expect(chatCalls(t.sim)).toBe(before + 1);
+  });
+
   it('serves a Messages (/v1/messages) call from the cache in the Anthropic shape', async () => {
     const prompt = fresh();
     const send = () =>

@@ -67,6 +67,7 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
         'x-switchyard-model',
         'x-switchyard-route',
         'x-switchyard-cost',
+        'x-switchyard-cache',
         'x-ratelimit-limit-requests',
         'x-ratelimit-remaining-requests',
         'x-ratelimit-reset-requests',
