@@ -168,6 +168,18 @@ describe('compat: model names and model configuration', () => {
     const missing = await request(t.gw.url).post('/config/model').set(auth()).send({ model_name: 'openai' });
     expect(missing.status).toBe(400);
     expect(missing.body.error.param).toBe('api_key');
+    // Wrong types and hostile nesting are a 400, never a 500 (a route-fuzz finding).
+    const nested: unknown = JSON.parse('['.repeat(5000) + ']'.repeat(5000));
+    const hostile = await request(t.gw.url)
+      .post('/config/model?limit[x]=1e%2B21&limit&limit=0')
+      .set(auth())
+      .send({ model_name: 5e-324, api_key: nested });
+    expect(hostile.status).toBe(400);
+    const asAdmin = await request(t.gw.url)
+      .post('/config/model?limit[x]=1e%2B21&limit&limit=0')
+      .auth(t.adminToken, { type: 'bearer' })
+      .send({ model_name: 5e-324, api_key: nested });
+    expect(asAdmin.status).toBe(400);
     const none = await request(t.gw.url).get('/config/models');
     expect(none.status).toBe(401);
     expect(none.body.error.type).toBeDefined();

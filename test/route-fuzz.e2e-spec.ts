@@ -116,9 +116,14 @@ function changed(before: Fingerprint, after: Fingerprint, prefix: string): strin
   return Object.keys(before).filter((k) => k.startsWith(prefix) && before[k] !== after[k]);
 }
 
-/** What is wrong with a 4xx body, or null when it is the OpenAI envelope. */
-function envelopeProblem(res: RawResponse): string | null {
+/**
+ * What is wrong with a 4xx body, or null when it is the dialect's error shape: Anthropic's
+ * `{"type":"error","error":{"type","message"},"request_id"}` on /v1/messages, else the OpenAI
+ * envelope.
+ */
+function envelopeProblem(res: RawResponse, url: string): string | null {
   if (!res.contentType.includes('application/json')) return `content-type ${res.contentType || 'none'}`;
+  if (url.startsWith('/v1/messages')) return anthropicErrorProblem(res.json);
   const body = res.json as { error?: Record<string, unknown> } | undefined;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'body is not a JSON object';
   if (Object.keys(body).join(',') !== 'error') return `top-level keys ${Object.keys(body).join(',')}`;
@@ -128,6 +133,21 @@ function envelopeProblem(res: RawResponse): string | null {
   if (typeof e.type !== 'string' || e.type === '') return 'error.type missing';
   if (!('code' in e) || (e.code !== null && typeof e.code !== 'string')) return 'error.code missing';
   if (!('param' in e) || (e.param !== null && typeof e.param !== 'string')) return 'error.param missing';
+  return null;
+}
+
+/** What is wrong with an Anthropic error body, or null. */
+function anthropicErrorProblem(json: unknown): string | null {
+  const body = json as {
+    type?: unknown;
+    error?: { type?: unknown; message?: unknown };
+    request_id?: unknown;
+  };
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'body is not a JSON object';
+  if (body.type !== 'error') return 'type is not "error"';
+  if (typeof body.error?.type !== 'string' || body.error.type === '') return 'error.type missing';
+  if (typeof body.error.message !== 'string' || body.error.message === '') return 'error.message missing';
+  if (typeof body.request_id !== 'string') return 'request_id missing';
   return null;
 }
 
@@ -659,7 +679,7 @@ describe('route fuzz', () => {
         const problems: string[] = [];
         if (res.status >= 500) problems.push(`status ${res.status}: ${res.text.slice(0, 200)}`);
         if (res.status >= 400 && res.status < 500) {
-          const problem = envelopeProblem(res);
+          const problem = envelopeProblem(res, c.url);
           if (problem)
             problems.push(`${res.status} without the envelope (${problem}): ${res.text.slice(0, 200)}`);
         }

@@ -173,6 +173,10 @@ describe('ModelResolver.resolve', () => {
     expect(error.message).toContain("'ollama/llama2'");
     expect(error.message).toContain('OLLAMA_BASE_URL');
     expect(notFound(() => resolver({}, local).resolve('gpt-4o')).message).toContain('openai/gpt-4o');
+    // A caller's own key makes Ollama reachable for `ollama/...`, but does not configure it as the
+    // destination of every unknown name.
+    expect(() => resolver({}, local).resolve('llama2', { requestKey: 'k' })).toThrow(ModelNotFoundError);
+    expect(resolver({}, local).resolve('ollama/llama2', { requestKey: 'k' }).id).toBe('ollama/llama2');
   });
 
   it('never resolves a disabled model', () => {

@@ -213,8 +213,9 @@ export class ModelResolver {
         .filter((e) => e.model.capabilities.includes('chat') && this.available(e, scope));
       return usable.find((e) => e.model.id === e.provider.defaultModel) ?? usable[0] ?? null;
     }
+    // Only a local server the operator configured (its base URL set), not one a stored key made available.
     const local = this.settings.defaultLocalProvider;
-    if (local && !this.listed(name, scope)) {
+    if (local && this.environment.endpoint(local)?.baseUrlConfigured && !this.listed(name, scope)) {
       const found = this.lookup(`${local}/${name}`, scope, MAX_ALIAS_DEPTH);
       if (found?.provider.id === local) return found;
     }
