@@ -13,6 +13,7 @@ import { RuntimeProviders1796100000000 } from './1796100000000-RuntimeProviders.
 import { Routes1796193717510 } from './1796193717510-Routes.js';
 import { ModelOverrideFree1796200000000 } from './1796200000000-ModelOverrideFree.js';
 import { ResponsesStore1796300000000 } from './1796300000000-ResponsesStore.js';
+import { UsagePartitions1796400000000 } from './1796400000000-UsagePartitions.js';
 import { ResponseCacheSettings1796500000000 } from './1796500000000-ResponseCacheSettings.js';
 
 export const migrations = [
@@ -30,5 +31,6 @@ export const migrations = [
   Routes1796193717510,
   ModelOverrideFree1796200000000,
   ResponsesStore1796300000000,
+  UsagePartitions1796400000000,
   ResponseCacheSettings1796500000000,
 ];

@@ -167,17 +167,18 @@ describe('management API for the console', () => {
       expect.objectContaining({
         hour: '2031-05-01T10:00:00Z',
         requests: 4,
-        p50_latency_ms: 250,
+        // Percentiles are over latency steps (decision 0019): 200 and 300 ms are 200 and 304.
+        p50_latency_ms: 252,
         avg_ttft_ms: 50,
       }),
       expect.objectContaining({
         hour: '2031-05-01T12:00:00Z',
         requests: 1,
-        p95_latency_ms: 1000,
+        p95_latency_ms: 992,
         avg_ttft_ms: null,
       }),
     ]);
-    expect(res.body.totals).toMatchObject({ requests: 5, p50_latency_ms: 300 });
+    expect(res.body.totals).toMatchObject({ requests: 5, p50_latency_ms: 304 });
   });
 
   it('GET /usage/errors lists the latest failed calls: a member their own, an admin the tenant', async () => {

@@ -1,11 +1,13 @@
-import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { ACTIVITY_ACTIONS, ACTOR_TYPES, type ActivityAction, type ActorType } from './activity-action.js';
 
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
 /**
  * One audit event. The table is append-only: a trigger (see the ActivityLog migration) refuses
- * UPDATE, DELETE and TRUNCATE, except the retention purge through `activity_log_purge()`.
+ * UPDATE, DELETE and TRUNCATE, except the purge through `activity_log_purge()`. Partitioned by
+ * month on occurred_at (decision 0019): retention drops whole months, and the primary key carries
+ * the partition key.
  */
 @Entity({ name: 'activity_logs' })
 @Index('activity_logs_tenant_time_idx', ['tenantId', 'occurredAt'])
@@ -17,7 +19,8 @@ export class ActivityLogEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
 
-  @Column({ name: 'occurred_at', type: 'timestamptz' })
+  /** The partition key. */
+  @PrimaryColumn({ name: 'occurred_at', type: 'timestamptz' })
   occurredAt!: Date;
 
   /** No foreign key: the trail outlives the tenants and users it mentions. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { MonthlyPartitions, type DroppedPartition } from '@switchyard/core';
 import type { Repository, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import type { ActivityAction, ActorType } from './activity-action.js';
@@ -88,6 +89,25 @@ export class ActivityLogRepository {
       [before.toISOString()],
     );
     return Number(rows[0]?.purged ?? 0);
+  }
+
+  /** The month partitions of activity_logs (decision 0019). */
+  partitions(): MonthlyPartitions {
+    return new MonthlyPartitions(this.repo.manager.connection, 'activity_logs');
+  }
+
+  /**
+   * Retention: drops the month partitions whose entries are all older than `cutoff`, then purges
+   * what is older than the oldest month left (entries that fell into the default partition).
+   * Returns the partitions dropped and how many entries were purged one by one.
+   */
+  async dropBefore(cutoff: Date): Promise<{ dropped: DroppedPartition[]; purged: number }> {
+    const partitions = this.partitions();
+    const dropped = await partitions.dropBefore(cutoff);
+    const [oldest] = await partitions.list();
+    const monthStart = new Date(Date.UTC(cutoff.getUTCFullYear(), cutoff.getUTCMonth(), 1));
+    const keepFrom = oldest && oldest.from < monthStart ? oldest.from : monthStart;
+    return { dropped, purged: await this.purgeBefore(keepFrom) };
   }
 
   private query(scope: ActivityScope, filter: ActivityFilter): SelectQueryBuilder<ActivityLogEntity> {

@@ -2,6 +2,7 @@ import {
   Injectable,
   Logger,
   type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
@@ -37,7 +38,9 @@ export interface ActivityReader {
  * is buffered is written before the database closes on a graceful shutdown.
  */
 @Injectable()
-export class ActivityLogService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+export class ActivityLogService
+  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger(ActivityLogService.name);
   private buffer: NewActivityRow[] = [];
   private writing?: Promise<void>;
@@ -55,13 +58,21 @@ export class ActivityLogService implements OnModuleInit, BeforeApplicationShutdo
   onModuleInit(): void {
     this.flushTimer = setInterval(() => void this.flushQuietly(), this.config.activityLog.flushMs);
     this.flushTimer.unref();
-    if (this.config.activityLog.retentionDays > 0) {
-      this.purgeTimer = setTimeout(() => {
-        void this.purgeQuietly();
-        this.purgeInterval = setInterval(() => void this.purgeQuietly(), PURGE_EVERY_MS);
-        this.purgeInterval.unref();
-      }, FIRST_PURGE_AFTER_MS);
-      this.purgeTimer.unref();
+    // Partitions ahead are needed whatever the retention; the first pass waits for the boot to settle.
+    this.purgeTimer = setTimeout(() => {
+      void this.purgeQuietly();
+      this.purgeInterval = setInterval(() => void this.purgeQuietly(), PURGE_EVERY_MS);
+      this.purgeInterval.unref();
+    }, FIRST_PURGE_AFTER_MS);
+    this.purgeTimer.unref();
+  }
+
+  /** The month partitions ahead exist before the first request (the migration made them too). */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.repo.partitions().ensureAhead();
+    } catch (err) {
+      this.warn('creating activity_logs partitions failed (retried within the hour)', err);
     }
   }
 
@@ -151,11 +162,24 @@ export class ActivityLogService implements OnModuleInit, BeforeApplicationShutdo
     return this.repo.each(this.scopeFor(reader), filter);
   }
 
-  /** Deletes entries older than ACTIVITY_LOG_RETENTION_DAYS; returns how many. */
+  /**
+   * Creates the month partitions ahead (this month and the next three), then applies
+   * ACTIVITY_RETENTION_DAYS: drops every month whose entries are all older, and purges older
+   * entries that fell outside the months (the default partition). Returns how many entries were
+   * purged one by one; whole months dropped are logged.
+   */
   async purgeExpired(now = new Date()): Promise<number> {
+    const partitions = this.repo.partitions();
+    const created = await partitions.ensureAhead();
+    if (created > 0) this.logger.log(`created ${created} activity_logs partition(s)`);
     const days = this.config.activityLog.retentionDays;
     if (days <= 0) return 0;
-    const purged = await this.repo.purgeBefore(new Date(now.getTime() - days * 86_400_000));
+    const { dropped, purged } = await this.repo.dropBefore(new Date(now.getTime() - days * 86_400_000));
+    for (const p of dropped) {
+      this.logger.log(
+        `dropped ${p.name} (entries older than ${days} days; detach ${p.detachMs.toFixed(1)} ms, drop ${p.dropMs.toFixed(1)} ms)`,
+      );
+    }
     if (purged > 0) this.logger.log(`purged ${purged} activity log entries older than ${days} days`);
     return purged;
   }
@@ -187,7 +211,7 @@ export class ActivityLogService implements OnModuleInit, BeforeApplicationShutdo
     try {
       await this.purgeExpired();
     } catch (err) {
-      this.warn('activity log purge failed', err);
+      this.warn('activity log partition maintenance failed', err);
     }
   }
 

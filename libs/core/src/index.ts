@@ -22,6 +22,12 @@ export { DatabaseModule, type DatabaseModuleOptions } from './database/database.
 export { databaseOptions } from './database/database.options.js';
 export { EmbeddedPostgres } from './database/embedded-postgres.js';
 export { runMigrations } from './database/migrate.js';
+export {
+  MonthlyPartitions,
+  DETACH_LOCK_TIMEOUT_MS,
+  type DroppedPartition,
+  type MonthPartition,
+} from './database/monthly-partitions.js';
 export { PAGE_LIMIT_MAX, PAGE_OFFSET_MAX, PageQueryDto, page, type Page } from './pagination/pagination.js';
 export { MICROS_PER_CREDIT, formatCredits, parseCredits } from './money.js';
 export const API_PREFIX = 'api/v1';

@@ -7,6 +7,7 @@ describe('credits configuration', () => {
       signupCredits: 1_000_000n,
       reservationTtlSeconds: 600,
       sweepIntervalSeconds: 60,
+      usageRetentionDays: 0,
     });
   });
 

@@ -13,11 +13,12 @@ import { CreditsService } from './services/credits.service.js';
 import { LiveReservations } from './services/live-reservations.js';
 import { ReservationSweeper } from './services/reservation-sweeper.service.js';
 import { UsageRecorder } from './services/usage-recorder.service.js';
+import { UsageRetention } from './services/usage-retention.service.js';
 import { UsageService } from './services/usage.service.js';
 
 /**
  * Credits: accounts and the append-only ledger, reservations and their sweeper, grants and
- * transfers, per-tenant markup, usage records and aggregates. The chat pipeline uses the
+ * transfers, per-tenant markup, usage records (month partitions, daily rollups) and aggregates. The chat pipeline uses the
  * exported CreditsService (reserve, settle, release, markupFor) and UsageRecorder.
  */
 @Module({
@@ -34,12 +35,14 @@ import { UsageService } from './services/usage.service.js';
     CreditAccountsService,
     UsageService,
     UsageRecorder,
+    UsageRetention,
     ReservationSweeper,
   ],
   exports: [
     CreditsService,
     CallMetering,
     UsageRecorder,
+    UsageRetention,
     ReservationSweeper,
     CreditAccountsService,
     LiveReservations,

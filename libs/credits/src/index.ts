@@ -7,6 +7,9 @@ export {
 } from './services/credits.service.js';
 export { UsageRecorder, type UsageRecordInput } from './services/usage-recorder.service.js';
 export { ReservationSweeper } from './services/reservation-sweeper.service.js';
+export { UsageRetention } from './services/usage-retention.service.js';
+export { UsageService } from './services/usage.service.js';
+export { UsageRepository, type UsageSource } from './repositories/usage.repository.js';
 export { LiveReservations } from './services/live-reservations.js';
 export { CreditAccountsService } from './services/credit-accounts.service.js';
 export {

@@ -83,6 +83,11 @@ export interface CreditsConfig {
   reservationTtlSeconds: number;
   /** How often each instance sweeps expired reservations. */
   sweepIntervalSeconds: number;
+  /**
+   * USAGE_RETENTION_DAYS: usage records (and their daily rollups) older than this are dropped a
+   * whole month at a time, once the entire month is past it (0: kept forever).
+   */
+  usageRetentionDays: number;
 }
 
 export interface AuthConfig {
@@ -387,6 +392,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       signupCredits: parseCredits(env.SIGNUP_CREDITS),
       reservationTtlSeconds: env.RESERVATION_TTL_SECONDS,
       sweepIntervalSeconds: env.CREDITS_SWEEP_INTERVAL_SECONDS,
+      usageRetentionDays: env.USAGE_RETENTION_DAYS,
     },
     {
       filesDir: env.FILES_DIR

@@ -235,6 +235,11 @@ export class EnvironmentVariables {
   @IsInt({ message: 'must be an integer number of seconds' })
   CREDITS_SWEEP_INTERVAL_SECONDS = 60;
 
+  @Transform(toInt)
+  @Min(0)
+  @IsInt({ message: 'must be an integer number of days (0 keeps usage records forever)' })
+  USAGE_RETENTION_DAYS = 0;
+
   // --- providers and routing ---------------------------------------------------------------
 
   @IsIn(['auto', 'on', 'off'], { message: 'must be auto, on or off' })
@@ -327,6 +332,13 @@ export class EnvironmentVariables {
   @Min(0)
   @IsInt({ message: 'must be an integer number of days (0 keeps entries forever)' })
   ACTIVITY_LOG_RETENTION_DAYS = 90;
+
+  /** The name for ACTIVITY_LOG_RETENTION_DAYS; wins when both are set. */
+  @Transform((params) => toInt({ value: emptyToUndefined(params) }))
+  @IsOptional()
+  @Min(0)
+  @IsInt({ message: 'must be an integer number of days (0 keeps entries forever)' })
+  ACTIVITY_RETENTION_DAYS?: number;
 
   @Transform(toInt)
   @Min(50)

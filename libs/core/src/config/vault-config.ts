@@ -16,7 +16,10 @@ export interface VaultConfig {
 
 /** The activity log's settings. */
 export interface ActivityLogConfig {
-  /** Entries older than this many days are purged; 0 keeps them forever. */
+  /**
+   * ACTIVITY_RETENTION_DAYS (or ACTIVITY_LOG_RETENTION_DAYS): entries are dropped a whole month at
+   * a time once the entire month is older than this many days; 0 keeps them forever.
+   */
   retentionDays: number;
   /** How long recorded entries may wait in memory before they are written in one batch. */
   flushMs: number;
@@ -64,5 +67,8 @@ export function vaultConfig(env: EnvironmentVariables, problems: string[]): Vaul
 }
 
 export function activityLogConfig(env: EnvironmentVariables): ActivityLogConfig {
-  return { retentionDays: env.ACTIVITY_LOG_RETENTION_DAYS, flushMs: env.ACTIVITY_LOG_FLUSH_MS };
+  return {
+    retentionDays: env.ACTIVITY_RETENTION_DAYS ?? env.ACTIVITY_LOG_RETENTION_DAYS,
+    flushMs: env.ACTIVITY_LOG_FLUSH_MS,
+  };
 }

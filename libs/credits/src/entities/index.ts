@@ -3,6 +3,7 @@ import { CreditKeySpendEntity } from './credit-key-spend.entity.js';
 import { CreditLedgerEntryEntity } from './credit-ledger-entry.entity.js';
 import { CreditReservationEntity } from './credit-reservation.entity.js';
 import { CreditTenantSettingsEntity } from './credit-tenant-settings.entity.js';
+import { UsageDailyEntity } from './usage-daily.entity.js';
 import { UsageRecordEntity } from './usage-record.entity.js';
 
 export {
@@ -11,6 +12,7 @@ export {
   CreditLedgerEntryEntity,
   CreditReservationEntity,
   CreditTenantSettingsEntity,
+  UsageDailyEntity,
   UsageRecordEntity,
 };
 export { LEDGER_KINDS, type LedgerKind } from './credit-ledger-entry.entity.js';
@@ -25,4 +27,5 @@ export const CREDITS_ENTITIES = [
   CreditKeySpendEntity,
   CreditTenantSettingsEntity,
   UsageRecordEntity,
+  UsageDailyEntity,
 ];

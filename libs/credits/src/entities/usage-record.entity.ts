@@ -1,12 +1,17 @@
-import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintColumn } from './bigint.transformer.js';
 
 export type UsageStatus = 'ok' | 'error' | 'aborted';
 
-/** One upstream call as metered: written in batches off the response path, read by GET /usage. */
+/**
+ * One upstream call as metered: written in batches off the response path (with its daily rollup,
+ * usage_daily), read by GET /usage. Partitioned by month on created_at (decision 0019), so the
+ * primary key carries created_at and no foreign key can point here.
+ */
 @Entity({ name: 'usage_records' })
 @Check('usage_records_status_check', `status IN ('ok', 'error', 'aborted')`)
 @Index('usage_records_tenant_time_idx', ['tenantId', 'createdAt'])
+@Index('usage_records_errors_idx', ['createdAt'], { where: `status <> 'ok'` })
 export class UsageRecordEntity {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id!: string;
@@ -58,6 +63,7 @@ export class UsageRecordEntity {
   @Column({ name: 'error_class', type: 'text', nullable: true })
   errorClass!: string | null;
 
-  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  /** The partition key. */
+  @PrimaryColumn({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 }

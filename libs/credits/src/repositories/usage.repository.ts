@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@switchyard/auth';
 import { DataSource } from 'typeorm';
+import { MonthlyPartitions, type DroppedPartition } from '@switchyard/core';
+import { NO_API_KEY } from '../entities/usage-daily.entity.js';
 import type { UsageStatus } from '../entities/usage-record.entity.js';
 
 /** A usage row as the recorder buffers it. */
@@ -23,7 +25,7 @@ export interface UsageRow {
   at: Date;
 }
 
-/** Dimensions GET /usage can group by, and the SQL each stands for. */
+/** Dimensions GET /usage can group by, and the SQL each stands for over usage_records. */
 export const USAGE_GROUPS = {
   hour: `to_char(date_trunc('hour', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24:00:00"Z"')`,
   day: `to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`,
@@ -35,6 +37,26 @@ export const USAGE_GROUPS = {
   status: 'status',
 } as const;
 export type UsageGroup = keyof typeof USAGE_GROUPS;
+
+/** The same dimensions over the daily rollups (no hour: a rollup is a day). */
+const ROLLUP_GROUPS: Record<Exclude<UsageGroup, 'hour'>, string> = {
+  day: `to_char(day, 'YYYY-MM-DD')`,
+  model: 'model',
+  provider: 'provider',
+  key: `NULLIF(api_key_id, '${NO_API_KEY}'::uuid)`,
+  user: 'user_id',
+  endpoint: 'endpoint',
+  status: 'status',
+};
+
+/**
+ * Where GET /usage reads from: `auto` takes the daily rollups for ranges longer than a day (whole
+ * days from usage_daily, the partial days at either end from usage_records) and the records
+ * otherwise; `raw` and `rollup` force one (tests compare them: the answers are identical).
+ */
+export type UsageSource = 'auto' | 'raw' | 'rollup';
+
+const DAY_MS = 86_400_000;
 
 export interface UsageFilter {
   from: Date;
@@ -108,10 +130,18 @@ export class UsageRepository {
       );
       return `(${Array.from({ length: COLUMNS }, (_, i) => `$${base + i + 1}`).join(', ')})`;
     });
+    // The records and their daily rollups in one statement: the rollups never disagree with the
+    // records, whichever instance wrote them. Rollup keys in a fixed order, so two instances
+    // adding to the same rows lock them in the same order.
     await this.db.query(
-      `INSERT INTO usage_records (request_id, tenant_id, user_id, api_key_id, provider, model, endpoint,
-         input_tokens, output_tokens, cached_input_tokens, cost, latency_ms, ttft_ms, status, error_class, created_at)
-       VALUES ${tuples.join(', ')}`,
+      `WITH ins AS (
+         INSERT INTO usage_records (request_id, tenant_id, user_id, api_key_id, provider, model, endpoint,
+           input_tokens, output_tokens, cached_input_tokens, cost, latency_ms, ttft_ms, status, error_class, created_at)
+         VALUES ${tuples.join(', ')}
+         RETURNING tenant_id, user_id, api_key_id, provider, model, endpoint, status, input_tokens, output_tokens,
+           cached_input_tokens, cost, latency_ms, ttft_ms, created_at
+       )
+       ${ROLLUP_INSERT}`,
       params,
     );
   }
@@ -121,40 +151,89 @@ export class UsageRepository {
     groups: UsageGroup[],
     filter: UsageFilter,
     limit: number,
+    source: UsageSource = 'auto',
   ): Promise<{ rows: UsageAggregateRow[]; totals: Omit<UsageAggregateRow, 'group'>; truncated: boolean }> {
-    const params: unknown[] = [filter.from.toISOString(), filter.to.toISOString()];
-    const where = ['created_at >= $1', 'created_at < $2'];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(`${sql} = $${params.length}`);
-    };
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    // The same filters on both sources (the column names are the same).
+    const filters: string[] = [];
+    const add = (sql: string, value: unknown) => filters.push(`${sql} = ${param(value)}`);
     if (scope.kind === 'tenant') add('tenant_id', scope.tenantId);
     if (filter.tenantId) add('tenant_id', filter.tenantId);
     if (filter.userId) add('user_id', filter.userId);
     if (filter.apiKeyId) add('api_key_id', filter.apiKeyId);
     if (filter.model) add('model', filter.model);
     if (filter.provider) add('provider', filter.provider);
-    const keys = groups.map((g, i) => `${USAGE_GROUPS[g]} AS g${i}`);
-    const measures = `COUNT(*)::int AS requests, (COUNT(*) FILTER (WHERE status <> 'ok'))::int AS errors,
-      COALESCE(SUM(input_tokens), 0)::text AS input_tokens, COALESCE(SUM(output_tokens), 0)::text AS output_tokens,
-      COALESCE(SUM(cached_input_tokens), 0)::text AS cached_input_tokens, COALESCE(SUM(cost), 0)::text AS cost,
-      COALESCE(ROUND(AVG(latency_ms)), 0)::int AS avg_latency_ms,
-      COALESCE(ROUND(percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms)), 0)::int AS p50_latency_ms,
-      COALESCE(ROUND(percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms)), 0)::int AS p95_latency_ms,
-      ROUND(AVG(ttft_ms))::int AS avg_ttft_ms`;
-    // Grouping sets give the groups and the grand total in one pass over the rows.
-    const groupBy = groups.length
-      ? `GROUP BY GROUPING SETS ((${groups.map((_, i) => `g${i}`).join(', ')}), ())`
-      : '';
-    // The total row, `limit` groups, and one more to tell whether groups were left out.
+
+    const raw = (from: Date, to: Date) =>
+      `SELECT ${groups.map((g, i) => `${USAGE_GROUPS[g]} AS g${i}`).join(', ')}${groups.length ? ',' : ''}
+              status, usage_latency_bucket(latency_ms) AS bucket, 1::bigint AS n, input_tokens::bigint AS inp,
+              output_tokens::bigint AS outp, cached_input_tokens::bigint AS cached, cost, latency_ms::bigint AS lat,
+              coalesce(ttft_ms, 0)::bigint AS tt, (ttft_ms IS NOT NULL)::int::bigint AS tc
+         FROM usage_records
+        WHERE ${[`created_at >= ${param(from.toISOString())}`, `created_at < ${param(to.toISOString())}`, ...filters].join(' AND ')}`;
+    const rollup = (fromDay: Date, toDay: Date) =>
+      `SELECT ${groups.map((g, i) => `${ROLLUP_GROUPS[g as Exclude<UsageGroup, 'hour'>]} AS g${i}`).join(', ')}${groups.length ? ',' : ''}
+              status, latency_bucket AS bucket, requests AS n, input_tokens AS inp, output_tokens AS outp,
+              cached_input_tokens AS cached, cost, latency_ms_sum AS lat, ttft_ms_sum AS tt, ttft_count AS tc
+         FROM usage_daily
+        WHERE ${[`day >= ${param(isoDay(fromDay))}::date`, `day < ${param(isoDay(toDay))}::date`, ...filters].join(' AND ')}`;
+
+    const { from, to } = filter;
+    const firstDay = new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS);
+    const lastDay = new Date(Math.floor(to.getTime() / DAY_MS) * DAY_MS);
+    const rollupFits = !groups.includes('hour') && firstDay < lastDay;
+    const useRollup =
+      source === 'rollup'
+        ? rollupFits
+        : source === 'auto' && rollupFits && to.getTime() - from.getTime() > DAY_MS;
+    const sources = useRollup
+      ? [
+          rollup(firstDay, lastDay),
+          ...(from < firstDay ? [raw(from, firstDay)] : []),
+          ...(lastDay < to ? [raw(lastDay, to)] : []),
+        ]
+      : [raw(from, to)];
+
+    const g = groups.map((_, i) => `g${i}`);
+    const isTotal = g.length ? `GROUPING(${g.join(', ')}) > 0` : 'TRUE';
+    const partition = [...g, 'is_total'].join(', ');
+    // Percentiles the way percentile_cont interpolates, over the latency steps: the value at the
+    // p*(N-1)th call in latency order, interpolated between its neighbours.
+    const percentile = (p: string) => {
+      // `total` is the same on every row of a group: per row inside FILTER, aggregated outside.
+      const rowPos = `(${p}::float8 * (total - 1))`;
+      const pos = `(${p}::float8 * (max(total) - 1))`;
+      const lo = `min(bucket) FILTER (WHERE upto > floor(${rowPos}))::float8`;
+      const hi = `min(bucket) FILTER (WHERE upto > ceil(${rowPos}))::float8`;
+      return `coalesce(round(${lo} + (${hi} - ${lo}) * (${pos} - floor(${pos}))), 0)::int`;
+    };
     params.push(limit + 2);
     const sql = `
-      SELECT ${groups.length ? `${groups.map((_, i) => `g${i}`).join(', ')}, GROUPING(${groups.map((_, i) => `g${i}`).join(', ')}) > 0 AS is_total,` : 'TRUE AS is_total,'} ${measures}
-        FROM (SELECT ${[...keys, '*'].join(', ')} FROM usage_records WHERE ${where.join(' AND ')}) u
-        ${groupBy}
-       ORDER BY is_total DESC${groups.length ? `, ${groups.map((_, i) => `g${i}`).join(', ')}` : ''}
+      WITH src AS (${sources.join(' UNION ALL ')}),
+      h AS (
+        SELECT ${[...g, `${isTotal} AS is_total`].join(', ')}, bucket, sum(n) AS n,
+               sum(n) FILTER (WHERE status <> 'ok') AS err, sum(inp) AS inp, sum(outp) AS outp,
+               sum(cached) AS cached, sum(cost) AS cost, sum(lat) AS lat, sum(tt) AS tt, sum(tc) AS tc
+          FROM src
+         GROUP BY ${g.length ? `GROUPING SETS ((${[...g, 'bucket'].join(', ')}), (bucket))` : 'bucket'}
+      ),
+      c AS (
+        SELECT h.*, (sum(n) OVER (PARTITION BY ${partition} ORDER BY bucket))::float8 AS upto,
+               (sum(n) OVER (PARTITION BY ${partition}))::float8 AS total
+          FROM h
+      )
+      SELECT ${[...g, 'is_total'].join(', ')}, sum(n)::int AS requests, coalesce(sum(err), 0)::int AS errors,
+             sum(inp)::text AS input_tokens, sum(outp)::text AS output_tokens,
+             sum(cached)::text AS cached_input_tokens, sum(cost)::text AS cost,
+             round(sum(lat)::numeric / sum(n))::int AS avg_latency_ms,
+             ${percentile('0.5')} AS p50_latency_ms, ${percentile('0.95')} AS p95_latency_ms,
+             round(sum(tt)::numeric / nullif(sum(tc), 0))::int AS avg_ttft_ms
+        FROM c
+       GROUP BY ${partition}
+       ORDER BY is_total DESC${g.length ? `, ${g.join(', ')}` : ''}
        LIMIT $${params.length}`;
-    const raw: Array<Record<string, unknown>> = await this.db.query(sql, params);
+    const result: Array<Record<string, unknown>> = await this.db.query(sql, params);
     const toRow = (r: Record<string, unknown>): UsageAggregateRow => ({
       group: Object.fromEntries(groups.map((g, i) => [g, (r[`g${i}`] as string | null) ?? null])),
       requests: Number(r.requests),
@@ -168,9 +247,10 @@ export class UsageRepository {
       p95LatencyMs: Number(r.p95_latency_ms),
       avgTtftMs: r.avg_ttft_ms === null || r.avg_ttft_ms === undefined ? null : Number(r.avg_ttft_ms),
     });
-    const [total, ...rest] = raw;
-    const { group: _group, ...totals } = toRow(total!);
-    return { rows: rest.slice(0, limit).map(toRow), totals, truncated: rest.length > limit };
+    // No calls in range: no row at all, not even the total.
+    const total = result[0]?.is_total ? result.shift() : undefined;
+    const { group: _group, ...totals } = total ? toRow(total) : EMPTY;
+    return { rows: result.slice(0, limit).map(toRow), totals, truncated: result.length > limit };
   }
 
   /** The latest calls that did not end well, within the scope (and one user when given). */
@@ -208,4 +288,86 @@ export class UsageRepository {
       latencyMs: Number(r.latency_ms),
     }));
   }
+
+  /**
+   * Recomputes the rollups of the UTC days [fromDay, toDay) from the records (rows loaded into
+   * usage_records by other means than insertMany: a bulk import, a restore). One transaction.
+   */
+  async rebuildRollups(fromDay: Date, toDay: Date): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query('DELETE FROM usage_daily WHERE day >= $1::date AND day < $2::date', [
+        isoDay(fromDay),
+        isoDay(toDay),
+      ]);
+      await tx.query(
+        `WITH ins AS (
+           SELECT * FROM usage_records
+            WHERE created_at >= $1::date::timestamp AT TIME ZONE 'UTC'
+              AND created_at < $2::date::timestamp AT TIME ZONE 'UTC'
+         )
+         ${ROLLUP_INSERT}`,
+        [isoDay(fromDay), isoDay(toDay)],
+      );
+    });
+  }
+
+  /** The month partitions of usage_records. */
+  partitions(): MonthlyPartitions {
+    return new MonthlyPartitions(this.db, 'usage_records');
+  }
+
+  /**
+   * Retention: drops the month partitions older than `cutoff`, then whatever else is older than
+   * the oldest month left (rows that fell into the default partition, and the rollups of every
+   * day gone), so the rollups keep matching the records.
+   */
+  async dropBefore(cutoff: Date): Promise<DroppedPartition[]> {
+    const partitions = this.partitions();
+    const dropped = await partitions.dropBefore(cutoff);
+    const [oldest] = await partitions.list();
+    const monthStart = new Date(Date.UTC(cutoff.getUTCFullYear(), cutoff.getUTCMonth(), 1));
+    const keepFrom = oldest && oldest.from < monthStart ? oldest.from : monthStart;
+    await this.db.query('DELETE FROM usage_records_default WHERE created_at < $1', [keepFrom.toISOString()]);
+    await this.db.query('DELETE FROM usage_daily WHERE day < $1::date', [isoDay(keepFrom)]);
+    return dropped;
+  }
 }
+
+const EMPTY: UsageAggregateRow = {
+  group: {},
+  requests: 0,
+  errors: 0,
+  inputTokens: 0n,
+  outputTokens: 0n,
+  cachedInputTokens: 0n,
+  cost: 0n,
+  avgLatencyMs: 0,
+  p50LatencyMs: 0,
+  p95LatencyMs: 0,
+  avgTtftMs: null,
+};
+
+function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** Adds the rows of the CTE `ins` (just inserted into usage_records) to their daily rollups. */
+const ROLLUP_INSERT = `
+  INSERT INTO usage_daily (day, tenant_id, user_id, api_key_id, provider, model, endpoint, status, latency_bucket,
+    requests, input_tokens, output_tokens, cached_input_tokens, cost, latency_ms_sum, ttft_ms_sum, ttft_count)
+  SELECT (created_at AT TIME ZONE 'UTC')::date, tenant_id, user_id, coalesce(api_key_id, '${NO_API_KEY}'::uuid),
+         provider, model, endpoint, status, usage_latency_bucket(latency_ms), count(*), sum(input_tokens),
+         sum(output_tokens), sum(cached_input_tokens), sum(cost), sum(latency_ms), coalesce(sum(ttft_ms), 0),
+         count(ttft_ms)
+    FROM ins
+   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+   ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+  ON CONFLICT (day, tenant_id, user_id, api_key_id, provider, model, endpoint, status, latency_bucket) DO UPDATE SET
+    requests = usage_daily.requests + EXCLUDED.requests,
+    input_tokens = usage_daily.input_tokens + EXCLUDED.input_tokens,
+    output_tokens = usage_daily.output_tokens + EXCLUDED.output_tokens,
+    cached_input_tokens = usage_daily.cached_input_tokens + EXCLUDED.cached_input_tokens,
+    cost = usage_daily.cost + EXCLUDED.cost,
+    latency_ms_sum = usage_daily.latency_ms_sum + EXCLUDED.latency_ms_sum,
+    ttft_ms_sum = usage_daily.ttft_ms_sum + EXCLUDED.ttft_ms_sum,
+    ttft_count = usage_daily.ttft_count + EXCLUDED.ttft_count`;
