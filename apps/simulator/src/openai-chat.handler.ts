@@ -6,7 +6,14 @@ import { parseOpenaiChat } from './openai-chat.parser.js';
 import { badRequest } from './bad-request.util.js';
 import { planReply, splitArguments, splitWords } from './reply.engine.js';
 import { sendSse, type SseFrame } from './sse.writer.js';
-import { WRONG_ANSWER, classificationFor, personaOf, reasoningFor, wantsClassification } from './persona.js';
+import {
+  WRONG_ANSWER,
+  classificationFor,
+  listedSources,
+  personaOf,
+  reasoningFor,
+  wantsClassification,
+} from './persona.js';
 import { countTokens } from './tokens.util.js';
 
 const TOOL_CALL_ID = 'call_sim_0';
@@ -44,7 +51,7 @@ type PersonaPlan = ReplyPlan & { reasoning: string | null };
  * The persona of the model name (see persona.ts) and the classifier's JSON applied to the
  * deterministic reply: reasoning tokens count as completion tokens, as providers bill them.
  */
-function personaPlan(
+export function personaPlan(
   body: JsonObject,
   plan: ReplyPlan,
   conv: ReturnType<typeof parseOpenaiChat>,
@@ -54,6 +61,10 @@ function personaPlan(
   let text = plan.text;
   if (persona === 'wrong') text = WRONG_ANSWER;
   else if (wantsClassification(body)) text = JSON.stringify(classificationFor(conv));
+  else if (!conv.json) {
+    const cited = listedSources(body);
+    if (cited.length > 0) text = `${text} ${cited.map((n) => `[${n}]`).join(' ')}`;
+  }
   const reasoning = persona === 'reasoner' ? reasoningFor(conv) : null;
   if (text === plan.text && reasoning === null) return { ...plan, reasoning };
   return {
@@ -147,7 +158,12 @@ export async function handleChatCompletions(ex: Exchange): Promise<void> {
   if (typeof body.model !== 'string') return badRequest(ex, 'you must provide a model parameter', 'model');
   if (!Array.isArray(body.messages))
     return badRequest(ex, "Missing required parameter: 'messages'.", 'messages');
-  const conv = parseOpenaiChat(body);
+  const parsed = parseOpenaiChat(body);
+  // A `looper` keeps calling a tool even after its results (a model that never stops searching).
+  const conv =
+    personaOf(asString(body.model) ?? '') === 'looper' && parsed.toolResult !== null
+      ? { ...parsed, toolResult: null }
+      : parsed;
   const plan = personaPlan(body, planReply(conv), conv);
   const n = choiceCount(body);
   if (body.stream === true) return sendSse(ex, streamFrames(ex, body, plan, n));

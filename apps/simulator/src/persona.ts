@@ -6,7 +6,7 @@ import type { Conversation } from './conversation.types.js';
  * (always answers {@link WRONG_ANSWER}, even when a classification is asked for). They let the gateway's orchestration be tested:
  * a reasoning model, and a voter that disagrees.
  */
-export type Persona = 'reasoner' | 'wrong' | null;
+export type Persona = 'reasoner' | 'wrong' | 'looper' | null;
 
 /** What `sim-wrong` (any model named with `-wrong`) always answers. */
 export const WRONG_ANSWER = 'wrong: 42';
@@ -20,7 +20,24 @@ export function personaOf(model: string): Persona {
   const parts = model.toLowerCase().split('-');
   if (parts.includes('reasoner')) return 'reasoner';
   if (parts.includes('wrong')) return 'wrong';
+  if (parts.includes('looper')) return 'looper';
   return null;
+}
+
+/**
+ * The numbers of the web sources a system message lists (lines starting `[n] `, the gateway's web
+ * search): a reply cites each of them once, at its end, as ` [1] [2]`.
+ */
+export function listedSources(body: Record<string, unknown>): number[] {
+  const messages = Array.isArray(body.messages)
+    ? (body.messages as { role?: unknown; content?: unknown }[])
+    : [];
+  const found = new Set<number>();
+  for (const m of messages) {
+    if ((m.role !== 'system' && m.role !== 'developer') || typeof m.content !== 'string') continue;
+    for (const match of m.content.matchAll(/^\[(\d{1,3})\] /gm)) found.add(Number(match[1]));
+  }
+  return [...found].sort((a, b) => a - b);
 }
 
 /** The reasoning a `reasoner` persona shows before its answer: deterministic from the last user text. */

@@ -130,7 +130,9 @@ export async function runPipeline(
   const seq = provider ? state.nextSeq() : 0;
   const headers = flatHeaders(req);
   if (provider && state.record) {
-    state.log.add({ seq, time: Date.now(), method, path, format, apiKey, model, headers, body: parsed.body });
+    // A search is a GET: its query parameters are what a test reads, so they are its recorded body.
+    const body = route?.keyless ? Object.fromEntries(query) : parsed.body;
+    state.log.add({ seq, time: Date.now(), method, path, format, apiKey, model, headers, body });
   }
   if (!route) {
     return sendError(res, providerError(format, 404, { message: `Unknown endpoint: ${method} ${path}` }));
@@ -140,8 +142,9 @@ export async function runPipeline(
     : mergeFaults();
   if (!(await delay(fault.latencyMs ?? 0, signal))) return;
   if (provider) {
-    if (apiKey === null || apiKey === '') return sendError(res, authError(format, null));
-    const behavior = state.keys.take(apiKey);
+    // A keyless endpoint (web search, as a self-hosted SearXNG) takes no key and no key behaviors.
+    if (!route.keyless && (apiKey === null || apiKey === '')) return sendError(res, authError(format, null));
+    const behavior = apiKey ? state.keys.take(apiKey) : undefined;
     if (behavior) {
       const error =
         behavior.status === 401

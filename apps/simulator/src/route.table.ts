@@ -9,6 +9,7 @@ import { handleCompletions } from './openai-completions.handler.js';
 import { handleEmbeddings } from './openai-embeddings.handler.js';
 import { IMAGE_PATH_PREFIX, handleImageFile, handleImageGeneration } from './openai-images.handler.js';
 import { handleGetModel, handleListModels } from './openai-models.handler.js';
+import { handleSearch } from './search.handler.js';
 import type { WireFormat } from './simulator.types.js';
 
 /** Where a request goes and how the pipeline treats it. */
@@ -21,6 +22,8 @@ export interface Route {
   pathModel?: string;
   /** Gemini generate and GigaChat chat calls answer a content_filter fault with a 200, not an error. */
   answersContentFilter?: boolean;
+  /** Needs no API key (web search, like a self-hosted SearXNG); still recorded, faults apply. */
+  keyless?: boolean;
 }
 
 const OPENAI_POST: Record<string, Handler> = {
@@ -82,6 +85,7 @@ export function matchRoute(method: string, path: string): Route | null {
     if (path.startsWith('/v1/models/') && !path.includes(':')) {
       return { format: 'openai', handle: handleGetModel, provider: true };
     }
+    if (path === '/search') return { format: 'openai', handle: handleSearch, provider: true, keyless: true };
     if (path.startsWith(IMAGE_PATH_PREFIX))
       return { format: 'openai', handle: handleImageFile, provider: false };
   }

@@ -46,7 +46,7 @@ const validateChat = compileValidator<ChatBody>(CHAT_SCHEMA);
 const validateCompletion = compileValidator<CompletionCreateParams>(COMPLETION_SCHEMA);
 
 /** Switchyard's own request fields; never sent upstream. */
-const OWN_FIELDS = ['models', 'route', 'plugins', 'stream_failover'] as const;
+const OWN_FIELDS = ['models', 'route', 'plugins', 'stream_failover', 'search'] as const;
 
 function headersFor(target: PlannedTarget): Record<string, string> {
   const headers: Record<string, string> = {

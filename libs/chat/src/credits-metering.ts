@@ -40,6 +40,7 @@ export class CreditsMetering implements Metering {
     }));
     return {
       ...(parts ? { parts } : {}),
+      ...(request.fees ? { fees: request.fees } : {}),
       caller: request.caller,
       requestId: request.requestId,
       endpoint: request.endpoint,

@@ -32,6 +32,8 @@ export interface MeteringRequest {
    * above only name the call).
    */
   steps?: readonly MeteredStepBound[];
+  /** Flat charges the call may add besides tokens (web searches at SEARCH_PRICE), at most. */
+  fees?: bigint;
 }
 
 /** The worst case of one step of a plan. */
@@ -49,6 +51,16 @@ export interface MeteredStep {
   outcome: { status: 'ok' | 'error' | 'aborted'; latencyMs: number; ttftMs?: number; errorClass?: string };
 }
 
+/** A flat-priced part of an orchestrated call (one web search): a line of its settlement and a usage record. */
+export interface MeteredFee {
+  /** The usage record's provider and model (`simulator`, `simulator/web-search`). */
+  provider: string;
+  model: string;
+  /** Micro-credits (0 for a search that failed). */
+  amount: bigint;
+  outcome: { status: 'ok' | 'error'; latencyMs: number; errorClass?: string };
+}
+
 /** A reservation in progress: settled with the actual usage, or released on failure. */
 export interface MeteringHandle {
   /** Charges the actual usage on the model that served (never more than reserved); returns micro-credits. */
@@ -64,7 +76,10 @@ export interface MeteringHandle {
    * (their sum, capped at what was reserved), with one usage record per step. Returns each step's
    * charge and the total.
    */
-  settleSteps(steps: readonly MeteredStep[]): Promise<{ total: bigint; costs: bigint[] }>;
+  settleSteps(
+    steps: readonly MeteredStep[],
+    fees?: readonly MeteredFee[],
+  ): Promise<{ total: bigint; costs: bigint[]; feeCosts: bigint[] }>;
 }
 
 /** Reserves and settles credits for /v1 calls. The credits lib provides the real one. */
@@ -88,7 +103,11 @@ export const METERING = Symbol('METERING');
 const FREE_HANDLE: MeteringHandle = {
   settle: async () => 0n,
   release: async () => undefined,
-  settleSteps: async (steps) => ({ total: 0n, costs: steps.map(() => 0n) }),
+  settleSteps: async (steps, fees = []) => ({
+    total: 0n,
+    costs: steps.map(() => 0n),
+    feeCosts: fees.map(() => 0n),
+  }),
 };
 export const FREE_METERING: Metering = {
   reserve: async () => FREE_HANDLE,

@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
-import { AppConfig, formatCredits, InsufficientCreditsError, UpstreamError } from '@switchyard/core';
+import {
+  AppConfig,
+  formatCredits,
+  InsufficientCreditsError,
+  parseCredits,
+  UpstreamError,
+} from '@switchyard/core';
 import {
   Orchestrator,
   explainDecision,
@@ -10,6 +16,7 @@ import {
   type OrchestratedBody,
   type Plan,
   type RunOutcome,
+  type SearchSession,
   type StepCall,
   type StepResult,
   type StepRunners,
@@ -17,7 +24,13 @@ import {
 import { ProviderError, type ResolvedModel } from '@switchyard/providers';
 import { PerformanceTracker, UpstreamExecutor, scopeFor, type CallContext } from '@switchyard/routing';
 import type { Response } from 'express';
-import { METERING, type Metering, type MeteringHandle, type MeteringRequest } from './metering.js';
+import {
+  METERING,
+  type Metering,
+  type MeteredFee,
+  type MeteringHandle,
+  type MeteringRequest,
+} from './metering.js';
 import { OPENAI_CHAT_OUTPUT, type ChatOutput } from './chat-output.js';
 import { midStreamEnvelope } from './stream-relay.js';
 import { OrchestrationStepRunner, type StepRecord } from './orchestration-step-runner.js';
@@ -116,6 +129,8 @@ export class OrchestratedChat implements StepRunners {
       'x-switchyard-model': answerModel.id,
       'x-switchyard-strategy': plan.strategy,
     };
+    // Web search: the request's searches, each a line of the settlement (decision 0022).
+    const search = plan.strategy === 'search' ? this.orchestrator.search.session(context.signal) : undefined;
     const includeReasoning = body.include_reasoning !== false;
     const stream = body.stream === true;
     const writer = stream ? output.stream(res) : undefined;
@@ -150,13 +165,28 @@ export class OrchestratedChat implements StepRunners {
         sink,
         includeReasoning,
         stream,
+        ...(search ? { search } : {}),
       });
     } catch (err) {
       failure = err;
     }
     // What ran is paid for, whatever happened after it; nothing more.
-    const { total, costs } = await settle(handle, runner.records, failure);
+    const fees = feesOf(search);
+    const { total, costs, feeCosts } = await settle(handle, runner.records, failure, fees);
     runner.records.forEach((r, i) => reports.push(recordReport(r, plan, costs[i] ?? 0n)));
+    search?.records.forEach((s, i) =>
+      reports.push({
+        id: s.id,
+        role: 'search',
+        model: fees[i]!.model,
+        status: s.status,
+        latency_ms: s.latencyMs,
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        cost: formatCredits(feeCosts[i] ?? 0n),
+        ...(s.error ? { error: s.error } : {}),
+      }),
+    );
     const cost = classifierCost + total;
     if (failure !== undefined) {
       // Before the first byte the error is the answer; after it, the stream ends with its event.
@@ -183,10 +213,14 @@ export class OrchestratedChat implements StepRunners {
         steps: reports,
         ...(outcome?.decision ? { decision: outcome.decision } : {}),
         ...(outcome?.failures.length ? { failures: outcome.failures } : {}),
+        ...(plan.search ? { search: searchReport(plan, search, feeCosts) } : {}),
       },
     };
+    const annotations = plan.search ? (outcome?.annotations ?? []) : undefined;
     if (writer) {
       if (!roleSent) await send({ content: '' });
+      // Citations come in a delta of their own before the finish chunk (OpenAI's stream shape).
+      if (annotations?.length) await send({ annotations });
       await writer.send({
         ...identity,
         object: 'chat.completion.chunk',
@@ -207,6 +241,7 @@ export class OrchestratedChat implements StepRunners {
             content: buffer.content,
             ...(includeReasoning && buffer.reasoning ? { reasoning_content: buffer.reasoning } : {}),
             refusal: null,
+            ...(annotations ? { annotations } : {}),
           },
           logprobs: null,
           finish_reason: 'stop',
@@ -250,7 +285,9 @@ export class OrchestratedChat implements StepRunners {
     promptTokens: number,
   ): MeteringRequest {
     const bounds = this.orchestrator.stepBounds(plan, promptTokens);
+    const fees = plan.search ? BigInt(plan.search.max_searches) * parseCredits(plan.search.price) : 0n;
     return {
+      ...(fees > 0n ? { fees } : {}),
       caller,
       requestId: context.requestId,
       endpoint: ENDPOINT,
@@ -291,23 +328,73 @@ export class OrchestratedChat implements StepRunners {
     } catch (err) {
       failure = err;
     }
-    const { total } = await settle(handle, runner.records, failure);
+    const { total } = await settle(handle, runner.records, failure, []);
     if (!result) throw asError(failure);
     return { result, cost: total };
   }
 }
 
-/** Settles the steps that used anything in one settlement; releases when none did. */
+/**
+ * Settles the steps that used anything and the searches that ran in one settlement; releases
+ * when nothing did.
+ */
 async function settle(
   handle: MeteringHandle,
   records: readonly StepRecord[],
   failure: unknown,
-): Promise<{ total: bigint; costs: bigint[] }> {
-  if (!records.some((r) => r.usage.inputTokens + r.usage.outputTokens > 0)) {
+  fees: readonly MeteredFee[],
+): Promise<{ total: bigint; costs: bigint[]; feeCosts: bigint[] }> {
+  if (
+    !records.some((r) => r.usage.inputTokens + r.usage.outputTokens > 0) &&
+    !fees.some((f) => f.amount > 0n)
+  ) {
     await handle.release(failure instanceof ProviderError ? failure.kind : failure ? 'failed' : undefined);
-    return { total: 0n, costs: records.map(() => 0n) };
+    return { total: 0n, costs: records.map(() => 0n), feeCosts: fees.map(() => 0n) };
   }
-  return handle.settleSteps(records);
+  return handle.settleSteps(records, fees);
+}
+
+/** The searches of a request as flat-priced lines: a failed one costs nothing. */
+function feesOf(search: SearchSession | undefined): MeteredFee[] {
+  return (search?.records ?? []).map((s) => ({
+    provider: s.provider,
+    model: `${s.provider}/web-search`,
+    amount: s.cost,
+    outcome: {
+      status: s.status,
+      latencyMs: s.latencyMs,
+      ...(s.errorClass ? { errorClass: s.errorClass } : {}),
+    },
+  }));
+}
+
+/** `switchyard.search`: how the web was searched, what each search found and cost, and the sources. */
+function searchReport(plan: Plan, search: SearchSession | undefined, feeCosts: readonly bigint[]) {
+  const records = search?.records ?? [];
+  const failed = records.filter((s) => s.status === 'error');
+  const note = !search
+    ? 'web search is off: answered without sources'
+    : records.length === 0
+      ? 'the model did not search'
+      : failed.length === records.length
+        ? `the search failed (${failed[0]!.error}): answered without sources, not charged`
+        : failed.length > 0
+          ? `${failed.length} of ${records.length} searches failed (not charged)`
+          : undefined;
+  return {
+    ...plan.search!,
+    searches: records.map((s, i) => ({
+      id: s.id,
+      query: s.query,
+      status: s.status,
+      results: s.results,
+      latency_ms: s.latencyMs,
+      cost: formatCredits(feeCosts[i] ?? 0n),
+      ...(s.error ? { error: s.error } : {}),
+    })),
+    sources: (search?.sources ?? []).map((s) => ({ index: s.index, url: s.url, title: s.title })),
+    ...(note ? { note } : {}),
+  };
 }
 
 function report(role: string, result: StepResult, cost: bigint): StepReport {

@@ -1,4 +1,4 @@
-import type { StepCall, StepDelta, StepResult, StepRunner } from '@switchyard/orchestration';
+import type { StepCall, StepDelta, StepResult, StepRunner, StepToolCall } from '@switchyard/orchestration';
 import { ProviderError, isSimulator, type ResolvedModel } from '@switchyard/providers';
 import type { CallContext, PerformanceTracker, UpstreamExecutor } from '@switchyard/routing';
 import type {
@@ -12,7 +12,15 @@ import { PromptTokens, textTokenBound } from './token-estimate.js';
 import { cacheUsageOf } from './prompt-cache.js';
 
 /** Switchyard's own request fields, and orchestration's: never sent upstream. */
-const OWN_FIELDS = ['models', 'route', 'plugins', 'stream_failover', 'include_reasoning'] as const;
+const OWN_FIELDS = [
+  'models',
+  'route',
+  'plugins',
+  'stream_failover',
+  'include_reasoning',
+  'search',
+  'web_search_options',
+] as const;
 
 /** A step as it ran, for the settlement (one usage record each) and the answer's explanation. */
 export interface StepRecord extends MeteredStep {
@@ -73,7 +81,16 @@ export class OrchestrationStepRunner implements StepRunner {
     const latencyMs = Date.now() - started;
     this.deps.tracker.finished(served.target.id, latencyMs, usage.outputTokens, latencyMs);
     this.records.push({ id: step.id, target: served.target, usage, outcome: { status: 'ok', latencyMs } });
-    return { id: step.id, target: served.target, text, reasoning, ...tokens(usage), latencyMs };
+    const toolCalls = toolCallsOf(message);
+    return {
+      id: step.id,
+      target: served.target,
+      text,
+      reasoning,
+      ...tokens(usage),
+      latencyMs,
+      ...(toolCalls.length > 0 ? { toolCalls } : {}),
+    };
   }
 
   async *stream(step: StepCall): AsyncGenerator<StepDelta, StepResult> {
@@ -215,6 +232,13 @@ export class OrchestrationStepRunner implements StepRunner {
     });
     return err;
   }
+}
+
+/** A message's function calls (a step offered tools). */
+function toolCallsOf(message: ChatCompletion['choices'][number]['message'] | undefined): StepToolCall[] {
+  return (message?.tool_calls ?? []).flatMap((c) =>
+    c.type === 'function' ? [{ id: c.id, name: c.function.name, arguments: c.function.arguments ?? '' }] : [],
+  );
 }
 
 function tokens(usage: MeteredUsage): { inputTokens: number; outputTokens: number } {

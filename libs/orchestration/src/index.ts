@@ -25,7 +25,29 @@ export {
 export { classifyByRules } from './classification/rules-classifier.js';
 export { CLASSIFICATION_SCHEMA_NAME } from './classification/classifier.prompts.js';
 export type { ClassifierCall } from './classification/llm-classifier.js';
-export type { AnswerSink, StepCall, StepDelta, StepResult, StepRunner } from './step-runner.port.js';
+export type {
+  AnswerSink,
+  StepCall,
+  StepDelta,
+  StepResult,
+  StepRunner,
+  StepToolCall,
+} from './step-runner.port.js';
 export { STEP_RUNNERS, type StepRunners } from './step-runners.js';
 export { QuorumNotReachedError } from './strategies/vote.strategy.js';
-export type { Plan, PlannedStep, RunOutcome, StepFailure, StepRole } from './strategies/strategy.js';
+export type {
+  Plan,
+  PlanSearch,
+  PlanStrategy,
+  PlannedStep,
+  RunOutcome,
+  StepFailure,
+  StepRole,
+} from './strategies/strategy.js';
+export { WebSearch, type SearchSettings } from './search/web-search.service.js';
+export { SearchSession, type SearchRecord, type Source } from './search/search-session.js';
+export type { UrlCitation } from './search/citations.js';
+export { SearxngAdapter } from './search/searxng.adapter.js';
+export { BraveAdapter } from './search/brave.adapter.js';
+export { TavilyAdapter } from './search/tavily.adapter.js';
+export { SearchError, type SearchAdapter, type SearchResult } from './search/search.types.js';

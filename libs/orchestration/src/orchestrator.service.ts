@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
 import { AppConfig, InvalidRequestError } from '@switchyard/core';
 import { ModelResolver, type KeyScope, type ResolvedModel } from '@switchyard/providers';
-import { PerformanceTracker, modelAllowed, scopeFor } from '@switchyard/routing';
+import { PerformanceTracker, TargetPlanner, modelAllowed, scopeFor } from '@switchyard/routing';
 import type {
   ChatCompletionCreateParams,
   ChatCompletionMessageParam,
@@ -17,8 +17,25 @@ import type { StepRunners } from './step-runners.js';
 import { ChainStrategy } from './strategies/chain.strategy.js';
 import { MixStrategy } from './strategies/mix.strategy.js';
 import { SingleStrategy } from './strategies/single.strategy.js';
-import type { OrchestrationStrategy, Plan, RunInput, RunOutcome } from './strategies/strategy.js';
+import {
+  candidatesFor,
+  lastUserText,
+  type OrchestrationStrategy,
+  type Plan,
+  type PlanStrategy,
+  type RunInput,
+  type RunOutcome,
+} from './strategies/strategy.js';
 import { VoteStrategy } from './strategies/vote.strategy.js';
+import { SearchStrategy } from './strategies/search.strategy.js';
+import { WEB_SEARCH_TOOL } from './search/search.prompts.js';
+import {
+  asksForSearch,
+  searchRequestOf,
+  withoutOnline,
+  type SearchRequest,
+} from './search/search-request.js';
+import { WebSearch } from './search/web-search.service.js';
 import type { StepResult } from './step-runner.port.js';
 
 /** The model name that asks for orchestration. */
@@ -27,7 +44,13 @@ export const AUTO_MODEL = 'auto';
 const PRESET_FIELDS = ['temperature', 'top_p', 'frequency_penalty', 'presence_penalty'] as const;
 
 /** A chat body as far as orchestration reads it. */
-export type OrchestratedBody = ChatCompletionCreateParams & { include_reasoning?: unknown };
+export type OrchestratedBody = ChatCompletionCreateParams & {
+  include_reasoning?: unknown;
+  models?: unknown;
+  route?: unknown;
+  plugins?: unknown;
+  search?: unknown;
+};
 
 /** Everything decided for one request before anything but the classifier runs: plain data. */
 export interface Decision {
@@ -54,14 +77,7 @@ export interface StepBound {
 /** The text the classifier reads: the last user message's text parts. */
 export function classifierInputOf(body: OrchestratedBody): ClassifierInput {
   const messages = body.messages;
-  const last = [...messages].reverse().find((m) => m.role === 'user');
-  const content = last?.content;
-  const text =
-    typeof content === 'string'
-      ? content
-      : Array.isArray(content)
-        ? content.map((p) => (p.type === 'text' ? p.text : '')).join(' ')
-        : '';
+  const text = lastUserText(messages);
   const hasImages = messages.some(
     (m) => m.role === 'user' && Array.isArray(m.content) && m.content.some((p) => p.type === 'image_url'),
   );
@@ -76,11 +92,13 @@ export function classifierInputOf(body: OrchestratedBody): ClassifierInput {
 @Injectable()
 export class Orchestrator {
   private readonly selector: ModelSelector;
-  private readonly strategies: Record<StrategyName, OrchestrationStrategy> = {
+  private readonly searchStrategy = new SearchStrategy();
+  private readonly strategies: Record<PlanStrategy, OrchestrationStrategy> = {
     single: new SingleStrategy(),
     mix: new MixStrategy(),
     vote: new VoteStrategy(),
     chain: new ChainStrategy(),
+    search: this.searchStrategy,
   };
   private readonly classifierModel?: string;
   private readonly classifierTimeoutMs: number;
@@ -90,15 +108,35 @@ export class Orchestrator {
     tracker: PerformanceTracker,
     private readonly policies: PolicyService,
     config: AppConfig,
+    private readonly web: WebSearch,
+    private readonly planner: TargetPlanner,
   ) {
     this.selector = new ModelSelector(resolver, tracker);
     this.classifierModel = config.routing.autoClassifierModel;
     this.classifierTimeoutMs = config.routing.autoClassifierTimeoutMs;
   }
 
-  /** Whether a chat request is for the orchestrator. */
-  handles(body: { model?: unknown; models?: unknown; route?: unknown }): boolean {
-    return body.model === AUTO_MODEL && body.models === undefined && body.route === undefined;
+  /** Whether a chat request is for the orchestrator: `auto`, or any model with web search. */
+  handles(body: {
+    model?: unknown;
+    models?: unknown;
+    route?: unknown;
+    plugins?: unknown;
+    web_search_options?: unknown;
+    search?: unknown;
+  }): boolean {
+    if (body.model === AUTO_MODEL && body.models === undefined && body.route === undefined) return true;
+    if (!asksForSearch(body)) return false;
+    try {
+      return searchRequestOf(body) !== undefined;
+    } catch {
+      return true; // a malformed search field: decide() answers it with a 400 naming the field
+    }
+  }
+
+  /** The web search backend's settings (undefined: search is off). */
+  get search(): WebSearch {
+    return this.web;
   }
 
   /**
@@ -111,6 +149,10 @@ export class Orchestrator {
     scope: KeyScope,
     classify?: ClassifierCall,
   ): Promise<Decision> {
+    const searchAsked = searchRequestOf(body);
+    if (searchAsked) assertSearchable(body, searchAsked);
+    if (searchAsked && withoutOnline(String(body.model ?? '')) !== AUTO_MODEL)
+      return this.decideNamedSearch(caller, body, scope, searchAsked);
     assertOrchestratable(body);
     const { policy, source } = await this.policies.effective(caller.tenantId);
     const input = classifierInputOf(body);
@@ -136,7 +178,16 @@ export class Orchestrator {
       settings: policy.selection,
     };
     const context = { policy, selection, maxTokens };
-    const plan = this.plan(classification, context, this.strategyFor(classification, policy, body));
+    const search =
+      searchAsked ??
+      (classification.needs_web && body.search !== 'off'
+        ? ({ mode: 'tool', via: 'search' } as const)
+        : undefined);
+    const plan =
+      (search && this.searchPlan(classification, context, search, searchAsked !== undefined)) ??
+      this.plan(classification, context, this.strategyFor(classification, policy, body));
+    if (!searchAsked && classification.needs_web && !this.web.settings)
+      plan.notes.push('the request needs fresh facts, but web search is off (SEARCH_PROVIDER)');
     return {
       classification,
       plan,
@@ -151,6 +202,8 @@ export class Orchestrator {
   cheaperPlans(decision: Decision): Plan[] {
     const { plan, classification, context } = decision;
     const out: Plan[] = [];
+    // A search plan is what the request asked for (or needs): it is not traded for one without sources.
+    if (plan.strategy === 'search') return out;
     if (plan.strategy === 'vote') {
       const voters = plan.steps.filter((s) => s.role === 'voter').length;
       for (let n = voters - 1; n >= 2; n--) {
@@ -207,6 +260,97 @@ export class Orchestrator {
     const classify = runners?.standalone(caller, requestId, controller.signal);
     const decision = await this.decide(caller, parsed, scope, classify);
     return explainDecision(decision);
+  }
+
+  /**
+   * `auto` with web search (asked for, or `needs_web`): the tier's candidates, able to call tools
+   * in tool mode (else a forced search); undefined when search is off and nobody asked for it.
+   */
+  private searchPlan(
+    classification: Classification,
+    context: Decision['context'],
+    asked: Pick<SearchRequest, 'mode'>,
+    explicit: boolean,
+  ): Plan | undefined {
+    const settings = this.web.settings;
+    if (!settings) {
+      if (explicit) throw searchUnavailable();
+      return undefined;
+    }
+    const candidates = candidatesFor(context.policy, classification);
+    const select = (body: object) =>
+      this.selector.select(
+        candidates,
+        { ...context.selection, request: { operation: 'chat', body: body as OrchestratedBody } },
+        FAILOVER_DEPTH,
+      );
+    const body = context.selection.request.operation === 'chat' ? context.selection.request.body : {};
+    let mode = asked.mode;
+    let choices = mode === 'tool' ? select({ ...body, tools: [WEB_SEARCH_TOOL] }) : select(body);
+    const notes: string[] = [];
+    if (choices.length === 0 && mode === 'tool') {
+      choices = select(body);
+      mode = 'forced';
+      notes.push(
+        'no candidate can call tools: one search for the last message instead of the web_search tool',
+      );
+    }
+    if (choices.length === 0) return undefined;
+    const plan = this.searchStrategy.planFor(
+      { targets: choices.map((c) => c.target), why: choices[0]!.why, considered: choices[0]!.considered },
+      mode,
+      settings,
+      context.maxTokens,
+    );
+    plan.notes.push(
+      ...notes,
+      explicit
+        ? 'web search: asked for by the request'
+        : 'web search: the request needs fresh facts (needs_web)',
+    );
+    return plan;
+  }
+
+  /** A named model (or route, or `models` list) with web search: no policy, the caller's model answers. */
+  private async decideNamedSearch(
+    caller: Caller,
+    body: OrchestratedBody,
+    scope: KeyScope,
+    asked: SearchRequest,
+  ): Promise<Decision> {
+    const settings = this.web.settings;
+    if (!settings) throw searchUnavailable(asked.via);
+    const { policy, source } = await this.policies.effective(caller.tenantId);
+    const names =
+      typeof body.route === 'string'
+        ? [body.route]
+        : Array.isArray(body.models)
+          ? (body.models as string[]).map(withoutOnline)
+          : [withoutOnline(String(body.model))];
+    const request = { operation: 'chat' as const, body: { ...body, model: names[0]! } };
+    const targets = this.planner.plan(caller, names, request, scope);
+    let mode = asked.mode;
+    const notes: string[] = [];
+    if (mode === 'tool' && !targets[0]!.model.capabilities.includes('tools')) {
+      mode = 'forced';
+      notes.push(`${targets[0]!.id} cannot call tools: one search for the last message instead`);
+    }
+    const maxTokens = (body.max_completion_tokens ?? body.max_tokens ?? undefined) || undefined;
+    const plan = this.searchStrategy.planFor(
+      { targets, why: 'the model the caller named', considered: [] },
+      mode,
+      settings,
+      maxTokens,
+    );
+    plan.notes.push(...notes, `web search: asked for by ${asked.via}`);
+    const selection: SelectionContext = { caller, scope, request, settings: policy.selection };
+    return {
+      classification: classifyByRules(classifierInputOf(body)),
+      plan,
+      params: {},
+      policy: source,
+      context: { policy, selection, maxTokens },
+    };
   }
 
   private classifierTarget(
@@ -288,6 +432,30 @@ function presetFor(policy: OrchestrationPolicy, c: Classification, body: Orchest
   return out;
 }
 
+/** How many models a search plan may fail over to (the chosen one included), as `single`. */
+const FAILOVER_DEPTH = 3;
+
+function searchUnavailable(param = 'search'): InvalidRequestError {
+  return new InvalidRequestError(
+    'Web search is not available on this gateway (an operator sets SEARCH_PROVIDER and its settings).',
+    { param, code: 'search_unavailable' },
+  );
+}
+
+/** Refuses what web search cannot honour yet (its steps relay text: no caller tools, one choice). */
+function assertSearchable(body: OrchestratedBody, asked: SearchRequest): void {
+  for (const field of ['tools', 'functions'] as const) {
+    if ((body[field]?.length ?? 0) > 0)
+      throw new InvalidRequestError(`Web search (${asked.via}) does not take ${field} yet.`, {
+        param: field,
+      });
+  }
+  if ((body.n ?? 1) > 1)
+    throw new InvalidRequestError('Web search answers one choice; n must be 1.', { param: 'n' });
+  if (body.include_reasoning !== undefined && typeof body.include_reasoning !== 'boolean')
+    throw new InvalidRequestError('include_reasoning must be true or false.', { param: 'include_reasoning' });
+}
+
 /** Refuses what orchestration cannot honour, with the field named. */
 function assertOrchestratable(body: OrchestratedBody): void {
   if (body.include_reasoning !== undefined && typeof body.include_reasoning !== 'boolean')
@@ -356,6 +524,7 @@ export function explainDecision(decision: Decision): Record<string, unknown> {
     plan: {
       strategy: plan.strategy,
       ...(plan.quorum !== undefined ? { quorum: plan.quorum } : {}),
+      ...(plan.search ? { search: plan.search } : {}),
       steps: plan.steps.map((s) => ({
         id: s.id,
         role: s.role,

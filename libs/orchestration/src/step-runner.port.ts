@@ -22,9 +22,19 @@ export interface StepResult {
   text: string;
   /** The provider's own reasoning (`reasoning_content`), when it sent any. */
   reasoning: string;
+  /** Function calls the model asked for (a step offered tools: web search's `web_search`). */
+  toolCalls?: StepToolCall[];
   inputTokens: number;
   outputTokens: number;
   latencyMs: number;
+}
+
+/** A function call a step's model asked for. */
+export interface StepToolCall {
+  id: string;
+  name: string;
+  /** The arguments as the model wrote them (JSON text). */
+  arguments: string;
 }
 
 /** A piece of a streamed step. */

@@ -2676,7 +2676,7 @@ export interface components {
              */
             models_used: string[];
             /** @enum {string} */
-            strategy: "single" | "mix" | "vote" | "chain";
+            strategy: "single" | "mix" | "vote" | "chain" | "search";
             /**
              * @description Seconds.
              * @example 1.25
@@ -2702,6 +2702,20 @@ export interface components {
             source: "rules" | "llm";
             signals: string[];
         };
+        PlanSearchDto: {
+            /** @enum {string} */
+            mode: "forced" | "tool";
+            /** @example searxng */
+            provider: string;
+            /** @description Searches the plan may run (and the reservation covers). */
+            max_searches: number;
+            max_results: number;
+            /**
+             * @description Credits per search.
+             * @example 0.005
+             */
+            price: string;
+        };
         CandidateNoteDto: {
             model: string;
             /** @enum {string} */
@@ -2712,7 +2726,7 @@ export interface components {
             /** @example reason */
             id: string;
             /** @enum {string} */
-            role: "answer" | "reasoner" | "voter" | "judge" | "drafter" | "critic" | "refiner";
+            role: "answer" | "reasoner" | "voter" | "judge" | "drafter" | "critic" | "refiner" | "searcher";
             /** @example simulator/sim-reasoner */
             model: string;
             failover: string[];
@@ -2726,8 +2740,9 @@ export interface components {
         };
         PlanDto: {
             /** @enum {string} */
-            strategy: "single" | "mix" | "vote" | "chain";
+            strategy: "single" | "mix" | "vote" | "chain" | "search";
             quorum?: number;
+            search?: components["schemas"]["PlanSearchDto"];
             steps: components["schemas"]["PlanStepDto"][];
             notes: string[];
         };
@@ -2750,6 +2765,42 @@ export interface components {
             cost: string;
             error?: string;
         };
+        SearchRunDto: {
+            /** @example search-1 */
+            id: string;
+            query: string;
+            /** @enum {string} */
+            status: "ok" | "error";
+            results: number;
+            latency_ms: number;
+            /** @description Credits charged (0 when the search failed). */
+            cost: string;
+            error?: string;
+        };
+        SearchSourceDto: {
+            /** @description The number the answer cites as [n]. */
+            index: number;
+            url: string;
+            title: string;
+        };
+        SearchReportDto: {
+            /** @enum {string} */
+            mode: "forced" | "tool";
+            /** @example searxng */
+            provider: string;
+            /** @description Searches the plan may run (and the reservation covers). */
+            max_searches: number;
+            max_results: number;
+            /**
+             * @description Credits per search.
+             * @example 0.005
+             */
+            price: string;
+            searches: components["schemas"]["SearchRunDto"][];
+            sources: components["schemas"]["SearchSourceDto"][];
+            /** @example the search failed (searxng answered 502): answered without sources, not charged */
+            note?: string;
+        };
         SwitchyardExplanationDto: {
             classification: components["schemas"]["ClassificationDto"];
             plan: components["schemas"]["PlanDto"];
@@ -2760,6 +2811,7 @@ export interface components {
             steps: components["schemas"]["StepReportDto"][];
             /** @example majority (2 of 3) */
             decision?: string;
+            search?: components["schemas"]["SearchReportDto"];
         };
         PolicyRolesDto: {
             /**

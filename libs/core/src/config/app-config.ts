@@ -6,6 +6,7 @@ import { parseCredits } from '../money.js';
 import { parseAllowEntry } from '../outbound/outbound-policy.js';
 import { EnvironmentVariables, environmentVariableNames } from './env.schema.js';
 import { observabilityConfig, type ObservabilityConfig } from './observability-config.js';
+import { searchConfig, type SearchConfig } from './search-config.js';
 import { activityLogConfig, vaultConfig, type ActivityLogConfig, type VaultConfig } from './vault-config.js';
 
 /** The validated, typed configuration. Built once at boot; nothing else reads `process.env`. */
@@ -152,6 +153,8 @@ export interface RoutingConfig {
   autoClassifierModel?: string;
   /** `auto`: the LLM classifier's time budget; past it the rules decide. */
   autoClassifierTimeoutMs: number;
+  /** Web search (SEARCH_* variables; decision 0022). */
+  search: SearchConfig;
   /**
    * OUTBOUND_ALLOWLIST (plus the deprecated FETCH_ALLOWLIST): origins, host names and address
    * ranges the outbound policy admits beyond public https.
@@ -300,6 +303,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
   );
   const vault = vaultConfig(env, problems);
   const observability = observabilityConfig(env, problems);
+  const search = searchConfig(env, problems);
   const outboundAllowlist = [env.OUTBOUND_ALLOWLIST, env.FETCH_ALLOWLIST]
     .flatMap((list) => list.split(','))
     .map((entry) => entry.trim())
@@ -384,6 +388,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       defaultLocalProvider: env.DEFAULT_LOCAL_PROVIDER || undefined,
       autoClassifierModel: env.AUTO_CLASSIFIER_MODEL,
       autoClassifierTimeoutMs: env.AUTO_CLASSIFIER_TIMEOUT_MS,
+      search,
       outboundAllowlist,
     },
     vault,

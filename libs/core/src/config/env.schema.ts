@@ -308,6 +308,51 @@ export class EnvironmentVariables {
   @IsInt({ message: 'must be an integer number of milliseconds (100 to 60000)' })
   AUTO_CLASSIFIER_TIMEOUT_MS = 1_500;
 
+  // --- web search (decision 0022) ------------------------------------------------------------
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(['searxng', 'brave', 'tavily', 'off'], { message: 'must be searxng, brave, tavily or off' })
+  SEARCH_PROVIDER?: 'searxng' | 'brave' | 'tavily' | 'off';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  SEARXNG_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  BRAVE_SEARCH_API_KEY?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  TAVILY_API_KEY?: string;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(20)
+  @IsInt({ message: 'must be an integer from 1 to 20' })
+  SEARCH_MAX_RESULTS = 5;
+
+  @Transform(toInt)
+  @Min(100)
+  @Max(60_000)
+  @IsInt({ message: 'must be an integer number of milliseconds (100 to 60000)' })
+  SEARCH_TIMEOUT_MS = 5_000;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(5)
+  @IsInt({ message: 'must be an integer from 1 to 5' })
+  SEARCH_MAX_ROUNDS = 2;
+
+  @Matches(/^\d{1,12}(\.\d{1,6})?$/, {
+    message: 'must be a non-negative number of credits with at most 6 decimals, e.g. 0.005',
+  })
+  SEARCH_PRICE = '0.005';
+
   // --- key vault and activity log ----------------------------------------------------------
 
   @Transform(emptyToUndefined)

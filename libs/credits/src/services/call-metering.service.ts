@@ -33,6 +33,8 @@ export interface MeteredCall {
    * When set, `targets` and `worst` only name the call (the usage record of a release).
    */
   parts?: readonly MeteredPart[];
+  /** Flat charges (web searches) the call may add besides its parts, at most: added to the reservation. */
+  fees?: bigint;
 }
 
 /** One upstream call of a multi-step call: the models it may end on and its worst case on each. */
@@ -45,6 +47,15 @@ export interface MeteredPart {
 export interface SettledStep {
   target: ResolvedModel;
   usage: Usage;
+  outcome: CallOutcome;
+}
+
+/** A flat-priced line of a multi-step call (one web search): no tokens, its own usage record. */
+export interface SettledFee {
+  provider: string;
+  model: string;
+  /** Micro-credits, not marked up (0: it failed and is not charged). */
+  amount: bigint;
   outcome: CallOutcome;
 }
 
@@ -64,9 +75,13 @@ export interface CallMeter {
   /**
    * Charges several upstream calls against the one reservation in one ledger settlement (their
    * sum, never more than reserved) and writes one usage record per step; returns the charge of
-   * each step (they add up to what was charged) and the total.
+   * each step (they add up to what was charged) and the total. `fees` (web searches) are lines of
+   * the same settlement, each with its usage record (`feeCosts`).
    */
-  settleSteps(steps: readonly SettledStep[]): Promise<{ total: bigint; costs: bigint[] }>;
+  settleSteps(
+    steps: readonly SettledStep[],
+    fees?: readonly SettledFee[],
+  ): Promise<{ total: bigint; costs: bigint[]; feeCosts: bigint[] }>;
 }
 
 /** The usage-record `error_class` of a call answered from the response cache (its status is `ok`). */
@@ -220,7 +235,7 @@ export class CallMetering {
         });
         return cost > max ? cost : max;
       }, 0n);
-    if (call.parts) return call.parts.reduce((sum, part) => sum + dearest(part), 0n);
+    if (call.parts) return call.parts.reduce((sum, part) => sum + dearest(part), call.fees ?? 0n);
     return dearest(call);
   }
 
@@ -290,11 +305,11 @@ export class CallMetering {
         });
         return charged;
       },
-      settleSteps: async (steps) => {
+      settleSteps: async (steps, fees = []) => {
         const costs = steps.map(({ target, usage }) =>
           priceUsage(target.model.pricing, usage, markup, { free: target.model.free === true }),
         );
-        const actual = costs.reduce((a, b) => a + b, 0n);
+        const actual = [...costs, ...fees.map((f) => f.amount)].reduce((a, b) => a + b, 0n);
         const tokens = steps.map(({ usage }) => ({
           inputTokens: count(usage.inputTokens),
           outputTokens: count(usage.outputTokens),
@@ -308,12 +323,20 @@ export class CallMetering {
               inputTokens: tokens.reduce((a, t) => a + t.inputTokens, 0),
               outputTokens: tokens.reduce((a, t) => a + t.outputTokens, 0),
             },
-            steps: steps.map(({ target }, i) => ({
-              model: target.id,
-              ...tokens[i],
-              cost: costs[i]!.toString(),
-            })),
-            status: steps.some((s) => s.outcome.status === 'ok') ? 'ok' : 'error',
+            steps: [
+              ...steps.map(({ target }, i) => ({
+                model: target.id,
+                ...tokens[i],
+                cost: costs[i]!.toString(),
+              })),
+              ...fees.map((f) => ({
+                model: f.model,
+                kind: 'search',
+                status: f.outcome.status,
+                cost: f.amount.toString(),
+              })),
+            ],
+            status: [...steps, ...fees].some((s) => s.outcome.status === 'ok') ? 'ok' : 'error',
           })
           .then(
             (value) => {
@@ -327,11 +350,13 @@ export class CallMetering {
           );
         // The charge is capped at the reservation: what the cap cut comes off the last steps.
         let left = charged;
-        const shares = costs.map((cost) => {
-          const share = cost < left ? cost : left;
-          left -= share;
-          return share;
-        });
+        const [shares, feeShares] = [costs, fees.map((f) => f.amount)].map((list) =>
+          list.map((cost) => {
+            const share = cost < left ? cost : left;
+            left -= share;
+            return share;
+          }),
+        ) as [bigint[], bigint[]];
         const tpm = caller.apiKey?.tpm;
         const allTokens = tokens.reduce((a, t) => a + t.inputTokens + t.outputTokens, 0);
         if (tpm) this.countTokens(caller.apiKey!.id, allTokens);
@@ -347,7 +372,18 @@ export class CallMetering {
             ...outcome,
           });
         });
-        return { total: charged, costs: shares };
+        fees.forEach((fee, i) => {
+          this.record({
+            ...base,
+            provider: fee.provider,
+            model: fee.model,
+            inputTokens: 0,
+            outputTokens: 0,
+            cost: feeShares[i]!,
+            ...fee.outcome,
+          });
+        });
+        return { total: charged, costs: shares, feeCosts: feeShares };
       },
       release: async (errorClass) => {
         const releasing = this.telemetry.startSpan('switchyard.settlement');

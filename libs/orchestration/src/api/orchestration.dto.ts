@@ -108,7 +108,7 @@ export class CandidateNoteDto {
 
 export class PlanStepDto {
   @ApiProperty({ example: 'reason' }) id!: string;
-  @ApiProperty({ enum: ['answer', 'reasoner', 'voter', 'judge', 'drafter', 'critic', 'refiner'] })
+  @ApiProperty({ enum: ['answer', 'reasoner', 'voter', 'judge', 'drafter', 'critic', 'refiner', 'searcher'] })
   role!: string;
   @ApiProperty({ example: 'simulator/sim-reasoner' }) model!: string;
   @ApiProperty({ type: [String] }) failover!: string[];
@@ -120,9 +120,23 @@ export class PlanStepDto {
   @ApiProperty({ type: [CandidateNoteDto] }) considered!: CandidateNoteDto[];
 }
 
+/** A search plan's settings (web search, decision 0022). */
+export class PlanSearchDto {
+  @ApiProperty({ enum: ['forced', 'tool'] }) mode!: string;
+  @ApiProperty({ example: 'searxng' }) provider!: string;
+  @ApiProperty({ description: 'Searches the plan may run (and the reservation covers).' })
+  max_searches!: number;
+  @ApiProperty() max_results!: number;
+  @ApiProperty({ description: 'Credits per search.', example: '0.005' }) price!: string;
+}
+
+/** The plan strategies: the policy's, and `search` (web search). */
+const PLAN_STRATEGIES = [...STRATEGY_NAMES, 'search'];
+
 export class PlanDto {
-  @ApiProperty({ enum: STRATEGY_NAMES }) strategy!: string;
+  @ApiProperty({ enum: PLAN_STRATEGIES }) strategy!: string;
   @ApiPropertyOptional() quorum?: number;
+  @ApiPropertyOptional({ type: PlanSearchDto }) search?: PlanSearchDto;
   @ApiProperty({ type: [PlanStepDto] }) steps!: PlanStepDto[];
   @ApiProperty({ type: [String] }) notes!: string[];
 }
@@ -154,7 +168,7 @@ export class ExplainRequestDto {
 export class MoeMetadataDto {
   @ApiProperty({ type: [String], example: ['simulator/sim-reasoner', 'simulator/sim-gpt'] })
   models_used!: string[];
-  @ApiProperty({ enum: STRATEGY_NAMES }) strategy!: string;
+  @ApiProperty({ enum: PLAN_STRATEGIES }) strategy!: string;
   @ApiProperty({ description: 'Seconds.', example: 1.25 }) total_latency!: number;
   @ApiProperty({ example: { text: true, images: 0, audio: 0 } }) modalities!: Record<string, unknown>;
 }
@@ -171,8 +185,35 @@ export class StepReportDto {
   @ApiPropertyOptional() error?: string;
 }
 
+export class SearchRunDto {
+  @ApiProperty({ example: 'search-1' }) id!: string;
+  @ApiProperty() query!: string;
+  @ApiProperty({ enum: ['ok', 'error'] }) status!: string;
+  @ApiProperty() results!: number;
+  @ApiProperty() latency_ms!: number;
+  @ApiProperty({ description: 'Credits charged (0 when the search failed).' }) cost!: string;
+  @ApiPropertyOptional() error?: string;
+}
+
+export class SearchSourceDto {
+  @ApiProperty({ description: 'The number the answer cites as [n].' }) index!: number;
+  @ApiProperty() url!: string;
+  @ApiProperty() title!: string;
+}
+
+/** `switchyard.search`: how the web was searched, each search, and the sources. */
+export class SearchReportDto extends PlanSearchDto {
+  @ApiProperty({ type: [SearchRunDto] }) searches!: SearchRunDto[];
+  @ApiProperty({ type: [SearchSourceDto] }) sources!: SearchSourceDto[];
+  @ApiPropertyOptional({
+    example: 'the search failed (searxng answered 502): answered without sources, not charged',
+  })
+  note?: string;
+}
+
 /** The `switchyard` object of an orchestrated answer: the decision, and each step's accounts. */
 export class SwitchyardExplanationDto extends ExplainResponseDto {
   @ApiProperty({ type: [StepReportDto] }) steps!: StepReportDto[];
   @ApiPropertyOptional({ example: 'majority (2 of 3)' }) decision?: string;
+  @ApiPropertyOptional({ type: SearchReportDto }) search?: SearchReportDto;
 }

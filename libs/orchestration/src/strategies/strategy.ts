@@ -3,10 +3,29 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import type { Classification } from '../classification/classification.types.js';
 import type { CandidateNote, Choice, ModelSelector, SelectionContext } from '../planning/model-selector.js';
 import type { OrchestrationPolicy, StrategyName } from '../policy/policy.types.js';
+import type { UrlCitation } from '../search/citations.js';
+import type { SearchMode } from '../search/search-request.js';
+import type { SearchSession } from '../search/search-session.js';
 import type { AnswerSink, StepCall, StepDelta, StepResult, StepRunner } from '../step-runner.port.js';
 
 /** What a step does in its plan. */
-export type StepRole = 'answer' | 'reasoner' | 'voter' | 'judge' | 'drafter' | 'critic' | 'refiner';
+export type StepRole =
+  'answer' | 'reasoner' | 'voter' | 'judge' | 'drafter' | 'critic' | 'refiner' | 'searcher';
+
+/** The strategies of a plan: the policy's, and `search` (web search, chosen by the request or `needs_web`). */
+export type PlanStrategy = StrategyName | 'search';
+
+/** A search plan's settings, as the explanation prints them. */
+export interface PlanSearch {
+  mode: SearchMode;
+  /** The search backend (`searxng`, `brave`, `tavily`, `simulator`). */
+  provider: string;
+  /** Searches the plan may run at most (forced: 1; tool: SEARCH_MAX_ROUNDS): the reservation covers them all. */
+  max_searches: number;
+  max_results: number;
+  /** Credits per search. */
+  price: string;
+}
 
 /** One upstream call of a plan, decided before anything runs. */
 export interface PlannedStep {
@@ -32,7 +51,7 @@ export interface PlannedStep {
 
 /** A strategy's plan for one request: plain data, returned by the explain endpoint. */
 export interface Plan {
-  strategy: StrategyName;
+  strategy: PlanStrategy;
   steps: PlannedStep[];
   /** vote: answers needed. */
   quorum?: number;
@@ -40,6 +59,8 @@ export interface Plan {
   shortAnswerChars?: number;
   /** Decisions worth telling (a strategy downgraded, fewer voters). */
   notes: string[];
+  /** search: how the web is searched. */
+  search?: PlanSearch;
 }
 
 /** What planning reads. */
@@ -65,6 +86,8 @@ export interface RunInput {
   includeReasoning: boolean;
   /** Whether the client streams: steps it sees are then streamed too, else called whole. */
   stream: boolean;
+  /** search: the request's searches (undefined: search is off, every search fails). */
+  search?: SearchSession;
 }
 
 /** A step that failed (and was tolerated, for vote), for the answer's explanation. */
@@ -80,6 +103,8 @@ export interface RunOutcome {
   failures: StepFailure[];
   /** How the final answer was reached (vote: majority or judge). */
   decision?: string;
+  /** search: the answer's `message.annotations` (its `[n]` markers mapped to sources). */
+  annotations?: UrlCitation[];
 }
 
 /**
@@ -88,7 +113,7 @@ export interface RunOutcome {
  * runner and writes the answer to the sink.
  */
 export interface OrchestrationStrategy {
-  readonly name: StrategyName;
+  readonly name: PlanStrategy;
   plan(input: PlanInput): Plan | string;
   run(plan: Plan, input: RunInput): Promise<RunOutcome>;
 }
@@ -121,6 +146,14 @@ export function stepOf(
     considered: first!.considered,
     ...fields,
   };
+}
+
+/** The text of the last user message (its text parts joined with a space; '' when there is none). */
+export function lastUserText(messages: readonly ChatCompletionMessageParam[]): string {
+  const last = [...messages].reverse().find((m) => m.role === 'user');
+  const content = last?.content;
+  if (typeof content === 'string') return content;
+  return Array.isArray(content) ? content.map((p) => (p.type === 'text' ? p.text : '')).join(' ') : '';
 }
 
 /** A bound of a prompt template's tokens: its UTF-8 bytes (a token is at least one), plus a message's framing. */
