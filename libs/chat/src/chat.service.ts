@@ -1,7 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
-import { ProviderError, isSimulator, type ResolvedModel } from '@switchyard/providers';
+import { ProviderError, isSimulator, type CallOptions, type ResolvedModel } from '@switchyard/providers';
 import {
+  type Attempt,
   FAILOVER_OBSERVER,
   PerformanceTracker,
   type FailoverObserver,
@@ -35,7 +36,14 @@ import { compileValidator } from './request-validation.js';
 import { OPENAI_CHAT_OUTPUT, sendJson, type ChatOutput, type ChunkSink } from './chat-output.js';
 import { SseWriter } from './sse-writer.js';
 import { ContinuationFilter, continuationChunk, continuationMessages } from './stream-continuation.js';
-import { drainStream, midStreamEnvelope, relayStream, type RelayResult } from './stream-relay.js';
+import {
+  chunkUsage,
+  drainStream,
+  midStreamEnvelope,
+  relayStream,
+  type RelayResult,
+  type UsageLike,
+} from './stream-relay.js';
 import { PromptTokens, countTextTokens, textTokenBound } from './token-estimate.js';
 import { cacheUsageOf, cacheWriteTtl } from './prompt-cache.js';
 import { OrchestratedChat } from './orchestrated-chat.js';
@@ -84,6 +92,31 @@ async function usageOf(
 type PromptCount = Pick<PromptTokens, 'forReservation' | 'bounded' | 'exact'>;
 
 /**
+ * A dialect's own upstream call, for targets that speak the dialect natively (the Responses API on
+ * OpenAI-format providers, see libs/responses). Only the upstream call and the reading of its
+ * answer differ: planning, reservation, key and target failover, settlement, usage records and the
+ * activity log stay this one path. The answer (with `model` set to the served model and `cost` in
+ * its usage) and the stream (each upstream event, then the held-back final one with the internal
+ * `usage` and `cost`) go to the call's {@link ChatOutput} as they are. Its members are called
+ * as plain functions (without `this`).
+ */
+export interface NativeCall<A extends { model: string } = { model: string }, E extends object = object> {
+  /**
+   * Whether to call natively, once the targets are planned (`cached`: the call uses the response
+   * cache, which holds internal answers). May throw: a 400 for what only the native call carries.
+   */
+  accepts(targets: readonly PlannedTarget[], cached: boolean): boolean;
+  /** The whole answer from one attempt's target. */
+  call(a: Attempt, opts: CallOptions): Promise<A>;
+  /** The streamed answer from one attempt's target, event for event. */
+  open(a: Attempt, opts: CallOptions): AsyncIterable<E>;
+  /** The generated text of an answer or an event (counted when no usage is reported). */
+  textOf(value: A | E): string;
+  /** The usage an answer or an event reports, in the internal shape (undefined: none). */
+  usageOf(value: A | E): UsageLike | null | undefined;
+}
+
+/**
  * POST /v1/chat/completions and /v1/completions: validate, plan targets, reserve credits, call
  * upstream with failover, relay (or return) the answer in OpenAI's exact shape, settle.
  */
@@ -127,6 +160,7 @@ export class ChatService {
     req: Request,
     res: Response,
     output: ChatOutput = OPENAI_CHAT_OUTPUT,
+    dialect?: NativeCall,
   ): Promise<void> {
     for (const prepare of this.preparers) await prepare(caller, raw, req, res);
     const body = validateChat(raw);
@@ -138,7 +172,9 @@ export class ChatService {
     const names = body.route ? [body.route] : (body.models ?? [body.model]);
     const targets = this.planner.plan(caller, names, { operation: 'chat', body }, scopeFor(caller, context));
     // --- response cache (docs/cache.md): a hit is served here; a miss is stored as it goes out.
-    const cache = await this.cache?.open(caller, req, body, targets);
+    let cache = await this.cache?.open(caller, req, body, targets);
+    const native = dialect?.accepts(targets, cache !== undefined) ? dialect : undefined;
+    if (native) cache = undefined;
     if (cache?.hit) return cache.serve(res, output, this.metering, context.requestId);
     if (cache) output = cache.storing(output);
     // --- end response cache
@@ -162,6 +198,36 @@ export class ChatService {
       for (const field of OWN_FIELDS) delete copy[field];
       return copy;
     };
+    if (native) {
+      if (body.stream) {
+        const sink = output.stream(res);
+        return this.stream(
+          context,
+          targets,
+          meter,
+          sink,
+          started,
+          promptTokens,
+          true,
+          native.open,
+          native.textOf,
+          undefined,
+          native.usageOf,
+        );
+      }
+      const send = (answer: object, headers: Record<string, string>) => output.json(res, answer, headers);
+      return this.once(
+        context,
+        targets,
+        meter,
+        send,
+        started,
+        promptTokens,
+        native.call,
+        native.textOf,
+        native.usageOf,
+      );
+    }
     if (body.stream) {
       // A stream being cached needs its usage chunk (the cache's sink drops it if not asked for).
       const wantsUsage = body.stream_options?.include_usage === true || cache !== undefined;
@@ -327,16 +393,20 @@ export class ChatService {
     );
   }
 
-  /** A non-streaming call: one JSON answer, settled before it is sent. */
-  private async once<T extends { model: string; usage?: RelayResult['usage'] & { cost?: string } }>(
+  /**
+   * A non-streaming call: one JSON answer, settled before it is sent. `usageIn` reads the usage the
+   * answer reports (a Chat Completions `usage` unless told); the charge is added to `answer.usage`.
+   */
+  private async once<T extends { model: string }>(
     context: CallContext,
     targets: ResolvedModel[],
     meter: Hold,
     send: (answer: T, headers: Record<string, string>) => void,
     started: number,
     promptTokens: PromptCount,
-    call: (a: Parameters<Parameters<UpstreamExecutor['execute']>[2]>[0], opts: CallOptionsLike) => Promise<T>,
+    call: (a: Attempt, opts: CallOptionsLike) => Promise<T>,
     textOf: (value: T) => string,
+    usageIn: (value: T) => UsageLike | null | undefined = chunkUsage,
   ): Promise<void> {
     let handle = meter.early ? undefined : await meter.handle;
     const upstream = meter.early ? cancellable(context, meter.handle) : context;
@@ -357,7 +427,7 @@ export class ChatService {
     let usage: MeteredUsage;
     try {
       answer.model = served.target.id;
-      usage = await usageOf(answer.usage, promptTokens, textOf(answer));
+      usage = await usageOf(usageIn(answer) ?? undefined, promptTokens, textOf(answer));
     } catch {
       // An answer without the shape we relay (no choices...): nothing was delivered.
       await handle.release('bad_response');
@@ -366,12 +436,13 @@ export class ChatService {
     const latencyMs = Date.now() - started;
     const cost = await handle.settle(served.target, usage, { status: 'ok', latencyMs });
     this.tracker.finished(served.target.id, latencyMs, usage.outputTokens, latencyMs);
-    const reported = answer.usage ?? {
+    const withUsage = answer as T & { usage?: object | null };
+    const reported = withUsage.usage ?? {
       prompt_tokens: usage.inputTokens,
       completion_tokens: usage.outputTokens,
       total_tokens: usage.inputTokens + usage.outputTokens,
     };
-    answer.usage = { ...reported, cost: formatCredits(cost) };
+    withUsage.usage = { ...reported, cost: formatCredits(cost) };
     send(answer, { ...headersFor(served.target), 'x-switchyard-cost': formatCredits(cost) });
   }
 
@@ -382,7 +453,7 @@ export class ChatService {
    * (same id and model, no repeated text); each part is reserved and settled on its own, and the
    * usage event reports their sum. Settlement is committed before `[DONE]`.
    */
-  private async stream<C extends { model: string; choices: unknown[]; usage?: RelayResult['usage'] | null }>(
+  private async stream<C extends object>(
     context: CallContext,
     targets: PlannedTarget[],
     meter: Hold,
@@ -390,12 +461,10 @@ export class ChatService {
     started: number,
     promptTokens: PromptCount,
     wantsUsage: boolean,
-    open: (
-      a: Parameters<Parameters<UpstreamExecutor['execute']>[2]>[0],
-      opts: CallOptionsLike,
-    ) => AsyncIterable<C>,
+    open: (a: Attempt, opts: CallOptionsLike) => AsyncIterable<C>,
     textOf: (chunk: C) => string,
     continuation?: Continuation,
+    usageIn: (chunk: C) => UsageLike | null | undefined = chunkUsage,
   ): Promise<void> {
     let handle = meter.early ? undefined : await meter.handle;
     const upstream = meter.early ? cancellable(context, meter.handle) : context;
@@ -428,7 +497,14 @@ export class ChatService {
       created: firstChunk?.created ?? Math.floor(started / 1000),
     };
     const busy = this.tracker.begin(served.target.id);
-    let relayed = await relayStream(served.value.iterator, served.value.first, served.target, writer, textOf);
+    let relayed = await relayStream(
+      served.value.iterator,
+      served.value.first,
+      served.target,
+      writer,
+      textOf,
+      usageIn,
+    );
     busy();
     const usage = await usageOf(relayed.usage, promptTokens, relayed.text);
     if (!relayed.error)

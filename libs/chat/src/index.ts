@@ -1,5 +1,5 @@
 export { ChatModule } from './chat.module.js';
-export { ChatService, type ChatPreparer } from './chat.service.js';
+export { ChatService, type ChatPreparer, type NativeCall } from './chat.service.js';
 export {
   FREE_METERING,
   METERING,
@@ -12,7 +12,7 @@ export {
 } from './metering.js';
 export { OPENAI_CHAT_OUTPUT, sendJson, type ChatOutput, type ChunkSink } from './chat-output.js';
 export { SseWriter, startEventStream, writeEvents } from './sse-writer.js';
-export { midStreamEnvelope } from './stream-relay.js';
+export { midStreamEnvelope, type UsageLike } from './stream-relay.js';
 export { callContextFor } from './call-context.js';
 export { compileValidator } from './request-validation.js';
 export { MODEL_NAME_SCHEMA } from './chat.schema.js';

@@ -2,7 +2,8 @@ import { toApiError } from '@switchyard/core';
 import type { ResolvedModel } from '@switchyard/providers';
 import type { ChunkSink } from './chat-output.js';
 
-interface UsageLike {
+/** Usage as the internal (Chat Completions) model reports it. */
+export interface UsageLike {
   prompt_tokens?: number;
   completion_tokens?: number;
   prompt_tokens_details?: { cached_tokens?: number } | null;
@@ -40,29 +41,38 @@ export async function drainStream(iterator: AsyncIterator<unknown>): Promise<voi
   }
 }
 
+/** The usage a chat (or legacy completion) chunk reports. */
+export function chunkUsage(chunk: object): UsageLike | null | undefined {
+  return (chunk as RelayChunk).usage;
+}
+
 /**
  * Relays an upstream stream to the client chunk for chunk, as it arrives. The upstream is always
  * asked for usage; the usage chunk is held back so the cost can be added once settled, and is
- * dropped when the client did not ask for usage.
+ * dropped when the client did not ask for usage. `usageOf` reads a chunk's usage in the internal
+ * shape (another dialect's native events report it elsewhere, e.g. Responses' final event); a
+ * chunk with usage and no `choices` is the usage chunk.
  */
-export async function relayStream<C extends RelayChunk>(
+export async function relayStream<C extends object>(
   iterator: AsyncIterator<C>,
   first: IteratorResult<C>,
   target: ResolvedModel,
   writer: ChunkSink,
   textOf: (chunk: C) => string,
+  usageOf: (chunk: C) => UsageLike | null | undefined = chunkUsage,
 ): Promise<RelayResult> {
   const result: RelayResult = { text: '' };
   try {
     for (let next = first; !next.done; next = await iterator.next()) {
-      const chunk = next.value;
-      chunk.model = target.id;
-      if (chunk.usage) {
-        result.usage = chunk.usage;
-        if (chunk.choices.length === 0) {
+      const chunk = next.value as C & Partial<RelayChunk>;
+      if ('model' in chunk) chunk.model = target.id;
+      const usage = usageOf(chunk);
+      if (usage) {
+        result.usage = usage;
+        if (!chunk.choices?.length) {
           // The usage chunk is the last one with data: settle now rather than one more upstream
           // beat later at [DONE]; the caller drains the rest off the response path.
-          result.usageChunk = chunk as C & { usage: UsageLike };
+          result.usageChunk = chunk as RelayChunk & { usage: UsageLike };
           result.pending = true;
           return result;
         }
