@@ -10,8 +10,9 @@ function outputBound(target: ResolvedModel, asked: number | undefined): number {
 }
 
 /**
- * Credits for token-priced /v1 calls (chat, completions, embeddings): the worst case on a
- * target is the prompt plus the requested (or the model's) maximum output.
+ * Credits for token-priced /v1 calls (chat, completions, embeddings) and reranks: the worst case
+ * on a target is the prompt plus the requested (or the model's) maximum output, plus any search
+ * units.
  */
 @Injectable()
 export class CreditsMetering implements Metering {
@@ -53,6 +54,7 @@ export class CreditsMetering implements Metering {
           promptTokens: request.promptTokens,
           maxOutputTokens: maxOutputTokens * choices,
           ...(request.cacheWrite ? { cacheWrite: request.cacheWrite } : {}),
+          ...(request.searchUnits ? { searchUnits: request.searchUnits } : {}),
         };
       },
     };

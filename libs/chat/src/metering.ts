@@ -10,6 +10,8 @@ export interface MeteredUsage {
   /** Prompt tokens written to the provider's cache (part of `inputTokens`), and the 1-hour part of them. */
   cacheWriteTokens?: number;
   cacheWrite1hTokens?: number;
+  /** Rerank search units the provider billed. */
+  searchUnits?: number;
 }
 
 /** What a call's worst case is, for the reservation before the upstream call. */
@@ -34,6 +36,8 @@ export interface MeteringRequest {
   steps?: readonly MeteredStepBound[];
   /** Flat charges the call may add besides tokens (web searches at SEARCH_PRICE), at most. */
   fees?: bigint;
+  /** Rerank search units the call may be billed, at most (priced at the model's `perSearch`). */
+  searchUnits?: number;
 }
 
 /** The worst case of one step of a plan. */

@@ -19,6 +19,7 @@ export {
   normalizeMarkup,
   priceUsage,
   quantitiesUsed,
+  searchUnitsFor,
   type CacheTtl,
   type Pricing,
   type PricingOptions,

@@ -8,6 +8,7 @@ export {
   type ProviderErrorOptions,
   type WireFormat,
 } from './provider.port.js';
+export type { RerankParams, RerankResponse, RerankResult } from './rerank.types.js';
 export { KEY_SOURCE, PROVIDER_ADAPTERS, PROVIDERS_SETTINGS } from './providers.tokens.js';
 export { ProvidersModule, type ProvidersModuleOptions } from './providers.module.js';
 export { ProviderRegistry } from './provider.registry.js';

@@ -11,6 +11,7 @@ import type {
 } from 'openai/resources/completions';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
 import type { ImageGenerateParamsNonStreaming, ImagesResponse } from 'openai/resources/images';
+import type { RerankParams, RerankResponse } from './rerank.types.js';
 import type { SpeechCreateParams } from 'openai/resources/audio/speech';
 import type {
   Transcription,
@@ -125,6 +126,8 @@ export interface ProviderAdapter {
     creds: ProviderCredentials,
     opts: CallOptions,
   ): Promise<CreateEmbeddingResponse>;
+  /** Orders documents by relevance to a query (Cohere's `/v2/rerank`); billed in search units. */
+  rerank?(body: RerankParams, creds: ProviderCredentials, opts: CallOptions): Promise<RerankResponse>;
   /** Image generation; `response_format` b64_json is what the gateway asks for (it stores and signs URLs itself). */
   images?(
     body: ImageGenerateParamsNonStreaming,

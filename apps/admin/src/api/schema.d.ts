@@ -991,6 +991,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/rerank": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rerank (Cohere / Jina body): documents ordered by relevance to a query, billed per search unit.
+         * @description `documents` are strings or objects with `text` (1 to 1000); `top_n` keeps the best n; `return_documents` adds each document to its result. One search unit is one query over up to 100 documents, charged at the model’s `perSearch` price.
+         */
+        post: operations["RerankController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/images/generations": {
         parameters: {
             query?: never;
@@ -2502,7 +2522,7 @@ export interface components {
              *       "streaming"
              *     ]
              */
-            capabilities: ("chat" | "completions" | "embeddings" | "images" | "audio_speech" | "audio_transcription" | "vision" | "tools" | "json_mode" | "streaming")[];
+            capabilities: ("chat" | "completions" | "embeddings" | "images" | "audio_speech" | "audio_transcription" | "rerank" | "vision" | "tools" | "json_mode" | "streaming")[];
             /**
              * @description Tokens in.
              * @default 8192
@@ -2570,7 +2590,7 @@ export interface components {
             /** @example llama3.1:8b */
             model: string;
             aliases: string[];
-            capabilities: ("chat" | "completions" | "embeddings" | "images" | "audio_speech" | "audio_transcription" | "vision" | "tools" | "json_mode" | "streaming")[];
+            capabilities: ("chat" | "completions" | "embeddings" | "images" | "audio_speech" | "audio_transcription" | "rerank" | "vision" | "tools" | "json_mode" | "streaming")[];
             context_window: number;
             max_output_tokens: number;
             /**
@@ -2648,7 +2668,7 @@ export interface components {
             owned_by?: string;
             context_window?: number;
             max_output_tokens?: number;
-            capabilities?: ("chat" | "completions" | "embeddings" | "images" | "audio_speech" | "audio_transcription" | "vision" | "tools" | "json_mode" | "streaming")[];
+            capabilities?: ("chat" | "completions" | "embeddings" | "images" | "audio_speech" | "audio_transcription" | "rerank" | "vision" | "tools" | "json_mode" | "streaming")[];
             details?: {
                 [key: string]: unknown;
             };
@@ -4163,7 +4183,7 @@ export interface operations {
                 /** @description Only the models (and unlisted-model terms) with no price for something they serve. */
                 unpriced?: boolean;
                 /** @description Only the models with this capability. */
-                capability?: "chat" | "completions" | "embeddings" | "images" | "audio_speech" | "audio_transcription" | "vision" | "tools" | "json_mode" | "streaming";
+                capability?: "chat" | "completions" | "embeddings" | "images" | "audio_speech" | "audio_transcription" | "rerank" | "vision" | "tools" | "json_mode" | "streaming";
                 /** @description Only the models of this price tier (free, low, standard, premium; see docs/compat.md). */
                 tier?: "free" | "low" | "standard" | "premium";
             };
@@ -4854,6 +4874,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    RerankController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    model: string;
+                    query: string;
+                    documents: (string | {
+                        text: string;
+                    })[];
+                    top_n?: number;
+                    /** @default false */
+                    return_documents?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The results, most relevant first, and the search units charged. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
             };
         };
     };

@@ -5,6 +5,7 @@ import {
   normalizeMarkup,
   priceUsage,
   quantitiesUsed,
+  searchUnitsFor,
   type Pricing,
   type Usage,
 } from './pricing.js';
@@ -370,6 +371,41 @@ describe('estimateWorstCase', () => {
     ]) {
       expect(priceUsage(cachedModel, usage, '1.3')).toBeLessThanOrEqual(worst);
     }
+  });
+});
+
+describe('rerank search units', () => {
+  const rerank: Pricing = { inputPerMTok: '0', outputPerMTok: '0', perSearch: '0.002' };
+
+  it('counts one unit per 100 documents, at least one', () => {
+    expect([1, 99, 100, 101, 200, 201, 1000].map(searchUnitsFor)).toEqual([1, 1, 1, 2, 2, 3, 10]);
+  });
+
+  it('prices units x perSearch, marked up, and reserves the worst case', () => {
+    expect(priceUsage(rerank, { inputTokens: 0, outputTokens: 0, searchUnits: 1 })).toBe(2000n);
+    expect(priceUsage(rerank, { inputTokens: 0, outputTokens: 0, searchUnits: 3 }, '1.5')).toBe(9000n);
+    const worst = estimateWorstCase(rerank, {
+      promptTokens: 0,
+      maxOutputTokens: 0,
+      searchUnits: searchUnitsFor(250),
+    });
+    expect(worst).toBe(6000n);
+    expect(priceUsage(rerank, { inputTokens: 0, outputTokens: 0, searchUnits: 1 })).toBeLessThanOrEqual(
+      worst,
+    );
+    expect(priceUsage(rerank, { inputTokens: 0, outputTokens: 0, searchUnits: 2 }, '1', { free: true })).toBe(
+      0n,
+    );
+  });
+
+  it('names search units among the quantities a rerank uses, and their gap on an unpriced model', () => {
+    const used = quantitiesUsed({ promptTokens: 0, maxOutputTokens: 0, searchUnits: 1 });
+    expect(used).toEqual(['search units']);
+    expect(unpricedFor({ pricing: mini }, used)).toEqual(['search units']);
+    expect(unpricedFor({ pricing: rerank }, used)).toEqual([]);
+    expect(() => priceUsage(rerank, { inputTokens: 0, outputTokens: 0, searchUnits: -1 })).toThrow(
+      RangeError,
+    );
   });
 });
 

@@ -4,7 +4,7 @@ import { ceilDiv, formatDecimal, parseDecimal, pow10, type Decimal } from './dec
 
 /**
  * Prices as the catalog states them: decimal strings of credits per million tokens, per image,
- * per audio minute and per million characters. Structurally the providers lib's `ModelPricing`.
+ * per audio minute, per million characters and per search unit. Structurally the providers lib's `ModelPricing`.
  */
 export type Pricing = ModelPricing;
 
@@ -28,6 +28,8 @@ export interface Usage {
   audioSeconds?: number;
   /** Characters of text to speech. */
   characters?: number | bigint;
+  /** Rerank search units (Cohere: one per query over up to 100 documents). */
+  searchUnits?: number | bigint;
 }
 
 /** How long a prompt may be kept in the provider's cache: Anthropic's two TTLs. */
@@ -41,6 +43,8 @@ export interface WorstCaseInput {
   images?: number | bigint;
   audioSeconds?: number;
   characters?: number | bigint;
+  /** Rerank search units: see {@link searchUnitsFor}. */
+  searchUnits?: number | bigint;
   /**
    * The request marks prompt blocks for caching (`cache_control`), with this longest TTL: the
    * whole prompt may then be billed at the cache-write price, which is above the input price.
@@ -108,7 +112,8 @@ const COMMON_PER = 3_000_000n;
  * cost = ceil( ( uncached * inputPerMTok / 1e6 + cached * cachedInputPerMTok / 1e6
  *               + written5m * cacheWrite5mPerMTok / 1e6 + written1h * cacheWrite1hPerMTok / 1e6
  *               + output * outputPerMTok / 1e6 + images * perImage
- *               + audioSeconds / 60 * perAudioMinute + characters * perMChars / 1e6 )
+ *               + audioSeconds / 60 * perAudioMinute + characters * perMChars / 1e6
+ *               + searchUnits * perSearch )
  *              * markup * 1e6 )
  *
  * where uncached = input - cached - written. Cached input without a cached price is billed at
@@ -155,6 +160,7 @@ export function priceUsage(
     { quantity: count(usage.images, 'images'), price: rate('perImage'), per: 1n },
     { quantity: milliseconds(usage.audioSeconds), price: rate('perAudioMinute'), per: 60_000n },
     { quantity: count(usage.characters, 'characters'), price: rate('perMChars'), per: 1_000_000n },
+    { quantity: count(usage.searchUnits, 'searchUnits'), price: rate('perSearch'), per: 1n },
   ];
   const factor = parseDecimal(markup, 'markup');
   if (options.free) return 0n;
@@ -183,12 +189,14 @@ export function quantitiesUsed(worst: WorstCaseInput): PricedQuantity[] {
   if (count(worst.images, 'images') > 0n) used.push('images');
   if (milliseconds(worst.audioSeconds) > 0n) used.push('audio minutes');
   if (count(worst.characters, 'characters') > 0n) used.push('characters');
+  if (count(worst.searchUnits, 'searchUnits') > 0n) used.push('search units');
   return used;
 }
 
 /**
  * The most a call can cost, reserved before the upstream call: every prompt token at the full
- * (uncached) input price, plus `maxOutputTokens` of output, plus any images, audio or characters.
+ * (uncached) input price, plus `maxOutputTokens` of output, plus any images, audio, characters or
+ * search units.
  * When the request marks blocks for caching, the prompt is priced as a cache write instead if
  * that is dearer (1-hour writes only when a 1-hour TTL was asked for).
  */
@@ -204,6 +212,7 @@ export function estimateWorstCase(
     images: input.images,
     audioSeconds: input.audioSeconds,
     characters: input.characters,
+    searchUnits: input.searchUnits,
   };
   let worst = priceUsage(pricing, usage, markup, options);
   if (input.cacheWrite === undefined) return worst;
@@ -222,6 +231,14 @@ export function estimateWorstCase(
     if (cost > worst) worst = cost;
   }
   return worst;
+}
+
+/** Documents one rerank search unit covers (Cohere: a query with up to 100 documents is 1 unit). */
+export const DOCUMENTS_PER_SEARCH_UNIT = 100;
+
+/** The search units a rerank of `documents` documents may be billed: ceil(documents / 100), at least 1. */
+export function searchUnitsFor(documents: number): number {
+  return Math.max(1, Math.ceil(documents / DOCUMENTS_PER_SEARCH_UNIT));
 }
 
 /** Validates a markup string (a positive decimal, at most 6 decimals) and returns it normalized. */

@@ -48,7 +48,7 @@ function firstProblem(
 
 function pricingOf(dto: PricingDto): ModelPricing {
   const { inputPerMTok, outputPerMTok, cachedInputPerMTok, perImage, perAudioMinute, perMChars } = dto;
-  const { cacheWrite5mPerMTok, cacheWrite1hPerMTok } = dto;
+  const { cacheWrite5mPerMTok, cacheWrite1hPerMTok, perSearch } = dto;
   return {
     inputPerMTok,
     outputPerMTok,
@@ -58,6 +58,7 @@ function pricingOf(dto: PricingDto): ModelPricing {
     ...(perImage !== undefined ? { perImage } : {}),
     ...(perAudioMinute !== undefined ? { perAudioMinute } : {}),
     ...(perMChars !== undefined ? { perMChars } : {}),
+    ...(perSearch !== undefined ? { perSearch } : {}),
   };
 }
 

@@ -52,6 +52,10 @@ export class PricingDto {
   @IsOptional()
   @Matches(DECIMAL, { message: `$property ${DECIMAL_MESSAGE}` })
   perMChars?: string;
+
+  @IsOptional()
+  @Matches(DECIMAL, { message: `$property ${DECIMAL_MESSAGE}` })
+  perSearch?: string;
 }
 
 class ModelTermsDto {

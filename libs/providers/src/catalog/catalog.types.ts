@@ -1,6 +1,6 @@
 import type { WireFormat } from '../provider.port.js';
 
-/** What a model can do. The first six are operations (endpoints); the rest are features of chat. */
+/** What a model can do. The first seven are operations (endpoints); the rest are features of chat. */
 export const CAPABILITIES = [
   'chat',
   'completions',
@@ -8,6 +8,7 @@ export const CAPABILITIES = [
   'images',
   'audio_speech',
   'audio_transcription',
+  'rerank',
   'vision',
   'tools',
   'json_mode',
@@ -24,6 +25,7 @@ export const OPERATIONS = [
   'images',
   'audio_speech',
   'audio_transcription',
+  'rerank',
 ] as const satisfies readonly Capability[];
 
 export type Operation = (typeof OPERATIONS)[number];
@@ -31,7 +33,7 @@ export type Operation = (typeof OPERATIONS)[number];
 /**
  * List prices as decimal strings of credits (1 credit ≈ 1 USD by default), never floats:
  * per million tokens in and out, per million cached input tokens, per image, per audio minute,
- * per million characters (text to speech).
+ * per million characters (text to speech), per search unit (rerank).
  */
 export interface ModelPricing {
   readonly inputPerMTok: string;
@@ -45,6 +47,8 @@ export interface ModelPricing {
   readonly perImage?: string;
   readonly perAudioMinute?: string;
   readonly perMChars?: string;
+  /** One search unit of a rerank (Cohere: one query over up to 100 documents). */
+  readonly perSearch?: string;
 }
 
 /** One model of one provider, with admin overrides applied. */

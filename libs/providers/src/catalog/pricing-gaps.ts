@@ -8,6 +8,7 @@ export const PRICED_QUANTITIES = [
   'images',
   'audio minutes',
   'characters',
+  'search units',
 ] as const;
 
 export type PricedQuantity = (typeof PRICED_QUANTITIES)[number];
@@ -19,6 +20,7 @@ export const PRICE_FIELD_OF = {
   images: 'perImage',
   'audio minutes': 'perAudioMinute',
   characters: 'perMChars',
+  'search units': 'perSearch',
 } as const satisfies Record<PricedQuantity, keyof ModelPricing>;
 
 /** What each operation uses, so what a model serving it must have a price for. */
@@ -29,6 +31,7 @@ export const QUANTITIES_OF = {
   images: ['images'],
   audio_speech: ['characters'],
   audio_transcription: ['audio minutes'],
+  rerank: ['search units'],
 } as const satisfies Record<Operation, readonly PricedQuantity[]>;
 
 /** The pricing side of a model (a catalog model, or a provider's terms for unlisted ids). */

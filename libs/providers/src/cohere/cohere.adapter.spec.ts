@@ -10,6 +10,7 @@ import {
 } from '../testing/adapter-contract.js';
 import { CohereAdapter, cohereApiRoot } from './cohere.adapter.js';
 import { cohereHttpError } from './cohere.errors.js';
+import { toRerankResponse } from './cohere.rerank.js';
 import { CohereStreamMapper } from './cohere.response.js';
 
 function recordedImage(body: unknown): RecordedImage | null {
@@ -231,6 +232,51 @@ describe('CohereAdapter translation', () => {
       kind: 'rate_limit',
       retryAfterMs: 1000,
     });
+  });
+
+  it('reranks through /v2/rerank: results most relevant first, top_n, billed search units', async () => {
+    const documents = ['Berlin is in Germany', 'Paris is the capital of France', 'the capital'];
+    const result = await sut.rerank(
+      { model: 'rerank-v3.5', query: 'capital of France', documents, top_n: 2 },
+      creds,
+      opts,
+    );
+    expect(lastBody()).toEqual({ model: 'rerank-v3.5', query: 'capital of France', documents, top_n: 2 });
+    expect(result.results).toEqual([
+      { index: 1, relevance_score: 1 },
+      { index: 2, relevance_score: 0.333333 },
+    ]);
+    expect(result.searchUnits).toBe(1);
+    expect(result.id).toEqual(expect.any(String));
+  });
+
+  it('classifies rerank failures and refuses an answer that names no document', async () => {
+    const limited = await failure(() =>
+      sut.rerank({ model: 'rerank-v3.5', query: 'q', documents: ['a'] }, creds, {
+        ...opts,
+        headers: { 'x-sim-fault': 'status=429; retry_after=1' },
+      }),
+    );
+    expect({ kind: limited.kind, retryAfterMs: limited.retryAfterMs }).toEqual({
+      kind: 'rate_limit',
+      retryAfterMs: 1000,
+    });
+    const refused = await failure(() =>
+      sut.rerank({ model: 'rerank-v3.5', query: '', documents: ['a'] }, creds, opts),
+    );
+    expect(refused.kind).toBe('bad_request');
+    expect(() =>
+      toRerankResponse(
+        { results: [{ index: 5, relevance_score: 1 }] },
+        { model: 'm', query: 'q', documents: ['a'] },
+      ),
+    ).toThrow(SyntaxError);
+    expect(
+      toRerankResponse(
+        { results: [{ index: 0, relevance_score: 0.5 }] },
+        { model: 'm', query: 'q', documents: Array(150).fill('d') },
+      ).searchUnits,
+    ).toBe(2);
   });
 
   it('classifies Cohere-only statuses and a stream that ends with ERROR', () => {

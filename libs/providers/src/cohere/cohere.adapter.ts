@@ -8,6 +8,7 @@ import type {
 } from 'openai/resources/chat/completions';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
 import type { CallOptions, ProviderAdapter, ProviderCredentials } from '../provider.port.js';
+import type { RerankParams, RerankResponse } from '../rerank.types.js';
 import { CallScope } from '../shared/call-scope.js';
 import { readSseFrames } from '../shared/sse-data.reader.js';
 import {
@@ -17,6 +18,7 @@ import {
   toCohereEmbeddingResponse,
 } from './cohere.embeddings.js';
 import { classifyCohereError, cohereResponseError } from './cohere.errors.js';
+import { cohereRerankRequest, toRerankResponse, type CohereRerankResponse } from './cohere.rerank.js';
 import { toCohereRequest } from './cohere.request.js';
 import { CohereStreamMapper, toChatCompletion } from './cohere.response.js';
 import type { CohereChatResponse, CohereEmbedResponse, CohereStreamEvent } from './cohere.types.js';
@@ -27,7 +29,7 @@ export function cohereApiRoot(baseUrl: string): string {
 }
 
 /**
- * Cohere's v2 API (`/v2/chat`, its SSE stream, `/v2/embed`) over the outbound policy's fetch.
+ * Cohere's v2 API (`/v2/chat`, its SSE stream, `/v2/embed`, `/v2/rerank`) over the outbound policy's fetch.
  * Cohere's SDK is not used: like Gemini's it would hide Retry-After and take no per-call fetch,
  * and the v2 shapes are small (OpenAI-like messages and tools, its own stream events).
  */
@@ -105,6 +107,18 @@ export class CohereAdapter implements ProviderAdapter {
         answers.push(await readJson<CohereEmbedResponse>(response));
       }
       return toCohereEmbeddingResponse(answers, texts.length, body.model, body.encoding_format);
+    } catch (error) {
+      throw classifyCohereError(error, scope, [creds.apiKey]);
+    } finally {
+      scope.dispose();
+    }
+  }
+
+  async rerank(body: RerankParams, creds: ProviderCredentials, opts: CallOptions): Promise<RerankResponse> {
+    const scope = new CallScope(opts, opts.provider ?? this.format);
+    try {
+      const response = await this.post(scope, creds, opts, '/v2/rerank', cohereRerankRequest(body));
+      return toRerankResponse(await readJson<CohereRerankResponse>(response), body);
     } catch (error) {
       throw classifyCohereError(error, scope, [creds.apiKey]);
     } finally {

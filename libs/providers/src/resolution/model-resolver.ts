@@ -63,6 +63,7 @@ const FEATURE_WORDS: Record<Capability, string> = {
   images: 'image generation',
   audio_speech: 'text to speech',
   audio_transcription: 'audio transcription',
+  rerank: 'rerank',
   vision: 'image inputs',
   tools: 'tools',
   json_mode: 'JSON mode (response_format)',
