@@ -10,6 +10,8 @@ import { providerError } from './provider-error.factory.js';
 const MAX_RENDER_SIDE = 256;
 const MAX_IMAGES = 10;
 export const IMAGE_PATH_PREFIX = '/v1/files-sim/images/';
+/** A prompt containing this fails with a 500 (the other calls of the request are unaffected). */
+export const IMAGE_FAULT_MARKER = '[sim-image-fail]';
 
 function parseSize(size: string | null): [number, number] | null {
   if (size === null || size === 'auto') return [1024, 1024];
@@ -35,6 +37,11 @@ export async function handleImageGeneration(ex: Exchange): Promise<void> {
   const prompt = asString(body.prompt);
   if (prompt === null || prompt === '')
     return badRequest(ex, "Missing required parameter: 'prompt'.", 'prompt');
+  // A test's way to fail the image step of an orchestrated answer alone: a marker in the prompt.
+  if (prompt.includes(IMAGE_FAULT_MARKER)) {
+    const error = providerError('openai', 500, { message: 'The image model failed (simulated).' });
+    return sendJson(ex.res, error.status, error.body);
+  }
   const size = parseSize(asString(body.size));
   if (!size)
     return badRequest(ex, `Invalid value: '${String(body.size)}'. Expected a size like '1024x1024'.`, 'size');

@@ -37,6 +37,8 @@ export class CreditsMetering implements Metering {
       worst: (target: ResolvedModel) => ({
         promptTokens: step.promptTokens,
         maxOutputTokens: outputBound(target, step.maxOutputTokens),
+        ...(step.images ? { images: step.images } : {}),
+        ...(step.characters ? { characters: step.characters } : {}),
       }),
     }));
     return {

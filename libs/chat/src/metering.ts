@@ -10,6 +10,9 @@ export interface MeteredUsage {
   /** Prompt tokens written to the provider's cache (part of `inputTokens`), and the 1-hour part of them. */
   cacheWriteTokens?: number;
   cacheWrite1hTokens?: number;
+  /** An orchestrated media step: images drawn, characters read aloud. */
+  images?: number;
+  characters?: number;
   /** Rerank search units the provider billed. */
   searchUnits?: number;
 }
@@ -46,6 +49,9 @@ export interface MeteredStepBound {
   promptTokens: number;
   /** The step's max output tokens, or undefined for the model's maximum. */
   maxOutputTokens?: number;
+  /** A media step: images it may produce, characters it may read. */
+  images?: number;
+  characters?: number;
 }
 
 /** One step of an orchestrated call as it ran, for {@link MeteringHandle.settleSteps}. */

@@ -195,6 +195,25 @@ export class OrchestratedChat implements StepRunners {
       writer.fail(midStreamEnvelope(shown, context.requestId));
       return;
     }
+    // Multimodal: the picture and the narration, top-level fields beside `choices` (MoE's shape).
+    const images = (outcome?.images ?? []).map((i) => ({
+      data: i.data,
+      description: i.description,
+      format: i.format,
+      mime_type: 'image/png',
+      model: i.target.id,
+    }));
+    const audio = (outcome?.audio ?? []).map((a) => ({
+      data: a.data,
+      format: a.format,
+      mime_type: a.mimeType,
+      voice: a.voice,
+      model: a.target.id,
+    }));
+    const media = {
+      ...(images.length ? { images } : {}),
+      ...(audio.length ? { audio } : {}),
+    };
     const usage = {
       prompt_tokens: sum(reports, 'prompt_tokens'),
       completion_tokens: sum(reports, 'completion_tokens'),
@@ -206,7 +225,7 @@ export class OrchestratedChat implements StepRunners {
         models_used: [...new Set(reports.filter((r) => r.status === 'ok').map((r) => r.model))],
         strategy: plan.strategy,
         total_latency: Math.round(Date.now() - started) / 1000,
-        modalities: { text: true, images: 0, audio: 0 },
+        modalities: { text: true, images: images.length, audio: audio.length },
       },
       switchyard: {
         ...explainDecision({ ...decision, plan }),
@@ -214,6 +233,7 @@ export class OrchestratedChat implements StepRunners {
         ...(outcome?.decision ? { decision: outcome.decision } : {}),
         ...(outcome?.failures.length ? { failures: outcome.failures } : {}),
         ...(plan.search ? { search: searchReport(plan, search, feeCosts) } : {}),
+        ...(plan.media ? { media: mediaReport(plan, outcome) } : {}),
       },
     };
     const annotations = plan.search ? (outcome?.annotations ?? []) : undefined;
@@ -226,8 +246,16 @@ export class OrchestratedChat implements StepRunners {
         object: 'chat.completion.chunk',
         choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }],
       });
-      // The usage, the cost and the explanation in the last chunk, with [DONE] in the same write.
-      writer.done({ ...identity, object: 'chat.completion.chunk', choices: [], usage, ...explanation });
+      // The images and audio, the usage, the cost and the explanation in the last chunk, with
+      // [DONE] in the same write.
+      writer.done({
+        ...identity,
+        object: 'chat.completion.chunk',
+        choices: [],
+        ...media,
+        usage,
+        ...explanation,
+      });
       return;
     }
     const answer = {
@@ -247,6 +275,7 @@ export class OrchestratedChat implements StepRunners {
           finish_reason: 'stop',
         },
       ],
+      ...media,
       usage,
       ...explanation,
     };
@@ -345,7 +374,10 @@ async function settle(
   fees: readonly MeteredFee[],
 ): Promise<{ total: bigint; costs: bigint[]; feeCosts: bigint[] }> {
   if (
-    !records.some((r) => r.usage.inputTokens + r.usage.outputTokens > 0) &&
+    !records.some(
+      (r) =>
+        r.usage.inputTokens + r.usage.outputTokens + (r.usage.images ?? 0) + (r.usage.characters ?? 0) > 0,
+    ) &&
     !fees.some((f) => f.amount > 0n)
   ) {
     await handle.release(failure instanceof ProviderError ? failure.kind : failure ? 'failed' : undefined);
@@ -397,6 +429,23 @@ function searchReport(plan: Plan, search: SearchSession | undefined, feeCosts: r
   };
 }
 
+/** `switchyard.media`: what the image and speech steps produced, or why a modality is missing. */
+function mediaReport(plan: Plan, outcome: RunOutcome | undefined) {
+  const steps = plan.media ?? [];
+  const failed = (outcome?.failures ?? []).filter((f) => steps.some((s) => s.id === f.id));
+  return {
+    images: outcome?.images?.length ?? 0,
+    audio: outcome?.audio?.length ?? 0,
+    ...(failed.length
+      ? {
+          note: failed
+            .map((f) => `the ${f.id} step failed (${f.error}): answered without it, not charged`)
+            .join('; '),
+        }
+      : {}),
+  };
+}
+
 function report(role: string, result: StepResult, cost: bigint): StepReport {
   return {
     id: result.id,
@@ -427,7 +476,7 @@ function failedReport(id: string, role: string, target: ResolvedModel, err: unkn
 function recordReport(record: StepRecord, plan: Plan, cost: bigint): StepReport {
   return {
     id: record.id,
-    role: plan.steps.find((s) => s.id === record.id)?.role ?? 'step',
+    role: [...plan.steps, ...(plan.media ?? [])].find((s) => s.id === record.id)?.role ?? 'step',
     model: record.target.id,
     status: record.outcome.status === 'ok' ? 'ok' : 'error',
     latency_ms: record.outcome.latencyMs,

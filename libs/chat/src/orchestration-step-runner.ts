@@ -1,4 +1,15 @@
-import type { StepCall, StepDelta, StepResult, StepRunner, StepToolCall } from '@switchyard/orchestration';
+import type {
+  ImageResult,
+  ImageStepCall,
+  MediaStepCall,
+  SpeechResult,
+  SpeechStepCall,
+  StepCall,
+  StepDelta,
+  StepResult,
+  StepRunner,
+  StepToolCall,
+} from '@switchyard/orchestration';
 import { ProviderError, isSimulator, type ResolvedModel } from '@switchyard/providers';
 import type { CallContext, PerformanceTracker, UpstreamExecutor } from '@switchyard/routing';
 import type {
@@ -7,6 +18,8 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
+import type { ImageGenerateParamsNonStreaming } from 'openai/resources/images';
+import type { SpeechCreateParams } from 'openai/resources/audio/speech';
 import type { MeteredStep, MeteredUsage } from './metering.js';
 import { PromptTokens, textTokenBound } from './token-estimate.js';
 import { cacheUsageOf } from './prompt-cache.js';
@@ -165,6 +178,97 @@ export class OrchestrationStepRunner implements StepRunner {
     return { id: step.id, target: served.target, text, reasoning, ...tokens(usage), latencyMs };
   }
 
+  /**
+   * An image step through the images adapter (`images` operation; key and target failover):
+   * one PNG, base64, priced per image.
+   */
+  async image(step: ImageStepCall): Promise<ImageResult> {
+    const started = Date.now();
+    let served;
+    try {
+      served = await this.deps.executor.execute(step.targets, this.context, (a) => {
+        if (!a.adapter.images) throw unsupported(a.target, 'generate images');
+        const body = {
+          model: a.target.upstreamModel,
+          prompt: step.prompt,
+          n: 1,
+          response_format: 'b64_json',
+        } as ImageGenerateParamsNonStreaming;
+        return a.adapter.images(body, a.credentials, mediaCallOptions(a.target, a.signal, this.context));
+      });
+    } catch (err) {
+      throw this.failed(step, started, err);
+    }
+    const item = served.value.data?.[0];
+    const png = item?.b64_json ? Buffer.from(item.b64_json, 'base64') : undefined;
+    const latencyMs = Date.now() - started;
+    if (!png || !png.subarray(0, 8).equals(PNG_SIGNATURE)) {
+      // Nothing usable came back: recorded as a failure on the model that answered, not charged.
+      throw this.failed(
+        { ...step, targets: [served.target] },
+        started,
+        new ProviderError('server', `${served.target.id} did not return a PNG image.`, {
+          provider: served.target.provider.id,
+        }),
+      );
+    }
+    this.deps.tracker.finished(served.target.id, latencyMs, 0, latencyMs);
+    this.records.push({
+      id: step.id,
+      target: served.target,
+      usage: { inputTokens: 0, outputTokens: 0, images: 1 },
+      outcome: { status: 'ok', latencyMs },
+    });
+    return {
+      id: step.id,
+      target: served.target,
+      data: item!.b64_json!,
+      format: 'png',
+      description: item!.revised_prompt || step.prompt,
+      latencyMs,
+    };
+  }
+
+  /** A speech step through the audio adapter (`audio_speech` operation): priced per character. */
+  async speech(step: SpeechStepCall): Promise<SpeechResult> {
+    const started = Date.now();
+    const characters = [...step.text].length;
+    let served;
+    try {
+      served = await this.deps.executor.execute(step.targets, this.context, (a) => {
+        if (!a.adapter.speech) throw unsupported(a.target, 'speak');
+        const body: SpeechCreateParams = {
+          model: a.target.upstreamModel,
+          input: step.text,
+          voice: step.voice,
+          response_format: 'wav',
+        };
+        return a.adapter.speech(body, a.credentials, mediaCallOptions(a.target, a.signal, this.context));
+      });
+    } catch (err) {
+      throw this.failed(step, started, err);
+    }
+    const latencyMs = Date.now() - started;
+    this.deps.tracker.finished(served.target.id, latencyMs, 0, latencyMs);
+    this.records.push({
+      id: step.id,
+      target: served.target,
+      usage: { inputTokens: 0, outputTokens: 0, characters },
+      outcome: { status: 'ok', latencyMs },
+    });
+    const mimeType = served.value.contentType.split(';')[0]!.trim() || 'audio/wav';
+    return {
+      id: step.id,
+      target: served.target,
+      data: Buffer.from(served.value.body).toString('base64'),
+      format: AUDIO_FORMATS[mimeType] ?? mimeType.replace(/^audio\//, ''),
+      mimeType,
+      voice: step.voice,
+      characters,
+      latencyMs,
+    };
+  }
+
   /** The upstream body of a step: the caller's request, the step's messages and parameters over it. */
   private bodyFor(step: StepCall, target: ResolvedModel): Record<string, unknown> {
     const copy: Record<string, unknown> = {
@@ -222,7 +326,7 @@ export class OrchestrationStepRunner implements StepRunner {
     };
   }
 
-  private failed(step: StepCall, started: number, err: unknown): unknown {
+  private failed(step: MediaStepCall, started: number, err: unknown): unknown {
     this.records.push({
       id: step.id,
       target: step.targets[0]!,
@@ -232,6 +336,40 @@ export class OrchestrationStepRunner implements StepRunner {
     });
     return err;
   }
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Short names of the audio content types upstreams send. */
+const AUDIO_FORMATS: Record<string, string> = {
+  'audio/wav': 'wav',
+  'audio/x-wav': 'wav',
+  'audio/wave': 'wav',
+  'audio/mpeg': 'mp3',
+  'audio/mp3': 'mp3',
+  'audio/ogg': 'opus',
+  'audio/opus': 'opus',
+  'audio/aac': 'aac',
+  'audio/flac': 'flac',
+  'audio/pcm': 'pcm',
+};
+
+function unsupported(target: ResolvedModel, what: string): ProviderError {
+  return new ProviderError('bad_request', `${target.id} does not ${what}.`, {
+    provider: target.provider.id,
+    param: 'model',
+  });
+}
+
+/** Options of a media step's upstream call. */
+function mediaCallOptions(target: ResolvedModel, signal: AbortSignal, context: CallContext) {
+  return {
+    signal,
+    timeoutMs: target.timeoutMs,
+    requestId: context.requestId,
+    provider: target.provider.id,
+    headers: isSimulator(target.provider.id) ? context.upstreamHeaders : undefined,
+  };
 }
 
 /** A message's function calls (a step offered tools). */

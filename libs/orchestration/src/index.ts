@@ -27,6 +27,11 @@ export { CLASSIFICATION_SCHEMA_NAME } from './classification/classifier.prompts.
 export type { ClassifierCall } from './classification/llm-classifier.js';
 export type {
   AnswerSink,
+  ImageResult,
+  ImageStepCall,
+  MediaStepCall,
+  SpeechResult,
+  SpeechStepCall,
   StepCall,
   StepDelta,
   StepResult,
@@ -34,6 +39,7 @@ export type {
   StepToolCall,
 } from './step-runner.port.js';
 export { STEP_RUNNERS, type StepRunners } from './step-runners.js';
+export { IMAGE_PROMPT_MAX_CHARS, SPEECH_MAX_CHARS, SPEECH_VOICE } from './strategies/multimodal.js';
 export { QuorumNotReachedError } from './strategies/vote.strategy.js';
 export type {
   Plan,

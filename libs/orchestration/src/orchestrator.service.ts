@@ -22,12 +22,14 @@ import {
   lastUserText,
   type OrchestrationStrategy,
   type Plan,
+  type PlannedStep,
   type PlanStrategy,
   type RunInput,
   type RunOutcome,
 } from './strategies/strategy.js';
 import { VoteStrategy } from './strategies/vote.strategy.js';
 import { SearchStrategy } from './strategies/search.strategy.js';
+import { SPEECH_MAX_CHARS, mediaSteps, runWithMedia } from './strategies/multimodal.js';
 import { WEB_SEARCH_TOOL } from './search/search.prompts.js';
 import {
   asksForSearch,
@@ -72,6 +74,9 @@ export interface StepBound {
   promptTokens: number;
   /** undefined: the model's maximum output. */
   maxOutputTokens?: number;
+  /** A media step: images it may produce, characters it may read. */
+  images?: number;
+  characters?: number;
 }
 
 /** The text the classifier reads: the last user message's text parts. */
@@ -188,6 +193,7 @@ export class Orchestrator {
       this.plan(classification, context, this.strategyFor(classification, policy, body));
     if (!searchAsked && classification.needs_web && !this.web.settings)
       plan.notes.push('the request needs fresh facts, but web search is off (SEARCH_PROVIDER)');
+    this.addMedia(plan, classification, context);
     return {
       classification,
       plan,
@@ -223,7 +229,15 @@ export class Orchestrator {
       );
       if (typeof simple !== 'string') out.push({ ...simple, notes: ['the simple tier to fit the balance'] });
     }
-    return out;
+    // The picture and the narration were asked for: a cheaper text plan keeps them.
+    return plan.media ? out.map((p) => ({ ...p, media: plan.media })) : out;
+  }
+
+  /** Multimodal: the image and speech steps the classification's outputs ask for. */
+  private addMedia(plan: Plan, classification: Classification, context: Decision['context']): void {
+    const { steps, notes } = mediaSteps(classification, context.policy, this.selector, context.selection);
+    if (steps.length > 0) plan.media = steps;
+    plan.notes.push(...notes);
   }
 
   /**
@@ -232,6 +246,22 @@ export class Orchestrator {
    */
   stepBounds(plan: Plan, promptTokens: number): StepBound[] {
     const outputOf = new Map(plan.steps.map((s) => [s.id, s.outputBound ?? s.maxTokens]));
+    // Media steps: one image; the narration reads at most SPEECH_MAX_CHARS characters.
+    const media = (plan.media ?? []).map((step) => ({
+      id: step.id,
+      targets: step.targets,
+      promptTokens: 0,
+      maxOutputTokens: 0,
+      ...(step.role === 'illustrator' ? { images: 1 } : { characters: SPEECH_MAX_CHARS }),
+    }));
+    return [...this.textBounds(plan, promptTokens, outputOf), ...media];
+  }
+
+  private textBounds(
+    plan: Plan,
+    promptTokens: number,
+    outputOf: Map<string, number | undefined>,
+  ): StepBound[] {
     return plan.steps.map((step) => ({
       id: step.id,
       targets: step.targets,
@@ -244,7 +274,8 @@ export class Orchestrator {
   }
 
   run(plan: Plan, input: RunInput): Promise<RunOutcome> {
-    return this.strategies[plan.strategy].run(plan, input);
+    const text = (p: Plan, i: RunInput) => this.strategies[p.strategy].run(p, i);
+    return plan.media?.length ? runWithMedia(plan, input, text) : text(plan, input);
   }
 
   /** POST /api/v1/orchestration/explain: the decision without running it (only the classifier runs). */
@@ -525,20 +556,25 @@ export function explainDecision(decision: Decision): Record<string, unknown> {
       strategy: plan.strategy,
       ...(plan.quorum !== undefined ? { quorum: plan.quorum } : {}),
       ...(plan.search ? { search: plan.search } : {}),
-      steps: plan.steps.map((s) => ({
-        id: s.id,
-        role: s.role,
-        model: s.targets[0]!.id,
-        failover: s.targets.slice(1).map((t) => t.id),
-        max_tokens: s.maxTokens ?? null,
-        ...(s.deadlineMs !== undefined ? { budget_ms: s.deadlineMs } : {}),
-        ...(s.conditional ? { conditional: true } : {}),
-        why: s.why,
-        considered: s.considered,
-      })),
+      steps: plan.steps.map(explainStep),
+      ...(plan.media ? { media: plan.media.map(explainStep) } : {}),
       notes: plan.notes,
     },
     params: decision.params,
     policy: decision.policy,
+  };
+}
+
+function explainStep(s: PlannedStep): Record<string, unknown> {
+  return {
+    id: s.id,
+    role: s.role,
+    model: s.targets[0]!.id,
+    failover: s.targets.slice(1).map((t) => t.id),
+    max_tokens: s.maxTokens ?? null,
+    ...(s.deadlineMs !== undefined ? { budget_ms: s.deadlineMs } : {}),
+    ...(s.conditional ? { conditional: true } : {}),
+    why: s.why,
+    considered: s.considered,
   };
 }

@@ -37,6 +37,51 @@ export interface StepToolCall {
   arguments: string;
 }
 
+/** A media step of a plan (an image, or speech): one upstream call on the first target that serves. */
+export interface MediaStepCall {
+  id: string;
+  /** The models to try in order (the chosen one, then its failover). */
+  targets: readonly ResolvedModel[];
+}
+
+/** An image step: one PNG for `prompt`. */
+export interface ImageStepCall extends MediaStepCall {
+  prompt: string;
+}
+
+/** A speech step: `text` read aloud in `voice`. */
+export interface SpeechStepCall extends MediaStepCall {
+  text: string;
+  voice: string;
+}
+
+/** The image an image step produced. */
+export interface ImageResult {
+  id: string;
+  target: ResolvedModel;
+  /** The PNG, base64. */
+  data: string;
+  format: 'png';
+  /** What the image shows: the provider's revised prompt, else the prompt. */
+  description: string;
+  latencyMs: number;
+}
+
+/** The audio a speech step produced. */
+export interface SpeechResult {
+  id: string;
+  target: ResolvedModel;
+  /** The audio, base64. */
+  data: string;
+  /** `wav`, `mp3`... (from the upstream's content type). */
+  format: string;
+  mimeType: string;
+  voice: string;
+  /** Characters read (what the step is priced on). */
+  characters: number;
+  latencyMs: number;
+}
+
 /** A piece of a streamed step. */
 export interface StepDelta {
   content?: string;
@@ -53,6 +98,10 @@ export interface StepRunner {
   call(step: StepCall): Promise<StepResult>;
   /** A step streamed delta for delta; the generator's return value is the step's result. */
   stream(step: StepCall): AsyncGenerator<StepDelta, StepResult>;
+  /** An image (priced per image); rejects with the provider's error when every target failed. */
+  image(step: ImageStepCall): Promise<ImageResult>;
+  /** Speech (priced per character); rejects with the provider's error when every target failed. */
+  speech(step: SpeechStepCall): Promise<SpeechResult>;
 }
 
 /** Where a strategy writes the answer the client sees (a stream, or a buffer for a JSON answer). */

@@ -2746,7 +2746,7 @@ export interface components {
             /** @example reason */
             id: string;
             /** @enum {string} */
-            role: "answer" | "reasoner" | "voter" | "judge" | "drafter" | "critic" | "refiner" | "searcher";
+            role: "answer" | "reasoner" | "voter" | "judge" | "drafter" | "critic" | "refiner" | "searcher" | "illustrator" | "narrator";
             /** @example simulator/sim-reasoner */
             model: string;
             failover: string[];
@@ -2764,6 +2764,8 @@ export interface components {
             quorum?: number;
             search?: components["schemas"]["PlanSearchDto"];
             steps: components["schemas"]["PlanStepDto"][];
+            /** @description Multimodal: the image and speech steps beside the text answer. */
+            media?: components["schemas"]["PlanStepDto"][];
             notes: string[];
         };
         ParameterPresetDto: {
@@ -2856,6 +2858,28 @@ export interface components {
              *     ]
              */
             judge: (string | string[])[];
+            /**
+             * @description Multimodal: the image model (operation images).
+             * @example [
+             *       [
+             *         "openai/gpt-5-mini",
+             *         "gemini/gemini-2.5-flash"
+             *       ],
+             *       "simulator/sim-gpt"
+             *     ]
+             */
+            image_model?: (string | string[])[];
+            /**
+             * @description Multimodal: the speech model (operation audio_speech).
+             * @example [
+             *       [
+             *         "openai/gpt-5-mini",
+             *         "gemini/gemini-2.5-flash"
+             *       ],
+             *       "simulator/sim-gpt"
+             *     ]
+             */
+            speech_model?: (string | string[])[];
         };
         StrategyRuleDto: {
             intents?: ("chat" | "code" | "math" | "creative" | "analysis" | "extraction" | "vision" | "image_generation" | "speech")[];

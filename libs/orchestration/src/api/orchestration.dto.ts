@@ -27,6 +27,13 @@ export class PolicyRolesDto {
   @ApiProperty({ ...CANDIDATES, description: 'mix: the model that thinks first.' }) reasoner!: unknown[];
   @ApiProperty({ ...CANDIDATES, description: 'vote: the judge (no majority); chain: the critic.' })
   judge!: unknown[];
+  @ApiPropertyOptional({ ...CANDIDATES, description: 'Multimodal: the image model (operation images).' })
+  image_model?: unknown[];
+  @ApiPropertyOptional({
+    ...CANDIDATES,
+    description: 'Multimodal: the speech model (operation audio_speech).',
+  })
+  speech_model?: unknown[];
 }
 
 export class VoteSettingsDto {
@@ -108,7 +115,20 @@ export class CandidateNoteDto {
 
 export class PlanStepDto {
   @ApiProperty({ example: 'reason' }) id!: string;
-  @ApiProperty({ enum: ['answer', 'reasoner', 'voter', 'judge', 'drafter', 'critic', 'refiner', 'searcher'] })
+  @ApiProperty({
+    enum: [
+      'answer',
+      'reasoner',
+      'voter',
+      'judge',
+      'drafter',
+      'critic',
+      'refiner',
+      'searcher',
+      'illustrator',
+      'narrator',
+    ],
+  })
   role!: string;
   @ApiProperty({ example: 'simulator/sim-reasoner' }) model!: string;
   @ApiProperty({ type: [String] }) failover!: string[];
@@ -138,6 +158,11 @@ export class PlanDto {
   @ApiPropertyOptional() quorum?: number;
   @ApiPropertyOptional({ type: PlanSearchDto }) search?: PlanSearchDto;
   @ApiProperty({ type: [PlanStepDto] }) steps!: PlanStepDto[];
+  @ApiPropertyOptional({
+    type: [PlanStepDto],
+    description: 'Multimodal: the image and speech steps beside the text answer.',
+  })
+  media?: PlanStepDto[];
   @ApiProperty({ type: [String] }) notes!: string[];
 }
 

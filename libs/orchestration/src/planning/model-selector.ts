@@ -95,7 +95,7 @@ export class ModelSelector {
     } catch (err) {
       return { note: { model: target.id, skipped: 'unsupported', detail: (err as Error).message } };
     }
-    const unpriced = unpricedFor(target.model, QUANTITIES_OF.chat);
+    const unpriced = unpricedFor(target.model, QUANTITIES_OF[ctx.request.operation]);
     if (unpriced.length > 0)
       return {
         note: { model: target.id, skipped: 'unpriced', detail: `no price for ${unpriced.join(', ')}` },

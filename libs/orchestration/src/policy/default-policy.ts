@@ -52,6 +52,15 @@ export const DEFAULT_POLICY: OrchestrationPolicy = {
       'deepseek/deepseek-chat',
       'simulator/sim-gpt',
     ],
+    // The catalog's image and speech models, the simulator's last.
+    image_model: [
+      'openai/gpt-image-1',
+      'openai/dall-e-3',
+      'xai/grok-2-image',
+      'together/black-forest-labs/FLUX.1-schnell',
+      'simulator/sim-image',
+    ],
+    speech_model: ['openai/tts-1', 'openai/tts-1-hd', 'simulator/sim-tts'],
   },
   strategies: [
     { intents: ['math'], complexities: ['moderate', 'complex'], strategy: 'mix' },

@@ -32,6 +32,10 @@ export interface PolicyRoles {
   reasoner: CandidateList;
   /** vote (no majority): the model that picks or writes the final answer; chain: the critic. */
   judge: CandidateList;
+  /** Multimodal: the model that draws the picture a request asks for (operation `images`). */
+  image_model?: CandidateList;
+  /** Multimodal: the model that reads the answer aloud (operation `audio_speech`). */
+  speech_model?: CandidateList;
 }
 
 export interface VoteSettings {

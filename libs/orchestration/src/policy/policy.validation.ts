@@ -85,10 +85,10 @@ export function validatePolicy(raw: unknown, partial: boolean): PolicyOverride |
   }
   if (body.roles !== undefined) {
     const roles = c.object(body.roles, 'roles');
-    c.keys(roles, ['reasoner', 'judge'], 'roles');
-    for (const role of ['reasoner', 'judge']) {
+    c.keys(roles, ['reasoner', 'judge', 'image_model', 'speech_model'], 'roles');
+    for (const role of ['reasoner', 'judge', 'image_model', 'speech_model']) {
       if (roles[role] !== undefined) c.candidates(roles[role], `roles.${role}`);
-      else if (!partial) c.fail(`roles.${role}`, 'is required');
+      else if (!partial && (role === 'reasoner' || role === 'judge')) c.fail(`roles.${role}`, 'is required');
     }
   }
   if (body.strategies !== undefined) {

@@ -6,11 +6,28 @@ import type { OrchestrationPolicy, StrategyName } from '../policy/policy.types.j
 import type { UrlCitation } from '../search/citations.js';
 import type { SearchMode } from '../search/search-request.js';
 import type { SearchSession } from '../search/search-session.js';
-import type { AnswerSink, StepCall, StepDelta, StepResult, StepRunner } from '../step-runner.port.js';
+import type {
+  AnswerSink,
+  ImageResult,
+  SpeechResult,
+  StepCall,
+  StepDelta,
+  StepResult,
+  StepRunner,
+} from '../step-runner.port.js';
 
 /** What a step does in its plan. */
 export type StepRole =
-  'answer' | 'reasoner' | 'voter' | 'judge' | 'drafter' | 'critic' | 'refiner' | 'searcher';
+  | 'answer'
+  | 'reasoner'
+  | 'voter'
+  | 'judge'
+  | 'drafter'
+  | 'critic'
+  | 'refiner'
+  | 'searcher'
+  | 'illustrator'
+  | 'narrator';
 
 /** The strategies of a plan: the policy's, and `search` (web search, chosen by the request or `needs_web`). */
 export type PlanStrategy = StrategyName | 'search';
@@ -61,6 +78,8 @@ export interface Plan {
   notes: string[];
   /** search: how the web is searched. */
   search?: PlanSearch;
+  /** Image and speech steps beside the text answer (the request asked for a picture or narration). */
+  media?: PlannedStep[];
 }
 
 /** What planning reads. */
@@ -105,6 +124,9 @@ export interface RunOutcome {
   decision?: string;
   /** search: the answer's `message.annotations` (its `[n]` markers mapped to sources). */
   annotations?: UrlCitation[];
+  /** Multimodal: what the media steps produced. */
+  images?: ImageResult[];
+  audio?: SpeechResult[];
 }
 
 /**
