@@ -116,7 +116,7 @@ describe('orchestration: text + image + audio in one answer (simulator, real Pos
     expect(speech.input).toBe(text);
     const image = t.sim.requests.filter((r) => r.path === '/v1/images/generations').at(-1)!.body as Json;
     expect(image).toMatchObject({ prompt: PROMPT, response_format: 'b64_json', n: 1 });
-    const usage = await expectLedgerIsSumOfSteps(requestId, res.usage!.cost as string);
+    const usage = await expectLedgerIsSumOfSteps(requestId, (res.usage as Json).cost as string);
     expect(usage.map((u) => u.model)).toEqual(
       expect.arrayContaining(['simulator/sim-image', 'simulator/sim-tts']),
     );
@@ -128,7 +128,7 @@ describe('orchestration: text + image + audio in one answer (simulator, real Pos
     );
     const steps = res.switchyard.steps as Json[];
     expect(steps.map((s) => s.role)).toEqual(expect.arrayContaining(['answer', 'illustrator', 'narrator']));
-    expect(before - (await balanceOf(member))).toBe(parseCredits(res.usage!.cost as string));
+    expect(before - (await balanceOf(member))).toBe(parseCredits((res.usage as Json).cost as string));
   });
 
   it('streams the text, then a last chunk before [DONE] with the images and the audio', async () => {
@@ -167,7 +167,7 @@ describe('orchestration: text + image + audio in one answer (simulator, real Pos
     expect(res.moe_metadata.modalities).toEqual({ text: true, images: 0, audio: 1 });
     expect(res.switchyard.media.note).toMatch(/the image step failed .*answered without it, not charged/);
     expect(res.switchyard.failures).toEqual([expect.objectContaining({ id: 'image' })]);
-    const usage = await expectLedgerIsSumOfSteps(requestId, res.usage!.cost as string);
+    const usage = await expectLedgerIsSumOfSteps(requestId, (res.usage as Json).cost as string);
     const image = usage.filter((u) => u.model === 'simulator/sim-image');
     expect(image.length).toBeGreaterThan(0);
     expect(image.every((u) => u.status === 'error' && u.cost === '0')).toBe(true);
