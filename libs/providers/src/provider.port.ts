@@ -10,6 +10,12 @@ import type {
   CompletionCreateParamsStreaming,
 } from 'openai/resources/completions';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
+import type {
+  Response as ResponsesResponse,
+  ResponseCreateParamsNonStreaming,
+  ResponseCreateParamsStreaming,
+  ResponseStreamEvent,
+} from 'openai/resources/responses/responses';
 import type { ImageGenerateParamsNonStreaming, ImagesResponse } from 'openai/resources/images';
 import type { RerankParams, RerankResponse } from './rerank.types.js';
 import type { SpeechCreateParams } from 'openai/resources/audio/speech';
@@ -108,6 +114,24 @@ export interface ProviderAdapter {
     creds: ProviderCredentials,
     opts: CallOptions,
   ): AsyncIterable<ChatCompletionChunk>;
+  /**
+   * A Responses API call passed through as it is (for providers whose catalog entry says
+   * `responsesApi`): OpenAI's request and Response object, built-in tools included.
+   */
+  responses?(
+    body: ResponseCreateParamsNonStreaming,
+    creds: ProviderCredentials,
+    opts: CallOptions,
+  ): Promise<ResponsesResponse>;
+  /**
+   * A streamed Responses API call, event for event. An `error` or `response.failed` event throws a
+   * ProviderError, classified as the chat calls' errors are.
+   */
+  responsesStream?(
+    body: ResponseCreateParamsStreaming,
+    creds: ProviderCredentials,
+    opts: CallOptions,
+  ): AsyncIterable<ResponseStreamEvent>;
   /** A legacy text completion. */
   completion?(
     body: CompletionCreateParamsNonStreaming,

@@ -91,6 +91,7 @@ function checkSemantics(dto: ProviderFileDto, file: string): void {
   for (const key of ['apiKey', 'baseUrl', 'timeoutMs'] as const) {
     if (dto.env[key] !== expectedEnv[key]) fail(`env.${key}`, `must be ${expectedEnv[key]}`);
   }
+  if (dto.responsesApi && dto.format !== 'openai') fail('responsesApi', "needs format 'openai'");
   if (dto.models.length === 0 && !dto.unlistedModels)
     fail('models', 'must list at least one model (or set unlistedModels)');
   const names = new Set<string>();
@@ -146,6 +147,7 @@ export function loadProviderFile(file: string): CatalogProvider {
     env: { apiKey: dto.env.apiKey, baseUrl: dto.env.baseUrl, timeoutMs: dto.env.timeoutMs },
     keyRequired: dto.keyRequired,
     baseUrlRequired: dto.baseUrlRequired ?? false,
+    ...(dto.responsesApi ? { responsesApi: true } : {}),
     timeoutMs: dto.timeoutMs,
     priority: dto.priority ?? DEFAULT_PRIORITY,
     ...(dto.docsUrl !== undefined ? { docsUrl: dto.docsUrl } : {}),

@@ -139,6 +139,10 @@ export class ProviderFileDto {
   @IsBoolean()
   baseUrlRequired?: boolean;
 
+  @IsOptional()
+  @IsBoolean()
+  responsesApi?: boolean;
+
   @IsInt()
   @Min(1)
   timeoutMs!: number;

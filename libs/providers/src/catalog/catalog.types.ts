@@ -98,6 +98,11 @@ export interface CatalogProvider {
   readonly keyRequired: boolean;
   /** true when the default base URL is only a template (Azure): the provider needs `<ID>_BASE_URL`. */
   readonly baseUrlRequired: boolean;
+  /**
+   * An OpenAI-format provider that speaks the Responses API (`POST /responses`) itself: a
+   * `/v1/responses` call whose targets all do goes through natively, built-in tools intact.
+   */
+  readonly responsesApi?: boolean;
   readonly timeoutMs: number;
   /** Catalog order: lower first; bare model ids resolve to the first available provider. */
   readonly priority: number;

@@ -13,6 +13,12 @@ import type {
   CompletionCreateParamsStreaming,
 } from 'openai/resources/completions';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
+import type {
+  Response as ResponsesResponse,
+  ResponseCreateParamsNonStreaming,
+  ResponseCreateParamsStreaming,
+  ResponseStreamEvent,
+} from 'openai/resources/responses/responses';
 import type { ImageGenerateParamsNonStreaming, ImagesResponse } from 'openai/resources/images';
 import type { SpeechCreateParams } from 'openai/resources/audio/speech';
 import type { TranscriptionCreateParamsNonStreaming } from 'openai/resources/audio/transcriptions';
@@ -27,7 +33,7 @@ import { CallScope } from '../shared/call-scope.js';
 import { ClientCache } from '../shared/client-cache.js';
 import { createOpenAIClient } from './openai-client.factory.js';
 import { OpenAIHttpTransport } from './openai-http.transport.js';
-import { classifyOpenAIError } from './openai.errors.js';
+import { classifyOpenAIError, openAIHttpError } from './openai.errors.js';
 import { effortForBudget, stripInternalFields, type InternalChatRequest } from '../model/internal-model.js';
 
 /**
@@ -91,6 +97,43 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     const endpoint = this.http.endpoint(creds);
     if (endpoint) return this.http.stream<ChatCompletionChunk>(endpoint, 'chat', body, creds, opts);
     return this.relay(creds, opts, (client, req) => client.chat.completions.create(body, req));
+  }
+
+  responses(
+    body: ResponseCreateParamsNonStreaming,
+    creds: ProviderCredentials,
+    opts: CallOptions,
+  ): Promise<ResponsesResponse> {
+    const endpoint = this.http.endpoint(creds);
+    if (endpoint) return this.http.json<ResponsesResponse>(endpoint, 'responses', body, creds, opts);
+    return this.call(creds, opts, (client, req) => client.responses.create(body, req));
+  }
+
+  async *responsesStream(
+    body: ResponseCreateParamsStreaming,
+    creds: ProviderCredentials,
+    opts: CallOptions,
+  ): AsyncGenerator<ResponseStreamEvent> {
+    const endpoint = this.http.endpoint(creds);
+    const events = endpoint
+      ? this.http.stream<ResponseStreamEvent>(endpoint, 'responses', body, creds, opts)
+      : this.relay(creds, opts, (client, req) => client.responses.create(body, req));
+    for await (const event of events) {
+      // A failure inside the stream has no HTTP status: its error object decides the class.
+      if (event.type === 'error' || event.type === 'response.failed') {
+        const error =
+          event.type === 'error'
+            ? { code: event.code, message: event.message, param: event.param }
+            : event.response.error;
+        const message = error?.message ?? 'the response failed';
+        throw openAIHttpError(
+          { status: undefined, headers: undefined, error, message },
+          opts.provider ?? this.format,
+          [creds.apiKey],
+        );
+      }
+      yield event;
+    }
   }
 
   completion(

@@ -8,7 +8,7 @@ import { transportError } from '../shared/transport-error.js';
 import { openAIErrorMessage, openAIHttpError } from './openai.errors.js';
 
 /** The OpenAI endpoints this transport serves (the rest stay on the SDK). */
-export type OpenAIRoute = 'chat' | 'completions' | 'embeddings';
+export type OpenAIRoute = 'chat' | 'completions' | 'embeddings' | 'responses';
 
 /** One credentials' upstream, worked out once: its origin's pool, the request paths, the fixed headers. */
 export interface OpenAIEndpoint {
@@ -94,7 +94,7 @@ function release(body: ResponseBody, complete: boolean, bytesRead: number): void
 function ignore(): void {}
 
 /**
- * The OpenAI wire format over undici, for the hot endpoints (chat, completions, embeddings): one
+ * The OpenAI wire format over undici, for the hot endpoints (chat, completions, embeddings, responses): one
  * keep-alive pool per upstream origin, created on first use and reused by every key; URLs and fixed
  * headers computed once per credentials; bodies read as Node streams (no fetch, no WHATWG streams,
  * no Headers objects). Errors classify exactly as the SDK path's (see openai.errors.ts).
@@ -249,6 +249,7 @@ export class OpenAIHttpTransport {
         chat: path('chat/completions'),
         completions: path('completions'),
         embeddings: path('embeddings'),
+        responses: path('responses'),
       },
       headers: withDefaults(
         {
