@@ -6,6 +6,7 @@ import { handleGigaChatCompletions, handleGigaChatModels, handleGigaChatToken } 
 import { handleSpeech, handleTranscription } from './openai-audio.handler.js';
 import { handleChatCompletions } from './openai-chat.handler.js';
 import { handleCompletions } from './openai-completions.handler.js';
+import { handleResponses } from './openai-responses.handler.js';
 import { handleEmbeddings } from './openai-embeddings.handler.js';
 import { IMAGE_PATH_PREFIX, handleImageFile, handleImageGeneration } from './openai-images.handler.js';
 import { handleGetModel, handleListModels } from './openai-models.handler.js';
@@ -29,6 +30,7 @@ export interface Route {
 const OPENAI_POST: Record<string, Handler> = {
   '/v1/chat/completions': handleChatCompletions,
   '/v1/completions': handleCompletions,
+  '/v1/responses': handleResponses,
   '/v1/embeddings': handleEmbeddings,
   '/v1/images/generations': handleImageGeneration,
   '/v1/audio/speech': handleSpeech,
