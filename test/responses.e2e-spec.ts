@@ -262,8 +262,9 @@ describe('/v1/responses through the official openai SDK', () => {
     expect(reasoning.content?.[0]?.text.length).toBeGreaterThan(0);
     expect(plain.output_text).toBe('echo: think about this');
     expect(plain.usage!.output_tokens_details.reasoning_tokens).toBeGreaterThan(0);
-    const sent = t.sim.requests[t.sim.requests.length - 1]!.body as { reasoning_effort?: string };
-    expect(sent.reasoning_effort).toBe('high');
+    // sim-reasoner is on the simulator's OpenAI provider, which speaks Responses: sent natively.
+    const sent = t.sim.requests[t.sim.requests.length - 1]!.body as { reasoning?: { effort?: string } };
+    expect(sent.reasoning?.effort).toBe('high');
     const stream = t.client.responses.stream({ model: 'sim-reasoner', input: 'think about this' });
     const types: string[] = [];
     for await (const event of stream) types.push(event.type);
@@ -312,14 +313,15 @@ describe('/v1/responses through the official openai SDK', () => {
         .get('/api/v1/credits/balance')
         .auth(t.member.token, { type: 'bearer' });
       const cases: Array<[Record<string, unknown>, string]> = [
-        [{ model: 'sim-gpt', input: 'x', tools: [{ type: 'web_search' }] }, 'tools[0].type'],
+        // Built-in tools and their items need a model that speaks Responses natively (sim-gpt does).
+        [{ model: 'sim-claude', input: 'x', tools: [{ type: 'web_search' }] }, 'tools[0].type'],
         [
-          { model: 'sim-gpt', input: 'x', tools: [{ type: 'file_search', vector_store_ids: ['vs'] }] },
+          { model: 'sim-claude', input: 'x', tools: [{ type: 'file_search', vector_store_ids: ['vs'] }] },
           'tools[0].type',
         ],
         [{ model: 'sim-gpt', input: 'x', background: true }, 'background'],
         [{ model: 'sim-gpt', input: [{ role: 'robot', content: 'x' }] }, 'input[0].role'],
-        [{ model: 'sim-gpt', input: [{ type: 'web_search_call', id: 'ws' }] }, 'input[0].type'],
+        [{ model: 'sim-claude', input: [{ type: 'web_search_call', id: 'ws' }] }, 'input[0].type'],
         [{ model: 'sim-gpt', input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0].type'],
         [
           {
@@ -333,8 +335,8 @@ describe('/v1/responses through the official openai SDK', () => {
           { model: 'sim-gpt', input: 'x', text: { format: { type: 'json_schema', name: 'r' } } },
           'text.format.schema',
         ],
-        [{ model: 'sim-gpt', input: 'x', include: ['file_search_call.results'] }, 'include[0]'],
-        [{ model: 'sim-gpt', input: 'x', truncation: 'auto' }, 'truncation'],
+        [{ model: 'sim-claude', input: 'x', include: ['file_search_call.results'] }, 'include[0]'],
+        [{ model: 'sim-gemini', input: 'x', truncation: 'auto' }, 'truncation'],
         [{ model: 'sim-gpt', input: 'x', frobnicate: 1 }, 'frobnicate'],
         [{ model: 'sim-gpt' }, 'input'],
         [{ model: 'sim-gpt', input: 'x', previous_response_id: 'resp_nope' }, 'previous_response_id'],

@@ -49,6 +49,31 @@ export interface MappedRequest {
   echo: Omit<ResponseEcho, 'id' | 'created_at'>;
   /** Reasoning items carry `encrypted_content` (asked by `include`). */
   encryptedReasoning: boolean;
+  /**
+   * With {@link MapOptions.native}: what only a native Responses call can carry (built-in tools,
+   * their items, ...), left out of `chat`; the 400 each would be on the chat port.
+   */
+  nativeOnly: InvalidRequestError[];
+}
+
+export interface MapOptions {
+  /**
+   * Map for a call that may go through natively: what only the Responses API itself carries is
+   * collected in {@link MappedRequest.nativeOnly} (and left out of the internal body, which then
+   * serves planning and the reservation) instead of refused at once.
+   */
+  native?: boolean;
+}
+
+/** Refusals of what only a native call carries: thrown, or collected when the call may be native. */
+type NativeOnly = (param: string, message: string) => void;
+
+function nativeOnlyRefusals(options: MapOptions, collected: InvalidRequestError[]): NativeOnly {
+  return (param, message) => {
+    const error = new InvalidRequestError(message, { param, code: 'unsupported_parameter' });
+    if (!options.native) throw error;
+    collected.push(error);
+  };
 }
 
 /** Tool types of the Responses API that run on OpenAI's side: none of them crosses the chat port. */
@@ -89,7 +114,7 @@ function requireString(value: unknown, param: string): string {
 }
 
 /** Top-level fields that cannot be honoured through the chat port: a 400 naming each. */
-function refuseUnsupported(body: ResponsesRequest): void {
+function refuseUnsupported(body: ResponsesRequest, nativeOnly: NativeOnly): void {
   if (body.background === true)
     refuse('background', "Background responses are not supported: send 'background': false (or omit it).");
   if (body.conversation !== undefined && body.conversation !== null)
@@ -97,47 +122,51 @@ function refuseUnsupported(body: ResponsesRequest): void {
   if (body.prompt !== undefined && body.prompt !== null)
     refuse('prompt', "Prompt templates ('prompt') are not supported: send 'instructions' and 'input'.");
   if (body.max_tool_calls !== undefined && body.max_tool_calls !== null)
-    refuse('max_tool_calls', "'max_tool_calls' applies to built-in tools, which are not supported.");
+    nativeOnly('max_tool_calls', "'max_tool_calls' applies to built-in tools, which are not supported.");
   if (body.top_logprobs !== undefined && body.top_logprobs !== null && body.top_logprobs !== 0)
-    refuse(
+    nativeOnly(
       'top_logprobs',
       "'top_logprobs' is not supported: providers reached through the chat port do not return log probabilities.",
     );
   if (body.truncation === 'auto')
-    refuse(
+    nativeOnly(
       'truncation',
       "'truncation': 'auto' is not supported: the whole conversation is always sent ('disabled').",
     );
   if (body.text?.verbosity && body.text.verbosity !== 'medium')
-    refuse(
+    nativeOnly(
       'text.verbosity',
       "'text.verbosity' is not supported on every provider: omit it (or send 'medium').",
     );
   if (body.reasoning?.effort === 'xhigh')
-    refuse(
+    nativeOnly(
       'reasoning.effort',
       "'reasoning.effort': 'xhigh' has no equivalent on every provider: use 'high'.",
     );
   (body.include ?? []).forEach((value, i) => {
     if (!INCLUDABLE.has(value))
-      refuse(
+      nativeOnly(
         `include[${i}]`,
         `'${value}' cannot be included: only 'reasoning.encrypted_content' is supported.`,
       );
   });
 }
 
-/** Responses function tools -> Chat Completions tools; hosted tools are refused by name. */
-function mapTools(tools: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
-  return tools.map((tool, i) => {
+/** Responses function tools -> Chat Completions tools; hosted tools are refused by name (native-only). */
+function mapTools(
+  tools: Array<Record<string, unknown>>,
+  nativeOnly: NativeOnly,
+): Array<Record<string, unknown>> {
+  return tools.flatMap((tool, i) => {
     const type = tool.type;
     if (type !== 'function') {
-      if (typeof type === 'string' && HOSTED_TOOLS.has(type))
-        refuse(
-          `tools[${i}].type`,
-          `The built-in tool '${type}' is not supported: Switchyard reaches models through its chat port, which carries function tools only.`,
-        );
-      invalid(`tools[${i}].type`, `Invalid value for 'tools[${i}].type': expected 'function'.`);
+      if (typeof type !== 'string' || !HOSTED_TOOLS.has(type))
+        invalid(`tools[${i}].type`, `Invalid value for 'tools[${i}].type': expected 'function'.`);
+      nativeOnly(
+        `tools[${i}].type`,
+        `The built-in tool '${type}' is not supported: Switchyard reaches this model through its chat port, which carries function tools only.`,
+      );
+      return [];
     }
     const name = requireString(tool.name, `tools[${i}].name`);
     if (!/^[a-zA-Z0-9_-]{1,64}$/.test(name))
@@ -148,21 +177,23 @@ function mapTools(tools: Array<Record<string, unknown>>): Array<Record<string, u
     if (typeof tool.description === 'string') fn.description = tool.description;
     if (isObject(tool.parameters)) fn.parameters = tool.parameters;
     if (typeof tool.strict === 'boolean') fn.strict = tool.strict;
-    return { type: 'function', function: fn };
+    return [{ type: 'function', function: fn }];
   });
 }
 
-function mapToolChoice(choice: unknown): unknown {
+function mapToolChoice(choice: unknown, nativeOnly: NativeOnly): unknown {
   if (choice === undefined || choice === null) return undefined;
   if (choice === 'none' || choice === 'auto' || choice === 'required') return choice;
   if (isObject(choice) && choice.type === 'function') {
     return { type: 'function', function: { name: requireString(choice.name, 'tool_choice.name') } };
   }
-  if (isObject(choice) && typeof choice.type === 'string' && choice.type !== 'function')
-    refuse(
+  if (isObject(choice) && typeof choice.type === 'string' && choice.type !== 'function') {
+    nativeOnly(
       'tool_choice.type',
       `'tool_choice' of type '${choice.type}' is not supported: use 'none', 'auto', 'required' or a function.`,
     );
+    return undefined;
+  }
   return invalid(
     'tool_choice',
     "Invalid 'tool_choice': expected 'none', 'auto', 'required' or {type:'function', name}.",
@@ -296,7 +327,10 @@ function toolOutput(output: unknown, param: string): string {
  * them) become one assistant message with `tool_calls`, as Chat Completions has them; a
  * function_call_output becomes a `tool` message.
  */
-export function mapItems(input: string | unknown[]): {
+export function mapItems(
+  input: string | unknown[],
+  nativeOnly: NativeOnly = (param, message) => refuse(param, message),
+): {
   messages: InternalMessage[];
   items: Array<Record<string, unknown>>;
 } {
@@ -433,7 +467,7 @@ export function mapItems(input: string | unknown[]): {
         );
       default:
         if (typeof type === 'string')
-          return refuse(
+          return nativeOnly(
             `${at}.type`,
             `Input items of type '${type}' are not supported: built-in tools do not cross the chat port.`,
           );
@@ -449,11 +483,17 @@ export function mapItems(input: string | unknown[]): {
  * of `previous_response_id` (its inputs and outputs, without its instructions, which OpenAI does
  * not carry over either). Everything that cannot be faithful is refused with a 400 naming it.
  */
-export function mapRequest(body: ResponsesRequest, history: InternalMessage[] = []): MappedRequest {
-  refuseUnsupported(body);
-  const { messages, items } = mapItems(body.input);
-  const tools = body.tools ? mapTools(body.tools) : undefined;
-  const toolChoice = mapToolChoice(body.tool_choice);
+export function mapRequest(
+  body: ResponsesRequest,
+  history: InternalMessage[] = [],
+  options: MapOptions = {},
+): MappedRequest {
+  const collected: InvalidRequestError[] = [];
+  const nativeOnly = nativeOnlyRefusals(options, collected);
+  refuseUnsupported(body, nativeOnly);
+  const { messages, items } = mapItems(body.input, nativeOnly);
+  const tools = body.tools ? mapTools(body.tools, nativeOnly) : undefined;
+  const toolChoice = mapToolChoice(body.tool_choice, nativeOnly);
   const responseFormat = body.text?.format ? mapFormat(body.text.format) : undefined;
   const chat: Record<string, unknown> = {
     messages: [
@@ -462,6 +502,8 @@ export function mapRequest(body: ResponsesRequest, history: InternalMessage[] = 
       ...messages,
     ],
   };
+  // Nothing but built-in tool items: no conversation to plan or reserve for, on either path.
+  if ((chat.messages as unknown[]).length === 0 && collected[0]) throw collected[0];
   if (body.model !== undefined) chat.model = body.model;
   if (body.models !== undefined) chat.models = body.models;
   if (body.route !== undefined) chat.route = body.route;
@@ -493,6 +535,7 @@ export function mapRequest(body: ResponsesRequest, history: InternalMessage[] = 
     turnMessages: messages,
     inputItems: items,
     encryptedReasoning: (body.include ?? []).includes('reasoning.encrypted_content'),
+    nativeOnly: collected,
     echo: {
       object: 'response',
       background: false,

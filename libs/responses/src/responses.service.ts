@@ -1,11 +1,21 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
-import { ChatService, compileValidator, sendJson, type ChatOutput } from '@switchyard/chat';
+import { ChatService, compileValidator, sendJson, type ChatOutput, type NativeCall } from '@switchyard/chat';
 import { AppConfig, InvalidRequestError, NotFoundError } from '@switchyard/core';
 import type { Request, Response } from 'express';
 import { toResponse } from './answer-mapper.js';
 import { newId } from './ids.js';
-import { mapRequest, type ResponsesRequest } from './request-mapper.js';
+import {
+  NativeResponsesSink,
+  nativeAssistant,
+  nativeText,
+  nativeUsage,
+  presentNative,
+  type NativeEvent,
+  type NativeResponse,
+} from './native-output.js';
+import { nativeBody } from './native-request.js';
+import { mapRequest, type MappedRequest, type ResponsesRequest } from './request-mapper.js';
 import { ResponsesRepository, type ResponseOwner } from './responses.repository.js';
 import { RESPONSES_SCHEMA } from './responses.schema.js';
 import type { InternalMessage, ResponseEcho, ResponseObject } from './responses.types.js';
@@ -33,6 +43,61 @@ export interface InputItemsQuery {
 
 function ownerOf(caller: Caller): ResponseOwner {
   return { tenantId: caller.tenantId, userId: caller.userId };
+}
+
+type Target = Parameters<NativeCall['accepts']>[0][number];
+
+/** Whether a target speaks the Responses API itself (its catalog entry says so). */
+function speaksResponses(target: Target): boolean {
+  return target.provider.format === 'openai' && target.provider.responsesApi === true;
+}
+
+/**
+ * The native call of a request: when every planned target speaks the Responses API, the caller's
+ * body goes through as it is (built-in tools intact); else the chat port, where what only the
+ * native call carries is a 400 naming it. A call the response cache serves or stores stays on the
+ * chat port unless it needs the native call.
+ */
+function nativeCall(
+  body: ResponsesRequest,
+  history: InternalMessage[],
+  mapped: MappedRequest,
+  decided: (native: boolean) => void,
+): NativeCall<NativeResponse, NativeEvent> {
+  const upstream = (target: Target, stream: boolean) =>
+    nativeBody(body, history, target.upstreamModel, stream) as never;
+  return {
+    accepts: (targets, cached) => {
+      const foreign = targets.find((target) => !speaksResponses(target));
+      const [refusal] = mapped.nativeOnly;
+      if (foreign && refusal)
+        throw new InvalidRequestError(
+          `${refusal.message} (${foreign.id} does not speak the Responses API natively.)`,
+          { param: refusal.param, code: refusal.code },
+        );
+      const native = !foreign && (refusal !== undefined || !cached);
+      decided(native);
+      return native;
+    },
+    call: async (a, opts) => {
+      if (!a.adapter.responses) throw notNative(a.target.id);
+      return await a.adapter.responses(upstream(a.target, false), a.credentials, opts);
+    },
+    open: (a, opts) => {
+      if (!a.adapter.responsesStream) throw notNative(a.target.id);
+      return a.adapter.responsesStream(
+        upstream(a.target, true),
+        a.credentials,
+        opts,
+      ) as AsyncIterable<NativeEvent>;
+    },
+    textOf: nativeText,
+    usageOf: nativeUsage,
+  };
+}
+
+function notNative(id: string): InvalidRequestError {
+  return new InvalidRequestError(`${id} does not speak the Responses API natively.`, { param: 'model' });
 }
 
 /**
@@ -88,7 +153,7 @@ export class ResponsesService implements OnModuleInit, OnApplicationShutdown {
         });
       history = previous.messages;
     }
-    const mapped = mapRequest(body, history);
+    const mapped = mapRequest(body, history, { native: true });
     const echo: ResponseEcho = {
       id: newId('resp'),
       created_at: Math.floor(Date.now() / 1000),
@@ -109,8 +174,14 @@ export class ResponsesService implements OnModuleInit, OnApplicationShutdown {
         this.logger.error(`storing response ${response.id} failed: ${String(error)}`);
       }
     };
+    let native = false;
     const output: ChatOutput = {
       json: (response, completion, headers) => {
+        if (native) {
+          const answer = presentNative(completion as NativeResponse, echo);
+          void keep(answer, nativeAssistant(answer.output)).then(() => sendJson(response, answer, headers));
+          return;
+        }
         const { response: answer, assistant } = toResponse(
           completion as Parameters<typeof toResponse>[0],
           echo,
@@ -120,13 +191,18 @@ export class ResponsesService implements OnModuleInit, OnApplicationShutdown {
         void keep(answer, assistant).then(() => sendJson(response, answer, headers));
       },
       stream: (response) =>
-        new ResponsesStreamSink(
-          response,
-          new ResponsesStreamTranslator(echo, mapped.encryptedReasoning),
-          keep,
-        ),
+        native
+          ? new NativeResponsesSink(response, echo, keep)
+          : new ResponsesStreamSink(
+              response,
+              new ResponsesStreamTranslator(echo, mapped.encryptedReasoning),
+              keep,
+            ),
     };
-    await this.chat.chat(caller, mapped.chat, req, res, output);
+    const dialect = nativeCall(body, history, mapped, (decided) => (native = decided));
+    // `auto` is orchestrated (several chat calls): never native.
+    if (body.model === 'auto' && mapped.nativeOnly[0]) throw mapped.nativeOnly[0];
+    await this.chat.chat(caller, mapped.chat, req, res, output, dialect);
   }
 
   /** GET /v1/responses/{id} */
