@@ -5,8 +5,11 @@ import { toAnthropicRequest } from '../anthropic/anthropic.request.js';
 import { toGeminiRequest } from '../gemini/gemini.request.js';
 import { effortForBudget, stripInternalFields, thinkingOf } from './internal-model.js';
 
-const chat = (extra: Record<string, unknown>): ChatCompletionCreateParams =>
-  ({ model: 'm', messages: [{ role: 'user', content: 'hi' }], ...extra }) as ChatCompletionCreateParams;
+const chat = (extra: Record<string, unknown>): ChatCompletionCreateParams => ({
+  model: 'm',
+  messages: [{ role: 'user', content: 'hi' }],
+  ...extra,
+});
 
 describe('the internal model: reasoning_effort and thinking', () => {
   it('maps an effort to a thinking budget that fits max_tokens, and back', () => {
