@@ -165,8 +165,9 @@ export class ChatService {
     for (const prepare of this.preparers) await prepare(caller, raw, req, res);
     const body = validateChat(raw);
     const context = callContextFor(caller, req, res);
-    // --- orchestration: `model: "auto"` is planned and run by libs/orchestration (see orchestrated-chat.ts).
-    if (this.orchestrated?.handles(body)) return this.orchestrated.chat(caller, body, context, res, output);
+    // --- orchestration: `model: "auto"` and mix/vote/chain routes are planned and run by libs/orchestration (see orchestrated-chat.ts).
+    if (this.orchestrated?.handles(body, caller))
+      return this.orchestrated.chat(caller, body, context, res, output);
     // --- end orchestration
     // `route` names a route outright; `model` may name one too.
     const names = body.route ? [body.route] : (body.models ?? [body.model]);

@@ -73,8 +73,8 @@ export class OrchestratedChat implements StepRunners {
     this.stallTimeoutMs = config.routing.streamStallTimeoutMs;
   }
 
-  handles(body: { model?: unknown; models?: unknown; route?: unknown }): boolean {
-    return this.orchestrator.handles(body);
+  handles(body: { model?: unknown; models?: unknown; route?: unknown }, caller?: Caller): boolean {
+    return this.orchestrator.handles(body, caller);
   }
 
   /** A step metered on its own (the explain endpoint's LLM classifier). */
@@ -128,6 +128,7 @@ export class OrchestratedChat implements StepRunners {
       'x-switchyard-provider': answerModel.provider.id,
       'x-switchyard-model': answerModel.id,
       'x-switchyard-strategy': plan.strategy,
+      ...(decision.route ? { 'x-switchyard-route': decision.route } : {}),
     };
     // Web search: the request's searches, each a line of the settlement (decision 0022).
     const search = plan.strategy === 'search' ? this.orchestrator.search.session(context.signal) : undefined;

@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
-import { AppConfig, InvalidRequestError } from '@switchyard/core';
+import { AppConfig, InvalidRequestError, PermissionDeniedError } from '@switchyard/core';
 import { ModelResolver, type KeyScope, type ResolvedModel } from '@switchyard/providers';
-import { PerformanceTracker, TargetPlanner, modelAllowed, scopeFor } from '@switchyard/routing';
+import {
+  PerformanceTracker,
+  RouteRegistry,
+  TargetPlanner,
+  isOrchestrationStrategy,
+  modelAllowed,
+  scopeFor,
+  type RouteDefinition,
+} from '@switchyard/routing';
 import type {
   ChatCompletionCreateParams,
   ChatCompletionMessageParam,
@@ -63,6 +71,8 @@ export interface Decision {
   policy: PolicySource;
   /** The LLM classifier's call, when one ran (already metered on its own). */
   classifierStep?: StepResult;
+  /** The named route whose strategy this is (mix, vote or chain), when the caller named one. */
+  route?: string;
   /** Kept for cheaper plans (fewer voters, the simple tier). */
   context: { policy: OrchestrationPolicy; selection: SelectionContext; maxTokens?: number };
 }
@@ -115,22 +125,30 @@ export class Orchestrator {
     config: AppConfig,
     private readonly web: WebSearch,
     private readonly planner: TargetPlanner,
+    private readonly routes: RouteRegistry,
   ) {
     this.selector = new ModelSelector(resolver, tracker);
     this.classifierModel = config.routing.autoClassifierModel;
     this.classifierTimeoutMs = config.routing.autoClassifierTimeoutMs;
   }
 
-  /** Whether a chat request is for the orchestrator: `auto`, or any model with web search. */
-  handles(body: {
-    model?: unknown;
-    models?: unknown;
-    route?: unknown;
-    plugins?: unknown;
-    web_search_options?: unknown;
-    search?: unknown;
-  }): boolean {
+  /**
+   * Whether a chat request is for the orchestrator: `auto`, a route of the caller's with an
+   * orchestration strategy (mix, vote, chain), or any model with web search.
+   */
+  handles(
+    body: {
+      model?: unknown;
+      models?: unknown;
+      route?: unknown;
+      plugins?: unknown;
+      web_search_options?: unknown;
+      search?: unknown;
+    },
+    caller?: Pick<Caller, 'tenantId'>,
+  ): boolean {
     if (body.model === AUTO_MODEL && body.models === undefined && body.route === undefined) return true;
+    if (caller && this.orchestrationRoute(body, caller.tenantId)) return true;
     if (!asksForSearch(body)) return false;
     try {
       return searchRequestOf(body) !== undefined;
@@ -154,6 +172,8 @@ export class Orchestrator {
     scope: KeyScope,
     classify?: ClassifierCall,
   ): Promise<Decision> {
+    const route = this.orchestrationRoute(body, caller.tenantId);
+    if (route) return this.decideRoute(caller, body, scope, route);
     const searchAsked = searchRequestOf(body);
     if (searchAsked) assertSearchable(body, searchAsked);
     if (searchAsked && withoutOnline(String(body.model ?? '')) !== AUTO_MODEL)
@@ -384,6 +404,110 @@ export class Orchestrator {
     };
   }
 
+  /** The route the request names (`route`, or `model` without `models`) when its strategy is mix, vote or chain. */
+  private orchestrationRoute(
+    body: { model?: unknown; models?: unknown; route?: unknown },
+    tenantId: string,
+  ): RouteDefinition | undefined {
+    const name =
+      typeof body.route === 'string'
+        ? body.route
+        : body.models === undefined && typeof body.model === 'string'
+          ? body.model
+          : undefined;
+    if (name === undefined || name === AUTO_MODEL) return undefined;
+    const route = this.routes.find(name, tenantId);
+    return route && isOrchestrationStrategy(route.strategy) && route.strategyParams ? route : undefined;
+  }
+
+  /**
+   * A named route with an orchestration strategy: its step models stand in for the policy's
+   * candidates and roles (the tenant's policy gives the vote and selection settings); the rules
+   * classify for the explanation only (no classifier call, no presets).
+   */
+  private async decideRoute(
+    caller: Caller,
+    body: OrchestratedBody,
+    scope: KeyScope,
+    route: RouteDefinition,
+  ): Promise<Decision> {
+    if (searchRequestOf(body))
+      throw new InvalidRequestError(
+        `The route '${route.name}' (${route.strategy}) does not take web search.`,
+        {
+          param: 'search',
+        },
+      );
+    assertOrchestratable(body, `the route '${route.name}'`);
+    const strategy = route.strategy as 'mix' | 'vote' | 'chain';
+    const p = route.strategyParams!;
+    const { policy: base, source } = await this.policies.effective(caller.tenantId);
+    // A key whose allowed models name the route may use every step's model through it;
+    // otherwise each step's model must be one the key admits.
+    const allowed = caller.apiKey?.allowedModels;
+    const wholeRoute = !allowed || allowed.includes(route.name);
+    if (!wholeRoute) {
+      for (const target of route.targets) {
+        const resolved = this.resolver.tryResolve(target.model, scope);
+        if (resolved && !modelAllowed(allowed, resolved))
+          throw new PermissionDeniedError(
+            `This API key is not allowed to use ${resolved.id}, a step of the route '${route.name}'.`,
+            { code: 'model_not_allowed', param: 'model' },
+          );
+      }
+    }
+    const stepCaller: Caller =
+      wholeRoute && caller.apiKey ? { ...caller, apiKey: { ...caller.apiKey, allowedModels: null } } : caller;
+    const answering = strategy === 'vote' ? p.voters! : strategy === 'mix' ? [p.answerer!] : [p.draft!];
+    const voters = p.voters?.length ?? 0;
+    const policy: OrchestrationPolicy = {
+      ...base,
+      candidates: { chat: { simple: answering, moderate: answering, complex: answering } },
+      roles: {
+        reasoner: p.reasoner ? [p.reasoner] : [],
+        judge: [p.judge ?? p.critique].filter((m): m is string => m !== undefined),
+      },
+      strategies: [{ strategy }],
+      vote: {
+        ...base.vote,
+        voters: Math.max(voters, 2),
+        quorum: p.quorum ?? Math.min(base.vote.quorum, Math.max(voters, 2)),
+        budget_ms: p.budget_ms ?? base.vote.budget_ms,
+      },
+    };
+    const maxTokens = (body.max_completion_tokens ?? body.max_tokens ?? undefined) || undefined;
+    const selection: SelectionContext = {
+      caller: stepCaller,
+      scope,
+      request: { operation: 'chat', body },
+      settings: policy.selection,
+    };
+    const context = { policy, selection, maxTokens };
+    const classification = classifyByRules(classifierInputOf(body));
+    const input = this.planInput(classification, context);
+    const plan = this.strategies[strategy].plan(input);
+    if (typeof plan === 'string')
+      throw new InvalidRequestError(`The route '${route.name}' cannot serve this request: ${plan}.`, {
+        param: 'model',
+        code: 'route_unavailable',
+      });
+    const why = `the route '${route.name}' names it`;
+    for (const step of plan.steps) step.why = why;
+    if (strategy === 'chain' && p.refine) {
+      const [refiner] = this.selector.select([p.refine], selection, 1);
+      if (!refiner)
+        throw new InvalidRequestError(
+          `The route '${route.name}' cannot serve this request: its refine model is not usable.`,
+          { param: 'model', code: 'route_unavailable' },
+        );
+      const refine = plan.steps.find((s) => s.id === 'refine')!;
+      refine.targets = [refiner.target];
+      refine.considered = refiner.considered;
+    }
+    plan.notes.push(`the route '${route.name}' (${strategy})`);
+    return { classification, plan, params: {}, policy: source, route: route.name, context };
+  }
+
   private classifierTarget(
     caller: Caller,
     policy: OrchestrationPolicy,
@@ -488,18 +612,18 @@ function assertSearchable(body: OrchestratedBody, asked: SearchRequest): void {
 }
 
 /** Refuses what orchestration cannot honour, with the field named. */
-function assertOrchestratable(body: OrchestratedBody): void {
+function assertOrchestratable(body: OrchestratedBody, who = "model 'auto'"): void {
   if (body.include_reasoning !== undefined && typeof body.include_reasoning !== 'boolean')
     throw new InvalidRequestError('include_reasoning must be true or false.', { param: 'include_reasoning' });
   // A plan's steps relay text; tool calls and several choices are for a named model (for now).
   for (const field of ['tools', 'functions'] as const) {
     if ((body[field]?.length ?? 0) > 0)
-      throw new InvalidRequestError(`model 'auto' does not take ${field} yet; name a model for tool calls.`, {
+      throw new InvalidRequestError(`${who} does not take ${field} yet; name a model for tool calls.`, {
         param: field,
       });
   }
   if ((body.n ?? 1) > 1)
-    throw new InvalidRequestError("model 'auto' answers one choice; name a model for n > 1.", { param: 'n' });
+    throw new InvalidRequestError(`${who} answers one choice; name a model for n > 1.`, { param: 'n' });
 }
 
 /** The explain endpoint's body: a chat request (its `model` may be left out). */
@@ -562,6 +686,7 @@ export function explainDecision(decision: Decision): Record<string, unknown> {
     },
     params: decision.params,
     policy: decision.policy,
+    ...(decision.route ? { route: decision.route } : {}),
   };
 }
 

@@ -20,7 +20,16 @@ export {
 export { TargetPlanner, type PlannedTarget } from './target-planner.js';
 export { PerformanceTracker, type TargetStats } from './tracker/performance-tracker.js';
 export { RouteRegistry } from './routes/route.registry.js';
-export type { KeyStrategy, RouteDefinition, RouteStrategyName, RouteTarget } from './routes/route.types.js';
+export {
+  ORCHESTRATION_ROUTE_STRATEGIES,
+  isOrchestrationStrategy,
+  type KeyStrategy,
+  type OrchestrationRouteStrategy,
+  type RouteDefinition,
+  type RouteStrategyName,
+  type RouteStrategyParams,
+  type RouteTarget,
+} from './routes/route.types.js';
 export { RUNTIME_PROVIDER_ENTITIES, RuntimeProvidersModule } from './providers/runtime-providers.module.js';
 export { RuntimeProviderRegistry } from './providers/runtime-provider.registry.js';
 export { RuntimeProvidersService } from './providers/runtime-providers.service.js';

@@ -704,7 +704,7 @@ export interface paths {
         put?: never;
         /**
          * Create a named route: a virtual model with a strategy over targets.
-         * @description Callers send its name as `model`. Strategies: fallback (in order), weighted, round-robin, least-busy (fewest calls in flight), least-latency (lowest recent time to first token), lowest-cost (cheapest for the request). Every strategy fails over to the other targets.
+         * @description Callers send its name as `model`. Strategies: fallback (in order), weighted, round-robin, least-busy (fewest calls in flight), least-latency (lowest recent time to first token), lowest-cost (cheapest for the request). Every strategy fails over to the other targets. mix, vote and chain run several models per call like `auto` (their models in `strategy_params`).
          */
         post: operations["RoutesController_create"];
         delete?: never;
@@ -2377,6 +2377,33 @@ export interface components {
             /** @description Upstream timeout for this target, ms. */
             timeout_ms?: number;
         };
+        RouteStrategyParamsDto: {
+            /**
+             * @description vote: the models that answer in parallel (2-10).
+             * @example [
+             *       "simulator/sim-gpt",
+             *       "simulator/sim-gpt-mini",
+             *       "simulator/sim-wrong"
+             *     ]
+             */
+            voters?: string[];
+            /** @description vote: the model that decides when there is no majority. */
+            judge?: string;
+            /** @description vote: answers needed (default 2). */
+            quorum?: number;
+            /** @description vote: each voter's time budget, ms. */
+            budget_ms?: number;
+            /** @description mix: the model that reasons first. */
+            reasoner?: string;
+            /** @description mix: the model that answers with the reasoning as context. */
+            answerer?: string;
+            /** @description chain: the model that drafts. */
+            draft?: string;
+            /** @description chain: the model that critiques the draft. */
+            critique?: string;
+            /** @description chain: the model that refines (default: the drafter). */
+            refine?: string;
+        };
         CreateRouteDto: {
             /**
              * @description What callers send as `model`.
@@ -2385,8 +2412,11 @@ export interface components {
             name: string;
             description?: string;
             /** @enum {string} */
-            strategy: "fallback" | "weighted" | "round-robin" | "least-busy" | "least-latency" | "lowest-cost";
-            targets: components["schemas"]["RouteTargetDto"][];
+            strategy: "fallback" | "weighted" | "round-robin" | "least-busy" | "least-latency" | "lowest-cost" | "mix" | "vote" | "chain";
+            /** @description Required, except for mix, vote and chain (their models are in `strategy_params`). */
+            targets?: components["schemas"]["RouteTargetDto"][];
+            /** @description mix, vote, chain: the model of each step (required for those, refused for others). */
+            strategy_params?: components["schemas"]["RouteStrategyParamsDto"];
             /**
              * @description How vault keys are spread.
              * @default ordered
@@ -2430,13 +2460,14 @@ export interface components {
             tenant_id: string | null;
             description: string | null;
             /** @enum {string} */
-            strategy: "fallback" | "weighted" | "round-robin" | "least-busy" | "least-latency" | "lowest-cost";
+            strategy: "fallback" | "weighted" | "round-robin" | "least-busy" | "least-latency" | "lowest-cost" | "mix" | "vote" | "chain";
             /** @enum {string} */
             key_strategy: "ordered" | "round-robin" | "least-used";
             stream_failover: boolean;
             /** @example 600 */
             cache_ttl_seconds: number | null;
             targets: components["schemas"]["RouteTargetView"][];
+            strategy_params: components["schemas"]["RouteStrategyParamsDto"] | null;
             created_at: string;
             updated_at: string;
         };
@@ -2449,8 +2480,9 @@ export interface components {
         UpdateRouteDto: {
             description?: Record<string, never> | null;
             /** @enum {string} */
-            strategy?: "fallback" | "weighted" | "round-robin" | "least-busy" | "least-latency" | "lowest-cost";
+            strategy?: "fallback" | "weighted" | "round-robin" | "least-busy" | "least-latency" | "lowest-cost" | "mix" | "vote" | "chain";
             targets?: components["schemas"]["RouteTargetDto"][];
+            strategy_params?: components["schemas"]["RouteStrategyParamsDto"];
             /** @enum {string} */
             key_strategy?: "ordered" | "round-robin" | "least-used";
             stream_failover?: boolean;

@@ -68,8 +68,12 @@ export class ChainStrategy implements OrchestrationStrategy {
       messages: withSystem(critiqueSystem(draft.text), input.messages),
       params: { ...input.params, max_tokens: critiqueStep.maxTokens },
     });
-    // The refiner is the model that drafted (its failover after it).
-    const targets = [draft.target, ...refineStep.targets.filter((t) => t.id !== draft.target.id)];
+    // The refiner is the model that drafted (its failover after it), unless the plan names another
+    // (a chain route's `refine`).
+    const drafted = refineStep.targets.some((t) => t.id === draft.target.id);
+    const targets = drafted
+      ? [draft.target, ...refineStep.targets.filter((t) => t.id !== draft.target.id)]
+      : refineStep.targets;
     const refined = await relayStep(
       input,
       {

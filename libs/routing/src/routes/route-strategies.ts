@@ -90,8 +90,15 @@ const lowestCost: RouteStrategy = {
   },
 };
 
+/**
+ * mix, vote and chain are run by libs/orchestration on the chat path; anywhere else (e.g.
+ * embeddings) their models are tried in order, like `fallback`.
+ */
 export const ROUTE_STRATEGY_IMPLEMENTATIONS: Readonly<Record<RouteStrategyName, RouteStrategy>> = {
   fallback,
+  mix: fallback,
+  vote: fallback,
+  chain: fallback,
   weighted,
   'round-robin': roundRobin,
   'least-busy': leastBusy,

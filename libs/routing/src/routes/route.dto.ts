@@ -21,7 +21,13 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { RouteEntity } from './route.entity.js';
-import { KEY_STRATEGIES, ROUTE_STRATEGIES, type KeyStrategy, type RouteStrategyName } from './route.types.js';
+import {
+  KEY_STRATEGIES,
+  ROUTE_STRATEGIES,
+  type KeyStrategy,
+  type RouteStrategyName,
+  type RouteStrategyParams,
+} from './route.types.js';
 
 /** A route name: what callers send as `model`. No `/` (that is `provider/model`), no spaces. */
 export const ROUTE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
@@ -68,6 +74,72 @@ export class RouteTargetDto {
   timeout_ms?: number;
 }
 
+/** mix, vote, chain: the model of each step (names as for targets). See docs/routing.md. */
+export class RouteStrategyParamsDto {
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['simulator/sim-gpt', 'simulator/sim-gpt-mini', 'simulator/sim-wrong'],
+    description: 'vote: the models that answer in parallel (2-10).',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  voters?: string[];
+
+  @ApiPropertyOptional({ description: 'vote: the model that decides when there is no majority.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  judge?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 10, description: 'vote: answers needed (default 2).' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  quorum?: number;
+
+  @ApiPropertyOptional({ minimum: 100, maximum: 600_000, description: "vote: each voter's time budget, ms." })
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  budget_ms?: number;
+
+  @ApiPropertyOptional({ description: 'mix: the model that reasons first.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  reasoner?: string;
+
+  @ApiPropertyOptional({ description: 'mix: the model that answers with the reasoning as context.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  answerer?: string;
+
+  @ApiPropertyOptional({ description: 'chain: the model that drafts.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  draft?: string;
+
+  @ApiPropertyOptional({ description: 'chain: the model that critiques the draft.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  critique?: string;
+
+  @ApiPropertyOptional({ description: 'chain: the model that refines (default: the drafter).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  refine?: string;
+}
+
 export class CreateRouteDto {
   @ApiProperty({ example: 'smart', description: 'What callers send as `model`.' })
   @IsString()
@@ -84,13 +156,29 @@ export class CreateRouteDto {
   @IsIn(ROUTE_STRATEGIES)
   strategy!: RouteStrategyName;
 
-  @ApiProperty({ type: [RouteTargetDto], minItems: 1, maxItems: MAX_TARGETS })
+  @ApiPropertyOptional({
+    type: [RouteTargetDto],
+    minItems: 1,
+    maxItems: MAX_TARGETS,
+    description: 'Required, except for mix, vote and chain (their models are in `strategy_params`).',
+  })
+  @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_TARGETS)
   @ValidateNested({ each: true })
   @Type(() => RouteTargetDto)
-  targets!: RouteTargetDto[];
+  targets?: RouteTargetDto[];
+
+  @ApiPropertyOptional({
+    type: RouteStrategyParamsDto,
+    description: 'mix, vote, chain: the model of each step (required for those, refused for others).',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RouteStrategyParamsDto)
+  strategy_params?: RouteStrategyParamsDto;
 
   @ApiPropertyOptional({
     enum: KEY_STRATEGIES,
@@ -155,6 +243,13 @@ export class UpdateRouteDto {
   @Type(() => RouteTargetDto)
   targets?: RouteTargetDto[];
 
+  @ApiPropertyOptional({ type: RouteStrategyParamsDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RouteStrategyParamsDto)
+  strategy_params?: RouteStrategyParamsDto;
+
   @ApiPropertyOptional({ enum: KEY_STRATEGIES })
   @IsOptional()
   @IsIn(KEY_STRATEGIES)
@@ -199,6 +294,8 @@ export class RouteView {
   @ApiProperty() stream_failover!: boolean;
   @ApiProperty({ nullable: true, type: Number, example: 600 }) cache_ttl_seconds!: number | null;
   @ApiProperty({ type: [RouteTargetView] }) targets!: RouteTargetView[];
+  @ApiProperty({ type: RouteStrategyParamsDto, nullable: true })
+  strategy_params!: RouteStrategyParams | null;
   @ApiProperty() created_at!: string;
   @ApiProperty() updated_at!: string;
 
@@ -219,6 +316,7 @@ export class RouteView {
         ...(t.params !== undefined ? { params: t.params } : {}),
         ...(t.timeoutMs !== undefined ? { timeout_ms: t.timeoutMs } : {}),
       })),
+      strategy_params: r.strategyParams ?? null,
       created_at: r.createdAt.toISOString(),
       updated_at: r.updatedAt.toISOString(),
     };

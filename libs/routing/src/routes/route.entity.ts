@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { KeyStrategy, RouteStrategyName, RouteTarget } from './route.types.js';
+import type { KeyStrategy, RouteStrategyName, RouteStrategyParams, RouteTarget } from './route.types.js';
 
 /** A named virtual model: a strategy over targets. Platform routes have no tenant. */
 @Entity({ name: 'routes' })
@@ -32,6 +32,10 @@ export class RouteEntity {
 
   @Column({ type: 'jsonb' })
   targets!: RouteTarget[];
+
+  /** mix, vote, chain: the models of each step; null for the other strategies. */
+  @Column({ name: 'strategy_params', type: 'jsonb', nullable: true })
+  strategyParams!: RouteStrategyParams | null;
 
   /** Response-cache TTL for chat calls through this route (docs/cache.md); null = not cached unless asked. */
   @Column({ name: 'cache_ttl_seconds', type: 'integer', nullable: true })

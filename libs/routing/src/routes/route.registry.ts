@@ -18,6 +18,7 @@ function definitionOf(row: RouteEntity): RouteDefinition {
     streamFailover: row.streamFailover,
     cacheTtlSeconds: row.cacheTtlSeconds,
     targets: row.targets,
+    strategyParams: row.strategyParams ?? null,
   };
 }
 

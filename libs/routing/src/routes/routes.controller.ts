@@ -35,7 +35,8 @@ export class RoutesController {
     description:
       'Callers send its name as `model`. Strategies: fallback (in order), weighted, round-robin, ' +
       'least-busy (fewest calls in flight), least-latency (lowest recent time to first token), ' +
-      'lowest-cost (cheapest for the request). Every strategy fails over to the other targets.',
+      'lowest-cost (cheapest for the request). Every strategy fails over to the other targets. ' +
+      'mix, vote and chain run several models per call like `auto` (their models in `strategy_params`).',
   })
   @ApiCreatedResponse({ type: RouteView })
   create(@CurrentCaller() caller: Caller, @Body() dto: CreateRouteDto): Promise<RouteView> {

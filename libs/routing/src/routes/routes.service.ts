@@ -11,11 +11,29 @@ import {
 import { ModelResolver } from '@switchyard/providers';
 import type { FindOptionsWhere } from 'typeorm';
 import { IsNull } from 'typeorm';
-import type { CreateRouteDto, RouteListQueryDto, RouteTargetDto, UpdateRouteDto } from './route.dto.js';
+import type {
+  CreateRouteDto,
+  RouteListQueryDto,
+  RouteStrategyParamsDto,
+  RouteTargetDto,
+  UpdateRouteDto,
+} from './route.dto.js';
 import { RouteView } from './route.dto.js';
 import { RouteEntity } from './route.entity.js';
 import { RouteRegistry } from './route.registry.js';
-import type { RouteTarget } from './route.types.js';
+import {
+  isOrchestrationStrategy,
+  type RouteStrategyName,
+  type RouteStrategyParams,
+  type RouteTarget,
+} from './route.types.js';
+
+/** Each orchestration strategy's step models: required, optional. */
+const STEP_FIELDS = {
+  vote: { required: ['voters', 'judge'], optional: ['quorum', 'budget_ms'] },
+  mix: { required: ['reasoner', 'answerer'], optional: [] },
+  chain: { required: ['draft', 'critique'], optional: ['refine'] },
+} as const satisfies Record<string, { required: readonly string[]; optional: readonly string[] }>;
 
 const RESERVED_NAMES = new Set(['auto']);
 
@@ -43,7 +61,12 @@ export class RoutesService {
         code: 'route_name_taken',
       });
     }
-    const targets = this.targetsOf(dto.targets, tenantId ?? caller.tenantId);
+    const { targets, strategyParams } = this.modelsOf(
+      dto.strategy,
+      dto.targets,
+      dto.strategy_params,
+      tenantId ?? caller.tenantId,
+    );
     const scopeKey = tenantId ?? 'platform';
     if (await this.registry.repo.exists({ where: { scopeKey, name } })) {
       throw new ConflictError(`A route named "${name}" already exists.`, {
@@ -61,6 +84,7 @@ export class RoutesService {
       streamFailover: dto.stream_failover ?? true,
       cacheTtlSeconds: dto.cache_ttl_seconds ?? null,
       targets,
+      strategyParams,
       createdBy: caller.userId,
     });
     try {
@@ -104,11 +128,25 @@ export class RoutesService {
     const values: Partial<RouteEntity> = {};
     if (dto.description !== undefined) values.description = dto.description?.trim() || null;
     if (dto.strategy !== undefined) values.strategy = dto.strategy;
+    const strategy = dto.strategy ?? row.strategy;
+    if (dto.strategy !== undefined || dto.targets !== undefined || dto.strategy_params !== undefined) {
+      // An orchestration route keeps its step models unless new ones are sent (and vice versa).
+      const sameKind = isOrchestrationStrategy(strategy) === isOrchestrationStrategy(row.strategy);
+      const keptParams =
+        sameKind && strategy === row.strategy ? (row.strategyParams ?? undefined) : undefined;
+      const models = this.modelsOf(
+        strategy,
+        dto.targets ?? (isOrchestrationStrategy(strategy) || !sameKind ? undefined : row.targets),
+        dto.strategy_params ?? keptParams,
+        row.tenantId ?? caller.tenantId,
+        dto.targets === undefined && !isOrchestrationStrategy(strategy) && sameKind,
+      );
+      values.targets = models.targets;
+      values.strategyParams = models.strategyParams;
+    }
     if (dto.key_strategy !== undefined) values.keyStrategy = dto.key_strategy;
     if (dto.stream_failover !== undefined) values.streamFailover = dto.stream_failover;
     if (dto.cache_ttl_seconds !== undefined) values.cacheTtlSeconds = dto.cache_ttl_seconds;
-    if (dto.targets !== undefined)
-      values.targets = this.targetsOf(dto.targets, row.tenantId ?? caller.tenantId);
     if (Object.keys(values).length > 0) {
       await this.registry.repo.save({ ...row, ...values });
       await this.registry.changed();
@@ -121,6 +159,106 @@ export class RoutesService {
     this.assertMayWrite(caller, row);
     await this.registry.repo.delete({ id: row.id });
     await this.registry.changed();
+  }
+
+  /**
+   * A route's models: the targets of a target strategy, or an orchestration strategy's step
+   * models (its targets are then those models, for listing and the key's allowed models).
+   * `stored`: the targets come from the row as they are (already checked).
+   */
+  private modelsOf(
+    strategy: RouteStrategyName,
+    targets: RouteTargetDto[] | RouteTarget[] | undefined,
+    params: RouteStrategyParamsDto | RouteStrategyParams | undefined,
+    tenantId: string,
+    stored = false,
+  ): { targets: RouteTarget[]; strategyParams: RouteStrategyParams | null } {
+    if (!isOrchestrationStrategy(strategy)) {
+      if (params !== undefined)
+        throw new InvalidRequestError(`strategy_params are for mix, vote and chain, not ${strategy}.`, {
+          param: 'strategy_params',
+        });
+      if (!targets || targets.length === 0)
+        throw new InvalidRequestError(`A ${strategy} route needs targets.`, { param: 'targets' });
+      return {
+        targets: stored ? targets : this.targetsOf(targets, tenantId),
+        strategyParams: null,
+      };
+    }
+    if (targets !== undefined)
+      throw new InvalidRequestError(
+        `A ${strategy} route takes its models from strategy_params, not targets.`,
+        { param: 'targets' },
+      );
+    if (!params)
+      throw new InvalidRequestError(`A ${strategy} route needs strategy_params.`, {
+        param: 'strategy_params',
+      });
+    const fields = STEP_FIELDS[strategy];
+    const allowed = new Set<string>([...fields.required, ...fields.optional]);
+    const given = params as Record<string, unknown>;
+    for (const [field, value] of Object.entries(given)) {
+      if (value !== undefined && !allowed.has(field))
+        throw new InvalidRequestError(`${field} is not a parameter of ${strategy}.`, {
+          param: `strategy_params.${field}`,
+        });
+    }
+    for (const field of fields.required) {
+      if (given[field] === undefined)
+        throw new InvalidRequestError(`A ${strategy} route needs strategy_params.${field}.`, {
+          param: `strategy_params.${field}`,
+        });
+    }
+    const out: RouteStrategyParams = {};
+    const ids: string[] = [];
+    const model = (field: string, name: string): string => {
+      const trimmed = name.trim();
+      const resolved = this.resolver.tryResolve(trimmed, { tenantId });
+      if (!resolved)
+        throw new InvalidRequestError(`"${trimmed}" is not a model this gateway knows.`, {
+          param: `strategy_params.${field}`,
+          code: 'model_not_found',
+        });
+      ids.push(resolved.id);
+      return trimmed;
+    };
+    const p = params;
+    if (strategy === 'vote') {
+      out.voters = p.voters!.map((v, i) => model(`voters[${i}]`, v));
+      if (new Set(ids).size < ids.length)
+        throw new InvalidRequestError('Each voter must be a different model.', {
+          param: 'strategy_params.voters',
+        });
+      out.judge = model('judge', p.judge!);
+      if (p.quorum !== undefined) {
+        if (p.quorum > out.voters.length)
+          throw new InvalidRequestError('quorum cannot exceed the number of voters.', {
+            param: 'strategy_params.quorum',
+          });
+        out.quorum = p.quorum;
+      }
+      if (p.budget_ms !== undefined) out.budget_ms = p.budget_ms;
+    } else if (strategy === 'mix') {
+      out.reasoner = model('reasoner', p.reasoner!);
+      out.answerer = model('answerer', p.answerer!);
+      if (ids[0] === ids[1])
+        throw new InvalidRequestError('The answerer must be another model than the reasoner.', {
+          param: 'strategy_params.answerer',
+        });
+    } else {
+      out.draft = model('draft', p.draft!);
+      out.critique = model('critique', p.critique!);
+      if (p.refine !== undefined) out.refine = model('refine', p.refine);
+    }
+    const names = [
+      ...new Set(
+        [out.voters ?? [], out.judge, out.reasoner, out.answerer, out.draft, out.critique, out.refine].flat(),
+      ),
+    ];
+    return {
+      targets: names.filter((n): n is string => typeof n === 'string').map((n) => ({ model: n })),
+      strategyParams: out,
+    };
   }
 
   /** Each target must resolve for the route's tenant now (a later change of the catalog is tolerated). */
