@@ -15,6 +15,7 @@ import { ModelOverrideFree1796200000000 } from './1796200000000-ModelOverrideFre
 import { ResponsesStore1796300000000 } from './1796300000000-ResponsesStore.js';
 import { UsagePartitions1796400000000 } from './1796400000000-UsagePartitions.js';
 import { ResponseCacheSettings1796500000000 } from './1796500000000-ResponseCacheSettings.js';
+import { RuntimeProviderResponsesApi1796600000000 } from './1796600000000-RuntimeProviderResponsesApi.js';
 import { RouteStrategyParams1796700000000 } from './1796700000000-RouteStrategyParams.js';
 
 export const migrations = [
@@ -34,5 +35,6 @@ export const migrations = [
   ResponsesStore1796300000000,
   UsagePartitions1796400000000,
   ResponseCacheSettings1796500000000,
+  RuntimeProviderResponsesApi1796600000000,
   RouteStrategyParams1796700000000,
 ];

@@ -20,7 +20,7 @@ function calls(t: LlmGateway, from: number) {
 describe('/v1/responses natively on providers that speak the Responses API (simulator/sim-gpt)', () => {
   let t: LlmGateway;
   beforeAll(async () => {
-    t = await startLlmGateway();
+    t = await startLlmGateway({ env: { OUTBOUND_ALLOWLIST: '127.0.0.1' } });
   });
   afterAll(async () => {
     await t?.close();
@@ -224,5 +224,56 @@ describe('/v1/responses natively on providers that speak the Responses API (simu
       [t.member.id],
     );
     expect(BigInt(sums[0]!.total)).toBe(parseCredits(balance.body.balance));
+  });
+
+  it('a runtime provider registered with responses_api is called natively; without it, through chat', async () => {
+    const model = {
+      id: 'sim-gpt',
+      capabilities: ['chat', 'streaming'],
+      pricing: { inputPerMTok: '1', outputPerMTok: '2' },
+    };
+    const register = (id: string, extra: Record<string, unknown>) =>
+      request(t.gw.url)
+        .post('/api/v1/providers')
+        .auth(t.adminToken, { type: 'bearer' })
+        .send({
+          id,
+          format: 'openai',
+          base_url: `${t.sim.url}/v1`,
+          key_required: false,
+          models: [model],
+          ...extra,
+        });
+    const native = `rt-native-${Date.now().toString(36)}`;
+    const plain = `rt-plain-${Date.now().toString(36)}`;
+    const created = await register(native, { responses_api: true });
+    expect(created.status).toBe(201);
+    expect(created.body.responses_api).toBe(true);
+    expect((await register(plain, {})).body.responses_api).toBe(false);
+    // Only the openai format speaks the Responses API.
+    const wrong = await register(`rt-wrong-${Date.now().toString(36)}`, {
+      format: 'anthropic',
+      responses_api: true,
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.param).toBe('responses_api');
+
+    let from = t.sim.requests.length;
+    const viaNative = await t.client.responses.create({ model: `${native}/sim-gpt`, input: 'hello native' });
+    expect(viaNative.output_text).toBe('echo: hello native');
+    expect(calls(t, from)).toMatchObject({ responses: [{}], chat: [] });
+    from = t.sim.requests.length;
+    const viaChat = await t.client.responses.create({ model: `${plain}/sim-gpt`, input: 'hello chat' });
+    expect(viaChat.output_text).toBe('echo: hello chat');
+    expect(calls(t, from)).toMatchObject({ responses: [], chat: [{}] });
+    // Switching the flag off sends the next call through chat.
+    await request(t.gw.url)
+      .patch(`/api/v1/providers/${native}`)
+      .auth(t.adminToken, { type: 'bearer' })
+      .send({ responses_api: false })
+      .expect(200);
+    from = t.sim.requests.length;
+    await t.client.responses.create({ model: `${native}/sim-gpt`, input: 'after' });
+    expect(calls(t, from).chat).toHaveLength(1);
   });
 });

@@ -2609,6 +2609,8 @@ export interface components {
             timeout_ms: number;
             /** @description Whether calls need a vault key (or X-Provider-Key). Default: true, except for `ollama`. A keyless provider is called with a placeholder key when the vault holds none. */
             key_required?: boolean;
+            /** @description Whether it speaks OpenAI's Responses API natively (`openai` format only; default false): /v1/responses calls then go through as they are, built-in tools intact, instead of through chat completions. */
+            responses_api?: boolean;
             /**
              * Format: uuid
              * @description The tenant whose callers alone see it. Tenant admins: their own (the default). Platform admins: omit or null for a platform provider (every tenant).
@@ -2662,6 +2664,8 @@ export interface components {
             } | null;
             timeout_ms: number;
             key_required: boolean;
+            /** @description Speaks OpenAI's Responses API natively. */
+            responses_api: boolean;
             /** @description Whether the caller can call its models now (a key, or none needed). */
             available: boolean;
             models: components["schemas"]["RuntimeModelView"][];
@@ -2690,6 +2694,8 @@ export interface components {
             };
             timeout_ms?: number;
             key_required?: boolean;
+            /** @description Whether it speaks OpenAI's Responses API natively (`openai` format only; default false): /v1/responses calls then go through as they are, built-in tools intact, instead of through chat completions. */
+            responses_api?: boolean;
             /** @description Replaces the whole model list. */
             models?: components["schemas"]["RuntimeModelDto"][];
         };

@@ -37,6 +37,8 @@ export interface RuntimeProviderDefinition {
   headers: Record<string, string>;
   timeoutMs: number;
   keyRequired: boolean;
+  /** Speaks OpenAI's Responses API natively (`openai` format only). */
+  responsesApi?: boolean;
   models: RuntimeModelDefinition[];
 }
 
@@ -121,6 +123,7 @@ export function runtimeCatalogProvider(def: RuntimeProviderDefinition): CatalogP
     baseUrlRequired: false,
     timeoutMs: def.timeoutMs,
     priority: RUNTIME_PROVIDER_PRIORITY,
+    ...(def.responsesApi && def.format === 'openai' ? { responsesApi: true } : {}),
     models: def.models.map(catalogModel),
     runtime: { tenantId: def.tenantId, format: def.format, headers: { ...def.headers } },
   };

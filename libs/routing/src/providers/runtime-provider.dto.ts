@@ -210,6 +210,15 @@ export class CreateRuntimeProviderDto {
   key_required?: boolean;
 
   @ApiPropertyOptional({
+    description:
+      "Whether it speaks OpenAI's Responses API natively (`openai` format only; default false): /v1/responses calls " +
+      'then go through as they are, built-in tools intact, instead of through chat completions.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  responses_api?: boolean;
+
+  @ApiPropertyOptional({
     format: 'uuid',
     nullable: true,
     description:
@@ -268,6 +277,15 @@ export class UpdateRuntimeProviderDto {
   @IsBoolean()
   key_required?: boolean;
 
+  @ApiPropertyOptional({
+    description:
+      "Whether it speaks OpenAI's Responses API natively (`openai` format only; default false): /v1/responses calls " +
+      'then go through as they are, built-in tools intact, instead of through chat completions.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  responses_api?: boolean;
+
   @ApiPropertyOptional({ type: [RuntimeModelDto], description: 'Replaces the whole model list.' })
   @IsOptional()
   @IsArray()
@@ -308,6 +326,7 @@ export class RuntimeProviderView {
   default_headers!: Record<string, string> | null;
   @ApiProperty() timeout_ms!: number;
   @ApiProperty() key_required!: boolean;
+  @ApiProperty({ description: "Speaks OpenAI's Responses API natively." }) responses_api!: boolean;
   @ApiProperty({ description: 'Whether the caller can call its models now (a key, or none needed).' })
   available!: boolean;
   @ApiProperty({ type: [RuntimeModelView] }) models!: RuntimeModelView[];

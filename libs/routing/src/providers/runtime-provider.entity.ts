@@ -53,6 +53,10 @@ export class RuntimeProviderEntity {
   @Column({ name: 'key_required', type: 'boolean' })
   keyRequired!: boolean;
 
+  /** Speaks OpenAI's Responses API natively (`openai` format only): /v1/responses goes through as is. */
+  @Column({ name: 'responses_api', type: 'boolean', default: false })
+  responsesApi!: boolean;
+
   /** The models, prices as decimal strings of credits (catalog field names). */
   @Column({ type: 'jsonb' })
   models!: RuntimeModelDefinition[];

@@ -23,6 +23,7 @@ export function definitionOf(row: RuntimeProviderEntity): RuntimeProviderDefinit
     headers: row.defaultHeaders,
     timeoutMs: row.timeoutMs,
     keyRequired: row.keyRequired,
+    responsesApi: row.responsesApi,
     models: row.models,
   };
 }

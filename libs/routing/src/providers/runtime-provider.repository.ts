@@ -8,7 +8,15 @@ import { RuntimeProviderEntity } from './runtime-provider.entity.js';
 export type RuntimeProviderChanges = Partial<
   Pick<
     RuntimeProviderEntity,
-    'name' | 'format' | 'baseUrl' | 'defaultHeaders' | 'timeoutMs' | 'keyRequired' | 'models' | 'updatedBy'
+    | 'name'
+    | 'format'
+    | 'baseUrl'
+    | 'defaultHeaders'
+    | 'timeoutMs'
+    | 'keyRequired'
+    | 'responsesApi'
+    | 'models'
+    | 'updatedBy'
   >
 >;
 

@@ -89,6 +89,7 @@ export class RuntimeProvidersService {
       defaultHeaders: checkHeaders(dto.default_headers ?? {}),
       timeoutMs: dto.timeout_ms ?? DEFAULT_TIMEOUT_MS,
       keyRequired: dto.key_required ?? keyRequiredByDefault(dto.format),
+      responsesApi: responsesApiOf(dto.format, dto.responses_api ?? false),
       models: checkModels(dto.models),
       createdBy: caller.userId,
       updatedBy: caller.userId,
@@ -154,6 +155,10 @@ export class RuntimeProvidersService {
     if (dto.key_required !== undefined) {
       changes.keyRequired = dto.key_required;
       changed.push('key_required');
+    }
+    if (dto.responses_api !== undefined || (dto.format !== undefined && row.responsesApi)) {
+      changes.responsesApi = responsesApiOf(dto.format ?? row.format, dto.responses_api ?? row.responsesApi);
+      if (dto.responses_api !== undefined) changed.push('responses_api');
     }
     if (dto.models !== undefined) {
       changes.models = checkModels(dto.models);
@@ -235,6 +240,7 @@ export class RuntimeProvidersService {
       default_headers: detailed ? maskHeaders(row.defaultHeaders) : null,
       timeout_ms: row.timeoutMs,
       key_required: row.keyRequired,
+      responses_api: row.responsesApi,
       available: this.keys.isAvailable(row.id, scopeFor(caller)),
       models: row.models.map((m) => ({
         id: `${row.id}/${m.id}`,
@@ -373,4 +379,15 @@ function checkModels(models: readonly RuntimeModelDto[]): RuntimeModelDefinition
       ...(m.free === true ? { free: true } : {}),
     };
   });
+}
+
+/** The Responses flag of a registration: only the `openai` format can speak that API. */
+function responsesApiOf(format: RuntimeFormat, wanted: boolean): boolean {
+  if (wanted && format !== 'openai') {
+    throw new InvalidRequestError(`responses_api needs format 'openai' (this provider is '${format}').`, {
+      param: 'responses_api',
+      code: 'invalid_value',
+    });
+  }
+  return wanted;
 }
