@@ -276,4 +276,28 @@ describe('/v1/responses natively on providers that speak the Responses API (simu
     await t.client.responses.create({ model: `${native}/sim-gpt`, input: 'after' });
     expect(calls(t, from).chat).toHaveLength(1);
   });
+
+  it('a built-in tool sent to auto or to an orchestrated route (several calls, never native) is a 400, not dropped', async () => {
+    const name = `rt-panel-${Date.now().toString(36)}`;
+    await request(t.gw.url)
+      .post('/api/v1/routes')
+      .auth(t.tenantAdmin.token, { type: 'bearer' })
+      .send({
+        name,
+        strategy: 'vote',
+        strategy_params: {
+          voters: ['simulator/sim-gpt', 'simulator/sim-gpt-mini'],
+          judge: 'simulator/sim-gpt',
+        },
+      })
+      .expect(201);
+    for (const model of ['auto', name]) {
+      const res = await request(t.gw.url)
+        .post('/v1/responses')
+        .set('authorization', `Bearer ${t.key}`)
+        .send({ model, input: 'latest news?', tools: [{ type: 'web_search' }] });
+      expect(res.status).toBe(400);
+      expect(res.body.error.param).toBe('tools[0].type');
+    }
+  });
 });

@@ -139,6 +139,14 @@ export class ChatService {
   }
 
   /**
+   * Whether a chat body is served by orchestration (`auto`, an orchestrated route, web search):
+   * several upstream calls, so a dialect's native pass-through cannot apply.
+   */
+  isOrchestrated(body: { model?: unknown; models?: unknown; route?: unknown }, caller: Caller): boolean {
+    return this.orchestrated?.handles(body, caller) ?? false;
+  }
+
+  /**
    * Adds a step that may rewrite a chat request's raw body before it is validated (the files
    * lib inlines attached files and bridges images for text-only models). A direct call rather
    * than a Nest interceptor: an interceptor wraps every route in an rxjs pipeline.

@@ -200,8 +200,9 @@ export class ResponsesService implements OnModuleInit, OnApplicationShutdown {
             ),
     };
     const dialect = nativeCall(body, history, mapped, (decided) => (native = decided));
-    // `auto` is orchestrated (several chat calls): never native.
-    if (body.model === 'auto' && mapped.nativeOnly[0]) throw mapped.nativeOnly[0];
+    // `auto`, an orchestrated route or web search is several chat calls: never native, so what
+    // only the native call carries (built-in tools...) is refused, never dropped.
+    if (mapped.nativeOnly[0] && this.chat.isOrchestrated(mapped.chat, caller)) throw mapped.nativeOnly[0];
     await this.chat.chat(caller, mapped.chat, req, res, output, dialect);
   }
 
