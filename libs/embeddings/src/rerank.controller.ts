@@ -42,7 +42,9 @@ export class RerankController {
         return_documents: { type: 'boolean', default: false },
       },
       example: {
-        model: 'cohere/rerank-v3.5',
+        // The offline demo's rerank model, as the chat examples use the simulator's (the fuzz
+        // and a reader without a Cohere key can send it as is); `cohere/rerank-v3.5` in production.
+        model: 'simulator-cohere/sim-rerank',
         query: 'What is the capital of France?',
         documents: ['Paris is the capital of France.', 'Berlin is the capital of Germany.'],
         top_n: 1,
