@@ -56,3 +56,39 @@ export function sendJson(res: Response, value: unknown, headers: Record<string, 
   });
   res.end(body);
 }
+
+/** Drops the reasoning an answer carries (a message's or a delta's `reasoning_content` and signed `thinking_blocks`). */
+function stripReasoning(value: unknown): unknown {
+  const choices = (value as { choices?: unknown })?.choices;
+  if (!Array.isArray(choices)) return value;
+  for (const choice of choices as Array<Record<string, Record<string, unknown> | undefined>>) {
+    for (const part of [choice.message, choice.delta]) {
+      if (!part) continue;
+      delete part.reasoning_content;
+      delete part.thinking_blocks;
+    }
+  }
+  return value;
+}
+
+/**
+ * An output that leaves out the provider's reasoning (`include_reasoning: false` on a plain model,
+ * as for `auto`): the answer and its usage are unchanged, reasoning tokens are still paid for.
+ */
+export function withoutReasoning(output: ChatOutput): ChatOutput {
+  return {
+    json: (res, completion, headers) => output.json(res, stripReasoning(completion) as object, headers),
+    stream: (res) => {
+      const sink = output.stream(res);
+      return {
+        start: (headers) => sink.start(headers),
+        get open() {
+          return sink.open;
+        },
+        send: (chunk) => sink.send(stripReasoning(chunk)),
+        done: (last) => sink.done(last),
+        fail: (envelope) => sink.fail(envelope),
+      };
+    },
+  };
+}

@@ -13,7 +13,13 @@ import {
   scopeFor,
   type CallContext,
 } from '@switchyard/routing';
-import { AppConfig, formatCredits, InsufficientCreditsError, UpstreamError } from '@switchyard/core';
+import {
+  AppConfig,
+  formatCredits,
+  InsufficientCreditsError,
+  InvalidRequestError,
+  UpstreamError,
+} from '@switchyard/core';
 import type { Request, Response } from 'express';
 import type {
   ChatCompletion,
@@ -33,7 +39,13 @@ import {
   type MeteredUsage,
 } from './metering.js';
 import { compileValidator } from './request-validation.js';
-import { OPENAI_CHAT_OUTPUT, sendJson, type ChatOutput, type ChunkSink } from './chat-output.js';
+import {
+  OPENAI_CHAT_OUTPUT,
+  sendJson,
+  withoutReasoning,
+  type ChatOutput,
+  type ChunkSink,
+} from './chat-output.js';
 import { SseWriter } from './sse-writer.js';
 import { ContinuationFilter, continuationChunk, continuationMessages } from './stream-continuation.js';
 import {
@@ -54,7 +66,7 @@ const validateChat = compileValidator<ChatBody>(CHAT_SCHEMA);
 const validateCompletion = compileValidator<CompletionCreateParams>(COMPLETION_SCHEMA);
 
 /** Switchyard's own request fields; never sent upstream. */
-const OWN_FIELDS = ['models', 'route', 'plugins', 'stream_failover', 'search'] as const;
+const OWN_FIELDS = ['models', 'route', 'plugins', 'stream_failover', 'search', 'include_reasoning'] as const;
 
 function headersFor(target: PlannedTarget): Record<string, string> {
   const headers: Record<string, string> = {
@@ -177,6 +189,13 @@ export class ChatService {
     if (this.orchestrated?.handles(body, caller))
       return this.orchestrated.chat(caller, body, context, res, output);
     // --- end orchestration
+    // A provider's own reasoning is relayed as `reasoning_content`, unless the caller turns it off.
+    const includeReasoning = (body as { include_reasoning?: unknown }).include_reasoning;
+    if (includeReasoning !== undefined && typeof includeReasoning !== 'boolean')
+      throw new InvalidRequestError('include_reasoning must be true or false.', {
+        param: 'include_reasoning',
+      });
+    if (includeReasoning === false) output = withoutReasoning(output);
     // `route` names a route outright; `model` may name one too.
     const names = body.route ? [body.route] : (body.models ?? [body.model]);
     const targets = this.planner.plan(caller, names, { operation: 'chat', body }, scopeFor(caller, context));
