@@ -335,6 +335,54 @@ describe('orchestration: model "auto" (simulator, real Postgres)', () => {
     await verifyClean();
   });
 
+  it('runs a cheaper plan when the balance cannot cover the planned one, and charges only it', async () => {
+    const { client, member } = await tenant();
+    const prompt = 'Solve x^2 - 5x + 6 = 0 step by step';
+    const balanceOf = async () =>
+      parseCredits(
+        (await request(t.gw.url).get('/api/v1/credits/balance').auth(member.token, { type: 'bearer' })).body
+          .balance,
+      );
+    const setBalance = async (target: bigint) => {
+      await request(t.gw.url)
+        .post('/api/v1/credits/grants')
+        .auth(t.adminToken, { type: 'bearer' })
+        .set('idempotency-key', randomUUID())
+        .send({
+          user_id: member.id,
+          amount: formatCredits(target - (await balanceOf())),
+          kind: 'adjustment',
+          reason: 'test: set the balance',
+        })
+        .expect(201);
+    };
+    const planned = await request(t.gw.url)
+      .post('/api/v1/orchestration/explain')
+      .auth(member.token, { type: 'bearer' })
+      .send({ messages: [{ role: 'user', content: prompt }] })
+      .expect(200);
+    expect(planned.body.plan.strategy).toBe('mix');
+    // Nearly nothing: the 402 names the worst case of the plan as planned.
+    await setBalance(1n);
+    const refused = await request(t.gw.url)
+      .post('/v1/chat/completions')
+      .set('authorization', `Bearer ${member.token}`)
+      .send({ model: 'auto', messages: [{ role: 'user', content: prompt }] });
+    expect(refused.status).toBe(402);
+    const estimate = parseCredits(String(refused.body.error.estimate));
+    // Just short of it: the planned mix does not fit, a one-model plan does.
+    await setBalance(estimate - 1n);
+    const seen = t.sim.requests.length;
+    const answer = (await client.chat.completions.create({
+      model: 'auto',
+      messages: [{ role: 'user', content: prompt }],
+    })) as unknown as { moe_metadata: { strategy: string }; usage: { cost: string } };
+    expect(answer.moe_metadata.strategy).toBe('single');
+    expect(t.sim.requests.length).toBe(seen + 1);
+    expect(estimate - 1n - (await balanceOf())).toBe(parseCredits(answer.usage.cost));
+    await verifyClean();
+  });
+
   it('refuses with 402 before any call when no plan fits, after trying cheaper ones', async () => {
     const { admin, client, member } = await tenant();
     // A tiny balance: spend the signup credits down with a grant-free adjustment.
