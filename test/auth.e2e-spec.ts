@@ -168,6 +168,27 @@ describe('auth (real Postgres)', () => {
       await login(gw.url, user.email, 'a-brand-new-password');
     });
 
+    it('refuses a wrong current password, and a weak or unchanged new one, at the field; the session stays', async () => {
+      const user = await seedUser(gw.url, tenant.admin.token, tenant.tenantId, 'member');
+      const change = (body: object) =>
+        request(gw.url).post('/api/v1/auth/password').auth(user.token, { type: 'bearer' }).send(body);
+      const wrong = await change({
+        current_password: 'not-the-password',
+        new_password: 'a-brand-new-password',
+      });
+      expect(wrong.status).toBe(400);
+      expect(wrong.body.error).toMatchObject({ param: 'current_password', code: 'invalid_password' });
+      const weak = await change({ current_password: user.password, new_password: 'short' });
+      expect(weak.status).toBe(400);
+      expect(weak.body.error.param).toBe('new_password');
+      const same = await change({ current_password: user.password, new_password: user.password });
+      expect(same.status).toBe(400);
+      expect(same.body.error).toMatchObject({ param: 'new_password', code: 'invalid_password' });
+      // Nothing changed: the token still works and the old password still signs in.
+      await request(gw.url).get('/api/v1/auth/me').auth(user.token, { type: 'bearer' }).expect(200);
+      await login(gw.url, user.email, user.password);
+    });
+
     it('disabling a user stops their tokens, their API keys and their logins at once', async () => {
       const user = await seedUser(gw.url, tenant.admin.token, tenant.tenantId, 'member');
       const key = await createApiKey(gw.url, user.token);
@@ -339,6 +360,34 @@ describe('auth (real Postgres)', () => {
         .auth(b.admin.token, { type: 'bearer' })
         .expect(200);
       expect(list.body.data.find((k: { id: string }) => k.id === bKey.id).status).toBe('active');
+    });
+
+    it('filters the user list by tenant for the platform admin; a tenant admin cannot reach past their own', async () => {
+      const all = await request(gw.url)
+        .get('/api/v1/users')
+        .query({ tenant_id: b.tenantId })
+        .auth(adminToken, { type: 'bearer' })
+        .expect(200);
+      expect(all.body.total).toBe(2);
+      expect(all.body.data.every((u: { tenant_id: string }) => u.tenant_id === b.tenantId)).toBe(true);
+      const admins = await request(gw.url)
+        .get('/api/v1/users')
+        .query({ tenant_id: b.tenantId, role: 'tenant_admin' })
+        .auth(adminToken, { type: 'bearer' })
+        .expect(200);
+      expect(admins.body.data.map((u: { id: string }) => u.id)).toEqual([b.admin.id]);
+      const bad = await request(gw.url)
+        .get('/api/v1/users')
+        .query({ tenant_id: 'not-a-uuid' })
+        .auth(adminToken, { type: 'bearer' })
+        .expect(400);
+      expect(bad.body.error.param).toBe('tenant_id');
+      const across = await request(gw.url)
+        .get('/api/v1/users')
+        .query({ tenant_id: b.tenantId })
+        .auth(a.admin.token, { type: 'bearer' })
+        .expect(200);
+      expect(across.body.total).toBe(0);
     });
 
     it("lists only the caller's own tenant", async () => {

@@ -255,7 +255,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change your password. Every session (all refresh and access tokens) ends. */
+        /**
+         * Change your password. Every session (all refresh and access tokens) ends.
+         * @description A wrong `current_password` is a 400 with `param: current_password` (code `invalid_password`); a new password shorter than 12 characters, or equal to the current one, a 400 with `param: new_password`. Sign in again with the new password afterwards.
+         */
         post: operations["AuthController_changePassword"];
         delete?: never;
         options?: never;
@@ -3577,6 +3580,13 @@ export interface operations {
         };
         responses: {
             204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Wrong current password, or a weak or unchanged new one. */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConsumes,
   ApiNoContentResponse,
@@ -135,10 +136,16 @@ export class AuthController {
   }
 
   @Post('password')
+  @AuthRateLimited()
   @HttpCode(204)
   @ApiBearerAuth('bearer')
-  @ApiOperation({ summary: 'Change your password. Every session (all refresh and access tokens) ends.' })
+  @ApiOperation({
+    summary: 'Change your password. Every session (all refresh and access tokens) ends.',
+    description:
+      'A wrong `current_password` is a 400 with `param: current_password` (code `invalid_password`); a new password shorter than 12 characters, or equal to the current one, a 400 with `param: new_password`. Sign in again with the new password afterwards.',
+  })
   @ApiNoContentResponse()
+  @ApiBadRequestResponse({ description: 'Wrong current password, or a weak or unchanged new one.' })
   async changePassword(@CurrentCaller() caller: Caller, @Body() dto: ChangePasswordDto): Promise<void> {
     await this.auth.changePassword(caller, dto);
   }

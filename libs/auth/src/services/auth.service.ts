@@ -99,10 +99,18 @@ export class AuthService {
 
   async changePassword(caller: Caller, dto: ChangePasswordDto): Promise<void> {
     const user = await this.users.findById({ kind: 'tenant', tenantId: caller.tenantId }, caller.userId);
+    // A 400, not a 401: the caller's token is good, one field of the form is wrong (a 401 would
+    // send clients into a token refresh). Decision 0023.
     if (!user || !(await verifyPassword(user.passwordHash, dto.current_password))) {
-      throw new AuthenticationError('The current password is incorrect.', {
-        code: 'invalid_credentials',
+      throw new InvalidRequestError('The current password is incorrect.', {
+        code: 'invalid_password',
         param: 'current_password',
+      });
+    }
+    if (dto.new_password === dto.current_password) {
+      throw new InvalidRequestError('The new password must differ from the current one.', {
+        code: 'invalid_password',
+        param: 'new_password',
       });
     }
     user.passwordHash = await hashPassword(dto.new_password);
