@@ -17,6 +17,8 @@ import { UsagePartitions1796400000000 } from './1796400000000-UsagePartitions.js
 import { ResponseCacheSettings1796500000000 } from './1796500000000-ResponseCacheSettings.js';
 import { RuntimeProviderResponsesApi1796600000000 } from './1796600000000-RuntimeProviderResponsesApi.js';
 import { RouteStrategyParams1796700000000 } from './1796700000000-RouteStrategyParams.js';
+import { UsageRollupCompact1796800000000 } from './1796800000000-UsageRollupCompact.js';
+import { CreditsHolds1796900000000 } from './1796900000000-CreditsHolds.js';
 
 export const migrations = [
   Settings1795298300000,
@@ -37,4 +39,6 @@ export const migrations = [
   ResponseCacheSettings1796500000000,
   RuntimeProviderResponsesApi1796600000000,
   RouteStrategyParams1796700000000,
+  UsageRollupCompact1796800000000,
+  CreditsHolds1796900000000,
 ];

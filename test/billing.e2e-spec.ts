@@ -230,11 +230,12 @@ describe('credits on the /v1 path (real Postgres)', () => {
       .get('/api/v1/credits/ledger')
       .auth(rich.member.token, { type: 'bearer' })
       .expect(200);
-    const reservation = (ledger.body.data as Array<{ kind: string; amount: string }>).find(
-      (e) => e.kind === 'reservation',
+    // The call's one entry says what it held: the byte bound of the tools' JSON, not the 2
+    // tokens of the message.
+    const charge = (ledger.body.data as Array<{ kind: string; metadata: { held?: string } }>).find(
+      (e) => e.kind === 'charge',
     );
-    // The byte bound of the tools' JSON, not the 2 tokens of the message.
-    expect(-Number(reservation!.amount)).toBeGreaterThan(8_000);
+    expect(Number(charge!.metadata.held)).toBeGreaterThan(8_000);
   });
 
   it.each([false, true])(

@@ -138,11 +138,10 @@ describe('credits: reservations and the ledger (real Postgres)', () => {
     }
     expect(await balanceOf(user)).toEqual(expect.objectContaining({ balance: '0', reserved: '0' }));
     expect(await sumOf(user.id)).toEqual({ balance: '0', sum: '0' });
-    // A refusal writes nothing: one grant, then exactly a reservation, a release and a charge per success.
+    // A refusal writes nothing: one grant, then exactly one charge per success (a reservation
+    // is a hold on the account, not a ledger entry).
     const kinds = (await ledgerOf(user.id)).map((e) => e.kind);
-    expect(kinds.filter((k) => k === 'grant')).toHaveLength(1);
-    for (const kind of ['reservation', 'release', 'charge'])
-      expect(kinds.filter((k) => k === kind)).toHaveLength(N);
+    expect(kinds).toEqual(['grant', ...Array<string>(N).fill('charge')]);
     const [{ n }] = await db.query(`SELECT COUNT(*)::int AS n FROM credit_reservations WHERE user_id = $1`, [
       user.id,
     ]);
@@ -176,12 +175,15 @@ describe('credits: reservations and the ledger (real Postgres)', () => {
     const user = await fundedUser('10');
     const { ok } = await race(60, () => reserveFor(user, 1_000n), 1_000n);
     expect(ok).toHaveLength(60);
-    // Every row remembers the transaction that wrote it (xmin), and ledger rows are never
-    // updated: count the distinct transactions that wrote the reservations and the charges.
-    const [{ reserves, settles }] = await db.query(
-      `SELECT COUNT(DISTINCT xmin::text) FILTER (WHERE kind = 'reservation')::int AS reserves,
-              COUNT(DISTINCT xmin::text) FILTER (WHERE kind = 'charge')::int AS settles
-         FROM credit_ledger WHERE user_id = $1`,
+    // A reservation row's created_at is now() of the transaction that wrote it (the same for
+    // every row of one transaction), and ledger rows are never updated (xmin): count the
+    // distinct transactions that wrote the reservations and the charges.
+    const [{ reserves }] = await db.query(
+      `SELECT COUNT(DISTINCT created_at)::int AS reserves FROM credit_reservations WHERE user_id = $1`,
+      [user.id],
+    );
+    const [{ settles }] = await db.query(
+      `SELECT COUNT(DISTINCT xmin::text)::int AS settles FROM credit_ledger WHERE user_id = $1 AND kind = 'charge'`,
       [user.id],
     );
     expect(reserves).toBeGreaterThan(0);
@@ -230,8 +232,10 @@ describe('credits: reservations and the ledger (real Postgres)', () => {
       { op: 'settle', reservation: second!.r_reservation, actual: '0', metadata: {}, outcome: 'released' },
     ]);
     expect(released.synchronous_commit).toBe('on');
-    // 1 credit − 500 charged − 3,000 still held by the third reservation (micro-credits).
-    expect(await sumOf(user.id)).toEqual({ balance: '996500', sum: '996500' });
+    // 1 credit − 500 charged is the ledger's balance; the third reservation holds 3,000 of it
+    // (micro-credits), so 0.9965 can be spent.
+    expect(await sumOf(user.id)).toEqual({ balance: '999500', sum: '999500' });
+    expect(await balanceOf(user)).toEqual(expect.objectContaining({ balance: '0.9965', reserved: '0.003' }));
   });
 
   it('an op that fails inside a batch fails alone; the rest of its batch commits', async () => {
@@ -276,6 +280,7 @@ describe('credits: reservations and the ledger (real Postgres)', () => {
       model: 'simulator/sim-gpt',
       provider: 'simulator',
       input_tokens: '12',
+      held: '10000',
     });
   });
 
@@ -292,8 +297,10 @@ describe('credits: reservations and the ledger (real Postgres)', () => {
     await Promise.all([credits.release(failed), credits.release(failed), credits.release(failed)]);
     expect(await credits.settle(failed, 5_000n)).toBe(0n); // released: a failed call pays nothing
     expect(await balanceOf(user)).toEqual(expect.objectContaining({ balance: '0.993', reserved: '0' }));
-    const kinds = (await ledgerOf(user.id)).map((e) => e.kind);
-    expect(kinds).toEqual(['grant', 'reservation', 'release', 'charge', 'reservation', 'release']);
+    // One entry for the settled call (what it held in its metadata), none for the released one.
+    const ledger = await ledgerOf(user.id);
+    expect(ledger.map((e) => e.kind)).toEqual(['grant', 'charge']);
+    expect(ledger[1]!.metadata).toMatchObject({ held: '20000' });
   });
 
   it('a free call reserves nothing and is charged nothing, even on an empty balance', async () => {

@@ -26,6 +26,7 @@ export type CreditAccountKind = 'user' | 'tenant_pool';
   `(kind = 'user' AND user_id IS NOT NULL) OR (kind = 'tenant_pool' AND user_id IS NULL)`,
 )
 @Check('credit_accounts_balance_check', `balance >= 0`)
+@Check('credit_accounts_held_check', `held >= 0 AND held <= balance`)
 @Index('credit_accounts_tenant_pool_key', ['tenantId'], { unique: true, where: `kind = 'tenant_pool'` })
 export class CreditAccountEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -52,9 +53,16 @@ export class CreditAccountEntity {
   @Column({ type: 'text' })
   kind!: CreditAccountKind;
 
-  /** Micro-credits available now (pending reservations are already taken out). */
+  /** Micro-credits: the sum of the account's ledger entries, at every moment. */
   @Column({ type: 'bigint', default: 0, transformer: bigintColumn })
   balance!: bigint;
+
+  /**
+   * What the pending reservations of calls in flight hold (no ledger entry until they settle);
+   * what the account can spend is `balance - held`.
+   */
+  @Column({ type: 'bigint', default: 0, transformer: bigintColumn })
+  held!: bigint;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -23,6 +23,7 @@ export interface AccountBalance {
   tenantId: string;
   userId: string | null;
   kind: CreditAccountKind;
+  /** What the account can spend: its ledger balance minus what pending reservations hold. */
   balance: bigint;
   /** Held by pending reservations (already taken out of `balance`). */
   reserved: bigint;
@@ -82,9 +83,7 @@ export class AccountsRepository {
       balance: string;
       reserved: string;
     }> = await this.db.query(
-      `SELECT a.id, a.tenant_id, a.user_id, a.kind, a.balance,
-              COALESCE((SELECT SUM(r.amount) FROM credit_reservations r
-                         WHERE r.account_id = a.id AND r.status = 'pending'), 0)::text AS reserved
+      `SELECT a.id, a.tenant_id, a.user_id, a.kind, (a.balance - a.held)::text AS balance, a.held::text AS reserved
          FROM credit_accounts a WHERE a.id = $1 AND ${scopeSql(scope, 'a.tenant_id', params)}`,
       params,
     );
@@ -104,7 +103,7 @@ export class AccountsRepository {
   async poolBalance(scope: TenantScope, tenantId: string): Promise<bigint> {
     const params: unknown[] = [tenantId];
     const rows: Array<{ balance: string }> = await this.db.query(
-      `SELECT balance FROM credit_accounts
+      `SELECT (balance - held)::text AS balance FROM credit_accounts
         WHERE tenant_id = $1 AND kind = 'tenant_pool' AND ${scopeSql(scope, 'tenant_id', params)}`,
       params,
     );

@@ -35,9 +35,19 @@ WITH sums AS (
   SELECT account_id, id, balance_after,
          SUM(amount) OVER (PARTITION BY account_id ORDER BY id)::bigint AS running
     FROM credit_ledger
+), pending AS (
+  SELECT account_id, api_key_id, amount FROM credit_reservations WHERE status = 'pending'
+), holds AS (
+  SELECT a.id, a.held, COALESCE(SUM(p.amount), 0)::bigint AS pending
+    FROM credit_accounts a LEFT JOIN pending p ON p.account_id = a.id
+   GROUP BY a.id
 ), key_ledger AS (
-  SELECT api_key_id, (-SUM(amount))::bigint AS spent
-    FROM credit_ledger WHERE api_key_id IS NOT NULL GROUP BY api_key_id
+  -- What a key has spent: its charges (entries), plus what its calls in flight hold.
+  SELECT api_key_id, SUM(spent)::bigint AS spent FROM (
+    SELECT api_key_id, -amount AS spent FROM credit_ledger WHERE api_key_id IS NOT NULL
+    UNION ALL
+    SELECT api_key_id, amount FROM pending WHERE api_key_id IS NOT NULL
+  ) k GROUP BY api_key_id
 ), keys AS (
   SELECT COALESCE(s.api_key_id, k.api_key_id) AS api_key_id, COALESCE(s.spent, 0) AS recorded,
          COALESCE(k.spent, 0) AS expected
@@ -57,8 +67,11 @@ WITH sums AS (
   UNION ALL
   SELECT 'key_spend', api_key_id::text, expected, recorded FROM keys WHERE expected <> recorded
   UNION ALL
-  SELECT 'reservation_hold', id::text, CASE WHEN status = 'pending' THEN -amount ELSE 0 END, held
-    FROM res WHERE held <> CASE WHEN status = 'pending' THEN -amount ELSE 0 END
+  -- A pending reservation holds its amount in the account's held, never in the ledger (the
+  -- reservation and release entries of reservations made before holds net to zero).
+  SELECT 'reservation_hold', id::text, 0, held FROM res WHERE held <> 0
+  UNION ALL
+  SELECT 'reservation_hold', id::text, pending, held FROM holds WHERE held <> pending
   UNION ALL
   SELECT 'reservation_charge', id::text, charged, charged_ledger FROM res WHERE charged <> charged_ledger
 )
@@ -81,8 +94,9 @@ interface VerifyRow {
 /**
  * Recomputes every balance from the ledger and checks every invariant the ledger promises:
  * balance == sum(entries) per account; each entry's balance_after is the running sum; each API
- * key's spend == minus the entries it made; a pending reservation holds exactly its amount and
- * a finished one nothing; a reservation's charge matches its charge entry.
+ * key's spend == minus the entries it made plus what its pending reservations hold; an account's
+ * held == the sum of its pending reservations, and no reservation holds anything in the ledger;
+ * a reservation's charge matches its charge entry.
  */
 export async function verifyLedger(query: QueryFn): Promise<VerifyReport> {
   const rows = (await query(VERIFY_SQL)) as VerifyRow[];
