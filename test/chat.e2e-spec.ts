@@ -210,6 +210,67 @@ describe('the OpenAI-compatible API through the official openai SDK', () => {
       expect(empty).toBeInstanceOf(OpenAI.BadRequestError);
     });
 
+    it('a bad number or type: 400 saying what the parameter takes, not its null branch, and nothing charged', async () => {
+      const balance = async () =>
+        (await request(t.gw.url).get('/api/v1/credits/balance').auth(t.member.token, { type: 'bearer' })).body
+          .balance as string;
+      const before = await balance();
+      const messages = [{ role: 'user', content: 'x' }];
+      const cases: Array<[string, Record<string, unknown>, string, string]> = [
+        [
+          '/v1/chat/completions',
+          { model: 'sim-gpt', messages, max_tokens: -3 },
+          'max_tokens',
+          "Invalid 'max_tokens': integer below minimum value. Expected a value >= 1, but got -3 instead.",
+        ],
+        [
+          '/v1/chat/completions',
+          { model: 'sim-gpt', messages, temperature: 'hot' },
+          'temperature',
+          "Invalid type for 'temperature': expected number or null, but got string.",
+        ],
+        [
+          '/v1/chat/completions',
+          { model: 'sim-gpt', messages, temperature: 3 },
+          'temperature',
+          "Invalid 'temperature': decimal above maximum value. Expected a value <= 2, but got 3 instead.",
+        ],
+        [
+          '/v1/chat/completions',
+          { model: 'sim-gpt', messages, n: 0 },
+          'n',
+          "Invalid 'n': integer below minimum value. Expected a value >= 1, but got 0 instead.",
+        ],
+        [
+          '/v1/completions',
+          { model: 'sim-gpt', prompt: 'x', max_tokens: -3 },
+          'max_tokens',
+          "Invalid 'max_tokens': integer below minimum value. Expected a value >= 1, but got -3 instead.",
+        ],
+        [
+          '/v1/embeddings',
+          { model: 'sim-embed', input: -3 },
+          'input',
+          "Invalid type for 'input': expected string or array, but got integer.",
+        ],
+        [
+          '/v1/embeddings',
+          { model: 'sim-embed', input: 'x', dimensions: 0 },
+          'dimensions',
+          "Invalid 'dimensions': integer below minimum value. Expected a value >= 1, but got 0 instead.",
+        ],
+      ];
+      for (const [path, body, param, message] of cases) {
+        const res = await request(t.gw.url).post(path).set('authorization', `Bearer ${t.key}`).send(body);
+        expect({ path, status: res.status, error: res.body.error }).toEqual({
+          path,
+          status: 400,
+          error: { type: 'invalid_request_error', code: 'invalid_value', param, message },
+        });
+      }
+      expect(await balance()).toBe(before);
+    });
+
     it('a capability the model lacks: 400 that names a model that has it', async () => {
       const image = (await t.client.chat.completions
         .create({

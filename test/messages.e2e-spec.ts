@@ -512,6 +512,37 @@ describe('the Anthropic Messages API through the official @anthropic-ai/sdk', ()
       );
       expect(err.status).toBe(400);
       expect(err.message).toContain('temperature');
+      // A bad number or type says what the field takes, in Anthropic's shape, and charges nothing.
+      const refusals: Array<[Record<string, unknown>, string]> = [
+        [
+          { max_tokens: -3 },
+          "Invalid 'max_tokens': integer below minimum value. Expected a value >= 1, but got -3 instead.",
+        ],
+        [
+          { max_tokens: 10, temperature: 'hot' },
+          "Invalid type for 'temperature': expected number, but got string.",
+        ],
+        [
+          { max_tokens: 10, top_k: -1 },
+          "Invalid 'top_k': integer below minimum value. Expected a value >= 0, but got -1 instead.",
+        ],
+      ];
+      for (const [extra, message] of refusals) {
+        const refused = await request(t.gw.url)
+          .post('/v1/messages')
+          .set('x-api-key', t.key)
+          .set('anthropic-version', '2023-06-01')
+          .send({ model: FORMATS[0].model, messages: [{ role: 'user', content: 'hi' }], ...extra });
+        expect({ status: refused.status, body: refused.body }).toEqual({
+          status: 400,
+          body: {
+            type: 'error',
+            error: { type: 'invalid_request_error', message },
+            request_id: refused.headers['request-id'],
+          },
+        });
+        await expectNothingCharged(refused.headers['request-id']);
+      }
       const json = await request(t.gw.url)
         .post('/v1/messages')
         .set('x-api-key', t.key)

@@ -176,10 +176,10 @@ describe('null and missing content on /v1', () => {
 
   it.each([
     ['/v1/completions', { model: 'simulator/sim-gpt', prompt: null }, 'prompt'],
-    ['/v1/completions', { model: 'simulator/sim-gpt', prompt: [null] }, 'prompt'],
+    ['/v1/completions', { model: 'simulator/sim-gpt', prompt: [null] }, 'prompt[0]'],
     ['/v1/completions', { model: null, prompt: 'hi' }, 'model'],
     ['/v1/embeddings', { model: 'simulator/sim-embed', input: null }, 'input'],
-    ['/v1/embeddings', { model: 'simulator/sim-embed', input: [null] }, 'input'],
+    ['/v1/embeddings', { model: 'simulator/sim-embed', input: [null] }, 'input[0]'],
     ['/v1/images/generations', { model: 'simulator/sim-image', prompt: null }, 'prompt'],
     ['/v1/images/generations', { model: 'simulator/sim-image', prompt: 'x', n: null }, 'n'],
     ['/v1/audio/speech', { model: 'simulator/sim-tts', input: null, voice: 'alloy' }, 'input'],

@@ -353,6 +353,45 @@ describe('/v1/responses through the official openai SDK', () => {
       expect(after.body.balance).toBe(before.body.balance);
     });
 
+    it('400 for a bad number saying what the parameter takes, not its null branch, and nothing charged', async () => {
+      const balance = async () =>
+        (await request(t.gw.url).get('/api/v1/credits/balance').auth(t.member.token, { type: 'bearer' })).body
+          .balance as string;
+      const before = await balance();
+      const cases: Array<[Record<string, unknown>, string, string]> = [
+        [
+          { max_output_tokens: -3 },
+          'max_output_tokens',
+          "Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 1, but got -3 instead.",
+        ],
+        [
+          { max_output_tokens: 'many' },
+          'max_output_tokens',
+          "Invalid type for 'max_output_tokens': expected integer or null, but got string.",
+        ],
+        [
+          { temperature: 'hot' },
+          'temperature',
+          "Invalid type for 'temperature': expected number or null, but got string.",
+        ],
+        [
+          { reasoning: { effort: 'extreme' } },
+          'reasoning.effort',
+          "Invalid value for 'reasoning.effort': expected one of 'none', 'minimal', 'low', 'medium', 'high', 'xhigh'.",
+        ],
+      ];
+      for (const [extra, param, message] of cases) {
+        const err = await apiError(
+          t.client.responses.create({ model: 'sim-gpt', input: 'x', ...extra } as never),
+        );
+        expect({ status: err.status, error: err.error }).toEqual({
+          status: 400,
+          error: { type: 'invalid_request_error', code: 'invalid_value', param, message },
+        });
+      }
+      expect(await balance()).toBe(before);
+    });
+
     it('401 for a bad key, 404 for an unknown model, 402 without credit', async () => {
       const bad = await apiError(
         t.clientWith('sk-sy-nope').responses.create({ model: 'sim-gpt', input: 'x' }),

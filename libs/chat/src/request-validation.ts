@@ -20,18 +20,65 @@ function jsonTypeOf(value: unknown): string {
   return typeof value;
 }
 
-/** The value at a JSON pointer (`/messages/0/content`) of `body`. */
-function valueAt(body: unknown, pointer: string): unknown {
-  let value = body;
-  for (const raw of pointer.split('/').slice(1)) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
+/** `a`, `a or b`, `a, b or c`. */
+function orList(words: string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
 }
 
-function messageOf(error: ErrorObject, param: string, body: unknown): string {
+const typesOf = (error: ErrorObject): string[] =>
+  ([] as string[]).concat((error.params as { type: string | string[] }).type);
+
+/**
+ * The error to report of a failed validation. ajv (without `allErrors`) stops at the first keyword
+ * that fails, so that keyword's error comes last and every error before it is from its subschemas:
+ * the branches of an anyOf or oneOf, the name of a propertyNames.
+ */
+function reportedError(errors: ErrorObject[]): ErrorObject {
+  const failed = errors.at(-1)!;
+  const inner = errors.slice(0, -1);
+  if (!inner.length) return failed;
+  if (failed.keyword === 'anyOf' || failed.keyword === 'oneOf')
+    return branchError(failed, inner) ?? errors[0]!;
+  return reportedError(inner);
+}
+
+/**
+ * The error of the branch meant, for a value that matched no branch of an anyOf or oneOf: the
+ * first whose own `type` the value has (for -3 against `null | integer >= 1`, the minimum), or,
+ * when the value has none of their types, one type error that names them all. Undefined when the
+ * branches cannot be told apart (a `$ref` elsewhere).
+ */
+function branchError(failed: ErrorObject, inner: ErrorObject[]): ErrorObject | undefined {
+  const prefix = `${failed.schemaPath}/`;
+  const branches = new Map<string, ErrorObject[]>();
+  for (const error of inner) {
+    if (!error.schemaPath.startsWith(prefix)) return undefined;
+    const branch = error.schemaPath.slice(prefix.length).split('/')[0]!;
+    branches.set(branch, [...(branches.get(branch) ?? []), error]);
+  }
+  const ownType = (branch: string, errors: ErrorObject[]) =>
+    errors.find((e) => e.keyword === 'type' && e.schemaPath === `${prefix}${branch}/type`);
+  const types = new Set<string>();
+  for (const [branch, errors] of branches) {
+    const typeError = ownType(branch, errors);
+    if (!typeError) return reportedError(errors);
+    for (const type of typesOf(typeError)) types.add(type);
+  }
+  // null last: "expected integer or null" reads as what the caller meant to send.
+  const expected = [...types].sort((a, b) => Number(a === 'null') - Number(b === 'null'));
+  return { ...failed, keyword: 'type', params: { type: expected } };
+}
+
+/** What a bound is on (`integer below minimum value`), as OpenAI says it. */
+function boundOf(error: ErrorObject): string {
+  const { type } = (error.parentSchema ?? {}) as { type?: unknown };
+  const kind = type === 'integer' ? 'integer' : 'decimal';
+  return error.keyword.toLowerCase().endsWith('minimum')
+    ? `${kind} below minimum value`
+    : `${kind} above maximum value`;
+}
+
+function messageOf(error: ErrorObject, param: string): string {
   switch (error.keyword) {
     case 'required':
       return `Missing required parameter: '${param}'.`;
@@ -41,13 +88,36 @@ function messageOf(error: ErrorObject, param: string, body: unknown): string {
       ).allowedValues
         .map((v) => `'${String(v)}'`)
         .join(', ')}.`;
-    case 'type': {
-      const expected = ([] as string[]).concat((error.params as { type: string | string[] }).type);
-      const got = jsonTypeOf(valueAt(body, error.instancePath));
-      return `Invalid type for '${param}': expected ${expected.join(' or ')}, but got ${got}.`;
+    case 'const':
+      return `Invalid value for '${param}': expected ${JSON.stringify(
+        (error.params as { allowedValue: unknown }).allowedValue,
+      )}.`;
+    case 'type':
+      return `Invalid type for '${param}': expected ${orList(typesOf(error))}, but got ${jsonTypeOf(error.data)}.`;
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const { comparison, limit } = error.params as { comparison: string; limit: number };
+      return `Invalid '${param}': ${boundOf(error)}. Expected a value ${comparison} ${limit}, but got ${String(
+        error.data,
+      )} instead.`;
+    }
+    case 'minLength':
+    case 'maxLength': {
+      const shorter = error.keyword === 'minLength';
+      return `Invalid '${param}': string too ${shorter ? 'short' : 'long'}. Expected a string with ${
+        shorter ? 'minimum' : 'maximum'
+      } length ${(error.params as { limit: number }).limit}, but got a string with length ${
+        [...String(error.data)].length
+      } instead.`;
     }
     case 'minItems':
       return `Invalid '${param}': expected at least ${(error.params as { limit: number }).limit} item(s).`;
+    case 'maxItems':
+      return `Invalid '${param}': array too long. Expected an array with maximum length ${
+        (error.params as { limit: number }).limit
+      }, but got an array with length ${(error.data as unknown[]).length} instead.`;
     case 'additionalProperties':
       return `Unrecognized request argument supplied: ${param}.`;
     case 'pattern':
@@ -59,7 +129,8 @@ function messageOf(error: ErrorObject, param: string, body: unknown): string {
   }
 }
 
-const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false });
+// verbose: each error carries the value (`data`) and its schema, which the messages quote.
+const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false, verbose: true });
 
 /**
  * Compiles a JSON schema once (at module load) into a validator that throws the OpenAI 400 with
@@ -73,9 +144,9 @@ export function compileValidator<T>(schema: object): (body: unknown) => T {
       throw new InvalidRequestError('The request body must be a JSON object.', { code: 'invalid_body' });
     }
     if (!validate(body)) {
-      const error = validate.errors![0]!;
+      const error = reportedError(validate.errors!);
       const param = paramOf(error);
-      throw new InvalidRequestError(messageOf(error, param, body), { param, code: 'invalid_value' });
+      throw new InvalidRequestError(messageOf(error, param), { param, code: 'invalid_value' });
     }
     return body as T;
   };
