@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * One ledger row per settled call (issue 20, decision 0023). A reservation no longer writes a
+ * One ledger row per settled call (issue 20, decision 0024). A reservation no longer writes a
  * `reservation` entry that its settlement then undoes with a `release` entry: it adds its amount
  * to the account's `held`, and what a call can spend is `balance - held`. The settlement takes
  * the hold back and writes the one `charge` entry (none for a call that costs nothing or fails),

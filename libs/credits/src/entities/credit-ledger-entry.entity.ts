@@ -15,7 +15,7 @@ import { CreditAccountEntity } from './credit-account.entity.js';
 /**
  * Every kind of ledger entry; the sign of `amount` each may carry is a CHECK constraint. Calls
  * write one `charge` each; `reservation` and `release` are history from before reservations
- * became holds on the account (migration CreditsHolds, decision 0023) and are no longer written.
+ * became holds on the account (migration CreditsHolds, decision 0024) and are no longer written.
  */
 export const LEDGER_KINDS = [
   'grant',
