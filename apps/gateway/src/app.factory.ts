@@ -15,6 +15,7 @@ import {
 import { AppModule } from './app.module.js';
 import { consoleRouter } from './console/console-static.js';
 import { consoleDirectory, entryPage, entryRedirect } from './console/console.js';
+import { hotRoutes } from './hot-routes.js';
 import { setupSwagger } from './swagger.js';
 
 /** Builds a fully configured gateway (not yet listening). main.ts and the tests both use this. */
@@ -38,6 +39,8 @@ export async function createApp(options: CoreConfigOptions = {}): Promise<NestEx
     beforeV1Body: [apiKeyPrecheck(app.get(ApiKeysService), app.get(InvalidKeyTarpit))],
     // The Anthropic dialect's errors in Anthropic's shape, from the first byte.
     errorDialects: [{ path: '/v1/messages', render: writeAnthropicError }],
+    // Chat and text completions skip the router walk and Nest's per-request machinery.
+    hotRoutes: hotRoutes(app),
   });
   if (config.http.swagger) setupSwagger(app);
   // A person who opens the gateway's address lands on the console, or the API docs until it is built.

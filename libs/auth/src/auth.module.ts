@@ -59,10 +59,13 @@ export const AUTH_ENTITIES = [TenantEntity, UserEntity, RefreshTokenEntity, ApiK
     InvalidKeyTarpit,
     BootstrapService,
     ConfiguredApiKeys,
-    // Global guards run in this order: who is calling, then how often.
-    { provide: APP_GUARD, useClass: CallerGuard },
-    { provide: APP_GUARD, useClass: RateLimitGuard },
+    // Global guards run in this order: who is calling, then how often. The gateway's hot routes
+    // (apps/gateway/src/hot-routes.ts) run the same two instances.
+    CallerGuard,
+    RateLimitGuard,
+    { provide: APP_GUARD, useExisting: CallerGuard },
+    { provide: APP_GUARD, useExisting: RateLimitGuard },
   ],
-  exports: [ApiKeysService, InvalidKeyTarpit, UsersAuthLookup, AuthCache],
+  exports: [ApiKeysService, InvalidKeyTarpit, UsersAuthLookup, AuthCache, CallerGuard, RateLimitGuard],
 })
 export class AuthModule {}

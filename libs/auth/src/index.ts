@@ -19,4 +19,5 @@ export { RefreshTokenEntity } from './entities/refresh-token.entity.js';
 export { BootstrapService, DEFAULT_ADMIN_EMAIL } from './services/bootstrap.service.js';
 export { apiKeyPrecheck } from './guards/api-key-precheck.js';
 export { InvalidKeyTarpit } from './guards/invalid-key-tarpit.js';
-export { TPM_WINDOW_MS, tpmCounterKey } from './rate-limit/rate-limit.guard.js';
+export { RateLimitGuard, TPM_WINDOW_MS, tpmCounterKey } from './rate-limit/rate-limit.guard.js';
+export { CallerGuard } from './guards/caller.guard.js';

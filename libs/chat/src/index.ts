@@ -1,4 +1,5 @@
 export { ChatModule } from './chat.module.js';
+export { ChatController } from './chat.controller.js';
 export { ChatService, type ChatPreparer, type NativeCall } from './chat.service.js';
 export {
   FREE_METERING,

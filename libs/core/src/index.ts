@@ -2,7 +2,7 @@ export { AppConfig, ConfigValidationError, loadConfig } from './config/app-confi
 export { CoreConfigModule, type CoreConfigOptions } from './config/config.module.js';
 export { EnvironmentVariables } from './config/env.schema.js';
 export * from './errors/index.js';
-export { configureHttp } from './http/configure-http.js';
+export { configureHttp, type HotRoute } from './http/configure-http.js';
 export { createValidationPipe } from './http/validation.pipe.js';
 export { requestIdFor } from './http/request-id.js';
 export { jsonBodyGuard } from './http/json-body.js';

@@ -19,6 +19,20 @@ export interface HttpOptions {
   beforeV1Body?: RequestHandler[];
   /** Paths whose errors are written in another dialect's shape (e.g. /v1/messages, Anthropic's). */
   errorDialects?: Array<{ path: string; render: ErrorRenderer }>;
+  /**
+   * The hottest routes, served once their body is read instead of after a walk through every
+   * route of the app and Nest's per-request machinery (issue 20). `handle` must apply the same
+   * guards as the route it stands in for; anything it throws is written as the error filter
+   * would. A request whose path is not exactly `path` (a trailing slash, another method) goes the
+   * ordinary way, to the same controller.
+   */
+  hotRoutes?: HotRoute[];
+}
+
+export interface HotRoute {
+  method: 'POST';
+  path: string;
+  handle(req: Request, res: Response): Promise<void>;
 }
 
 export function configureHttp(app: INestApplication, options: HttpOptions = {}): void {
@@ -91,6 +105,17 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
   for (const middleware of options.beforeV1Body ?? []) expressApp.use('/v1', middleware);
   expressApp.use('/v1', v1Json, jsonBodyGuard({ text: false }));
   expressApp.use('/api', apiJson, apiForm, jsonBodyGuard({ text: true }));
+  const hot = new Map((options.hotRoutes ?? []).map((r) => [`${r.method} ${r.path}`, r]));
+  if (hot.size > 0) {
+    expressApp.use(function hotRoutes(req: Request, res: Response, next: NextFunction) {
+      const q = req.url.indexOf('?');
+      const route = hot.get(`${req.method} ${q < 0 ? req.url : req.url.slice(0, q)}`);
+      if (!route) return next();
+      // The route template, as the router would have set it (metrics label it by this).
+      (req as { route?: { path: string } }).route = { path: route.path };
+      route.handle(req, res).catch((err: unknown) => writeError(err, req, res, logger.pino));
+    });
+  }
   // Body-parser errors happen before Nest's router; render them in the same envelope.
   expressApp.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!err) return next();
