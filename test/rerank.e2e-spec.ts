@@ -165,7 +165,7 @@ describe('/v1/rerank', () => {
       [{ model: 'simulator-cohere/sim-rerank', documents: ['a'] }, 'query'],
       [
         { model: 'simulator-cohere/sim-rerank', query: 'q', documents: [{ title: 'no text' }] },
-        'documents[0]',
+        'documents[0].text',
       ],
     ];
     for (const [body, param] of cases) {
