@@ -9,7 +9,7 @@ import type {
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
 import type { CallOptions, ProviderAdapter, ProviderCredentials } from '../provider.port.js';
 import type { RerankParams, RerankResponse } from '../rerank.types.js';
-import { CallScope } from '../shared/call-scope.js';
+import { FetchCalls, type FetchApi } from '../shared/fetch-calls.js';
 import { readSseFrames } from '../shared/sse-data.reader.js';
 import {
   cohereEmbeddingTexts,
@@ -28,6 +28,16 @@ export function cohereApiRoot(baseUrl: string): string {
   return baseUrl.replace(/\/+$/, '').replace(/\/v[12]$/, '');
 }
 
+const COHERE_API: FetchApi = {
+  url: (baseUrl, path) => `${cohereApiRoot(baseUrl)}${path}`,
+  headers: (creds, json) => ({
+    ...(json ? { 'content-type': 'application/json', accept: 'application/json' } : {}),
+    authorization: `Bearer ${creds.apiKey}`,
+  }),
+  responseError: cohereResponseError,
+  classify: classifyCohereError,
+};
+
 /**
  * Cohere's v2 API (`/v2/chat`, its SSE stream, `/v2/embed`, `/v2/rerank`) over the outbound policy's fetch.
  * Cohere's SDK is not used: like Gemini's it would hide Retry-After and take no per-call fetch,
@@ -36,137 +46,74 @@ export function cohereApiRoot(baseUrl: string): string {
 @Injectable()
 export class CohereAdapter implements ProviderAdapter {
   readonly format = 'cohere' as const;
+  private readonly calls: FetchCalls;
 
-  constructor(private readonly outbound: OutboundPolicy) {}
+  constructor(outbound: OutboundPolicy) {
+    this.calls = new FetchCalls(outbound, this.format, COHERE_API);
+  }
 
-  async chat(
+  chat(
     body: ChatCompletionCreateParamsNonStreaming,
     creds: ProviderCredentials,
     opts: CallOptions,
   ): Promise<ChatCompletion> {
-    const scope = new CallScope(opts, opts.provider ?? this.format);
-    try {
-      const request = toCohereRequest(body, scope.provider);
-      const response = await this.post(scope, creds, opts, '/v2/chat', request);
-      return toChatCompletion(await readJson<CohereChatResponse>(response), body.model, scope.provider);
-    } catch (error) {
-      throw classifyCohereError(error, scope, [creds.apiKey]);
-    } finally {
-      scope.dispose();
-    }
+    return this.calls.run(creds, opts, async (call) => {
+      const request = toCohereRequest(body, call.provider);
+      const answer = await call.json<CohereChatResponse>('/v2/chat', request);
+      return toChatCompletion(answer, body.model, call.provider);
+    });
   }
 
-  async *chatStream(
+  chatStream(
     body: ChatCompletionCreateParamsStreaming,
     creds: ProviderCredentials,
     opts: CallOptions,
   ): AsyncGenerator<ChatCompletionChunk> {
-    const scope = new CallScope(opts, opts.provider ?? this.format);
-    try {
-      const request = toCohereRequest(body, scope.provider);
-      const response = await this.post(scope, creds, opts, '/v2/chat', request);
+    return this.calls.stream(creds, opts, async function* (call) {
+      const request = toCohereRequest(body, call.provider);
+      const response = await call.send('/v2/chat', request);
       if (!response.body) throw new SyntaxError('stream response without a body');
       const mapper = new CohereStreamMapper(
         body.model,
-        scope.provider,
+        call.provider,
         body.stream_options?.include_usage === true,
       );
-      scope.arm();
-      for await (const data of readSseFrames(response.body)) {
-        for (const chunk of mapper.map(JSON.parse(data) as CohereStreamEvent)) {
-          scope.pause();
-          yield chunk;
-          scope.arm();
-        }
-      }
+      yield* call.relay(readSseFrames(response.body), (data) =>
+        mapper.map(JSON.parse(data) as CohereStreamEvent),
+      );
       if (!mapper.complete) throw new SyntaxError('the stream ended without message-end');
-    } catch (error) {
-      throw classifyCohereError(error, scope, [creds.apiKey]);
-    } finally {
-      scope.dispose();
-    }
+    });
   }
 
-  async embeddings(
+  embeddings(
     body: EmbeddingCreateParams,
     creds: ProviderCredentials,
     opts: CallOptions,
   ): Promise<CreateEmbeddingResponse> {
-    const scope = new CallScope(opts, opts.provider ?? this.format);
-    try {
-      const texts = cohereEmbeddingTexts(body.input, scope.provider);
+    return this.calls.run(creds, opts, async (call) => {
+      const texts = cohereEmbeddingTexts(body.input, call.provider);
       const requests = cohereEmbedRequests(
         texts,
         body.model,
-        inputTypeOf(body, scope.provider),
+        inputTypeOf(body, call.provider),
         body.dimensions,
       );
       const answers: CohereEmbedResponse[] = [];
-      for (const request of requests) {
-        const response = await this.post(scope, creds, opts, '/v2/embed', request);
-        answers.push(await readJson<CohereEmbedResponse>(response));
-      }
+      for (const request of requests)
+        answers.push(await call.json<CohereEmbedResponse>('/v2/embed', request));
       return toCohereEmbeddingResponse(answers, texts.length, body.model, body.encoding_format);
-    } catch (error) {
-      throw classifyCohereError(error, scope, [creds.apiKey]);
-    } finally {
-      scope.dispose();
-    }
-  }
-
-  async rerank(body: RerankParams, creds: ProviderCredentials, opts: CallOptions): Promise<RerankResponse> {
-    const scope = new CallScope(opts, opts.provider ?? this.format);
-    try {
-      const response = await this.post(scope, creds, opts, '/v2/rerank', cohereRerankRequest(body));
-      return toRerankResponse(await readJson<CohereRerankResponse>(response), body);
-    } catch (error) {
-      throw classifyCohereError(error, scope, [creds.apiKey]);
-    } finally {
-      scope.dispose();
-    }
-  }
-
-  async ping(creds: ProviderCredentials, opts: CallOptions): Promise<void> {
-    const scope = new CallScope(opts, opts.provider ?? this.format);
-    try {
-      const response = await this.outbound.fetch(`${cohereApiRoot(creds.baseUrl)}/v1/models?page_size=1`, {
-        headers: { ...opts.headers, authorization: `Bearer ${creds.apiKey}`, ...creds.headers },
-        signal: scope.signal,
-      });
-      if (!response.ok) throw await cohereResponseError(response, scope.provider, [creds.apiKey]);
-      await response.arrayBuffer();
-    } catch (error) {
-      throw classifyCohereError(error, scope, [creds.apiKey]);
-    } finally {
-      scope.dispose();
-    }
-  }
-
-  private async post(
-    scope: CallScope,
-    creds: ProviderCredentials,
-    opts: CallOptions,
-    path: string,
-    body: unknown,
-  ): Promise<Response> {
-    const response = await this.outbound.fetch(`${cohereApiRoot(creds.baseUrl)}${path}`, {
-      method: 'POST',
-      headers: {
-        ...opts.headers,
-        'content-type': 'application/json',
-        accept: 'application/json',
-        authorization: `Bearer ${creds.apiKey}`,
-        ...creds.headers,
-      },
-      body: JSON.stringify(body),
-      signal: scope.signal,
     });
-    if (!response.ok) throw await cohereResponseError(response, scope.provider, [creds.apiKey]);
-    return response;
   }
-}
 
-/** A JSON body; a malformed one surfaces as SyntaxError, classified as `network`. */
-async function readJson<T>(response: Response): Promise<T> {
-  return JSON.parse(await response.text()) as T;
+  rerank(body: RerankParams, creds: ProviderCredentials, opts: CallOptions): Promise<RerankResponse> {
+    return this.calls.run(creds, opts, async (call) =>
+      toRerankResponse(await call.json<CohereRerankResponse>('/v2/rerank', cohereRerankRequest(body)), body),
+    );
+  }
+
+  ping(creds: ProviderCredentials, opts: CallOptions): Promise<void> {
+    return this.calls.run(creds, opts, async (call) => {
+      await (await call.send('/v1/models?page_size=1')).arrayBuffer();
+    });
+  }
 }

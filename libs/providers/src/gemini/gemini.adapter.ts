@@ -8,7 +8,7 @@ import type {
 } from 'openai/resources/chat/completions';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
 import type { CallOptions, ProviderAdapter, ProviderCredentials } from '../provider.port.js';
-import { CallScope } from '../shared/call-scope.js';
+import { FetchCalls, type FetchApi } from '../shared/fetch-calls.js';
 import { classifyGeminiError, geminiHttpError, geminiResponseError } from './gemini.errors.js';
 import { embeddingTexts, embedRequests, toEmbeddingResponse } from './gemini.embeddings.js';
 import { toGeminiRequest } from './gemini.request.js';
@@ -33,6 +33,16 @@ function modelPath(model: string): string {
   return name.split('/').map(encodeURIComponent).join('/');
 }
 
+const GEMINI_API: FetchApi = {
+  url: (baseUrl, path) => `${geminiApiRoot(baseUrl)}/${path}`,
+  headers: (creds, json) => ({
+    ...(json ? { 'content-type': 'application/json' } : {}),
+    'x-goog-api-key': creds.apiKey,
+  }),
+  responseError: geminiResponseError,
+  classify: classifyGeminiError,
+};
+
 /**
  * Gemini's REST API (generateContent, streamGenerateContent, embedContent, batchEmbedContents)
  * over fetch. It does not go through @google/generative-ai: that SDK drops the response headers
@@ -42,94 +52,68 @@ function modelPath(model: string): string {
 @Injectable()
 export class GeminiAdapter implements ProviderAdapter {
   readonly format = 'gemini' as const;
+  private readonly calls: FetchCalls;
 
   /** Every request goes through the outbound policy's fetch. */
-  constructor(private readonly outbound: OutboundPolicy) {}
+  constructor(outbound: OutboundPolicy) {
+    this.calls = new FetchCalls(outbound, this.format, GEMINI_API);
+  }
 
-  async chat(
+  chat(
     body: ChatCompletionCreateParamsNonStreaming,
     creds: ProviderCredentials,
     opts: CallOptions,
   ): Promise<ChatCompletion> {
-    const scope = new CallScope(opts, opts.provider ?? this.format);
-    try {
-      const request = toGeminiRequest(body, scope.provider);
-      const response = await this.post(
-        scope,
-        creds,
-        opts,
-        `${modelPath(body.model)}:generateContent`,
-        request,
-      );
-      return toChatCompletion(await readJson<GeminiGenerateResponse>(response), body.model, scope.provider);
-    } catch (error) {
-      throw classifyGeminiError(error, scope, [creds.apiKey]);
-    } finally {
-      scope.dispose();
-    }
+    return this.calls.run(creds, opts, async (call) => {
+      const request = toGeminiRequest(body, call.provider);
+      const path = `${modelPath(body.model)}:generateContent`;
+      const answer = await call.json<GeminiGenerateResponse>(path, request);
+      return toChatCompletion(answer, body.model, call.provider);
+    });
   }
 
-  async *chatStream(
+  chatStream(
     body: ChatCompletionCreateParamsStreaming,
     creds: ProviderCredentials,
     opts: CallOptions,
   ): AsyncGenerator<ChatCompletionChunk> {
-    const scope = new CallScope(opts, opts.provider ?? this.format);
-    const secrets = [creds.apiKey];
-    try {
-      const request = toGeminiRequest(body, scope.provider);
+    return this.calls.stream(creds, opts, async function* (call) {
+      const request = toGeminiRequest(body, call.provider);
       const path = `${modelPath(body.model)}:streamGenerateContent?alt=sse`;
-      const response = await this.post(scope, creds, opts, path, request);
+      const response = await call.send(path, request);
       if (!response.body) throw new SyntaxError('stream response without a body');
       const mapper = new GeminiStreamMapper(
         body.model,
-        scope.provider,
+        call.provider,
         body.stream_options?.include_usage === true,
       );
-      scope.arm();
-      for await (const frame of readSseData(response.body)) {
+      yield* call.relay(readSseData(response.body), (frame) => {
         const data = frame as GeminiGenerateResponse;
         if (data.error)
-          throw geminiHttpError(undefined, { error: data.error }, undefined, scope.provider, secrets);
-        for (const chunk of mapper.map(data)) {
-          scope.pause();
-          yield chunk;
-          scope.arm();
-        }
-      }
-      for (const chunk of mapper.finish()) yield chunk;
-    } catch (error) {
-      throw classifyGeminiError(error, scope, secrets);
-    } finally {
-      scope.dispose();
-    }
+          throw geminiHttpError(undefined, { error: data.error }, undefined, call.provider, call.secrets);
+        return mapper.map(data);
+      });
+      yield* mapper.finish();
+    });
   }
 
-  async embeddings(
+  embeddings(
     body: EmbeddingCreateParams,
     creds: ProviderCredentials,
     opts: CallOptions,
   ): Promise<CreateEmbeddingResponse> {
-    const scope = new CallScope(opts, opts.provider ?? this.format);
-    try {
-      const texts = embeddingTexts(body.input, scope.provider);
+    return this.calls.run(creds, opts, async (call) => {
+      const texts = embeddingTexts(body.input, call.provider);
       const requests = embedRequests(texts, body.model, body.dimensions);
       let vectors: number[][];
       const [single] = requests;
       if (requests.length === 1 && single) {
         const { model: _model, ...request } = single;
-        const response = await this.post(
-          scope,
-          creds,
-          opts,
-          `${modelPath(body.model)}:embedContent`,
-          request,
-        );
-        vectors = [(await readJson<GeminiEmbedResponse>(response)).embedding?.values ?? []];
+        const path = `${modelPath(body.model)}:embedContent`;
+        vectors = [(await call.json<GeminiEmbedResponse>(path, request)).embedding?.values ?? []];
       } else {
         const path = `${modelPath(body.model)}:batchEmbedContents`;
-        const response = await this.post(scope, creds, opts, path, { requests });
-        vectors = ((await readJson<GeminiBatchEmbedResponse>(response)).embeddings ?? []).map(
+        vectors = ((await call.json<GeminiBatchEmbedResponse>(path, { requests })).embeddings ?? []).map(
           (e) => e.values ?? [],
         );
       }
@@ -137,53 +121,12 @@ export class GeminiAdapter implements ProviderAdapter {
         throw new SyntaxError('embedding response does not match the request');
       }
       return await toEmbeddingResponse(vectors, texts, body.model, body.encoding_format);
-    } catch (error) {
-      throw classifyGeminiError(error, scope, [creds.apiKey]);
-    } finally {
-      scope.dispose();
-    }
-  }
-
-  async ping(creds: ProviderCredentials, opts: CallOptions): Promise<void> {
-    const scope = new CallScope(opts, opts.provider ?? this.format);
-    try {
-      const response = await this.outbound.fetch(`${geminiApiRoot(creds.baseUrl)}/models?pageSize=1`, {
-        headers: { ...opts.headers, 'x-goog-api-key': creds.apiKey, ...creds.headers },
-        signal: scope.signal,
-      });
-      if (!response.ok) throw await geminiResponseError(response, scope.provider, [creds.apiKey]);
-      await response.arrayBuffer();
-    } catch (error) {
-      throw classifyGeminiError(error, scope, [creds.apiKey]);
-    } finally {
-      scope.dispose();
-    }
-  }
-
-  private async post(
-    scope: CallScope,
-    creds: ProviderCredentials,
-    opts: CallOptions,
-    path: string,
-    body: unknown,
-  ): Promise<Response> {
-    const response = await this.outbound.fetch(`${geminiApiRoot(creds.baseUrl)}/${path}`, {
-      method: 'POST',
-      headers: {
-        ...opts.headers,
-        'content-type': 'application/json',
-        'x-goog-api-key': creds.apiKey,
-        ...creds.headers,
-      },
-      body: JSON.stringify(body),
-      signal: scope.signal,
     });
-    if (!response.ok) throw await geminiResponseError(response, scope.provider, [creds.apiKey]);
-    return response;
   }
-}
 
-/** A JSON body; a malformed one surfaces as SyntaxError, classified as `network`. */
-async function readJson<T>(response: Response): Promise<T> {
-  return JSON.parse(await response.text()) as T;
+  ping(creds: ProviderCredentials, opts: CallOptions): Promise<void> {
+    return this.calls.run(creds, opts, async (call) => {
+      await (await call.send('models?pageSize=1')).arrayBuffer();
+    });
+  }
 }
