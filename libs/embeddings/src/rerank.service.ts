@@ -1,17 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
-import {
-  METERING,
-  MODEL_NAME_SCHEMA,
-  callContextFor,
-  compileValidator,
-  type Metering,
-} from '@switchyard/chat';
+import { MODEL_NAME_SCHEMA, compileValidator } from '@switchyard/chat';
 import { formatCredits, InvalidRequestError } from '@switchyard/core';
 import { searchUnitsFor } from '@switchyard/credits';
-import { ProviderError } from '@switchyard/providers';
-import { TargetPlanner, UpstreamExecutor, scopeFor } from '@switchyard/routing';
 import type { Request, Response } from 'express';
+import { MeteredUpstreamService } from './metered-upstream.service.js';
 
 /** The most documents one rerank may send (Cohere's limit; 1,000 is 10 search units at most). */
 export const MAX_RERANK_DOCUMENTS = 1000;
@@ -56,11 +49,7 @@ const validate = compileValidator<RerankBody>({
  */
 @Injectable()
 export class RerankService {
-  constructor(
-    private readonly planner: TargetPlanner,
-    private readonly executor: UpstreamExecutor,
-    @Inject(METERING) private readonly metering: Metering,
-  ) {}
+  constructor(private readonly upstream: MeteredUpstreamService) {}
 
   async create(caller: Caller, raw: unknown, req: Request, res: Response): Promise<void> {
     const body = validate(raw);
@@ -69,33 +58,13 @@ export class RerankService {
     }
     const texts = body.documents.map((d) => (typeof d === 'string' ? d : d.text));
     const topN = body.top_n === undefined ? undefined : Math.min(body.top_n, texts.length);
-    const context = callContextFor(caller, req, res);
-    const targets = this.planner.plan(
-      caller,
-      [body.model],
-      { operation: 'rerank' },
-      scopeFor(caller, context),
-    );
-    const started = Date.now();
-    const meter = await this.metering.reserve({
-      caller,
-      requestId: context.requestId,
-      endpoint: 'rerank',
-      targets,
-      promptTokens: 0,
-      maxOutputTokens: 0,
-      searchUnits: searchUnitsFor(texts.length),
-    });
-    let served;
-    try {
-      served = await this.executor.execute(targets, context, (a) => {
-        if (!a.adapter.rerank) {
-          throw new ProviderError('bad_request', `${a.target.id} does not rerank.`, {
-            provider: a.target.provider.id,
-            param: 'model',
-          });
-        }
-        return a.adapter.rerank(
+    const { answer, target, cost } = await this.upstream.serve(caller, req, res, {
+      operation: 'rerank',
+      model: body.model,
+      worst: { promptTokens: 0, searchUnits: searchUnitsFor(texts.length) },
+      unsupported: 'does not rerank',
+      call: (a, opts) =>
+        a.adapter.rerank?.(
           {
             model: a.target.upstreamModel,
             query: body.query,
@@ -103,37 +72,18 @@ export class RerankService {
             ...(topN !== undefined ? { top_n: topN } : {}),
           },
           a.credentials,
-          {
-            signal: a.signal,
-            timeoutMs: a.target.timeoutMs,
-            requestId: context.requestId,
-            provider: a.target.provider.id,
-          },
-        );
-      });
-    } catch (err) {
-      await meter.release(err instanceof ProviderError ? err.kind : 'failed');
-      throw err;
-    }
-    const answer = served.value;
-    const cost = await meter.settle(
-      served.target,
-      { inputTokens: 0, outputTokens: 0, searchUnits: answer.searchUnits },
-      { status: 'ok', latencyMs: Date.now() - started },
-    );
+          opts,
+        ),
+      usage: (answer) => ({ inputTokens: 0, outputTokens: 0, searchUnits: answer.searchUnits }),
+    });
     const results = answer.results.slice(0, topN).map((r) => ({
       index: r.index,
       relevance_score: r.relevance_score,
       ...(body.return_documents ? { document: documentOf(body.documents[r.index]!) } : {}),
     }));
-    res.set({
-      'x-switchyard-provider': served.target.provider.id,
-      'x-switchyard-model': served.target.id,
-      'x-switchyard-cost': formatCredits(cost),
-    });
     res.status(200).json({
       id: answer.id,
-      model: served.target.id,
+      model: target.id,
       results,
       usage: { search_units: answer.searchUnits, cost: formatCredits(cost) },
     });
