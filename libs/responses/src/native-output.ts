@@ -1,8 +1,8 @@
-import { startEventStream, writeEvents, type ChunkSink, type UsageLike } from '@switchyard/chat';
+import { writeEvents, type UsageLike } from '@switchyard/chat';
 import type { ErrorEnvelope } from '@switchyard/core';
 import type { Response } from 'express';
 import { responseUsage, storedAssistant } from './answer-mapper.js';
-import type { ResponseKeeper } from './stream-sink.js';
+import { ResponsesEventSink, type ResponseKeeper } from './stream-sink.js';
 import type { ChatUsage, InternalMessage, ResponseEcho, ResponseObject } from './responses.types.js';
 
 /** A Response object as an upstream sent it, as far as the gateway reads it. */
@@ -142,28 +142,22 @@ export function presentNative(answer: NativeResponse, echo: ResponseEcho, usage?
  * The final event (`response.completed` / `response.incomplete`) is held back: it goes out with
  * the charge, after the Response is stored, as the chat port's sink does.
  */
-export class NativeResponsesSink implements ChunkSink {
-  private started = false;
+export class NativeResponsesSink extends ResponsesEventSink {
   private model = '';
   private sequence = 0;
   private final?: NativeEvent;
   private latest?: NativeResponse;
 
   constructor(
-    private readonly res: Response,
+    res: Response,
     private readonly echo: ResponseEcho,
-    private readonly keep: ResponseKeeper,
-  ) {}
-
-  get open(): boolean {
-    return !this.res.destroyed && !this.res.writableEnded;
+    keep: ResponseKeeper,
+  ) {
+    super(res, keep);
   }
 
-  start(headers: Record<string, string>): void {
-    if (this.started) return;
-    this.started = true;
-    this.model = headers['x-switchyard-model'] ?? '';
-    startEventStream(this.res, headers);
+  protected opened(model: string): void {
+    this.model = model;
   }
 
   async send(chunk: unknown): Promise<void> {
@@ -182,9 +176,7 @@ export class NativeResponsesSink implements ChunkSink {
     const upstream = final?.response ?? this.latest ?? { model: this.model, status: 'completed', output: [] };
     const response = presentNative({ ...upstream, model: this.model }, this.echo, held?.usage);
     const event = { ...(final ?? { type: 'response.completed' }), response } as unknown as NativeEvent;
-    void this.keep(response, nativeAssistant(response.output)).then(() => {
-      if (this.open) this.res.end(this.frame(event, false));
-    });
+    this.finish(response, nativeAssistant(response.output), () => this.frame(event, false));
   }
 
   fail(envelope: ErrorEnvelope): void {
@@ -206,9 +198,7 @@ export class NativeResponsesSink implements ChunkSink {
       } as NativeEvent,
       false,
     );
-    void this.keep(response, nativeAssistant(response.output)).then(() => {
-      if (this.open) this.res.end(failed + raised);
-    });
+    this.finish(response, nativeAssistant(response.output), () => failed + raised);
   }
 
   /** One event as a frame; a Response snapshot in it is shown as the gateway's. */

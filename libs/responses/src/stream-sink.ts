@@ -8,17 +8,16 @@ import type { ResponseEvent, ResponsesStreamTranslator } from './stream-translat
 export type ResponseKeeper = (response: ResponseObject, assistant: InternalMessage) => Promise<void>;
 
 /**
- * The Responses stream sink: writes the translator's events as named server-sent events
- * (`event: <type>` and `data: <json>`), waiting for the socket when the client reads slowly. The
- * Response is stored before `response.completed` is written, so a continuation by
+ * What every Responses stream sink shares (the chat port's and the native pass-through's): the
+ * event stream opened once with the answer headers, whether the client is still there, and the
+ * last frames written only once the Response is stored, so that a continuation by
  * `previous_response_id` works the moment the client has seen the end.
  */
-export class ResponsesStreamSink implements ChunkSink {
+export abstract class ResponsesEventSink implements ChunkSink {
   private started = false;
 
   constructor(
-    private readonly res: Response,
-    private readonly translator: ResponsesStreamTranslator,
+    protected readonly res: Response,
     private readonly keep: ResponseKeeper,
   ) {}
 
@@ -30,7 +29,40 @@ export class ResponsesStreamSink implements ChunkSink {
     if (this.started) return;
     this.started = true;
     startEventStream(this.res, headers);
-    this.res.write(this.frames(this.translator.start(headers['x-switchyard-model'] ?? '')));
+    this.opened(headers['x-switchyard-model'] ?? '');
+  }
+
+  abstract send(chunk: unknown): Promise<void>;
+  abstract done(last?: unknown): void;
+  abstract fail(envelope: ErrorEnvelope): void;
+
+  /** Called once the stream is open, with the served model. */
+  protected abstract opened(model: string): void;
+
+  /** Stores the Response, then ends the stream with the frames `last` makes, if the client is still there. */
+  protected finish(response: ResponseObject, assistant: InternalMessage, last: () => string): void {
+    void this.keep(response, assistant).then(() => {
+      if (this.open) this.res.end(last());
+    });
+  }
+}
+
+/**
+ * The Responses stream sink of the chat port: writes the translator's events as named
+ * server-sent events (`event: <type>` and `data: <json>`), waiting for the socket when the client
+ * reads slowly.
+ */
+export class ResponsesStreamSink extends ResponsesEventSink {
+  constructor(
+    res: Response,
+    private readonly translator: ResponsesStreamTranslator,
+    keep: ResponseKeeper,
+  ) {
+    super(res, keep);
+  }
+
+  protected opened(model: string): void {
+    this.res.write(this.frames(this.translator.start(model)));
   }
 
   async send(chunk: unknown): Promise<void> {
@@ -43,16 +75,12 @@ export class ResponsesStreamSink implements ChunkSink {
     const usage = (last as { usage?: Parameters<ResponsesStreamTranslator['end']>[0] } | undefined)?.usage;
     const { events, response, assistant } = this.translator.end(usage);
     if (this.open) this.res.write(this.frames(events));
-    void this.keep(response, assistant).then(() => {
-      if (this.open) this.res.end(this.frames([this.translator.final(response)]));
-    });
+    this.finish(response, assistant, () => this.frames([this.translator.final(response)]));
   }
 
   fail(envelope: ErrorEnvelope): void {
     const { events, response, assistant } = this.translator.fail(envelope.error);
-    void this.keep(response, assistant).then(() => {
-      if (this.open) this.res.end(this.frames(events));
-    });
+    this.finish(response, assistant, () => this.frames(events));
   }
 
   private frames(events: ResponseEvent[]): string {
