@@ -55,6 +55,7 @@ describe('usage partitions and rollups on PGlite', () => {
     await db.query(`SELECT monthly_partitions_ensure('usage_records', now() - interval '70 days')`);
     const recorder = gw.app.get(UsageRecorder);
     for (let i = 0; i < 300; i++) {
+      const day = i % 100;
       recorder.record({
         requestId: `p${i}`,
         tenantId,
@@ -69,10 +70,18 @@ describe('usage partitions and rollups on PGlite', () => {
         latencyMs: 50 + ((i * 37) % 900),
         ttftMs: i % 4 === 0 ? 20 + i : undefined,
         status: i % 11 === 0 ? 'error' : 'ok',
-        at: new Date(now - (i / 300) * 65 * DAY_MS),
+        at: new Date(now - (day / 100) * 65 * DAY_MS - (i % 7) * 60_000),
       });
+      // Three batches: later ones merge their latency histograms into the rollup rows of the
+      // first (the same days and dimensions, new and existing latency steps).
+      if (i % 100 === 99) await recorder.flush();
     }
-    await recorder.flush();
+    // Each batch holds one call a day: a rollup row with two latency steps is a merge.
+    const merged = await db.query<Array<{ steps: number }>>(
+      'SELECT max(cardinality(latency_buckets)) AS steps FROM usage_daily WHERE tenant_id = $1',
+      [tenantId],
+    );
+    expect(merged[0]!.steps).toBeGreaterThanOrEqual(2);
     const repo = gw.app.get(UsageRepository);
     const scope = { kind: 'tenant' as const, tenantId };
     const filter = { from: new Date(now - 66.5 * DAY_MS), to: new Date(now - 0.2 * DAY_MS) };

@@ -8,9 +8,12 @@ import { startTestGateway, type TestGateway } from './support/test-gateway.js';
 /**
  * SLOW (about a minute on 2 cores; it runs in `npm test`): issue 19 item 4's proof on the real
  * Postgres. Two million usage records over 120 days, loaded by generate_series in SQL, then the
- * console's 90-day usage queries through the API from the daily rollups (the 200 ms target is
- * not met yet: see the assertion), the rollups checked against the records, and retention
- * dropping the oldest month while another connection keeps inserting (never held up for long).
+ * console's 90-day usage queries through the API from the compact daily rollups, the rollups
+ * checked against the records, and retention dropping the oldest month while another connection
+ * keeps inserting (never held up for long). Speed is measured by `npm run bench`, never by a
+ * timed test: the query times are logged (docs/operations.md quotes them), and what is asserted
+ * is the plan that makes them small, from EXPLAIN ANALYZE: the rollup rows of the whole days and
+ * the records of the partial days, nothing else, and nothing spilled to disk.
  */
 jest.setTimeout(180_000);
 
@@ -66,11 +69,26 @@ describe('usage at scale (real Postgres, two million records)', () => {
       .rebuildRollups(new Date(Date.now() - (DAYS + 1) * DAY_MS), new Date(Date.now() + DAY_MS));
     report.rollupBuildMs = Math.round(performance.now() - rebuild);
     await db.query('ANALYZE usage_records; ANALYZE usage_daily');
-    const counts = await db.query<{ records: string; rollups: string }>(
-      'SELECT (SELECT count(*) FROM usage_records) AS records, (SELECT count(*) FROM usage_daily) AS rollups',
+    // What the tables cost on disk (heap, indexes, TOAST), for docs/operations.md's sizing.
+    const counts = await db.query<{
+      records: string;
+      rollups: string;
+      records_bytes: string;
+      rollup_bytes: string;
+    }>(
+      `SELECT (SELECT count(*) FROM usage_records) AS records, (SELECT count(*) FROM usage_daily) AS rollups,
+              (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('usage_records')) AS records_bytes,
+              pg_total_relation_size('usage_daily') AS rollup_bytes`,
     );
-    report.records = Number(counts.rows[0]!.records);
-    report.rollupRows = Number(counts.rows[0]!.rollups);
+    const c = counts.rows[0]!;
+    Object.assign(report, {
+      records: Number(c.records),
+      rollupRows: Number(c.rollups),
+      recordsMB: Math.round(Number(c.records_bytes) / 1e6),
+      bytesPerRecord: Math.round(Number(c.records_bytes) / Number(c.records)),
+      rollupMB: Math.round(Number(c.rollup_bytes) / 1e6),
+      bytesPerRollupRow: Math.round(Number(c.rollup_bytes) / Number(c.rollups)),
+    });
   });
 
   afterAll(async () => {
@@ -80,17 +98,20 @@ describe('usage at scale (real Postgres, two million records)', () => {
     await gw?.close();
   });
 
-  it('answers the 90-day usage queries of the console through the API from the rollups (target 200 ms)', async () => {
+  it('answers the 90-day usage queries of the console from the rollup rows and the partial days only', async () => {
     expect(report.records).toBe(ROWS);
-    const from = new Date(Date.now() - 90 * DAY_MS).toISOString();
-    for (const groupBy of ['day', 'model', 'key', '']) {
+    const repo = gw.app.get(UsageRepository);
+    const scope = { kind: 'tenant' as const, tenantId };
+    const from = new Date(Date.now() - 90 * DAY_MS);
+    // The console's groupings (overview: day, model, provider, key; credits: day,model) and totals.
+    for (const groupBy of ['day', 'model', 'provider', 'key', 'day,model', '']) {
       const times: number[] = [];
       let body: { totals: { requests: number }; data: unknown[] } | undefined;
       for (let run = 0; run < 5; run++) {
         const t = performance.now();
         const res = await request(gw.url)
           .get('/api/v1/usage')
-          .query({ from, group_by: groupBy })
+          .query({ from: from.toISOString(), group_by: groupBy })
           .auth(admin.token, { type: 'bearer' })
           .expect(200);
         times.push(performance.now() - t);
@@ -99,18 +120,74 @@ describe('usage at scale (real Postgres, two million records)', () => {
       // About 90/120 of this tenant's million calls.
       expect(body!.totals.requests).toBeGreaterThan(740_000);
       expect(body!.totals.requests).toBeLessThan(760_000);
-      const median = times.sort((a, b) => a - b)[2]!;
-      report[`api90d_${groupBy || 'totals'}_ms`] = times.map((x) => Math.round(x));
-      // The issue's target is 200 ms. Measured on the shared 2-core machine (CI running): a median
-      // of 282 ms for group_by=day; NOT met yet (docs/operations.md has the numbers and the next
-      // steps). This bound only catches a fall back to reading every record (2-3 s).
-      expect(median).toBeLessThan(1_000);
+      const name = groupBy || 'totals';
+      report[`api90d_${name}_ms`] = times.map((x) => Math.round(x));
+
+      // The statement the API ran, under EXPLAIN ANALYZE: what it read, row for row.
+      const to = new Date();
+      const groups = groupBy ? (groupBy.split(',') as Parameters<UsageRepository['aggregate']>[1]) : [];
+      const { sql, params } = repo.aggregateQuery(scope, groups, { from, to }, 1000);
+      const plan = await explain(db, sql, params);
+      const firstDay = new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS);
+      const lastDay = new Date(Math.floor(to.getTime() / DAY_MS) * DAY_MS);
+      const expected = await db.query<{ rollups: string; partial: string }>(
+        `SELECT (SELECT count(*) FROM usage_daily WHERE tenant_id = $1 AND day >= $2::date AND day < $3::date) AS rollups,
+                (SELECT count(*) FROM usage_records WHERE tenant_id = $1
+                    AND ((created_at >= $4 AND created_at < $2) OR (created_at >= $3 AND created_at < $5))) AS partial`,
+        [tenantId, firstDay.toISOString(), lastDay.toISOString(), from.toISOString(), to.toISOString()],
+      );
+      const rollups = Number(expected.rows[0]!.rollups);
+      const partial = Number(expected.rows[0]!.partial);
+      // The rollups: one row per day and dimensions of the seed (8 keys of 3 users, 3 models,
+      // 2 endpoints, 3 statuses: at most 144 a day, 89 whole days), each read at most twice (sums,
+      // latency histograms). One row per latency step, as before, made ~170,000.
+      expect(rollups).toBeGreaterThan(0);
+      expect(rollups).toBeLessThanOrEqual(144 * 89);
+      expect(plan.scans.usage_daily.length).toBeGreaterThan(0);
+      expect(plan.scans.usage_daily.length).toBeLessThanOrEqual(2);
+      for (const rows of plan.scans.usage_daily) expect(rows).toBe(rollups);
+      // The records: only the partial days at either end, never a whole day the rollups hold.
+      // Both ends add up to one day, ~8,333 calls of this tenant.
+      expect(plan.recordsRead).toBe(partial);
+      expect(partial).toBeLessThanOrEqual(8_400);
+      // Nothing sorted or hashed on disk.
+      expect(plan.tempBlocks).toBe(0);
+      report[`plan90d_${name}`] = {
+        ms: Math.round(plan.ms),
+        rollupRows: rollups,
+        records: partial,
+        buffers: plan.sharedBuffers,
+      };
     }
   });
 
   it('gives the same answers from the rollups as from the records', async () => {
     const repo = gw.app.get(UsageRepository);
     const scope = { kind: 'tenant' as const, tenantId };
+    // Two batches through the write path into days the rebuild already rolled up: their latency
+    // histograms merge into the existing rows (new steps and steps already there).
+    for (const batch of [0, 1]) {
+      await repo.insertMany(
+        Array.from({ length: 400 }, (_, i) => ({
+          requestId: `merge_${batch}_${i}`,
+          tenantId,
+          userId: admin.id,
+          apiKeyId: i % 4 === 0 ? null : '11111111-1111-4111-8111-111111111111',
+          provider: 'openai',
+          model: i % 2 ? 'gpt-4o' : 'gpt-4o-mini',
+          endpoint: 'chat.completions',
+          inputTokens: i,
+          outputTokens: 2 * i,
+          cachedInputTokens: 0,
+          cost: BigInt(7 * i),
+          latencyMs: 5 + ((i * 97 + batch * 31) % 20_000),
+          ttftMs: i % 3 === 0 ? 40 + i : null,
+          status: i % 13 === 0 ? ('error' as const) : ('ok' as const),
+          errorClass: null,
+          at: new Date(Date.now() - (2 + (i % 3)) * DAY_MS),
+        })),
+      );
+    }
     // Seven days with partial days at both ends, so the edges come from the records.
     const filter = { from: new Date(Date.now() - 7.4 * DAY_MS), to: new Date(Date.now() - 0.3 * DAY_MS) };
     for (const groups of [['day', 'model'], ['key', 'status'], []] as const) {
@@ -119,6 +196,10 @@ describe('usage at scale (real Postgres, two million records)', () => {
       expect(rollup).toEqual(raw);
       expect(raw.totals.requests).toBeGreaterThan(50_000);
     }
+    // The console's range, the no-key group included.
+    const ninety = { from: new Date(Date.now() - 90 * DAY_MS), to: new Date() };
+    const raw = await repo.aggregate(scope, ['key', 'model'], ninety, 10_000, 'raw');
+    expect(await repo.aggregate(scope, ['key', 'model'], ninety, 10_000, 'auto')).toEqual(raw);
   });
 
   it('drops the oldest month without holding up a concurrent insert for long', async () => {
@@ -183,3 +264,41 @@ describe('usage at scale (real Postgres, two million records)', () => {
     expect(maxInsert).toBeLessThan(1_000);
   });
 });
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Actual Rows': number;
+  'Actual Loops': number;
+  'Shared Hit Blocks': number;
+  'Shared Read Blocks': number;
+  'Temp Read Blocks': number;
+  'Temp Written Blocks': number;
+  Plans?: PlanNode[];
+}
+
+/** EXPLAIN (ANALYZE, BUFFERS): the rows each scan of usage_daily returned, the records read. */
+async function explain(db: pg.Client, sql: string, params: unknown[]) {
+  const res = await db.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode; 'Execution Time': number }> }>(
+    `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`,
+    params,
+  );
+  const top = res.rows[0]!['QUERY PLAN'][0]!;
+  const scans = { usage_daily: [] as number[] };
+  let recordsRead = 0;
+  const walk = (node: PlanNode) => {
+    const rows = node['Actual Rows'] * node['Actual Loops'];
+    if (node['Relation Name'] === 'usage_daily') scans.usage_daily.push(rows);
+    else if (node['Relation Name']?.startsWith('usage_records')) recordsRead += rows;
+    else if (node['Relation Name']) throw new Error(`unexpected scan of ${node['Relation Name']}`);
+    node.Plans?.forEach(walk);
+  };
+  walk(top.Plan);
+  return {
+    ms: top['Execution Time'],
+    scans,
+    recordsRead,
+    sharedBuffers: top.Plan['Shared Hit Blocks'] + top.Plan['Shared Read Blocks'],
+    tempBlocks: top.Plan['Temp Read Blocks'] + top.Plan['Temp Written Blocks'],
+  };
+}

@@ -6,9 +6,9 @@ export const NO_API_KEY = '00000000-0000-0000-0000-000000000000';
 
 /**
  * Daily rollup of usage_records, kept in the same statement that inserts the records (decision
- * 0019): one row per UTC day, tenant, user, key, provider, model, endpoint, status and latency
- * step (`usage_latency_bucket`), so GET /usage over long ranges reads these instead of every call,
- * percentiles included.
+ * 0019): one row per UTC day, tenant, user, key, provider, model, endpoint and status, with the
+ * sums and the latency histogram (calls per `usage_latency_bucket` step), so GET /usage over long
+ * ranges reads these instead of every call, percentiles included.
  */
 @Entity({ name: 'usage_daily' })
 @Index('usage_daily_tenant_day_idx', ['tenantId', 'day'])
@@ -38,10 +38,6 @@ export class UsageDailyEntity {
   @PrimaryColumn({ type: 'text' })
   status!: string;
 
-  /** usage_latency_bucket(latency_ms): the latency step of these calls. */
-  @PrimaryColumn({ name: 'latency_bucket', type: 'integer' })
-  latencyBucket!: number;
-
   @Column({ type: 'bigint', transformer: bigintColumn })
   requests!: bigint;
 
@@ -67,4 +63,12 @@ export class UsageDailyEntity {
   /** Calls with a time to first token (streams). */
   @Column({ name: 'ttft_count', type: 'bigint', transformer: bigintColumn })
   ttftCount!: bigint;
+
+  /** The latency steps (usage_latency_bucket) these calls fell in, ascending, each once. */
+  @Column({ name: 'latency_buckets', type: 'integer', array: true })
+  latencyBuckets!: number[];
+
+  /** How many calls fell in each step of latency_buckets (same length; they add up to requests). */
+  @Column({ name: 'latency_counts', type: 'bigint', array: true })
+  latencyCounts!: string[];
 }

@@ -25,29 +25,35 @@ export interface UsageRow {
   at: Date;
 }
 
-/** Dimensions GET /usage can group by, and the SQL each stands for over usage_records. */
+/**
+ * Dimensions GET /usage can group by: the value each groups on over usage_records (`raw`) and
+ * over the daily rollups (`rollup`; no hour: a rollup is a day), and how it is shown (`out`, of
+ * the grouped value `g`). Inside the query a day is a date and "no key" the nil uuid on both
+ * sides, so groups compare and hash cheaply; they become text and NULL only in the answer.
+ */
 export const USAGE_GROUPS = {
-  hour: `to_char(date_trunc('hour', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24:00:00"Z"')`,
-  day: `to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`,
-  model: 'model',
-  provider: 'provider',
-  key: 'api_key_id',
-  user: 'user_id',
-  endpoint: 'endpoint',
-  status: 'status',
+  hour: {
+    raw: `date_trunc('hour', created_at AT TIME ZONE 'UTC')`,
+    rollup: null,
+    out: (g: string) => `to_char(${g}, 'YYYY-MM-DD"T"HH24:00:00"Z"')`,
+  },
+  day: {
+    raw: `(created_at AT TIME ZONE 'UTC')::date`,
+    rollup: 'day',
+    out: (g: string) => `to_char(${g}, 'YYYY-MM-DD')`,
+  },
+  model: { raw: 'model', rollup: 'model', out: (g: string) => g },
+  provider: { raw: 'provider', rollup: 'provider', out: (g: string) => g },
+  key: {
+    raw: `coalesce(api_key_id, '${NO_API_KEY}'::uuid)`,
+    rollup: 'api_key_id',
+    out: (g: string) => `NULLIF(${g}, '${NO_API_KEY}'::uuid)`,
+  },
+  user: { raw: 'user_id', rollup: 'user_id', out: (g: string) => g },
+  endpoint: { raw: 'endpoint', rollup: 'endpoint', out: (g: string) => g },
+  status: { raw: 'status', rollup: 'status', out: (g: string) => g },
 } as const;
 export type UsageGroup = keyof typeof USAGE_GROUPS;
-
-/** The same dimensions over the daily rollups (no hour: a rollup is a day). */
-const ROLLUP_GROUPS: Record<Exclude<UsageGroup, 'hour'>, string> = {
-  day: `to_char(day, 'YYYY-MM-DD')`,
-  model: 'model',
-  provider: 'provider',
-  key: `NULLIF(api_key_id, '${NO_API_KEY}'::uuid)`,
-  user: 'user_id',
-  endpoint: 'endpoint',
-  status: 'status',
-};
 
 /**
  * Where GET /usage reads from: `auto` takes the daily rollups for ranges longer than a day (whole
@@ -153,86 +159,7 @@ export class UsageRepository {
     limit: number,
     source: UsageSource = 'auto',
   ): Promise<{ rows: UsageAggregateRow[]; totals: Omit<UsageAggregateRow, 'group'>; truncated: boolean }> {
-    const params: unknown[] = [];
-    const param = (value: unknown) => `$${params.push(value)}`;
-    // The same filters on both sources (the column names are the same).
-    const filters: string[] = [];
-    const add = (sql: string, value: unknown) => filters.push(`${sql} = ${param(value)}`);
-    if (scope.kind === 'tenant') add('tenant_id', scope.tenantId);
-    if (filter.tenantId) add('tenant_id', filter.tenantId);
-    if (filter.userId) add('user_id', filter.userId);
-    if (filter.apiKeyId) add('api_key_id', filter.apiKeyId);
-    if (filter.model) add('model', filter.model);
-    if (filter.provider) add('provider', filter.provider);
-
-    const raw = (from: Date, to: Date) =>
-      `SELECT ${groups.map((g, i) => `${USAGE_GROUPS[g]} AS g${i}`).join(', ')}${groups.length ? ',' : ''}
-              status, usage_latency_bucket(latency_ms) AS bucket, 1::bigint AS n, input_tokens::bigint AS inp,
-              output_tokens::bigint AS outp, cached_input_tokens::bigint AS cached, cost, latency_ms::bigint AS lat,
-              coalesce(ttft_ms, 0)::bigint AS tt, (ttft_ms IS NOT NULL)::int::bigint AS tc
-         FROM usage_records
-        WHERE ${[`created_at >= ${param(from.toISOString())}`, `created_at < ${param(to.toISOString())}`, ...filters].join(' AND ')}`;
-    const rollup = (fromDay: Date, toDay: Date) =>
-      `SELECT ${groups.map((g, i) => `${ROLLUP_GROUPS[g as Exclude<UsageGroup, 'hour'>]} AS g${i}`).join(', ')}${groups.length ? ',' : ''}
-              status, latency_bucket AS bucket, requests AS n, input_tokens AS inp, output_tokens AS outp,
-              cached_input_tokens AS cached, cost, latency_ms_sum AS lat, ttft_ms_sum AS tt, ttft_count AS tc
-         FROM usage_daily
-        WHERE ${[`day >= ${param(isoDay(fromDay))}::date`, `day < ${param(isoDay(toDay))}::date`, ...filters].join(' AND ')}`;
-
-    const { from, to } = filter;
-    const firstDay = new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS);
-    const lastDay = new Date(Math.floor(to.getTime() / DAY_MS) * DAY_MS);
-    const rollupFits = !groups.includes('hour') && firstDay < lastDay;
-    const useRollup =
-      source === 'rollup'
-        ? rollupFits
-        : source === 'auto' && rollupFits && to.getTime() - from.getTime() > DAY_MS;
-    const sources = useRollup
-      ? [
-          rollup(firstDay, lastDay),
-          ...(from < firstDay ? [raw(from, firstDay)] : []),
-          ...(lastDay < to ? [raw(lastDay, to)] : []),
-        ]
-      : [raw(from, to)];
-
-    const g = groups.map((_, i) => `g${i}`);
-    const isTotal = g.length ? `GROUPING(${g.join(', ')}) > 0` : 'TRUE';
-    const partition = [...g, 'is_total'].join(', ');
-    // Percentiles the way percentile_cont interpolates, over the latency steps: the value at the
-    // p*(N-1)th call in latency order, interpolated between its neighbours.
-    const percentile = (p: string) => {
-      // `total` is the same on every row of a group: per row inside FILTER, aggregated outside.
-      const rowPos = `(${p}::float8 * (total - 1))`;
-      const pos = `(${p}::float8 * (max(total) - 1))`;
-      const lo = `min(bucket) FILTER (WHERE upto > floor(${rowPos}))::float8`;
-      const hi = `min(bucket) FILTER (WHERE upto > ceil(${rowPos}))::float8`;
-      return `coalesce(round(${lo} + (${hi} - ${lo}) * (${pos} - floor(${pos}))), 0)::int`;
-    };
-    params.push(limit + 2);
-    const sql = `
-      WITH src AS (${sources.join(' UNION ALL ')}),
-      h AS (
-        SELECT ${[...g, `${isTotal} AS is_total`].join(', ')}, bucket, sum(n) AS n,
-               sum(n) FILTER (WHERE status <> 'ok') AS err, sum(inp) AS inp, sum(outp) AS outp,
-               sum(cached) AS cached, sum(cost) AS cost, sum(lat) AS lat, sum(tt) AS tt, sum(tc) AS tc
-          FROM src
-         GROUP BY ${g.length ? `GROUPING SETS ((${[...g, 'bucket'].join(', ')}), (bucket))` : 'bucket'}
-      ),
-      c AS (
-        SELECT h.*, (sum(n) OVER (PARTITION BY ${partition} ORDER BY bucket))::float8 AS upto,
-               (sum(n) OVER (PARTITION BY ${partition}))::float8 AS total
-          FROM h
-      )
-      SELECT ${[...g, 'is_total'].join(', ')}, sum(n)::int AS requests, coalesce(sum(err), 0)::int AS errors,
-             sum(inp)::text AS input_tokens, sum(outp)::text AS output_tokens,
-             sum(cached)::text AS cached_input_tokens, sum(cost)::text AS cost,
-             round(sum(lat)::numeric / sum(n))::int AS avg_latency_ms,
-             ${percentile('0.5')} AS p50_latency_ms, ${percentile('0.95')} AS p95_latency_ms,
-             round(sum(tt)::numeric / nullif(sum(tc), 0))::int AS avg_ttft_ms
-        FROM c
-       GROUP BY ${partition}
-       ORDER BY is_total DESC${g.length ? `, ${g.join(', ')}` : ''}
-       LIMIT $${params.length}`;
+    const { sql, params } = this.aggregateQuery(scope, groups, filter, limit, source);
     const result: Array<Record<string, unknown>> = await this.db.query(sql, params);
     const toRow = (r: Record<string, unknown>): UsageAggregateRow => ({
       group: Object.fromEntries(groups.map((g, i) => [g, (r[`g${i}`] as string | null) ?? null])),
@@ -251,6 +178,17 @@ export class UsageRepository {
     const total = result[0]?.is_total ? result.shift() : undefined;
     const { group: _group, ...totals } = total ? toRow(total) : EMPTY;
     return { rows: result.slice(0, limit).map(toRow), totals, truncated: result.length > limit };
+  }
+
+  /** The statement `aggregate` runs, with its parameters (the scale test EXPLAINs it). */
+  aggregateQuery(
+    scope: TenantScope,
+    groups: UsageGroup[],
+    filter: UsageFilter,
+    limit: number,
+    source: UsageSource = 'auto',
+  ): { sql: string; params: unknown[] } {
+    return aggregateQuery(scope, groups, filter, limit, source);
   }
 
   /** The latest calls that did not end well, within the scope (and one user when given). */
@@ -333,6 +271,149 @@ export class UsageRepository {
   }
 }
 
+/**
+ * The SQL of `UsageRepository.aggregate`. Two inputs, aggregated the same way: the daily rollups of the whole UTC days (one
+ * row per day and dimensions, with its latency histogram in two arrays), and the records of the
+ * rest, first summed per group, status and latency step. The scalar sums are added up per group
+ * over those rows; the histograms are unnested to (group, step, calls) and added up per step, so
+ * the work follows rollup rows x steps used, never calls. Both inputs give the same answer.
+ */
+function aggregateQuery(
+  scope: TenantScope,
+  groups: UsageGroup[],
+  filter: UsageFilter,
+  limit: number,
+  source: UsageSource = 'auto',
+): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  // The same filters on both sources (the column names are the same).
+  const filters: string[] = [];
+  const add = (sql: string, value: unknown) => filters.push(`${sql} = ${param(value)}`);
+  if (scope.kind === 'tenant') add('tenant_id', scope.tenantId);
+  if (filter.tenantId) add('tenant_id', filter.tenantId);
+  if (filter.userId) add('user_id', filter.userId);
+  if (filter.apiKeyId) add('api_key_id', filter.apiKeyId);
+  if (filter.model) add('model', filter.model);
+  if (filter.provider) add('provider', filter.provider);
+
+  const { from, to } = filter;
+  const firstDay = new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS);
+  const lastDay = new Date(Math.floor(to.getTime() / DAY_MS) * DAY_MS);
+  const rollupFits = !groups.includes('hour') && firstDay < lastDay;
+  const useRollup =
+    source === 'rollup'
+      ? rollupFits
+      : source === 'auto' && rollupFits && to.getTime() - from.getTime() > DAY_MS;
+  // Time ranges read from the records: the partial days at either end, or everything.
+  const rawRanges: Array<[Date, Date]> = useRollup
+    ? [
+        ...(from < firstDay ? [[from, firstDay] as [Date, Date]] : []),
+        ...(lastDay < to ? [[lastDay, to] as [Date, Date]] : []),
+      ]
+    : [[from, to]];
+
+  const g = groups.map((_, i) => `g${i}`);
+  // The group columns, ready to precede others in a select list.
+  const gs = g.map((c) => `${c}, `).join('');
+  const selectGroups = (side: 'raw' | 'rollup') =>
+    groups.map((group, i) => `${USAGE_GROUPS[group][side]} AS g${i}, `).join('');
+
+  const ctes: string[] = [];
+  const scalarInputs: string[] = [];
+  const histogramInputs: string[] = [];
+  const sumColumns = 'n, inp, outp, cached, cost, lat, tt, tc';
+  if (useRollup) {
+    // Read twice (sums, histograms): inlined, so each reads only the columns it needs.
+    ctes.push(`roll AS NOT MATERIALIZED (
+        SELECT ${selectGroups('rollup')}status, requests AS n, input_tokens AS inp, output_tokens AS outp,
+               cached_input_tokens AS cached, cost, latency_ms_sum AS lat, ttft_ms_sum AS tt, ttft_count AS tc,
+               latency_buckets, latency_counts
+          FROM usage_daily
+         WHERE ${[`day >= ${param(isoDay(firstDay))}::date`, `day < ${param(isoDay(lastDay))}::date`, ...filters].join(' AND ')})`);
+    scalarInputs.push(`SELECT ${gs}status, ${sumColumns} FROM roll`);
+    histogramInputs.push(
+      `SELECT ${gs}unnest(latency_buckets) AS bucket, unnest(latency_counts) AS n FROM roll`,
+    );
+  }
+  if (rawRanges.length > 0) {
+    const ranges = rawRanges
+      .map(([a, b]) => `(created_at >= ${param(a.toISOString())} AND created_at < ${param(b.toISOString())})`)
+      .join(' OR ');
+    ctes.push(`raw AS (
+        SELECT ${selectGroups('raw')}status, usage_latency_bucket(latency_ms) AS bucket, count(*) AS n,
+               sum(input_tokens) AS inp, sum(output_tokens) AS outp, sum(cached_input_tokens) AS cached,
+               sum(cost) AS cost, sum(latency_ms) AS lat, coalesce(sum(ttft_ms), 0) AS tt, count(ttft_ms) AS tc
+          FROM usage_records
+         WHERE ${[`(${ranges})`, ...filters].join(' AND ')}
+         GROUP BY ${[...g, 'status', 'bucket'].join(', ')})`);
+    scalarInputs.push(`SELECT ${gs}status, ${sumColumns} FROM raw`);
+    histogramInputs.push(`SELECT ${gs}bucket, n FROM raw`);
+  }
+  const groupBy = (extra: string[] = []) =>
+    [...g, ...extra].length ? `GROUP BY ${[...g, ...extra].join(', ')}` : '';
+  const addUp = `sum(n) AS n, sum(err) AS err, sum(inp) AS inp, sum(outp) AS outp, sum(cached) AS cached, sum(cost) AS cost,
+     sum(lat) AS lat, sum(tt) AS tt, sum(tc) AS tc`;
+  // Per group: the sums (s) and the calls per latency step (h).
+  ctes.push(`s AS (
+        SELECT ${gs}${addUp}
+          FROM (SELECT *, CASE WHEN status <> 'ok' THEN n ELSE 0 END AS err
+                  FROM (${scalarInputs.join(' UNION ALL ')}) i) x
+         ${groupBy()}
+        HAVING count(*) > 0)`);
+  ctes.push(`h AS (
+        SELECT ${gs}bucket, sum(n) AS n FROM (${histogramInputs.join(' UNION ALL ')}) x
+         ${groupBy(['bucket'])})`);
+  // Percentiles the way percentile_cont interpolates, over the latency steps: the value at the
+  // p*(N-1)th call in latency order, interpolated between its neighbours.
+  const percentile = (p: string) => {
+    // `total` is the same on every row of a group: per row inside FILTER, aggregated outside.
+    const rowPos = `(${p}::float8 * (total - 1))`;
+    const pos = `(${p}::float8 * (max(total) - 1))`;
+    const lo = `min(bucket) FILTER (WHERE upto > floor(${rowPos}))::float8`;
+    const hi = `min(bucket) FILTER (WHERE upto > ceil(${rowPos}))::float8`;
+    return `coalesce(round(${lo} + (${hi} - ${lo}) * (${pos} - floor(${pos}))), 0)::int`;
+  };
+  const percentiles = (name: string, hist: string, partition: string[]) => {
+    const over = partition.length ? `PARTITION BY ${partition.join(', ')} ` : '';
+    return `${name} AS (
+        SELECT ${partition.length ? `${partition.join(', ')}, ` : ''}${percentile('0.5')} AS p50, ${percentile('0.95')} AS p95
+          FROM (SELECT ${partition.length ? `${partition.join(', ')}, ` : ''}bucket,
+                       (sum(n) OVER (${over}ORDER BY bucket))::float8 AS upto,
+                       (sum(n) OVER (${over.trim()}))::float8 AS total
+                  FROM ${hist}) c
+         ${partition.length ? `GROUP BY ${partition.join(', ')}` : ''})`;
+  };
+  const columns = `n::int AS requests, coalesce(err, 0)::int AS errors, inp::text AS input_tokens,
+         outp::text AS output_tokens, cached::text AS cached_input_tokens, cost::text AS cost,
+         round(lat::numeric / n)::int AS avg_latency_ms, p50 AS p50_latency_ms, p95 AS p95_latency_ms,
+         round(tt::numeric / nullif(tc, 0))::int AS avg_ttft_ms`;
+  const output = groups.map((group, i) => `${USAGE_GROUPS[group].out(`g${i}`)} AS g${i}`);
+  const selects: string[] = [];
+  if (g.length) {
+    ctes.push(percentiles('p', 'h', g));
+    // The totals add up the groups.
+    ctes.push(`st AS (SELECT ${addUp} FROM s HAVING count(*) > 0)`);
+    ctes.push(`ht AS (SELECT bucket, sum(n) AS n FROM h GROUP BY bucket)`);
+    ctes.push(percentiles('pt', 'ht', []));
+    selects.push(
+      `SELECT ${output.join(', ')}, FALSE AS is_total, ${columns} FROM s JOIN p USING (${g.join(', ')})`,
+    );
+    selects.push(
+      `SELECT ${g.map((c) => `NULL AS ${c}`).join(', ')}, TRUE AS is_total, ${columns} FROM st CROSS JOIN pt`,
+    );
+  } else {
+    ctes.push(percentiles('p', 'h', []));
+    selects.push(`SELECT TRUE AS is_total, ${columns} FROM s CROSS JOIN p`);
+  }
+  const sql = `
+      WITH ${ctes.join(',\n      ')}
+      ${selects.join('\n      UNION ALL\n      ')}
+       ORDER BY is_total DESC${g.length ? `, ${g.join(', ')}` : ''}
+       LIMIT ${param(limit + 2)}`;
+  return { sql, params };
+}
+
 const EMPTY: UsageAggregateRow = {
   group: {},
   requests: 0,
@@ -351,18 +432,27 @@ function isoDay(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** Adds the rows of the CTE `ins` (just inserted into usage_records) to their daily rollups. */
+/**
+ * Adds the rows of the CTE `ins` (just inserted into usage_records) to their daily rollups: the
+ * sums added, the latency histograms merged step by step.
+ */
 const ROLLUP_INSERT = `
-  INSERT INTO usage_daily (day, tenant_id, user_id, api_key_id, provider, model, endpoint, status, latency_bucket,
-    requests, input_tokens, output_tokens, cached_input_tokens, cost, latency_ms_sum, ttft_ms_sum, ttft_count)
-  SELECT (created_at AT TIME ZONE 'UTC')::date, tenant_id, user_id, coalesce(api_key_id, '${NO_API_KEY}'::uuid),
-         provider, model, endpoint, status, usage_latency_bucket(latency_ms), count(*), sum(input_tokens),
-         sum(output_tokens), sum(cached_input_tokens), sum(cost), sum(latency_ms), coalesce(sum(ttft_ms), 0),
-         count(ttft_ms)
-    FROM ins
-   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-   ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-  ON CONFLICT (day, tenant_id, user_id, api_key_id, provider, model, endpoint, status, latency_bucket) DO UPDATE SET
+  INSERT INTO usage_daily (day, tenant_id, user_id, api_key_id, provider, model, endpoint, status, requests,
+    input_tokens, output_tokens, cached_input_tokens, cost, latency_ms_sum, ttft_ms_sum, ttft_count,
+    latency_buckets, latency_counts)
+  SELECT day, tenant_id, user_id, api_key_id, provider, model, endpoint, status, sum(n), sum(inp), sum(outp),
+         sum(cached), sum(cost), sum(lat), sum(tt), sum(tc), array_agg(bucket ORDER BY bucket),
+         array_agg(n ORDER BY bucket)
+    FROM (SELECT (created_at AT TIME ZONE 'UTC')::date AS day, tenant_id, user_id,
+                 coalesce(api_key_id, '${NO_API_KEY}'::uuid) AS api_key_id, provider, model, endpoint, status,
+                 usage_latency_bucket(latency_ms) AS bucket, count(*) AS n, sum(input_tokens) AS inp,
+                 sum(output_tokens) AS outp, sum(cached_input_tokens) AS cached, sum(cost) AS cost,
+                 sum(latency_ms) AS lat, coalesce(sum(ttft_ms), 0) AS tt, count(ttft_ms) AS tc
+            FROM ins
+           GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9) steps
+   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+   ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
+  ON CONFLICT (day, tenant_id, user_id, api_key_id, provider, model, endpoint, status) DO UPDATE SET
     requests = usage_daily.requests + EXCLUDED.requests,
     input_tokens = usage_daily.input_tokens + EXCLUDED.input_tokens,
     output_tokens = usage_daily.output_tokens + EXCLUDED.output_tokens,
@@ -370,4 +460,10 @@ const ROLLUP_INSERT = `
     cost = usage_daily.cost + EXCLUDED.cost,
     latency_ms_sum = usage_daily.latency_ms_sum + EXCLUDED.latency_ms_sum,
     ttft_ms_sum = usage_daily.ttft_ms_sum + EXCLUDED.ttft_ms_sum,
-    ttft_count = usage_daily.ttft_count + EXCLUDED.ttft_count`;
+    ttft_count = usage_daily.ttft_count + EXCLUDED.ttft_count,
+    (latency_buckets, latency_counts) = (
+      SELECT array_agg(bucket ORDER BY bucket), array_agg(n ORDER BY bucket)
+        FROM (SELECT bucket, sum(n)::bigint AS n
+                FROM unnest(usage_daily.latency_buckets || EXCLUDED.latency_buckets,
+                            usage_daily.latency_counts || EXCLUDED.latency_counts) AS u(bucket, n)
+               GROUP BY bucket) merged)`;
