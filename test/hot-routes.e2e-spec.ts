@@ -23,6 +23,7 @@ describe('hot routes answer exactly as the controller routes', () => {
   });
 
   const chat = { model: 'simulator/sim-gpt', max_tokens: 8, messages: [{ role: 'user', content: 'hot' }] };
+  const message = { model: 'simulator/sim-gpt', max_tokens: 8, messages: [{ role: 'user', content: 'hot' }] };
   type Case = { name: string; path: string; auth?: string; body: unknown; raw?: string };
   const cases = (): Case[] => [
     { name: 'a plain chat', path: 'chat/completions', auth: t.key, body: chat },
@@ -44,6 +45,26 @@ describe('hot routes answer exactly as the controller routes', () => {
       auth: t.key,
       body: { ...chat, model: 'nope/none' },
     },
+    { name: 'an Anthropic message', path: 'messages', auth: t.key, body: message },
+    { name: 'a message without a key', path: 'messages', body: message },
+    {
+      name: 'a message without max_tokens',
+      path: 'messages',
+      auth: t.key,
+      body: { ...message, max_tokens: undefined },
+    },
+    {
+      name: 'a response',
+      path: 'responses',
+      auth: t.key,
+      body: { model: 'simulator/sim-gpt', input: 'hot' },
+    },
+    {
+      name: 'a response with a bad field',
+      path: 'responses',
+      auth: t.key,
+      body: { model: 'simulator/sim-gpt', input: 'hot', max_output_tokens: -3 },
+    },
   ];
 
   const ask = async (c: Case, trailingSlash: boolean) => {
@@ -52,26 +73,35 @@ describe('hot routes answer exactly as the controller routes', () => {
       .set('content-type', 'application/json');
     if (c.auth) r = r.auth(c.auth, { type: 'bearer' });
     const res = await r.send(c.raw ?? JSON.stringify(c.body));
-    const body = res.body as { error?: Record<string, unknown>; object?: string; usage?: unknown };
+    const body = res.body as {
+      error?: Record<string, unknown>;
+      type?: string;
+      object?: string;
+      usage?: Record<string, unknown>;
+    };
     return {
       status: res.status,
-      // What a client reads: the answer's kind and usage, or the error without the request id.
+      // What a client reads: the answer's kind and usage, or the error (each dialect's shape)
+      // without the request id; ids and timestamps differ between two calls, the rest must not.
       body: body.error
-        ? { ...body.error, request_id: undefined }
-        : { object: body.object, usage: body.usage },
+        ? { ...body.error, request_id: undefined, envelope: body.type }
+        : { object: body.object ?? body.type, usage: body.usage },
       limit: res.headers['x-ratelimit-limit-requests'],
       cost: res.headers['x-switchyard-cost'],
       contentType: res.headers['content-type'],
     };
   };
 
-  it.each([0, 1, 2, 3, 4, 5, 6, 7, 8])('case %i: the same status, body and headers both ways', async (i) => {
-    const c = cases()[i]!;
-    const hot = await ask(c, false);
-    const routed = await ask(c, true);
-    expect({ case: c.name, ...hot }).toEqual({ case: c.name, ...routed });
-    expect(hot.status).not.toBe(500);
-  });
+  it.each([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13])(
+    'case %i: the same status, body and headers both ways',
+    async (i) => {
+      const c = cases()[i]!;
+      const hot = await ask(c, false);
+      const routed = await ask(c, true);
+      expect({ case: c.name, ...hot }).toEqual({ case: c.name, ...routed });
+      expect(hot.status).not.toBe(500);
+    },
+  );
 
   it('counts both ways against the same per-minute limit, with the same headers', async () => {
     const c: Case = { name: 'limited', path: 'chat/completions', auth: limitedKey, body: chat };

@@ -39,7 +39,8 @@ export async function createApp(options: CoreConfigOptions = {}): Promise<NestEx
     beforeV1Body: [apiKeyPrecheck(app.get(ApiKeysService), app.get(InvalidKeyTarpit))],
     // The Anthropic dialect's errors in Anthropic's shape, from the first byte.
     errorDialects: [{ path: '/v1/messages', render: writeAnthropicError }],
-    // Chat and text completions skip the router walk and Nest's per-request machinery.
+    // The model calls (chat, completions, messages, responses) skip the router walk and Nest's
+    // per-request machinery.
     hotRoutes: hotRoutes(app),
   });
   if (config.http.swagger) setupSwagger(app);

@@ -1,4 +1,5 @@
 export { MessagesModule } from './messages.module.js';
+export { MessagesController } from './messages.controller.js';
 export { MessagesService, MESSAGES_OUTPUT } from './messages.service.js';
 export { writeAnthropicError, anthropicErrorOf, AnthropicExceptionFilter } from './messages.errors.js';
 export {
