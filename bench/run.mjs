@@ -406,9 +406,22 @@ async function failoverScenario(url, fo) {
 async function scenarios(name, url, key, pid, db, failover = null, routed = null) {
   const out = { name };
   const mem = { samples: [] };
-  const sampler = pid ? setInterval(() => mem.samples.push(rssMb(pid)), 200) : null;
+  // RSS every 200 ms, and its peak per scenario (which one makes the process grow).
+  let phase = 'start';
+  const step = (label) => {
+    phase = label;
+    log(name, label);
+  };
+  const peakBy = {};
+  const sampler = pid
+    ? setInterval(() => {
+        const rss = rssMb(pid);
+        mem.samples.push(rss);
+        if (rss !== null) peakBy[phase] = Math.max(peakBy[phase] ?? 0, rss);
+      }, 200)
+    : null;
   // warm-up: JIT, pools, caches
-  log(name, 'warm-up');
+  step('warm-up');
   await cannon(url, key, { connections: 8, duration: QUICK ? 1 : 3, body: chatBody() });
   await streams(url, key, { workers: 2, seconds: QUICK ? 0.5 : 1 });
   await sleep(500);
@@ -416,24 +429,24 @@ async function scenarios(name, url, key, pid, db, failover = null, routed = null
 
   out.plain = {};
   for (const c of QUICK ? [1, 16] : [1, 16, 64]) {
-    log(name, `non-streaming c${c}`);
+    step(`non-streaming c${c}`);
     out.plain[`c${c}`] = await withCpu(pid, async () =>
       summarize(await cannon(url, key, { connections: c, duration: D, body: chatBody() })),
     );
   }
   // autocannon reports whole ms; the c1 added-latency target needs finer: a sub-ms client loop.
-  log(name, 'c1 latency (fine)');
+  step('c1 latency (fine)');
   out.c1fine = await withCpu(pid, () => loop(url, key, chatBody(), { seconds: QUICK ? 0.5 : 4 }));
 
-  log(name, 'streaming');
+  step('streaming');
   out.stream = await streams(url, key, { workers: 4, seconds: QUICK ? 0.5 : 6 });
 
-  log(name, 'prompt sizes');
+  step('prompt sizes');
   out.prompt = {};
   for (const t of QUICK ? [1000, 100000] : [1000, 10000, 100000])
     out.prompt[`${t / 1000}k`] = await loop(url, key, promptBody(t), { seconds: QUICK ? 0.5 : 3 });
 
-  log(name, 'head-of-line');
+  step('head-of-line');
   {
     let stopBig = false;
     const big = promptBody(100000);
@@ -455,7 +468,7 @@ async function scenarios(name, url, key, pid, db, failover = null, routed = null
     out.headOfLine = { ...small, bigCalls };
   }
 
-  log(name, 'key flood');
+  step('key flood');
   {
     // Well-formed keys (sk-sy- + 51 base62 characters, the length of a real one) with a random
     // tag: what a guesser sends. The gateway must refuse them without a database read.
@@ -505,13 +518,13 @@ async function scenarios(name, url, key, pid, db, failover = null, routed = null
   }
 
   if (!QUICK) {
-    log(name, 'memory: repeated c64 run');
+    step('memory: repeated c64 run');
     out.plainRepeat = summarize(await cannon(url, key, { connections: 64, duration: D, body: chatBody() }));
   }
   if (routed) {
     // The same call through a `weighted` route of two simulator models: the planner's route
     // expansion and strategy on top of the plain path.
-    log(name, 'routed');
+    step('routed');
     const body = chatBody({ model: routed.model });
     out.routed = {
       c1: await loop(url, key, body, { seconds: QUICK ? 0.5 : 4 }),
@@ -521,7 +534,7 @@ async function scenarios(name, url, key, pid, db, failover = null, routed = null
   if (routed) {
     // The same call as `model: "auto"`: the rules classifier, the policy and the single strategy
     // on top of the plain path (the default policy picks a simulator model offline).
-    log(name, 'auto');
+    step('auto');
     const body = chatBody({ model: 'auto' });
     out.auto = {
       c1: await loop(url, key, body, { seconds: QUICK ? 0.5 : 4 }),
@@ -531,7 +544,7 @@ async function scenarios(name, url, key, pid, db, failover = null, routed = null
   if (routed) {
     // The same call in the Anthropic Messages dialect (/v1/messages): its request mapping and
     // answer presentation on top of the plain path (the reference proxy speaks chat only).
-    log(name, 'messages');
+    step('messages');
     const path = '/v1/messages';
     const body = { model: 'sim-gpt', max_tokens: 16, messages: [{ role: 'user', content: 'hello there' }] };
     out.messages = {
@@ -542,7 +555,7 @@ async function scenarios(name, url, key, pid, db, failover = null, routed = null
   if (routed) {
     // The same call answered from the response cache (docs/cache.md): after one miss every call
     // is a hit, with no reservation and no upstream call (the reference proxy has no cache).
-    log(name, 'cache hit');
+    step('cache hit');
     const headers = { 'x-switchyard-cache': 'ttl=600' };
     const body = chatBody({ messages: [{ role: 'user', content: 'hello from the cache' }] });
     const path = '/v1/chat/completions';
@@ -557,7 +570,7 @@ async function scenarios(name, url, key, pid, db, failover = null, routed = null
     };
   }
   if (failover) {
-    log(name, 'failover');
+    step('failover');
     out.failover = await failoverScenario(url, failover);
   }
 
@@ -573,6 +586,7 @@ async function scenarios(name, url, key, pid, db, failover = null, routed = null
       mem.after30 = rssMb(pid);
     }
     delete mem.samples;
+    mem.peakByScenario = peakBy;
     out.rss = mem;
   }
   return out;
@@ -923,6 +937,14 @@ function markdown(result) {
     if (gw.rss)
       L.push(
         `| gateway RSS idle / peak / after 5 s / after 30 s MB | ${gw.rss.idle} / ${gw.rss.peak} / ${gw.rss.after} / ${gw.rss.after30 ?? 'n/a'} | | |`,
+      );
+    if (gw.rss?.peakByScenario)
+      L.push(
+        `| gateway RSS peak MB by scenario (top 4) | ${Object.entries(gw.rss.peakByScenario)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 4)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')} | | |`,
       );
     L.push('', '| target | value | status |', '|---|---|---|');
     for (const [t, v, s] of targets(c, gw)) L.push(`| ${t} | ${v} | ${s} |`);

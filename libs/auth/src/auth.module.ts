@@ -60,7 +60,8 @@ export const AUTH_ENTITIES = [TenantEntity, UserEntity, RefreshTokenEntity, ApiK
     BootstrapService,
     ConfiguredApiKeys,
     // Global guards run in this order: who is calling, then how often. The gateway's hot routes
-    // (apps/gateway/src/hot-routes.ts) run the same two instances.
+    // (apps/gateway/src/hot-routes.ts, decision 0025) run the same two instances: a new global
+    // guard goes there too.
     CallerGuard,
     RateLimitGuard,
     { provide: APP_GUARD, useExisting: CallerGuard },
