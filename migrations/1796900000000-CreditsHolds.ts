@@ -20,6 +20,11 @@ export class CreditsHolds1796900000000 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "credit_accounts" ADD "held" bigint NOT NULL DEFAULT '0'`);
+    // Whether the reservation counts in its key's spend (only a key with a budget needs it).
+    await queryRunner.query(`ALTER TABLE "credit_reservations" ADD "key_held" boolean NOT NULL DEFAULT true`);
+    // Pending amounts per account are the account's held now; nothing looks reservations up by
+    // account any more, and the index cost two index writes per call.
+    await queryRunner.query(`DROP INDEX "public"."credit_reservations_account_idx"`);
     // Pending reservations become holds: release each (one entry, the running balance per
     // account in id order), then hold its amount.
     await queryRunner.query(`
@@ -70,6 +75,17 @@ export class CreditsHolds1796900000000 implements MigrationInterface {
               FROM (SELECT account_id, SUM(amount) AS total FROM reserved GROUP BY account_id) s
              WHERE a.id = s.account_id
         `);
+    // The debit functions count every pending reservation in its key's spend.
+    await queryRunner.query(`
+            INSERT INTO credit_key_spend AS s (api_key_id, tenant_id, spent)
+            SELECT r.api_key_id, min(r.tenant_id::text)::uuid, SUM(r.amount) FROM credit_reservations r
+             WHERE r.status = 'pending' AND r.api_key_id IS NOT NULL AND NOT r.key_held GROUP BY r.api_key_id
+            ON CONFLICT (api_key_id) DO UPDATE SET spent = s.spent + EXCLUDED.spent
+        `);
+    await queryRunner.query(
+      `CREATE INDEX "credit_reservations_account_idx" ON "credit_reservations" ("account_id")`,
+    );
+    await queryRunner.query(`ALTER TABLE "credit_reservations" DROP COLUMN "key_held"`);
     await queryRunner.query(`ALTER TABLE "credit_accounts" DROP CONSTRAINT "credit_accounts_held_check"`);
     await queryRunner.query(`ALTER TABLE "credit_accounts" DROP COLUMN "held"`);
     await queryRunner.query(debitReserve);
@@ -99,10 +115,13 @@ const budgetLook = `
               END IF;
               v_account := credits_user_account(p_tenant, p_user, p_signup);`;
 
-/** The key's spend grows by the reservation; `undo` gives the account back what it took on a lost race. */
-function keySpend(undo: string): string {
+/**
+ * The key's spend grows by the reservation; `undo` gives the account back what it took on a lost
+ * race. `when` narrows which keys: the hold version counts only keys with a budget.
+ */
+function keySpend(undo: string, when = 'p_key IS NOT NULL'): string {
   return `
-              IF p_key IS NOT NULL THEN
+              IF ${when} THEN
                 INSERT INTO credit_key_spend AS s (api_key_id, tenant_id, spent)
                   VALUES (p_key, p_tenant, p_amount)
                   ON CONFLICT (api_key_id) DO UPDATE SET spent = s.spent + EXCLUDED.spent, updated_at = now()
@@ -136,6 +155,16 @@ const reserveHead = `
               v_id uuid := gen_random_uuid();
             BEGIN`;
 
+/** The hold version records whether the key's spend counts the reservation (a budget). */
+const holdReserveTail = `
+              INSERT INTO credit_reservations
+                (id, account_id, tenant_id, user_id, api_key_id, request_id, model, amount, status, expires_at, key_held)
+                VALUES (v_id, v_account, p_tenant, p_user, p_key, p_request, p_model, p_amount, 'pending',
+                 now() + make_interval(secs => p_ttl_seconds), v_budget IS NOT NULL);
+              RETURN QUERY SELECT 'ok'::text, v_id, v_account, v_balance,
+                CASE WHEN v_budget IS NULL THEN NULL::bigint ELSE v_budget - v_spent END;
+            END $$`;
+
 const reserveTail = `
               INSERT INTO credit_reservations
                 (id, account_id, tenant_id, user_id, api_key_id, request_id, model, amount, status, expires_at)
@@ -158,7 +187,10 @@ const holdReserve = `${reserveHead}${budgetLook}
                 END IF;
               ELSE
                 SELECT a.balance - a.held INTO v_balance FROM credit_accounts a WHERE a.id = v_account;
-              END IF;${keySpend('UPDATE credit_accounts a SET held = a.held - p_amount WHERE a.id = v_account;')}${reserveTail}`;
+              END IF;${keySpend(
+                'UPDATE credit_accounts a SET held = a.held - p_amount WHERE a.id = v_account;',
+                'v_budget IS NOT NULL',
+              )}${holdReserveTail}`;
 
 // As CreditsBatch1795400000000 defined it: the reservation is a ledger entry.
 const debitReserve = `${reserveHead}${budgetLook}
@@ -206,8 +238,11 @@ const settleHead = `
               v_meta := COALESCE(p_metadata, '{}'::jsonb)
                 || CASE WHEN r.model IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('model', r.model) END;`;
 
-/** A charge settled after its reservation expired: from what the account can spend (`available`). */
-function lateCharge(available: string): string {
+/**
+ * A charge settled after its reservation expired: from what the account can spend (`available`),
+ * added to the key's spend by `keyCharge`.
+ */
+function lateCharge(available: string, keyCharge: string): string {
   return `
               IF r.status <> 'pending' THEN
                 IF r.status = 'expired' AND v_charge > 0 THEN
@@ -222,8 +257,7 @@ function lateCharge(available: string): string {
                       VALUES (r.account_id, r.tenant_id, r.user_id, r.api_key_id, 'charge', -v_charge, v_balance,
                        r.request_id, r.id, 'charge:' || r.id, r.user_id, v_meta || '{"late": true}'::jsonb);
                     IF r.api_key_id IS NOT NULL THEN
-                      UPDATE credit_key_spend s SET spent = s.spent + v_charge, updated_at = now()
-                        WHERE s.api_key_id = r.api_key_id;
+                      ${keyCharge}
                     END IF;
                   END IF;
                   UPDATE credit_reservations SET status = 'settled', charged = v_charge, resolved_at = now()
@@ -242,6 +276,21 @@ const keySpendSettle = `
                     WHERE s.api_key_id = r.api_key_id;
                 END IF;`;
 
+// What a key without a budget spent is only ever its charges: added once the call settles.
+const keyChargeUpsert = `INSERT INTO credit_key_spend AS s (api_key_id, tenant_id, spent)
+                        VALUES (r.api_key_id, r.tenant_id, v_charge)
+                        ON CONFLICT (api_key_id) DO UPDATE SET spent = s.spent + EXCLUDED.spent, updated_at = now();`;
+const keyChargeUpdate = `UPDATE credit_key_spend s SET spent = s.spent + v_charge, updated_at = now()
+                        WHERE s.api_key_id = r.api_key_id;`;
+
+const holdKeySpendSettle = `
+                IF r.api_key_id IS NOT NULL AND r.key_held AND r.amount <> v_charge THEN
+                  UPDATE credit_key_spend s SET spent = s.spent - r.amount + v_charge, updated_at = now()
+                    WHERE s.api_key_id = r.api_key_id;
+                ELSIF r.api_key_id IS NOT NULL AND NOT r.key_held AND v_charge > 0 THEN
+                  ${keyChargeUpsert}
+                END IF;`;
+
 const settleTail = `
               UPDATE credit_reservations SET status = p_outcome, charged = v_charge, resolved_at = now()
                 WHERE id = r.id;
@@ -249,7 +298,7 @@ const settleTail = `
             END $$`;
 
 // The hold is taken back and the charge (if any) is the call's one ledger entry.
-const holdSettle = `${settleHead}${lateCharge('a.balance - a.held')}
+const holdSettle = `${settleHead}${lateCharge('a.balance - a.held', keyChargeUpsert)}
               IF r.amount > 0 THEN
                 UPDATE credit_accounts a SET balance = a.balance - v_charge, held = a.held - r.amount, updated_at = now()
                   WHERE a.id = r.account_id RETURNING a.balance INTO v_balance;
@@ -260,11 +309,11 @@ const holdSettle = `${settleHead}${lateCharge('a.balance - a.held')}
                     VALUES (r.account_id, r.tenant_id, r.user_id, r.api_key_id, 'charge', -v_charge, v_balance,
                      r.request_id, r.id, 'charge:' || r.id, v_actor,
                      v_meta || jsonb_build_object('held', r.amount::text));
-                END IF;${keySpendSettle}
+                END IF;${holdKeySpendSettle}
               END IF;${settleTail}`;
 
 // As Credits1795300397649 defined it: a release entry, then the charge entry.
-const debitSettle = `${settleHead}${lateCharge('a.balance')}
+const debitSettle = `${settleHead}${lateCharge('a.balance', keyChargeUpdate)}
               IF r.amount > 0 THEN
                 UPDATE credit_accounts a SET balance = a.balance + r.amount - v_charge, updated_at = now()
                   WHERE a.id = r.account_id RETURNING a.balance INTO v_balance;

@@ -171,6 +171,32 @@ describe('credits: reservations and the ledger (real Postgres)', () => {
     expect(viaKey.body.api_key).toEqual({ id: key.id, credit_budget: '0.01', spent: '0.01', remaining: '0' });
   });
 
+  it('a key without a budget counts only what its calls were charged, added as each settles', async () => {
+    const user = await fundedUser('1');
+    const key = await createApiKey(gw.url, user.token);
+    const spentOf = async () =>
+      (
+        await db.query(
+          `SELECT COALESCE((SELECT spent::text FROM credit_key_spend WHERE api_key_id = $1), '0') AS s`,
+          [key.id],
+        )
+      )[0].s as string;
+    const r = await reserveFor(user, 20_000n, key.id);
+    // The hold is the account's (what it can spend drops), not the key's.
+    expect(await balanceOf(user)).toEqual(expect.objectContaining({ balance: '0.98', reserved: '0.02' }));
+    expect(await spentOf()).toBe('0');
+    expect(await credits.settle(r, 7_000n)).toBe(7_000n);
+    expect(await spentOf()).toBe('7000');
+    const failed = await reserveFor(user, 20_000n, key.id);
+    await credits.release(failed);
+    expect(await spentOf()).toBe('7000');
+    const viaKey = await request(gw.url)
+      .get('/api/v1/credits/balance')
+      .auth(key.key, { type: 'bearer' })
+      .expect(200);
+    expect(viaKey.body.api_key).toEqual({ id: key.id, credit_budget: null, spent: '0.007', remaining: null });
+  });
+
   it('calls in flight share their transactions (group commit): 60 reserve+settle flows, far fewer than 120 commits', async () => {
     const user = await fundedUser('10');
     const { ok } = await race(60, () => reserveFor(user, 1_000n), 1_000n);

@@ -30,7 +30,6 @@ export class CreditReservationEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  @Index('credit_reservations_account_idx')
   @Column({ name: 'account_id', type: 'uuid' })
   accountId!: string;
 
@@ -46,6 +45,13 @@ export class CreditReservationEntity {
 
   @Column({ name: 'api_key_id', type: 'uuid', nullable: true })
   apiKeyId!: string | null;
+
+  /**
+   * Whether the amount counts in the key's spend while pending: only for a key with a credit
+   * budget; a key without one has its charges added when the call settles (decision 0024).
+   */
+  @Column({ name: 'key_held', type: 'boolean', default: true })
+  keyHeld!: boolean;
 
   @Column({ name: 'request_id', type: 'text' })
   requestId!: string;

@@ -36,17 +36,18 @@ WITH sums AS (
          SUM(amount) OVER (PARTITION BY account_id ORDER BY id)::bigint AS running
     FROM credit_ledger
 ), pending AS (
-  SELECT account_id, api_key_id, amount FROM credit_reservations WHERE status = 'pending'
+  SELECT account_id, api_key_id, amount, key_held FROM credit_reservations WHERE status = 'pending'
 ), holds AS (
   SELECT a.id, a.held, COALESCE(SUM(p.amount), 0)::bigint AS pending
     FROM credit_accounts a LEFT JOIN pending p ON p.account_id = a.id
    GROUP BY a.id
 ), key_ledger AS (
-  -- What a key has spent: its charges (entries), plus what its calls in flight hold.
+  -- What a key has spent: its charges (entries), plus what its calls in flight hold (for a key
+  -- with a budget; a key without one counts charges only).
   SELECT api_key_id, SUM(spent)::bigint AS spent FROM (
     SELECT api_key_id, -amount AS spent FROM credit_ledger WHERE api_key_id IS NOT NULL
     UNION ALL
-    SELECT api_key_id, amount FROM pending WHERE api_key_id IS NOT NULL
+    SELECT api_key_id, amount FROM pending WHERE api_key_id IS NOT NULL AND key_held
   ) k GROUP BY api_key_id
 ), keys AS (
   SELECT COALESCE(s.api_key_id, k.api_key_id) AS api_key_id, COALESCE(s.spent, 0) AS recorded,
@@ -94,7 +95,8 @@ interface VerifyRow {
 /**
  * Recomputes every balance from the ledger and checks every invariant the ledger promises:
  * balance == sum(entries) per account; each entry's balance_after is the running sum; each API
- * key's spend == minus the entries it made plus what its pending reservations hold; an account's
+ * key's spend == minus the entries it made plus what its pending reservations hold (keys with a
+ * budget); an account's
  * held == the sum of its pending reservations, and no reservation holds anything in the ledger;
  * a reservation's charge matches its charge entry.
  */
