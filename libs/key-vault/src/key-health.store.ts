@@ -8,11 +8,19 @@ const RESELECT = (owner: string, provider: string) => `sy:vault:reselect:${owner
 const STREAK_WINDOW_MS = 3_600_000;
 /** Invalid marks in Redis bridge the moment until every instance has reloaded the key from the database. */
 const VAULT_INVALID_TTL_MS = 3_600_000;
+/**
+ * How long a key's marks read from Redis are trusted before a lookup reads them again. Cooldowns
+ * also reach every instance at once through pub/sub (`noteCooldown`); the read only repairs a
+ * missed message or a mark set before this instance started, within this time.
+ */
+const REDIS_REFRESH_MS = 1_000;
 
 /**
  * Which keys must not be used right now: cooling down (until a time) or invalid. With REDIS_URL
- * the marks live in Redis, so every instance skips a key the moment any instance marks it (one
- * MGET per key lookup); without, they live in this process. The database keeps the durable state
+ * the marks live in Redis and every instance skips a key as soon as any instance marks it: a
+ * cooldown is announced through pub/sub, and a lookup reads a key's marks from Redis (one MGET)
+ * only when this instance has not read them for a second, so a call under load pays no round trip
+ * for it (issue 20). Without Redis they live in this process. The database keeps the durable state
  * (status, cooldown_until) for display and restarts.
  */
 @Injectable()
@@ -21,6 +29,8 @@ export class KeyHealthStore {
   private readonly cooldowns = new Map<string, number>();
   private readonly invalid = new Map<string, number>();
   private readonly reselect = new Map<string, number>();
+  /** When each key's marks were last read from Redis. */
+  private readonly readAt = new Map<string, number>();
 
   constructor(
     private readonly redis: RedisService,
@@ -36,7 +46,12 @@ export class KeyHealthStore {
     const client = this.redis.client;
     if (client) {
       const set = await client.set(COOLDOWN(id), String(until), 'PX', ms, 'NX');
-      if (set !== 'OK') return false;
+      if (set !== 'OK') {
+        // Another instance's cooldown runs: skip the key here too until it ends.
+        const running = Number(await client.get(COOLDOWN(id)));
+        if (running > Date.now()) this.cooldowns.set(id, running);
+        return false;
+      }
       this.cooldowns.set(id, until);
       return true;
     }
@@ -77,23 +92,28 @@ export class KeyHealthStore {
     await this.counters.reset(`vault:streak:${id}`);
   }
 
-  /** The ids among these that must be skipped now. One Redis round trip with REDIS_URL. */
+  /**
+   * The ids among these that must be skipped now. With REDIS_URL, one Redis round trip when some
+   * of them were not read for REDIS_REFRESH_MS; otherwise none.
+   */
   async unusable(ids: readonly string[]): Promise<Set<string>> {
     const now = Date.now();
     const blocked = new Set<string>();
     const client = this.redis.client;
-    if (client && ids.length > 0) {
+    const stale = client ? ids.filter((id) => now - (this.readAt.get(id) ?? 0) >= REDIS_REFRESH_MS) : [];
+    if (client && stale.length > 0) {
       try {
-        const values = await client.mget(...ids.flatMap((id) => [COOLDOWN(id), INVALID(id)]));
-        ids.forEach((id, i) => {
-          const cooldown = values[i * 2];
-          if (cooldown) {
-            blocked.add(id);
-            this.cooldowns.set(id, Number(cooldown));
-          }
-          if (values[i * 2 + 1]) blocked.add(id);
+        const values = await client.mget(...stale.flatMap((id) => [COOLDOWN(id), INVALID(id)]));
+        stale.forEach((id, i) => {
+          this.readAt.set(id, now);
+          // Redis is the authority: a mark it no longer has ended or was cleared by an operator.
+          const cooldown = Number(values[i * 2]);
+          if (cooldown > now) this.cooldowns.set(id, cooldown);
+          else this.cooldowns.delete(id);
+          // An invalid mark is read again within REDIS_REFRESH_MS while it lasts.
+          if (values[i * 2 + 1]) this.invalid.set(id, now + VAULT_INVALID_TTL_MS);
+          else this.invalid.delete(id);
         });
-        return blocked;
       } catch (err) {
         // Redis away: this instance's own knowledge is the best there is.
         this.logger.warn(`redis: key health unavailable (${(err as Error).message}); using local state`);
