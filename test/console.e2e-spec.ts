@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { startSimulator, type Simulator } from '../apps/simulator/src/index.js';
 import { buildConsole, launchChromium, seriousAxeViolations } from './support/browser.js';
-import { loginAdmin, seedTenant, type SeededUser } from './support/session.js';
+import { login, loginAdmin, seedTenant, type SeededUser } from './support/session.js';
 import { startTestGateway, TEST_ADMIN, type TestGateway } from './support/test-gateway.js';
 
 /**
@@ -40,6 +40,7 @@ describe('the console in a browser', () => {
   let admin: BrowserContext;
   let page: Page;
   let member: SeededUser;
+  let adminToken: string;
   const consoleErrors: string[] = [];
 
   const url = (path: string) => `${gw.url}/admin${path === '/' ? '/' : path}`;
@@ -76,9 +77,15 @@ describe('the console in a browser', () => {
     // Slow chunks, so the playground can be seen streaming.
     sim = await startSimulator({ port: 0, host: '127.0.0.1', chunkDelayMs: 120 });
     gw = await startTestGateway({
-      env: { SIMULATOR_URL: sim.url, UPSTREAM_RETRY_BASE_MS: '5', VAULT_COOLDOWN_MAX_MS: '120000' },
+      env: {
+        SIMULATOR_URL: sim.url,
+        UPSTREAM_RETRY_BASE_MS: '5',
+        VAULT_COOLDOWN_MAX_MS: '120000',
+        // A runtime provider registered from the providers screen points at the simulator.
+        OUTBOUND_ALLOWLIST: '127.0.0.1',
+      },
     });
-    const adminToken = await loginAdmin(gw.url);
+    adminToken = await loginAdmin(gw.url);
     ({ member } = await seedTenant(gw.url, adminToken));
     browser = await launchChromium();
     admin = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
@@ -284,6 +291,232 @@ describe('the console in a browser', () => {
     const text = readFileSync(await download.path(), 'utf8');
     expect(text.split('\n')[0]).toMatch(/action/);
     expect(text).toContain('IMPORT');
+  }, 60_000);
+
+  /** The management API as the platform admin (a fresh login: tokens outlive no test). */
+  const asAdmin = async () => {
+    const token = await loginAdmin(gw.url);
+    return {
+      get: (path: string) =>
+        request(gw.url).get(`/api/v1${path}`).auth(token, { type: 'bearer' }).expect(200),
+    };
+  };
+
+  /** Runs a step whose 400 the test expects, and takes the browser's log line for it off the error list. */
+  async function expecting400(step: () => Promise<void>): Promise<void> {
+    const before = consoleErrors.length;
+    await step();
+    const added = consoleErrors.splice(before);
+    expect(added.every((line) => line.includes('status of 400'))).toBe(true);
+  }
+
+  async function expectNoSeriousAxe(p: Page, what: string): Promise<void> {
+    const found = (await seriousAxeViolations(p)).map((v) => `${what}: ${v.impact} ${v.id}: ${v.help}`);
+    expect(found).toEqual([]);
+  }
+
+  let invited: { email: string; token: string; tenantId: string };
+
+  it('invites a user into a tenant, shows the one-time token, and filters the users by that tenant', async () => {
+    const tenant = (await (await asAdmin()).get(`/tenants/${member.tenantId}`)).body as { name: string };
+    const email = `invited-${randomBytes(4).toString('hex')}@example.com`;
+    await open(page, '/users');
+    await page.getByRole('button', { name: 'Invite user' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Invite a user' });
+    await dialog.getByRole('textbox', { name: 'Email' }).fill(email);
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('Invited Person');
+    await dialog.getByRole('combobox', { name: /^Tenant/ }).click();
+    await page.getByRole('option', { name: tenant.name, exact: true }).click();
+    await dialog.getByRole('button', { name: 'Invite', exact: true }).click();
+    const done = page.getByRole('dialog', { name: 'Invitation created' });
+    const token = (await done.getByTestId('invite-token').textContent())!.trim();
+    expect(token.length).toBeGreaterThan(20);
+    await expect(done.textContent()).resolves.toContain(email);
+    await page.keyboard.press('Escape');
+    await done.waitFor({ state: 'hidden' });
+    invited = { email, token, tenantId: member.tenantId };
+    // The API has the user, invited, in that tenant.
+    const inTenant = (await (await asAdmin()).get(`/users?tenant_id=${member.tenantId}&limit=200`)).body as {
+      total: number;
+      data: Array<{ email: string; status: string; tenant_id: string }>;
+    };
+    expect(inTenant.data.find((u) => u.email === email)).toMatchObject({
+      status: 'invited',
+      tenant_id: member.tenantId,
+    });
+    // The tenant filter shows that tenant's users only, with the tenant named on each row.
+    await page.getByRole('combobox', { name: 'Tenant', exact: true }).click();
+    await page.getByRole('option', { name: tenant.name, exact: true }).click();
+    const rows = page.locator('table[aria-label="Users"] tbody tr');
+    await rows.filter({ hasText: email }).waitFor();
+    await expect(rows.count()).resolves.toBe(inTenant.total);
+    const tenants = await rows.evaluateAll((trs) => trs.map((tr) => tr.children[2]?.textContent));
+    expect(new Set(tenants)).toEqual(new Set([tenant.name]));
+    await expect(rows.filter({ hasText: email }).getByText('invited', { exact: true }).count()).resolves.toBe(
+      1,
+    );
+  }, 60_000);
+
+  it('changes my password from the account menu: a wrong one is refused at the field, the new one signs in', async () => {
+    const first = 'accepted-password-1';
+    const second = 'changed-password-22';
+    await request(gw.url)
+      .post('/api/v1/auth/accept-invite')
+      .send({ token: invited.token, password: first })
+      .expect(200);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const p = watch(await context.newPage());
+    await signIn(p, invited.email, first);
+    await p.getByRole('button', { name: new RegExp(invited.email) }).click();
+    await p.getByRole('menuitem', { name: 'Change password' }).click();
+    const dialog = p.getByRole('dialog', { name: 'Change your password' });
+    await dialog.getByRole('textbox', { name: /^Current password/ }).fill('not-my-password');
+    await dialog.getByRole('textbox', { name: /^New password/ }).fill(second);
+    await dialog.getByRole('textbox', { name: /^Repeat the new password/ }).fill(second);
+    await expectNoSeriousAxe(p, 'change password dialog');
+    await expecting400(async () => {
+      await dialog.getByRole('button', { name: 'Change password' }).click();
+      await dialog.getByText('The current password is incorrect.').waitFor();
+    });
+    // Refused: the old password still signs in.
+    await login(gw.url, invited.email, first);
+    await dialog.getByRole('textbox', { name: /^Current password/ }).fill(first);
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await p.getByText('Password changed. Your other sessions are signed out.').waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+    // Still signed in here, on the new login's cookie, also after a reload.
+    await p.reload();
+    await p.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    const old = await request(gw.url)
+      .post('/api/v1/auth/login')
+      .send({ email: invited.email, password: first });
+    expect(old.status).toBe(401);
+    await login(gw.url, invited.email, second);
+    await context.close();
+  }, 60_000);
+
+  it('edits a model price override and removes it again', async () => {
+    const model = 'simulator/sim-gpt-mini';
+    const row = page.locator('tr').filter({ has: page.getByText(model, { exact: true }) });
+    await open(page, '/models');
+    await expect(row.getByRole('cell', { name: '0.10 / 0.40' }).count()).resolves.toBe(1);
+    await row.getByRole('button', { name: `Edit ${model}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Override ${model}` });
+    await dialog.getByRole('textbox', { name: 'Input, credits per M tokens' }).fill('0.25');
+    await dialog.getByRole('textbox', { name: 'Output, credits per M tokens' }).fill('0.75');
+    await dialog.getByRole('button', { name: 'Save override' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await row.getByRole('cell', { name: '0.25 / 0.75' }).waitFor();
+    const priced = (await (await asAdmin()).get(`/models/${model}`)).body as {
+      pricing: Record<string, string>;
+    };
+    expect(priced.pricing).toMatchObject({ inputPerMTok: '0.25', outputPerMTok: '0.75' });
+    await row.getByRole('button', { name: `Edit ${model}` }).click();
+    await dialog.getByRole('button', { name: 'Remove override' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await row.getByRole('cell', { name: '0.10 / 0.40' }).waitFor();
+    const restored = (await (await asAdmin()).get(`/models/${model}`)).body as {
+      pricing: Record<string, string>;
+    };
+    expect(restored.pricing.inputPerMTok).toMatch(/^0\.10?$/);
+  }, 60_000);
+
+  it('registers a runtime provider, with responses_api refused at its field for a non-OpenAI format', async () => {
+    await open(page, '/providers');
+    await page.getByRole('button', { name: 'Register provider' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Register a provider' });
+    await dialog.getByRole('textbox', { name: 'Id' }).fill('console-lab');
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('Console lab');
+    await dialog.getByLabel('Wire format', { exact: true }).click();
+    await page.getByRole('option', { name: 'Anthropic', exact: true }).click();
+    await dialog.getByRole('textbox', { name: 'Base URL' }).fill(`${sim.url}/v1`);
+    await dialog.getByRole('checkbox', { name: 'Calls need a key from the vault' }).uncheck();
+    await dialog.getByRole('checkbox', { name: /Responses API/ }).check();
+    await dialog.getByLabel('Models', { exact: true }).fill('sim-gpt');
+    await dialog.getByLabel('Models', { exact: true }).press('Enter');
+    await dialog.getByRole('checkbox', { name: /^Free/ }).check();
+    await expectNoSeriousAxe(page, 'register provider dialog');
+    // The API's 400 names responses_api: it is shown under that checkbox, and nothing is registered.
+    const field = dialog
+      .locator('.mantine-Checkbox-root')
+      .filter({ has: page.getByRole('checkbox', { name: /Responses API/ }) });
+    await expecting400(async () => {
+      await dialog.getByRole('button', { name: 'Register provider' }).click();
+      await field.locator('.mantine-Checkbox-error').waitFor();
+    });
+    await request(gw.url)
+      .get('/api/v1/providers/console-lab')
+      .auth(adminToken, { type: 'bearer' })
+      .expect(404);
+    await dialog.getByLabel('Wire format', { exact: true }).click();
+    await page.getByRole('option', { name: 'OpenAI-compatible', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Register provider' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const row = page.locator('table[aria-label="Providers"] tbody tr').filter({ hasText: 'console-lab' });
+    await row.waitFor();
+    await expect(row.getByText('Responses API').count()).resolves.toBe(1);
+    const registered = (await (await asAdmin()).get('/providers/console-lab')).body as Record<
+      string,
+      unknown
+    >;
+    expect(registered).toMatchObject({
+      id: 'console-lab',
+      name: 'Console lab',
+      format: 'openai',
+      base_url: `${sim.url}/v1`,
+      key_required: false,
+      responses_api: true,
+      models: [expect.objectContaining({ id: 'console-lab/sim-gpt', model: 'sim-gpt' })],
+    });
+    // Its model is in the catalog, and answers.
+    const res = await request(gw.url)
+      .post('/v1/chat/completions')
+      .auth(await loginAdmin(gw.url), { type: 'bearer' })
+      .send({ model: 'console-lab/sim-gpt', messages: [{ role: 'user', content: 'lab' }] })
+      .expect(200);
+    expect(res.body.choices[0].message.content).toBe('echo: lab');
+  }, 60_000);
+
+  it('creates a weighted route with per-target weights and params and a cache TTL', async () => {
+    const name = `console-split-${randomBytes(3).toString('hex')}`;
+    await open(page, '/routes');
+    await page.getByRole('button', { name: 'Create route' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create a route' });
+    await dialog.getByRole('textbox', { name: 'Name' }).fill(name);
+    await dialog.getByLabel('Strategy', { exact: true }).click();
+    await page.getByRole('option', { name: /^Weighted/ }).click();
+    const targets = dialog.getByLabel('Targets', { exact: true });
+    for (const model of ['simulator/sim-gpt', 'simulator/sim-gpt-mini']) {
+      await targets.fill(model);
+      await targets.press('Enter');
+    }
+    await dialog.getByRole('textbox', { name: 'Weight of simulator/sim-gpt', exact: true }).fill('3');
+    await dialog.getByRole('textbox', { name: 'Weight of simulator/sim-gpt-mini', exact: true }).fill('1');
+    await dialog
+      .getByRole('textbox', { name: 'Params of simulator/sim-gpt-mini', exact: true })
+      .fill('{"temperature": 0.2}');
+    await dialog.getByRole('textbox', { name: 'Cache TTL, seconds' }).fill('600');
+    await expectNoSeriousAxe(page, 'create route dialog');
+    await dialog.getByRole('button', { name: 'Create route' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const row = page.locator('table[aria-label="Routes"] tbody tr').filter({ hasText: name });
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toMatch(/simulator\/sim-gpt \(weight 3\).*600 s/);
+    const routes = (await (await asAdmin()).get('/routes?limit=200')).body as {
+      data: Array<{ name: string; strategy: string; targets: unknown[]; cache_ttl_seconds: number | null }>;
+    };
+    const route = routes.data.find((r) => r.name === name)!;
+    expect(route).toMatchObject({ strategy: 'weighted', cache_ttl_seconds: 600 });
+    expect(route.targets).toEqual([
+      expect.objectContaining({ model: 'simulator/sim-gpt', weight: 3 }),
+      expect.objectContaining({ model: 'simulator/sim-gpt-mini', weight: 1, params: { temperature: 0.2 } }),
+    ]);
+    // Callers use it by name.
+    await request(gw.url)
+      .post('/v1/chat/completions')
+      .auth(await loginAdmin(gw.url), { type: 'bearer' })
+      .send({ model: name, messages: [{ role: 'user', content: 'routed' }] })
+      .expect(200);
   }, 60_000);
 
   it('keeps a member out of admin pages, even by URL', async () => {

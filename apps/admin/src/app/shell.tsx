@@ -5,6 +5,7 @@ import {
   Burger,
   Group,
   Menu,
+  Modal,
   NavLink,
   ScrollArea,
   Stack,
@@ -15,8 +16,10 @@ import {
   useMantineColorScheme,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
 import { Suspense, useEffect } from 'react';
-import { signOut, useMe, type Role } from '../api/auth';
+import { signOut, useChangePassword, useMe, type Role } from '../api/auth';
+import { ChangePasswordForm } from '../features/account/change-password-form';
 import { ErrorAlert, Loading } from '../ui/feedback';
 import { Forbidden, NotFound } from './fallback-pages';
 import { Link, usePath } from './router';
@@ -56,6 +59,8 @@ export function Shell() {
   const path = usePath();
   const me = useMe();
   const [opened, { toggle, close }] = useDisclosure(false);
+  const [changingPassword, passwordDialog] = useDisclosure(false);
+  const changePassword = useChangePassword();
   const role = me.data?.user.role;
   const visible = routes.filter((r) => role && r.roles.includes(role));
   const route = routeFor(path);
@@ -128,6 +133,15 @@ export function Shell() {
                   {me.data?.user.email}
                   {role ? ` · ${ROLE_LABEL[role]}` : ''}
                 </Menu.Label>
+                <Menu.Item
+                  onClick={() => {
+                    changePassword.reset();
+                    passwordDialog.open();
+                  }}
+                >
+                  Change password
+                </Menu.Item>
+                <Menu.Divider />
                 <Menu.Item onClick={() => void signOut(false)}>Sign out</Menu.Item>
                 <Menu.Item color="red" onClick={() => void signOut(true)}>
                   Sign out everywhere
@@ -164,6 +178,28 @@ export function Shell() {
         </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main>{content}</AppShell.Main>
+      <Modal opened={changingPassword} onClose={passwordDialog.close} title="Change your password">
+        <ChangePasswordForm
+          busy={changePassword.isPending}
+          error={changePassword.error}
+          onCancel={passwordDialog.close}
+          onSubmit={(body) =>
+            me.data &&
+            changePassword.mutate(
+              { ...body, email: me.data.user.email },
+              {
+                onSuccess: () => {
+                  passwordDialog.close();
+                  notifications.show({
+                    color: 'green',
+                    message: 'Password changed. Your other sessions are signed out.',
+                  });
+                },
+              },
+            )
+          }
+        />
+      </Modal>
     </AppShell>
   );
 }

@@ -1,8 +1,10 @@
 import { ApiError } from '../api/http';
 
 /**
- * Splits an API error into a message for one of the form's fields (the 400's `param`, e.g.
- * `rpm` or `targets[0].model`, matched on its first segment) and a message for the whole form.
+ * Splits an API error into a message for one of the form's fields and a message for the whole
+ * form. The 400's `param` (e.g. `rpm`, `targets[0].model`, `strategy_params.voters[1]`) goes to the
+ * longest listed field it starts with, so a form may list a nested field (`strategy_params.voters`)
+ * as well as a whole one (`targets`).
  */
 export function fieldErrors(
   error: unknown,
@@ -10,8 +12,11 @@ export function fieldErrors(
 ): { field: Record<string, string>; form?: string } {
   if (!error) return { field: {} };
   if (error instanceof ApiError && error.param) {
-    const name = error.param.split(/[.[]/)[0] ?? error.param;
-    if (fields.includes(name)) return { field: { [name]: error.message } };
+    const param = error.param;
+    const name = fields
+      .filter((f) => param === f || param.startsWith(`${f}.`) || param.startsWith(`${f}[`))
+      .sort((a, b) => b.length - a.length)[0];
+    if (name) return { field: { [name]: error.message } };
   }
   return { field: {}, form: error instanceof Error ? error.message : 'Something went wrong.' };
 }

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { ApiError, api, data } from '../http';
 import { clearSession, setAccessToken } from '../session';
 import type { Schema } from '../types';
@@ -45,4 +45,20 @@ export function useMe(enabled = true) {
 
 export function isAdmin(role: Role | undefined): boolean {
   return role === 'platform_admin' || role === 'tenant_admin';
+}
+
+export type ChangePassword = Schema<'ChangePasswordDto'>;
+
+/**
+ * Changes the signed-in user's password. The API ends every session, this one too, so the console
+ * signs in again with the new password at once (a fresh refresh cookie); other tabs and devices
+ * are signed out.
+ */
+export function useChangePassword() {
+  return useMutation({
+    mutationFn: async ({ email, ...body }: ChangePassword & { email: string }) => {
+      await api.POST('/api/v1/auth/password', { body });
+      await signIn(email, body.new_password);
+    },
+  });
 }

@@ -5,6 +5,7 @@ import type { Schema } from '../types';
 export type Route = Schema<'RouteView'>;
 export type CreateRoute = Schema<'CreateRouteDto'>;
 export type RouteStrategy = Route['strategy'];
+export type RouteStrategyParams = Schema<'RouteStrategyParamsDto'>;
 
 export const routeKeys = { all: ['routes'] as const };
 

@@ -1,7 +1,8 @@
-import { Alert, Button, Checkbox, Group, Select, Stack, TagsInput, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, Select, Stack, TagsInput, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import type { CreateRuntimeProvider } from '../../api/providers';
 import { fieldErrors } from '../../ui/form-errors';
+import { FormAlert } from '../../ui/resource-list';
 
 type Format = CreateRuntimeProvider['format'];
 const FORMATS: Array<{ value: Format; label: string }> = [
@@ -31,11 +32,20 @@ export function ProviderForm({
   const [format, setFormat] = useState<Format>('openai');
   const [baseUrl, setBaseUrl] = useState('');
   const [keyRequired, setKeyRequired] = useState(true);
+  const [responsesApi, setResponsesApi] = useState(false);
   const [models, setModels] = useState<string[]>([]);
   const [free, setFree] = useState(false);
   const [input, setInput] = useState('');
   const [output, setOutput] = useState('');
-  const errors = fieldErrors(error, ['id', 'name', 'format', 'base_url', 'key_required', 'models']);
+  const errors = fieldErrors(error, [
+    'id',
+    'name',
+    'format',
+    'base_url',
+    'key_required',
+    'responses_api',
+    'models',
+  ]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onSubmit({
@@ -43,6 +53,8 @@ export function ProviderForm({
       format,
       base_url: baseUrl.trim(),
       key_required: keyRequired,
+      // Sent only when asked for: the API refuses it (at the field) for formats other than openai.
+      ...(responsesApi ? { responses_api: true } : {}),
       timeout_ms: 300_000,
       ...(name.trim() ? { name: name.trim() } : {}),
       models: models.map((model) => ({
@@ -58,11 +70,7 @@ export function ProviderForm({
   return (
     <form onSubmit={submit} noValidate>
       <Stack>
-        {errors.form ? (
-          <Alert color="red" variant="light" role="alert">
-            {errors.form}
-          </Alert>
-        ) : null}
+        <FormAlert message={errors.form} />
         <Group grow align="flex-start">
           <TextInput
             label="Id"
@@ -101,6 +109,14 @@ export function ProviderForm({
           label="Calls need a key from the vault"
           checked={keyRequired}
           onChange={(e) => setKeyRequired(e.currentTarget.checked)}
+          error={errors.field.key_required}
+        />
+        <Checkbox
+          label="Speaks the Responses API natively"
+          description="OpenAI-compatible format only: /v1/responses calls then go through as they are, built-in tools intact, instead of through chat completions."
+          checked={responsesApi}
+          onChange={(e) => setResponsesApi(e.currentTarget.checked)}
+          error={errors.field.responses_api}
         />
         <TagsInput
           label="Models"

@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Modal, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Modal, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import {
@@ -8,8 +8,9 @@ import {
   useProviders,
   type RuntimeProvider,
 } from '../../api/providers';
-import { Empty, ErrorAlert, Loading, PageHeader, errorMessage } from '../../ui/feedback';
+import { ErrorAlert, Loading, PageHeader } from '../../ui/feedback';
 import { formatDateTime, formatNumber } from '../../ui/format';
+import { ConfirmModal, QueryList } from '../../ui/resource-list';
 import { ProviderForm } from './provider-form';
 
 export default function ProvidersPage() {
@@ -37,80 +38,93 @@ export default function ProvidersPage() {
           </Button>
         }
       />
-      {providers.isPending ? (
-        <Loading />
-      ) : providers.isError ? (
-        <ErrorAlert error={providers.error} title="Could not load providers" />
-      ) : providers.data.data.length === 0 ? (
-        <Empty title="No runtime providers">The built-in providers are on the models screen.</Empty>
-      ) : (
-        <Table.ScrollContainer type="native" tabIndex={0} pos="relative" minWidth={760}>
-          <Table striped verticalSpacing={6} fz="sm" aria-label="Providers">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Id</Table.Th>
-                <Table.Th>Format</Table.Th>
-                <Table.Th>Scope</Table.Th>
-                <Table.Th>Base URL</Table.Th>
-                <Table.Th ta="right">Models</Table.Th>
-                <Table.Th>State</Table.Th>
-                <Table.Th>Actions</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {providers.data.data.map((p) => (
-                <Table.Tr key={p.id}>
-                  <Table.Td>
-                    <Text fw={600} size="sm">
-                      {p.id}
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      {p.name} · since {formatDateTime(p.created_at)}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{p.format}</Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" size="sm">
-                      {p.scope}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td style={{ wordBreak: 'break-all' }}>{p.base_url ?? '—'}</Table.Td>
-                  <Table.Td ta="right">{formatNumber(p.models.length)}</Table.Td>
-                  <Table.Td>
-                    <Badge color={p.available ? 'green' : 'gray'} variant="light" size="sm">
-                      {p.available ? 'available' : p.key_required ? 'needs a key' : 'unavailable'}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4} wrap="nowrap">
-                      <Button
-                        size="compact-sm"
-                        variant="subtle"
-                        aria-label={`Discover models of ${p.id}`}
-                        onClick={() => {
-                          setDiscovering(p);
-                          discover.mutate(p.id);
-                        }}
-                      >
-                        Discover models
-                      </Button>
-                      <Button
-                        size="compact-sm"
-                        variant="subtle"
-                        color="red"
-                        aria-label={`Delete ${p.id}`}
-                        onClick={() => setDeleting(p)}
-                      >
-                        Delete
-                      </Button>
-                    </Group>
-                  </Table.Td>
+      <QueryList
+        query={providers}
+        errorTitle="Could not load providers"
+        isEmpty={(page) => page.data.length === 0}
+        empty={{ title: 'No runtime providers', hint: 'The built-in providers are on the models screen.' }}
+      >
+        {(page) => (
+          <Table.ScrollContainer type="native" tabIndex={0} pos="relative" minWidth={760}>
+            <Table striped verticalSpacing={6} fz="sm" aria-label="Providers">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Id</Table.Th>
+                  <Table.Th>Format</Table.Th>
+                  <Table.Th>Scope</Table.Th>
+                  <Table.Th>Base URL</Table.Th>
+                  <Table.Th ta="right">Models</Table.Th>
+                  <Table.Th>State</Table.Th>
+                  <Table.Th>Actions</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+              </Table.Thead>
+              <Table.Tbody>
+                {page.data.map((p) => (
+                  <Table.Tr key={p.id}>
+                    <Table.Td>
+                      <Text fw={600} size="sm">
+                        {p.id}
+                      </Text>
+                      <Text size="xs" c="dimmed">
+                        {p.name} · since {formatDateTime(p.created_at)}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>{p.format}</Table.Td>
+                    <Table.Td>
+                      <Badge variant="light" size="sm">
+                        {p.scope}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td style={{ wordBreak: 'break-all' }}>{p.base_url ?? '—'}</Table.Td>
+                    <Table.Td ta="right">{formatNumber(p.models.length)}</Table.Td>
+                    <Table.Td>
+                      <Group gap={4}>
+                        <Badge color={p.available ? 'green' : 'gray'} variant="light" size="sm">
+                          {p.available ? 'available' : p.key_required ? 'needs a key' : 'unavailable'}
+                        </Badge>
+                        {p.responses_api ? (
+                          <Badge
+                            color="grape"
+                            variant="light"
+                            size="sm"
+                            title="Speaks the Responses API natively"
+                          >
+                            Responses API
+                          </Badge>
+                        ) : null}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4} wrap="nowrap">
+                        <Button
+                          size="compact-sm"
+                          variant="subtle"
+                          aria-label={`Discover models of ${p.id}`}
+                          onClick={() => {
+                            setDiscovering(p);
+                            discover.mutate(p.id);
+                          }}
+                        >
+                          Discover models
+                        </Button>
+                        <Button
+                          size="compact-sm"
+                          variant="subtle"
+                          color="red"
+                          aria-label={`Delete ${p.id}`}
+                          onClick={() => setDeleting(p)}
+                        >
+                          Delete
+                        </Button>
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </QueryList>
       <Modal opened={creating} onClose={() => setCreating(false)} title="Register a provider" size="lg">
         <ProviderForm
           busy={create.isPending}
@@ -157,35 +171,16 @@ export default function ProvidersPage() {
           </Table>
         ) : null}
       </Modal>
-      <Modal
+      <ConfirmModal
         opened={deleting !== undefined}
         onClose={() => setDeleting(undefined)}
         title="Delete this provider?"
+        confirmLabel="Delete provider"
+        busy={remove.isPending}
+        onConfirm={(handlers) => deleting && remove.mutate(deleting.id, handlers)}
       >
-        <Stack>
-          <Text>
-            Calls to <code>{deleting?.id}/…</code> models stop at once, on every instance.
-          </Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setDeleting(undefined)}>
-              Cancel
-            </Button>
-            <Button
-              color="red"
-              loading={remove.isPending}
-              onClick={() =>
-                deleting &&
-                remove.mutate(deleting.id, {
-                  onSuccess: () => setDeleting(undefined),
-                  onError: (err) => notifications.show({ color: 'red', message: errorMessage(err) }),
-                })
-              }
-            >
-              Delete provider
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+        Calls to <code>{deleting?.id}/…</code> models stop at once, on every instance.
+      </ConfirmModal>
     </>
   );
 }

@@ -1,5 +1,4 @@
 import {
-  Alert,
   Badge,
   Button,
   Code,
@@ -15,6 +14,7 @@ import {
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import { useMe } from '../../api/auth';
+import { useTenants, type Tenant } from '../../api/tenants';
 import {
   useChangeRole,
   useInviteUser,
@@ -27,20 +27,37 @@ import { Empty, ErrorAlert, Loading, PageHeader, errorMessage } from '../../ui/f
 import { formatDateTime, relativeTime } from '../../ui/format';
 import { fieldErrors } from '../../ui/form-errors';
 import { Pager } from '../../ui/pager';
+import { FormAlert } from '../../ui/resource-list';
 
 const LIMIT = 50;
 const STATUS_COLOR = { active: 'green', invited: 'blue', disabled: 'gray' } as const;
 
-function InviteForm({ platform, onDone }: { platform: boolean; onDone: (u: InvitedUser) => void }) {
+function InviteForm({
+  platform,
+  tenants,
+  tenantId: initialTenant,
+  onDone,
+}: {
+  platform: boolean;
+  tenants: Tenant[];
+  tenantId: string | null;
+  onDone: (u: InvitedUser) => void;
+}) {
   const invite = useInviteUser();
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [role, setRole] = useState<User['role']>('member');
+  const [tenantId, setTenantId] = useState<string | null>(initialTenant);
   const errors = fieldErrors(invite.error, ['email', 'name', 'role', 'tenant_id']);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     invite.mutate(
-      { email: email.trim(), role, ...(name.trim() ? { name: name.trim() } : {}) },
+      {
+        email: email.trim(),
+        role,
+        ...(name.trim() ? { name: name.trim() } : {}),
+        ...(platform && tenantId ? { tenant_id: tenantId } : {}),
+      },
       { onSuccess: onDone },
     );
   };
@@ -52,11 +69,7 @@ function InviteForm({ platform, onDone }: { platform: boolean; onDone: (u: Invit
   return (
     <form onSubmit={submit} noValidate>
       <Stack>
-        {errors.form ? (
-          <Alert color="red" variant="light" role="alert">
-            {errors.form}
-          </Alert>
-        ) : null}
+        <FormAlert message={errors.form} />
         <TextInput
           label="Email"
           type="email"
@@ -72,6 +85,18 @@ function InviteForm({ platform, onDone }: { platform: boolean; onDone: (u: Invit
           onChange={(e) => setName(e.currentTarget.value)}
           error={errors.field.name}
         />
+        {platform ? (
+          <Select
+            label="Tenant"
+            description="Empty: your own."
+            data={tenants.map((t) => ({ value: t.id, label: t.name }))}
+            value={tenantId}
+            onChange={setTenantId}
+            clearable
+            searchable
+            error={errors.field.tenant_id}
+          />
+        ) : null}
         <Select
           label="Role"
           data={roles}
@@ -94,7 +119,12 @@ export default function UsersPage() {
   const me = useMe();
   const platform = me.data?.user.role === 'platform_admin';
   const [offset, setOffset] = useState(0);
-  const list = useUsers(LIMIT, offset);
+  const [tenantFilter, setTenantFilter] = useState<string | null>(null);
+  // The platform admin lists every tenant's users; the tenant list names them and filters.
+  const tenants = useTenants(200, 0, platform);
+  const tenantList = tenants.data?.data ?? [];
+  const tenantName = (id: string) => tenantList.find((t) => t.id === id)?.name ?? id.slice(0, 8);
+  const list = useUsers(LIMIT, offset, tenantFilter ?? undefined);
   const role = useChangeRole();
   const status = useSetUserStatus();
   const [inviting, setInviting] = useState(false);
@@ -111,12 +141,29 @@ export default function UsersPage() {
         }
         actions={<Button onClick={() => setInviting(true)}>Invite user</Button>}
       />
+      {platform ? (
+        <Group mb="sm">
+          <Select
+            label="Tenant"
+            placeholder="All tenants"
+            data={tenantList.map((t) => ({ value: t.id, label: t.name }))}
+            value={tenantFilter}
+            onChange={(v) => {
+              setTenantFilter(v);
+              setOffset(0);
+            }}
+            clearable
+            searchable
+            w={280}
+          />
+        </Group>
+      ) : null}
       {list.isPending ? (
         <Loading />
       ) : list.isError ? (
         <ErrorAlert error={list.error} title="Could not load users" />
       ) : list.data.total === 0 ? (
-        <Empty title="No users" />
+        <Empty title="No users">{tenantFilter ? 'None in this tenant.' : undefined}</Empty>
       ) : (
         <>
           <Table.ScrollContainer type="native" tabIndex={0} pos="relative" minWidth={720}>
@@ -125,6 +172,7 @@ export default function UsersPage() {
                 <Table.Tr>
                   <Table.Th>Email</Table.Th>
                   <Table.Th>Name</Table.Th>
+                  {platform ? <Table.Th>Tenant</Table.Th> : null}
                   <Table.Th>Role</Table.Th>
                   <Table.Th>Status</Table.Th>
                   <Table.Th>Last sign-in</Table.Th>
@@ -138,6 +186,7 @@ export default function UsersPage() {
                     <Table.Tr key={u.id}>
                       <Table.Td fw={600}>{u.email}</Table.Td>
                       <Table.Td>{u.name}</Table.Td>
+                      {platform ? <Table.Td>{tenantName(u.tenant_id)}</Table.Td> : null}
                       <Table.Td>
                         <Select
                           aria-label={`Role of ${u.email}`}
@@ -199,6 +248,8 @@ export default function UsersPage() {
       <Modal opened={inviting} onClose={() => setInviting(false)} title="Invite a user">
         <InviteForm
           platform={platform}
+          tenants={tenantList}
+          tenantId={tenantFilter}
           onDone={(u) => {
             setInviting(false);
             setInvited(u);
@@ -218,7 +269,7 @@ export default function UsersPage() {
               <Code>{acceptUrl}</Code>
               {invited.invite_expires_at ? ` before ${formatDateTime(invited.invite_expires_at)}` : ''}.
             </Text>
-            <Code block style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>
+            <Code block style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }} data-testid="invite-token">
               {invited.invite_token}
             </Code>
             <Group justify="flex-end">
