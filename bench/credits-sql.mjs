@@ -79,35 +79,26 @@ try {
     output_tokens: '8',
     cached_input_tokens: '0',
   };
+  /** One round: a batch of reservations, then their settlements (two statements, as the batcher sends them). */
+  const round = async (batch) => {
+    const r = await apply(Array.from({ length: batch }, reserveOp));
+    const settle = (x) => ({
+      op: 'settle',
+      reservation: x.r_reservation,
+      actual: '1500',
+      metadata,
+      outcome: 'settled',
+    });
+    await apply(r.map(settle));
+  };
   const rows = [];
   for (const batch of [1, 8, 32]) {
-    // Warm-up, then measure: each round reserves a batch, then settles it (two statements).
-    for (let i = 0; i < 20; i++) {
-      const r = await apply(Array.from({ length: batch }, reserveOp));
-      await apply(
-        r.map((x) => ({
-          op: 'settle',
-          reservation: x.r_reservation,
-          actual: '1500',
-          metadata,
-          outcome: 'settled',
-        })),
-      );
-    }
+    for (let i = 0; i < 20; i++) await round(batch); // warm-up
     const t0 = ticks(pid);
     const started = performance.now();
     let calls = 0;
     while (performance.now() - started < SECONDS * 1000) {
-      const r = await apply(Array.from({ length: batch }, reserveOp));
-      await apply(
-        r.map((x) => ({
-          op: 'settle',
-          reservation: x.r_reservation,
-          actual: '1500',
-          metadata,
-          outcome: 'settled',
-        })),
-      );
+      await round(batch);
       calls += batch;
     }
     const wall = performance.now() - started;
