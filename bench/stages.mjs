@@ -12,18 +12,42 @@ import { readFileSync } from 'node:fs';
 const STAGES = [
   ['GC', /^\(garbage collector\)/],
   ['socket writes (writev, native)', /^writev /],
-  ['upstream client (undici, transport)', /undici|openai-http\.transport|openai-compatible|client-cache|outbound|eventsource-parser/],
-  ['database client (pg, batcher)', /node_modules\/(pg|pg-protocol|pg-pool|pg-types|typeorm)\/|ledger-batcher|credits-apply/],
+  [
+    'upstream client (undici, transport)',
+    /undici|openai-http\.transport|openai-compatible|client-cache|outbound|eventsource-parser/,
+  ],
+  [
+    'database client (pg, batcher)',
+    /node_modules\/(pg|pg-protocol|pg-pool|pg-types|typeorm)\/|ledger-batcher|credits-apply/,
+  ],
   ['usage record', /usage-recorder|usage\.repository/],
   ['settlement', /^settle |^settled |settle@|call-metering.*settle|credits\.service.*settle/],
-  ['reservation', /^reserve |call-metering.*reserve|credits\.service.*reserve|credits-metering|headroom|live-reservations|pricing/],
-  ['auth (keys, JWT)', /caller\.guard|api-key|access-tokens|auth-cache|invalid-key|@nestjs\/jwt|jsonwebtoken/],
+  [
+    'reservation',
+    /^reserve |call-metering.*reserve|credits\.service.*reserve|credits-metering|headroom|live-reservations|pricing/,
+  ],
+  [
+    'auth (keys, JWT)',
+    /caller\.guard|api-key|access-tokens|auth-cache|invalid-key|@nestjs\/jwt|jsonwebtoken/,
+  ],
   ['rate limits', /rate-limit|counter-store|counters/],
-  ['parse (body, JSON, validation)', /body-parser|raw-body|json-body|type-is|content-type|iconv|request-validation|ajv|validate\d+/],
-  ['routing, keys, breakers', /libs\/routing|libs\/key-vault|libs\/providers\/src\/(catalog|resolver)|cockatiel|lru-cache/],
+  [
+    'parse (body, JSON, validation)',
+    /body-parser|raw-body|json-body|type-is|content-type|iconv|request-validation|ajv|validate\d+/,
+  ],
+  [
+    'routing, keys, breakers',
+    /libs\/routing|libs\/key-vault|libs\/providers\/src\/(catalog|resolver)|cockatiel|lru-cache/,
+  ],
   ['relay and answer', /chat-output|stream-relay|sse-writer|_http_outgoing|_http_server.*(writeHead|end)/],
-  ['request context, ids, logging, telemetry', /request-context|request-id|app-logger|logging|libs\/observability|prom-client|async_hooks/],
-  ['framework (express, router, nest)', /node_modules\/(router|express|@nestjs|rxjs|reflect-metadata|path-to-regexp|finalhandler|on-finished)\/|hot-routes|configure-http/],
+  [
+    'request context, ids, logging, telemetry',
+    /request-context|request-id|app-logger|logging|libs\/observability|prom-client|async_hooks/,
+  ],
+  [
+    'framework (express, router, nest)',
+    /node_modules\/(router|express|@nestjs|rxjs|reflect-metadata|path-to-regexp|finalhandler|on-finished)\/|hot-routes|configure-http/,
+  ],
   ['chat service (the rest of libs/chat)', /libs\/chat\//],
   ['other Switchyard code', /dist\/(libs|apps)\//],
 ];
@@ -66,12 +90,17 @@ for (let i = 0; i < profile.samples.length; i++) {
   const us = profile.timeDeltas[i] ?? 0;
   busy += us;
   let s = stage(n.id);
-  if (!s) s = n.callFrame.url.startsWith('node:') ? 'node core (http, net, timers, promises)' : `other (${name || 'anonymous'})`;
+  if (!s)
+    s = n.callFrame.url.startsWith('node:')
+      ? 'node core (http, net, timers, promises)'
+      : `other (${name || 'anonymous'})`;
   if (s.startsWith('other (')) s = name === '(program)' || name === '(root)' ? 'V8 (program)' : 'other';
   totals.set(s, (totals.get(s) ?? 0) + us);
 }
 const calls = Number(callsArg ?? 0);
-console.log(`busy CPU sampled: ${(busy / 1e6).toFixed(2)} s${calls ? `, ${calls} calls: ${Math.round(busy / calls)} µs per call` : ''}`);
+console.log(
+  `busy CPU sampled: ${(busy / 1e6).toFixed(2)} s${calls ? `, ${calls} calls: ${Math.round(busy / calls)} µs per call` : ''}`,
+);
 console.log('');
 console.log(`| stage | share |${calls ? ' µs per call |' : ''}`);
 console.log(`|---|---|${calls ? '---|' : ''}`);
