@@ -430,9 +430,13 @@ async function scenarios(name, url, key, pid, db, failover = null, routed = null
   out.plain = {};
   for (const c of QUICK ? [1, 16] : [1, 16, 64]) {
     step(`non-streaming c${c}`);
+    // With pg_stat_statements loaded, the c16 run also counts the statements each call costs.
+    const statements = c === 16 && db?.statements ? db.statements : null;
+    await statements?.reset();
     out.plain[`c${c}`] = await withCpu(pid, async () =>
       summarize(await cannon(url, key, { connections: c, duration: D, body: chatBody() })),
     );
+    if (statements) out.plain[`c${c}`].statements = await statements.perCall(out.plain[`c${c}`].requests);
   }
   // autocannon reports whole ms; the c1 added-latency target needs finer: a sub-ms client loop.
   step('c1 latency (fine)');
@@ -867,6 +871,13 @@ function markdown(result) {
     for (const k of Object.keys(gw.plain)) {
       const g = gw.plain[k];
       const r = ref.plain[k];
+      const st = g.statements;
+      if (st)
+        L.push(
+          `| non-stream ${k} Postgres statements per call (pg_stat_statements) | ${st.statementsPerCall}, executor ${st.execMsPerCall} ms; top: ${st.top
+            .map((t) => `\`${t.query.replace(/\|/g, '/')}\` ${t.perCall}x ${t.msPerCall} ms`)
+            .join('; ')} | | |`,
+        );
       L.push(`| non-stream ${k} req/s | ${g.rps} | ${r.rps} | ${c.throughput[k].rpsRatio}x |`);
       L.push(
         `| non-stream ${k} p50/p90/p99 ms | ${g.p50}/${g.p90}/${g.p99} | ${r.p50}/${r.p90}/${r.p99} | p99 ${c.throughput[k].p99Ratio}x |`,
@@ -964,6 +975,38 @@ function markdown(result) {
   return L.join('\n');
 }
 
+/**
+ * Per-call statement counts and executor time from pg_stat_statements, when the server loads it
+ * (shared_preload_libraries); null otherwise (the default on the CI machines: nothing to set up).
+ */
+async function statementStats(admin, dbName) {
+  const loaded = await admin
+    .query(`SELECT current_setting('shared_preload_libraries') LIKE '%pg_stat_statements%' AS on`)
+    .then((r) => r.rows[0].on)
+    .catch(() => false);
+  if (!loaded) return null;
+  await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  const where = `dbid = (SELECT oid FROM pg_database WHERE datname = $1)`;
+  return {
+    reset: () => admin.query('SELECT pg_stat_statements_reset()'),
+    perCall: async (calls) => {
+      const n = Math.max(1, calls ?? 0);
+      const { rows } = await admin.query(
+        `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 70) AS query, calls::int, total_exec_time AS ms
+           FROM pg_stat_statements WHERE ${where} ORDER BY total_exec_time DESC`,
+        [dbName],
+      );
+      return {
+        statementsPerCall: round(rows.reduce((a, r) => a + r.calls, 0) / n, 2),
+        execMsPerCall: round(rows.reduce((a, r) => a + r.ms, 0) / n, 3),
+        top: rows
+          .slice(0, 4)
+          .map((r) => ({ query: r.query, perCall: round(r.calls / n, 2), msPerCall: round(r.ms / n, 3) })),
+      };
+    },
+  };
+}
+
 // ---------------------------------------------------------------- main
 async function main() {
   const t0 = Date.now();
@@ -988,6 +1031,7 @@ async function main() {
       );
       return { xact: Number(s.rows[0].xact), tup: Number(s.rows[0].tup) };
     },
+    statements: await statementStats(admin, dbName),
   };
   let sim;
   let refProxy;
