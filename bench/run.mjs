@@ -332,6 +332,17 @@ async function failoverScenario(url, fo) {
       body: chatBody(),
       headers: { authorization: `Bearer ${fo.apiKey}` },
     });
+  // The key that serves becomes the selected one (failover keeps what works), so each round
+  // selects the first key again, as an operator would, before its 429 call.
+  const selectFirst = () =>
+    must(
+      url,
+      {
+        path: `/api/v1/provider-keys/${fo.keyIds[0]}/select`,
+        headers: { authorization: `Bearer ${fo.token}` },
+      },
+      200,
+    );
 
   // Warm this caller up (key cache, first key's connections) while the first key still answers.
   const warm = await loop(url, fo.apiKey, chatBody(), { seconds: QUICK ? 0.2 : 0.5 });
@@ -368,6 +379,7 @@ async function failoverScenario(url, fo) {
     for (let i = 0; i < rounds; i++) {
       const wait = readyAt - performance.now();
       if (wait > 0) await sleep(wait);
+      if (i > 0) await selectFirst();
       const t0 = performance.now();
       const r = await one();
       readyAt = performance.now() + RETRY_AFTER_MS + COOLDOWN_MARGIN_MS;
