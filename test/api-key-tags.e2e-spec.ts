@@ -253,7 +253,7 @@ describe('API keys carry a tag: invalid keys are refused without a database read
     for (let i = 0; i < 4; i++) valid.push((await createApiKey(t.gw.url, t.member.token)).key);
     t.sim.clearRequests();
     const statuses: number[] = [];
-    const cost = await watch.measure(() =>
+    const flood = () =>
       many(200, async (i) => {
         const kinds = invalidKeys(valid[i % valid.length]!);
         const [, key] = kinds[i % kinds.length]!;
@@ -267,8 +267,15 @@ describe('API keys carry a tag: invalid keys are refused without a database read
         });
         statuses.push(res.status);
         await res.arrayBuffer();
-      }),
-    );
+      });
+    // Postgres counts per database, so a background job of the gateway's that lands in the window
+    // (one transaction, hundreds of catalog and table tuples) is counted too: measure once more
+    // when the first window is not clean. A real regression (a lookup per key) fails both times.
+    let cost = await watch.measure(flood);
+    if (cost.statements.length > 0 || cost.transactions > 2 || cost.tuples > 20 || cost.blocks > 50) {
+      statuses.length = 0;
+      cost = await watch.measure(flood);
+    }
     expect(statuses).toEqual(Array(200).fill(401));
     expect(t.sim.requests).toHaveLength(0);
     expect(cost.statements).toEqual([]);
