@@ -2,6 +2,7 @@
 // calls per batch (as the group-commit batcher sends them), on a scratch database migrated by a
 // build of this repository (or of another checkout: ROOT=/path/to/checkout, built).
 //   node bench/credits-sql.mjs            # batches of 1, 8 and 32, 3 s each
+//   BATCHES=1,4,16 SECONDS=5 node bench/credits-sql.mjs
 // The CPU is the backend's, read from /proc/<pid>/stat (utime + stime) of the connection's own
 // server process (pg_backend_pid()), so the client and other sessions stay out of it; the WAL
 // writer's and checkpointer's share of the flushes is not in it. One user, one API key without a
@@ -92,7 +93,7 @@ try {
     await apply(r.map(settle));
   };
   const rows = [];
-  for (const batch of [1, 8, 32]) {
+  for (const batch of (process.env.BATCHES ?? '1,8,32').split(',').map(Number)) {
     for (let i = 0; i < 20; i++) await round(batch); // warm-up
     const t0 = ticks(pid);
     const started = performance.now();

@@ -19,6 +19,7 @@ import { RuntimeProviderResponsesApi1796600000000 } from './1796600000000-Runtim
 import { RouteStrategyParams1796700000000 } from './1796700000000-RouteStrategyParams.js';
 import { UsageRollupCompact1796800000000 } from './1796800000000-UsageRollupCompact.js';
 import { CreditsHolds1796900000000 } from './1796900000000-CreditsHolds.js';
+import { CreditsApplyOnce1797000000000 } from './1797000000000-CreditsApplyOnce.js';
 
 export const migrations = [
   Settings1795298300000,
@@ -41,4 +42,5 @@ export const migrations = [
   RouteStrategyParams1796700000000,
   UsageRollupCompact1796800000000,
   CreditsHolds1796900000000,
+  CreditsApplyOnce1797000000000,
 ];
