@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import { RedisService } from './redis.service.js';
 
 export interface Counter {
@@ -31,6 +32,30 @@ local otherTtl = redis.call('PTTL', KEYS[2])
 return {count, ttl, other, otherTtl}
 `;
 
+/** The client with the two scripts as commands: EVALSHA, and EVAL only after a NOSCRIPT. */
+type Scripted = Redis & {
+  syCounterIncr(key: string, by: number, windowMs: number): Promise<[number, number]>;
+  syCounterIncrRead(
+    key: string,
+    other: string,
+    by: number,
+    windowMs: number,
+  ): Promise<[number, number, number, number]>;
+};
+
+/**
+ * The scripts run by their SHA1 (ioredis's defineCommand), so a call sends neither the script's
+ * text nor makes Redis hash it again; ioredis loads it on a NOSCRIPT (a new or flushed server).
+ */
+function scripted(client: Redis): Scripted {
+  const c = client as Scripted;
+  if (typeof c.syCounterIncr !== 'function') {
+    client.defineCommand('syCounterIncr', { numberOfKeys: 1, lua: INCR_SCRIPT });
+    client.defineCommand('syCounterIncrRead', { numberOfKeys: 2, lua: INCR_READ_SCRIPT });
+  }
+  return c;
+}
+
 /**
  * Fixed-window counters shared by every instance through Redis, or kept in this process when
  * Redis is not configured. Rate limits, login lockouts and cooldowns are built on it.
@@ -46,10 +71,7 @@ export class CounterStore {
   async increment(key: string, windowMs: number, by = 1): Promise<Counter> {
     const client = this.redis.client;
     if (client) {
-      const [count, ttl] = (await client.eval(INCR_SCRIPT, 1, `sy:c:${key}`, by, windowMs)) as [
-        number,
-        number,
-      ];
+      const [count, ttl] = await scripted(client).syCounterIncr(`sy:c:${key}`, by, windowMs);
       return { count, ttlMs: ttl };
     }
     const now = Date.now();
@@ -67,14 +89,12 @@ export class CounterStore {
   async incrementAndPeek(key: string, windowMs: number, other: string): Promise<[Counter, Counter]> {
     const client = this.redis.client;
     if (client) {
-      const [count, ttl, otherCount, otherTtl] = (await client.eval(
-        INCR_READ_SCRIPT,
-        2,
+      const [count, ttl, otherCount, otherTtl] = await scripted(client).syCounterIncrRead(
         `sy:c:${key}`,
         `sy:c:${other}`,
         1,
         windowMs,
-      )) as [number, number, number, number];
+      );
       return [
         { count, ttlMs: ttl },
         { count: otherCount, ttlMs: Math.max(0, otherTtl) },
