@@ -1026,24 +1026,35 @@ async function main() {
   if (PIN) execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
-  const dbName = `sy_bench_${randomBytes(4).toString('hex')}`;
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  cleanupDb = dbName;
-  // Development aid: every statement with its duration in the server log.
-  if (process.env.BENCH_PGLOG)
-    await admin.query(`ALTER DATABASE ${dbName} SET log_min_duration_statement = 0`);
-  const dbUrl = Object.assign(new URL(PG_URL), { pathname: `/${dbName}` }).toString();
-  const db = {
-    stats: async () => {
-      const r = await admin.query('SELECT pg_stat_force_next_flush()').catch(() => null);
-      void r;
-      const s = await admin.query(
-        'SELECT xact_commit + xact_rollback AS xact, tup_returned + tup_fetched AS tup FROM pg_stat_database WHERE datname = $1',
-        [dbName],
-      );
-      return { xact: Number(s.rows[0].xact), tup: Number(s.rows[0].tup) };
-    },
-    statements: await statementStats(admin, dbName),
+  // Each gateway pass gets a database of its own, so the second (Redis) pass does not start on
+  // the first one's tables and dead rows and the two compare like with like.
+  const createDatabase = async () => {
+    const name = `sy_bench_${randomBytes(4).toString('hex')}`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    cleanupDb = name;
+    // Development aid: every statement with its duration in the server log.
+    if (process.env.BENCH_PGLOG)
+      await admin.query(`ALTER DATABASE ${name} SET log_min_duration_statement = 0`);
+    const url = Object.assign(new URL(PG_URL), { pathname: `/${name}` }).toString();
+    const db = {
+      stats: async () => {
+        const r = await admin.query('SELECT pg_stat_force_next_flush()').catch(() => null);
+        void r;
+        const s = await admin.query(
+          'SELECT xact_commit + xact_rollback AS xact, tup_returned + tup_fetched AS tup FROM pg_stat_database WHERE datname = $1',
+          [name],
+        );
+        return { xact: Number(s.rows[0].xact), tup: Number(s.rows[0].tup) };
+      },
+      statements: await statementStats(admin, name),
+    };
+    return { name, url, db };
+  };
+  const dropDatabase = async (name) => {
+    await admin
+      .query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      .catch((e) => log('drop failed', e.message));
+    if (cleanupDb === name) cleanupDb = null;
   };
   let sim;
   let refProxy;
@@ -1078,13 +1089,18 @@ async function main() {
       { TARGET: sim.url },
       /listening on (http:\/\/\S+)/,
     );
-    log('simulator', sim.url, 'reference', refProxy.url, 'database', dbName);
+    log('simulator', sim.url, 'reference', refProxy.url);
     result.ref = process.env.BENCH_HOLD
       ? null
       : await scenarios('reference', refProxy.url, 'sk-reference', refProxy.child.pid, null);
     for (const withRedis of WITH_REDIS ? [false, true] : [false]) {
       const name = withRedis ? 'postgres + redis' : 'postgres';
-      const gw = await startGateway(sim.url, dbUrl, withRedis);
+      const { name: dbName, url: dbUrl, db } = await createDatabase();
+      log(name, 'database', dbName);
+      const gw = await startGateway(sim.url, dbUrl, withRedis).catch(async (err) => {
+        await dropDatabase(dbName);
+        throw err;
+      });
       try {
         const { key, failover, routed } = await seed(gw.url);
         if (process.env.BENCH_HOLD) {
@@ -1108,14 +1124,12 @@ async function main() {
         result.gateways.push(r);
       } finally {
         await stop(gw);
+        await dropDatabase(dbName);
       }
     }
   } finally {
     await stop(refProxy);
     await stop(sim);
-    await admin
-      .query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
-      .catch((e) => log('drop failed', e.message));
     await admin.end();
   }
   if (process.env.BENCH_HOLD) return;
