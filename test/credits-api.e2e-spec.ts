@@ -317,6 +317,56 @@ describe('credits API (real Postgres)', () => {
   });
 
   describe('usage', () => {
+    it('writes every field of a flush exactly, however odd the text and however many rows', async () => {
+      const recorder = gw.app.get(UsageRecorder);
+      const user: SeededUser = await seedUser(gw.url, adminToken, a.tenantId, 'member');
+      // The records go to Postgres as one array per column: text that array literals must escape.
+      const odd = ['we"ird, {model}', 'back\\slash', 'NULL', '', 'ünï cødé 🚀', "it's"];
+      const at = new Date('2030-03-01T10:00:00.123Z');
+      const ids = Array.from({ length: 1_200 }, (_, i) => `flush-${randomUUID()}-${i}`);
+      ids.forEach((requestId, i) =>
+        recorder.record({
+          requestId,
+          tenantId: a.tenantId,
+          userId: user.id,
+          provider: 'openai',
+          model: odd[i % odd.length]!,
+          endpoint: 'chat.completions',
+          inputTokens: i,
+          outputTokens: 2 * i,
+          cost: BigInt(i) * 1_000_000_000n,
+          latencyMs: i % 50,
+          ...(i % 2 ? { ttftMs: i % 7 } : {}),
+          status: i % 5 ? 'ok' : 'error',
+          ...(i % 5 ? {} : { errorClass: odd[i % odd.length]! }),
+          at,
+        }),
+      );
+      await recorder.flush();
+      const rows: Array<Record<string, unknown>> = await db.query(
+        `SELECT request_id, model, input_tokens, output_tokens, cost::text AS cost, latency_ms, ttft_ms, status,
+                error_class, api_key_id, created_at
+           FROM usage_records WHERE request_id = ANY($1) ORDER BY input_tokens`,
+        [ids],
+      );
+      expect(rows).toHaveLength(ids.length);
+      rows.forEach((row, i) =>
+        expect(row).toEqual({
+          request_id: ids[i],
+          model: odd[i % odd.length],
+          input_tokens: i,
+          output_tokens: 2 * i,
+          cost: String(BigInt(i) * 1_000_000_000n),
+          latency_ms: i % 50,
+          ttft_ms: i % 2 ? i % 7 : null,
+          status: i % 5 ? 'ok' : 'error',
+          error_class: i % 5 ? null : odd[i % odd.length],
+          api_key_id: null,
+          created_at: at,
+        }),
+      );
+    });
+
     it('aggregates usage records by day, model, provider, key and user, scoped to the caller', async () => {
       const recorder = gw.app.get(UsageRecorder);
       const user: SeededUser = await seedUser(gw.url, adminToken, a.tenantId, 'member');

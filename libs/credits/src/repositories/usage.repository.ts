@@ -102,9 +102,26 @@ export interface UsageErrorRow {
   latencyMs: number;
 }
 
-const COLUMNS = 16;
-/** Postgres takes at most 65535 parameters per statement. */
-export const MAX_USAGE_BATCH = Math.floor(65_535 / COLUMNS);
+/**
+ * Rows per statement. The rows go as one array per column (unnest), so no parameter limit
+ * applies; this bounds one statement's size and lock time.
+ */
+export const MAX_USAGE_BATCH = 4_000;
+
+/**
+ * The records as one array per column: one statement text and 16 parameters however many rows,
+ * instead of a VALUES list of 16 parameters per row, which cost the gateway a parameter each to
+ * serialize and Postgres a large statement to parse and plan on every flush.
+ */
+const INSERT_USAGE = `WITH ins AS (
+   INSERT INTO usage_records (request_id, tenant_id, user_id, api_key_id, provider, model, endpoint,
+     input_tokens, output_tokens, cached_input_tokens, cost, latency_ms, ttft_ms, status, error_class, created_at)
+   SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[],
+     $8::integer[], $9::integer[], $10::integer[], $11::bigint[], $12::integer[], $13::integer[], $14::text[],
+     $15::text[], $16::timestamptz[])
+   RETURNING tenant_id, user_id, api_key_id, provider, model, endpoint, status, input_tokens, output_tokens,
+     cached_input_tokens, cost, latency_ms, ttft_ms, created_at
+ )`;
 
 @Injectable()
 export class UsageRepository {
@@ -113,43 +130,31 @@ export class UsageRepository {
   /** Inserts up to MAX_USAGE_BATCH rows in one statement. */
   async insertMany(rows: UsageRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const params: unknown[] = [];
-    const tuples = rows.map((r) => {
-      const base = params.length;
-      params.push(
-        r.requestId,
-        r.tenantId,
-        r.userId,
-        r.apiKeyId,
-        r.provider,
-        r.model,
-        r.endpoint,
-        r.inputTokens,
-        r.outputTokens,
-        r.cachedInputTokens,
-        r.cost.toString(),
-        r.latencyMs,
-        r.ttftMs,
-        r.status,
-        r.errorClass,
-        r.at.toISOString(),
-      );
-      return `(${Array.from({ length: COLUMNS }, (_, i) => `$${base + i + 1}`).join(', ')})`;
-    });
+    const n = rows.length;
+    const columns: unknown[][] = Array.from({ length: 16 }, () => new Array<unknown>(n));
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      columns[0]![i] = r.requestId;
+      columns[1]![i] = r.tenantId;
+      columns[2]![i] = r.userId;
+      columns[3]![i] = r.apiKeyId;
+      columns[4]![i] = r.provider;
+      columns[5]![i] = r.model;
+      columns[6]![i] = r.endpoint;
+      columns[7]![i] = r.inputTokens;
+      columns[8]![i] = r.outputTokens;
+      columns[9]![i] = r.cachedInputTokens;
+      columns[10]![i] = r.cost.toString();
+      columns[11]![i] = r.latencyMs;
+      columns[12]![i] = r.ttftMs;
+      columns[13]![i] = r.status;
+      columns[14]![i] = r.errorClass;
+      columns[15]![i] = r.at.toISOString();
+    }
     // The records and their daily rollups in one statement: the rollups never disagree with the
     // records, whichever instance wrote them. Rollup keys in a fixed order, so two instances
     // adding to the same rows lock them in the same order.
-    await this.db.query(
-      `WITH ins AS (
-         INSERT INTO usage_records (request_id, tenant_id, user_id, api_key_id, provider, model, endpoint,
-           input_tokens, output_tokens, cached_input_tokens, cost, latency_ms, ttft_ms, status, error_class, created_at)
-         VALUES ${tuples.join(', ')}
-         RETURNING tenant_id, user_id, api_key_id, provider, model, endpoint, status, input_tokens, output_tokens,
-           cached_input_tokens, cost, latency_ms, ttft_ms, created_at
-       )
-       ${ROLLUP_INSERT}`,
-      params,
-    );
+    await this.db.query(`${INSERT_USAGE} ${ROLLUP_INSERT}`, columns);
   }
 
   async aggregate(
