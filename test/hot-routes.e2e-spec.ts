@@ -24,7 +24,7 @@ describe('hot routes answer exactly as the controller routes', () => {
 
   const chat = { model: 'simulator/sim-gpt', max_tokens: 8, messages: [{ role: 'user', content: 'hot' }] };
   const message = { model: 'simulator/sim-gpt', max_tokens: 8, messages: [{ role: 'user', content: 'hot' }] };
-  type Case = { name: string; path: string; auth?: string; body: unknown; raw?: string };
+  type Case = { name: string; path: string; auth?: string; body: unknown; raw?: string; type?: string };
   const cases = (): Case[] => [
     { name: 'a plain chat', path: 'chat/completions', auth: t.key, body: chat },
     {
@@ -39,6 +39,25 @@ describe('hot routes answer exactly as the controller routes', () => {
     { name: 'an admin JWT', path: 'chat/completions', auth: jwtOnlyAdmin, body: chat },
     { name: 'an invalid body', path: 'chat/completions', auth: t.key, body: { model: 'simulator/sim-gpt' } },
     { name: 'malformed JSON', path: 'chat/completions', auth: t.key, body: undefined, raw: '{"model": ' },
+    // The body reader (lean for plain UTF-8 JSON, body-parser for the rest): the same answers.
+    { name: 'a JSON string body', path: 'chat/completions', auth: t.key, body: undefined, raw: '"hot"' },
+    {
+      name: 'a body after a byte order mark, with a charset',
+      path: 'chat/completions',
+      auth: t.key,
+      body: undefined,
+      raw: `\uFEFF  ${JSON.stringify(chat)}`,
+      type: 'application/json; charset=UTF-8',
+    },
+    { name: 'an empty body', path: 'chat/completions', auth: t.key, body: undefined, raw: '' },
+    { name: 'a text body', path: 'chat/completions', auth: t.key, body: chat, type: 'text/plain' },
+    {
+      name: 'a latin1 charset',
+      path: 'chat/completions',
+      auth: t.key,
+      body: chat,
+      type: 'application/json; charset=latin1',
+    },
     {
       name: 'an unknown model',
       path: 'chat/completions',
@@ -70,7 +89,7 @@ describe('hot routes answer exactly as the controller routes', () => {
   const ask = async (c: Case, trailingSlash: boolean) => {
     let r = request(t.gw.url)
       .post(`/v1/${c.path}${trailingSlash ? '/' : ''}`)
-      .set('content-type', 'application/json');
+      .set('content-type', c.type ?? 'application/json');
     if (c.auth) r = r.auth(c.auth, { type: 'bearer' });
     const res = await r.send(c.raw ?? JSON.stringify(c.body));
     const body = res.body as {
@@ -92,7 +111,7 @@ describe('hot routes answer exactly as the controller routes', () => {
     };
   };
 
-  it.each([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13])(
+  it.each([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18])(
     'case %i: the same status, body and headers both ways',
     async (i) => {
       const c = cases()[i]!;

@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config.js';
 import { OpenAiExceptionFilter, writeError, type ErrorRenderer } from '../errors/openai-exception.filter.js';
 import { AppLogger } from '../logging/app-logger.js';
 import { jsonBodyGuard } from './json-body.js';
+import { leanJsonBody } from './lean-json.js';
 import { requestContextMiddleware } from './request-context.js';
 import { createValidationPipe } from './validation.pipe.js';
 
@@ -103,7 +104,9 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
     });
   }
   for (const middleware of options.beforeV1Body ?? []) expressApp.use('/v1', middleware);
-  expressApp.use('/v1', v1Json, jsonBodyGuard({ text: false }));
+  // The usual model call (UTF-8 JSON with a Content-Length) is read without body-parser's
+  // per-request machinery; anything else goes to body-parser as before (issue 20).
+  expressApp.use('/v1', leanJsonBody(v1Json, config.http.maxBodyBytes), jsonBodyGuard({ text: false }));
   expressApp.use('/api', apiJson, apiForm, jsonBodyGuard({ text: true }));
   const hot = new Map((options.hotRoutes ?? []).map((r) => [`${r.method} ${r.path}`, r]));
   if (hot.size > 0) {

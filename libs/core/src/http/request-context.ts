@@ -35,6 +35,16 @@ export function currentRequestContext(): { requestId?: string; ip?: string } {
   };
 }
 
+/**
+ * Captures the request context this code runs in, for a callback that will run from an event
+ * outside it (a stream's `end`): `enter(fn)` runs `fn` in the captured context, as an
+ * `AsyncResource` bound at capture time would, without creating an async resource per request.
+ */
+export function captureRequestContext(): <R>(fn: () => R) => R {
+  const req = storage.getStore();
+  return req === undefined ? (fn) => fn() : (fn) => storage.run(req, fn);
+}
+
 /** Attaches the request's trace (set by the tracing middleware, before the request context runs). */
 export function setRequestTrace(req: object, trace: RequestTrace): void {
   (req as RequestLike)[TRACE] = trace;
