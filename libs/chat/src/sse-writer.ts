@@ -14,7 +14,12 @@ export function startEventStream(res: Response, headers: Record<string, string>)
 /** Writes `text`; resolves when the socket can take more (or closed), never buffering ahead. */
 export async function writeEvents(res: Response, text: string): Promise<void> {
   if (res.write(text)) return;
-  await new Promise<void>((resolve) => {
+  await drained(res);
+}
+
+/** Resolves when the response can take more (`drain`) or is gone (`close`). */
+function drained(res: Response): Promise<void> {
+  return new Promise<void>((resolve) => {
     const done = () => {
       res.off('drain', done);
       res.off('close', done);
@@ -24,6 +29,9 @@ export async function writeEvents(res: Response, text: string): Promise<void> {
     res.on('close', done);
   });
 }
+
+/** What `send` returns when the socket took the event at once (most events): no promise per event. */
+const SENT: Promise<void> = Promise.resolve();
 
 /**
  * Writes a server-sent event stream in OpenAI's framing: `data: <json>\n\n` per chunk, then
@@ -46,10 +54,21 @@ export class SseWriter {
     return !this.res.destroyed && !this.res.writableEnded;
   }
 
-  /** Writes one event; resolves when the socket can take more. */
-  async send(payload: unknown): Promise<void> {
-    if (!this.open) return;
-    await writeEvents(this.res, `data: ${JSON.stringify(payload)}\n\n`);
+  /**
+   * Writes one event; resolves when the socket can take more. Not an async function: a stream
+   * sends one event per chunk, and an event the socket takes at once (nearly all) then costs no
+   * promise of its own (issue 20); a failure still comes back as a rejection.
+   */
+  send(payload: unknown): Promise<void> {
+    if (!this.open) return SENT;
+    try {
+      if (this.res.write(`data: ${JSON.stringify(payload)}\n\n`)) return SENT;
+    } catch (err) {
+      // As the async version rejected: with whatever was thrown.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      return Promise.reject(err);
+    }
+    return drained(this.res);
   }
 
   /** Ends the stream normally, after `last` (one more event) when given, in one write. */

@@ -9,10 +9,20 @@ import { ProviderError } from '../provider.port.js';
 export class CallScope {
   private readonly controller = new AbortController();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The duration the timer was created with. */
+  private timerMs = 0;
+  /** Whether a wait is under way (armed and not paused): the timer only counts then. */
+  private waiting = false;
   private timedOut = false;
   private armed = 0;
   private deadlineMs = 0;
   private readonly onCallerAbort = (): void => this.controller.abort(this.opts.signal?.reason);
+  private readonly onTimeout = (): void => {
+    if (!this.waiting) return;
+    this.timedOut = true;
+    this.deadlineMs = this.timerMs;
+    this.controller.abort(new Error('deadline exceeded'));
+  };
 
   constructor(
     private readonly opts: CallOptions,
@@ -38,20 +48,29 @@ export class CallScope {
    * (for the answer's headers) is `timeoutMs`; later ones `stallTimeoutMs` when set.
    */
   arm(): void {
-    clearTimeout(this.timer);
-    if (this.controller.signal.aborted) return;
+    if (this.controller.signal.aborted) {
+      this.stop();
+      return;
+    }
     const ms = this.armed++ === 0 ? this.opts.timeoutMs : (this.opts.stallTimeoutMs ?? this.opts.timeoutMs);
-    this.timer = setTimeout(() => {
-      this.timedOut = true;
-      this.deadlineMs = ms;
-      this.controller.abort(new Error('deadline exceeded'));
-    }, ms);
+    this.waiting = true;
+    if (this.timer !== undefined && this.timerMs === ms) {
+      // A stream re-arms before every chunk: restart the same timer rather than make a new one
+      // (issue 20). refresh() restarts it from now, and revives it if it fired while paused.
+      this.timer.ref();
+      this.timer.refresh();
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timerMs = ms;
+    this.timer = setTimeout(this.onTimeout, ms);
   }
 
   /** Stops the deadline while a stream chunk is with the consumer (its pace is not the upstream's). */
   pause(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    // The timer stays (the next arm() restarts it) but no longer counts, nor keeps the process up.
+    this.waiting = false;
+    this.timer?.unref();
   }
 
   /** The caller's abort or our timeout as a ProviderError, when one of them ended the call. */
@@ -70,7 +89,13 @@ export class CallScope {
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
+    this.stop();
     this.opts.signal?.removeEventListener('abort', this.onCallerAbort);
+  }
+
+  private stop(): void {
+    this.waiting = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 }
