@@ -33,7 +33,7 @@ const STAGES = [
   ['rate limits', /rate-limit|counter-store|counters/],
   [
     'parse (body, JSON, validation)',
-    /body-parser|raw-body|json-body|type-is|content-type|iconv|request-validation|ajv|validate\d+/,
+    /body-parser|raw-body|json-body|lean-json|type-is|content-type|iconv|request-validation|ajv|validate\d+/,
   ],
   [
     'routing, keys, breakers',
