@@ -21,8 +21,12 @@ const WITH_REDIS = !QUICK && process.env.BENCH_REDIS !== '0';
 const CHUNK_DELAY_MS = 20;
 // The load generator (this process: autocannon and the latency loops) on core 0, the simulator,
 // the reference and the gateway on core 1, as an operator's gateway would have a core of its
-// own; Postgres and Redis run as the machine runs them. BENCH_PIN=0 turns it off.
+// own. Postgres and Redis (the machine's services) go to core 0 as well for the run, as if on a
+// host of their own, and get their CPUs back at the end: left free, they are woken onto core 1
+// beside the gateway and preempt it (BENCH_PIN_SERVICES=0 leaves them alone). BENCH_PIN=0 turns
+// all pinning off.
 const PIN = os.cpus().length >= 2 && process.env.BENCH_PIN !== '0';
+const PIN_SERVICES = PIN && process.env.BENCH_PIN_SERVICES !== '0';
 const D = QUICK ? 1 : 6; // seconds per throughput point
 const ADMIN = { email: 'bench-admin@bench.switchyard', password: `pw-${randomBytes(12).toString('hex')}` };
 const children = new Set();
@@ -871,7 +875,9 @@ function markdown(result) {
   L.push(
     `Machine: ${result.machine.cpus} x ${result.machine.cpuModel}, ${result.machine.memGb} GB, Node ${result.machine.node}, ${result.machine.os}. ${
       result.pinned
-        ? 'Load generator pinned to core 0; simulator, reference proxy and gateway to core 1; Postgres and Redis unpinned.'
+        ? result.servicesPinned
+          ? 'Load generator, Postgres and Redis pinned to core 0; simulator, reference proxy and gateway to core 1.'
+          : 'Load generator pinned to core 0; simulator, reference proxy and gateway to core 1; Postgres and Redis unpinned.'
         : 'Load generator shares the CPUs.'
     }`,
     '',
@@ -1019,11 +1025,65 @@ async function statementStats(admin, dbName) {
   };
 }
 
+// ---------------------------------------------------------------- services' cores
+/** Pids of the machine's Postgres and Redis processes (by command name). */
+function servicePids() {
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      if (comm === 'postgres' || comm === 'redis-server') pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** Each service process's allowed CPUs before pinning, to give back after the run. */
+let servicesPinned = null;
+
+/** Pins Postgres and Redis (every thread; new backends inherit the postmaster's mask) to core 0. */
+function pinServices() {
+  const saved = new Map();
+  for (const pid of servicePids()) {
+    try {
+      const list = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      execFileSync('taskset', ['-a', '-p', '-c', '0', String(pid)], { stdio: 'ignore' });
+      if (list) saved.set(pid, list);
+    } catch {
+      // not ours to move (another user's service): it stays as it is
+    }
+  }
+  servicesPinned = saved;
+  return saved.size;
+}
+
+/** Gives the services their CPUs back, including backends started during the run. */
+function unpinServices() {
+  if (!servicesPinned) return;
+  const all = `0-${os.cpus().length - 1}`;
+  const fallback = [...servicesPinned.values()][0] ?? all;
+  for (const pid of servicePids()) {
+    try {
+      execFileSync('taskset', ['-a', '-p', '-c', servicesPinned.get(pid) ?? fallback, String(pid)], {
+        stdio: 'ignore',
+      });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  servicesPinned = null;
+}
+
 // ---------------------------------------------------------------- main
 async function main() {
   const t0 = Date.now();
   // Every thread of this process (the load generator) to core 0; the children go to core 1.
   if (PIN) execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+  const pinnedServices = PIN_SERVICES ? pinServices() : 0;
+  if (PIN_SERVICES) log('Postgres and Redis processes pinned to core 0:', pinnedServices);
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
   // Each gateway pass gets a database of its own, so the second (Redis) pass does not start on
@@ -1062,6 +1122,7 @@ async function main() {
     at: new Date().toISOString(),
     quick: QUICK,
     pinned: PIN,
+    servicesPinned: pinnedServices > 0,
     machine: {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model,
@@ -1150,6 +1211,7 @@ async function main() {
 let cleanupDb = null;
 const kill = () => {
   for (const c of children) c.kill('SIGKILL');
+  unpinServices();
 };
 process.on('exit', kill);
 // Interrupted (Ctrl-C, CI timeout): stop the processes and still drop the database.
