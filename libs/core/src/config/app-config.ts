@@ -20,6 +20,10 @@ export class AppConfig {
       corsOrigins: string[] | '*' | false;
       maxBodyBytes: number;
       maxApiBodyBytes: number;
+      /** Request-body bytes held at once on /v1; 0 means no bound. */
+      maxBodyBytesInFlight: number;
+      /** The most body bytes one /v1 request may carry: a JSON body or an upload with its fields. */
+      largestBodyBytes: number;
       shutdownTimeoutMs: number;
       trustProxy: boolean | number | string;
       swagger: boolean;
@@ -204,6 +208,11 @@ function readPem(value: string | undefined): string | undefined {
 }
 
 /** Raised when the environment is invalid; its message names every bad variable. */
+/** The largest body one /v1 request may carry: a JSON body, or a file upload with its form fields. */
+function largestBodyBytes(maxBody: number, maxFile: number): number {
+  return Math.max(maxBody, maxFile + 1024 * 1024);
+}
+
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -313,6 +322,12 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     if (typeof parsed === 'string') problems.push(`OUTBOUND_ALLOWLIST: ${parsed}`);
   }
   const configuredApiKeys = parseApiKeys(env.API_KEYS, env.NODE_ENV, problems);
+  const largestBody = largestBodyBytes(env.MAX_BODY_BYTES, env.MAX_FILE_BYTES);
+  if (env.MAX_BODY_BYTES_IN_FLIGHT > 0 && env.MAX_BODY_BYTES_IN_FLIGHT < largestBody) {
+    problems.push(
+      `MAX_BODY_BYTES_IN_FLIGHT must be 0 (no bound) or at least ${largestBody}, the largest body one request may carry (MAX_BODY_BYTES, or MAX_FILE_BYTES plus 1 MiB of multipart fields) (got ${env.MAX_BODY_BYTES_IN_FLIGHT})`,
+    );
+  }
   if (problems.length > 0) throw new ConfigValidationError(problems);
   const providerEnv: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
@@ -332,6 +347,8 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       corsOrigins: parseCors(env.CORS_ORIGINS),
       maxBodyBytes: env.MAX_BODY_BYTES,
       maxApiBodyBytes: env.MAX_API_BODY_BYTES,
+      maxBodyBytesInFlight: env.MAX_BODY_BYTES_IN_FLIGHT,
+      largestBodyBytes: largestBodyBytes(env.MAX_BODY_BYTES, env.MAX_FILE_BYTES),
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
       trustProxy: parseTrustProxy(env.TRUST_PROXY),
       swagger: env.SWAGGER_ENABLED,

@@ -103,6 +103,12 @@ export class EnvironmentVariables {
   @IsInt({ message: 'must be an integer number of bytes' })
   MAX_API_BODY_BYTES = 1024 * 1024;
 
+  /** Request-body bytes one instance holds at once on /v1 (0: no bound); see BodyBudget. */
+  @Transform(toInt)
+  @Min(0)
+  @IsInt({ message: 'must be an integer number of bytes' })
+  MAX_BODY_BYTES_IN_FLIGHT = 100 * 1024 * 1024;
+
   @Transform(toInt)
   @Min(0)
   @IsInt({ message: 'must be an integer number of milliseconds' })

@@ -149,6 +149,19 @@ export class InternalError extends ApiError {
   }
 }
 
+/** The gateway itself is at a limit it keeps to stay up (e.g. request bytes in flight): retry shortly. */
+export class ServerBusyError extends ApiError {
+  readonly status = 503;
+  readonly type = 'server_error';
+  constructor(message: string, retryAfterSeconds: number, options: ApiErrorOptions = {}) {
+    super(message, {
+      code: 'server_busy',
+      ...options,
+      headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))), ...options.headers },
+    });
+  }
+}
+
 /** The upstream provider failed in a way the gateway could not recover from. */
 export class UpstreamError extends ApiError {
   readonly type = 'upstream_error';

@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { AppConfig } from '../config/app-config.js';
 import { OpenAiExceptionFilter, writeError, type ErrorRenderer } from '../errors/openai-exception.filter.js';
 import { AppLogger } from '../logging/app-logger.js';
+import { BodyBudget } from './body-budget.js';
 import { jsonBodyGuard } from './json-body.js';
 import { leanJsonBody } from './lean-json.js';
 import { requestContextMiddleware } from './request-context.js';
@@ -104,6 +105,11 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
     });
   }
   for (const middleware of options.beforeV1Body ?? []) expressApp.use('/v1', middleware);
+  // Bounds the body bytes held at once (issue 20): past it, a 503 before the body is read.
+  if (config.http.maxBodyBytesInFlight > 0) {
+    const budget = new BodyBudget(config.http.maxBodyBytesInFlight, config.http.largestBodyBytes);
+    expressApp.use('/v1', budget.middleware());
+  }
   // The usual model call (UTF-8 JSON with a Content-Length) is read without body-parser's
   // per-request machinery; anything else goes to body-parser as before (issue 20).
   expressApp.use('/v1', leanJsonBody(v1Json, config.http.maxBodyBytes), jsonBodyGuard({ text: false }));

@@ -1,0 +1,63 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { ServerBusyError } from '../errors/api-error.js';
+
+const DIGITS = /^[0-9]{1,15}$/;
+
+/** Seconds a refused caller is asked to wait: big bodies in flight finish within seconds. */
+const RETRY_AFTER_SECONDS = 1;
+
+/**
+ * The request-body bytes one instance holds at once (issue 20, memory). A `/v1` body lives in
+ * memory for its whole call, several times over (the buffer, the parsed prompt, the upstream body
+ * built from it: about 7x its size), so a few concurrent maximum-size bodies decide the process's
+ * peak. Each request is counted by its declared Content-Length (a body without one, chunked, by
+ * `largest`, the most any route may read) from before its body is read until its response has
+ * closed; a request that would take the total over `budget` is refused before a byte of its body
+ * is read, with a 503 and `Retry-After`, in the caller's dialect, and nothing of it runs.
+ */
+export class BodyBudget {
+  private inFlight = 0;
+
+  constructor(
+    readonly budget: number,
+    private readonly largest: number,
+  ) {}
+
+  /** Bytes counted now, for tests and metrics. */
+  get bytesInFlight(): number {
+    return this.inFlight;
+  }
+
+  /** The middleware; mount it on `/v1` before any body reader. */
+  middleware(): RequestHandler {
+    return (req: Request, res: Response, next: NextFunction): void => {
+      const bytes = this.bytesOf(req);
+      if (bytes === 0) return next();
+      if (this.inFlight + bytes > this.budget) {
+        next(
+          new ServerBusyError(
+            'The gateway is holding as many request bytes as it may; retry shortly.',
+            RETRY_AFTER_SECONDS,
+          ),
+        );
+        return;
+      }
+      this.inFlight += bytes;
+      // 'close' comes once per response, after its end or when its client is gone.
+      res.once('close', () => {
+        this.inFlight -= bytes;
+      });
+      next();
+    };
+  }
+
+  private bytesOf(req: Request): number {
+    const length = req.headers['content-length'];
+    if (length !== undefined) {
+      if (!DIGITS.test(length)) return 0; // the body reader refuses it
+      // Over `largest`, its reader refuses it after at most `largest` bytes.
+      return Math.min(Number(length), this.largest);
+    }
+    return req.headers['transfer-encoding'] !== undefined ? this.largest : 0;
+  }
+}

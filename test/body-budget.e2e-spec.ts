@@ -1,0 +1,190 @@
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { loadConfig } from '@switchyard/core';
+import { startLlmGateway, type LlmGateway } from './support/llm-gateway.js';
+
+/**
+ * MAX_BODY_BYTES_IN_FLIGHT (issue 20, memory): the /v1 body bytes one instance holds at once.
+ * Here 1 MiB JSON bodies, 1 MiB uploads (so one request carries at most 2 MiB) and a budget of
+ * 2.5 MiB: two big bodies being sent fill it, the third is refused before its body is read, in
+ * the caller's dialect, and changes nothing; small calls still fit, and the budget comes back
+ * when the big requests end, whether they finish or their client goes away.
+ */
+const MiB = 1024 * 1024;
+const BIG = 1_000_000;
+
+describe('request-body bytes in flight (real HTTP)', () => {
+  let t: LlmGateway;
+  let host: string;
+  let port: number;
+  beforeAll(async () => {
+    t = await startLlmGateway({
+      env: {
+        MAX_BODY_BYTES: String(MiB),
+        MAX_FILE_BYTES: String(MiB),
+        MAX_BODY_BYTES_IN_FLIGHT: String(2.5 * MiB),
+      },
+    });
+    const url = new URL(t.gw.url);
+    host = url.hostname;
+    port = Number(url.port);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** A chat whose prompt pads its JSON body to exactly `bytes`. */
+  const chatBody = (bytes: number): string => {
+    const empty = JSON.stringify({
+      model: 'simulator/sim-gpt',
+      max_tokens: 4,
+      messages: [{ role: 'user', content: '' }],
+    });
+    return JSON.stringify({
+      model: 'simulator/sim-gpt',
+      max_tokens: 4,
+      messages: [{ role: 'user', content: 'x'.repeat(bytes - empty.length) }],
+    });
+  };
+
+  /** A request that declares `length` bytes and sends only its first `sent`: it stays in flight. */
+  const started = (path: string, length: number, sent: string) => {
+    const req = http.request({
+      host,
+      port,
+      path,
+      method: 'POST',
+      agent: false,
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(length),
+        authorization: `Bearer ${t.key}`,
+      },
+    });
+    const answer = new Promise<{ status: number; body: string } | 'gone'>((resolve) => {
+      req.on('response', (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', () => resolve('gone'));
+    });
+    req.write(sent);
+    return { req, answer };
+  };
+
+  /** Waits until the gateway has taken both requests' headers (their budget is counted then). */
+  const settle = () => new Promise((r) => setTimeout(r, 300));
+
+  const balance = async () =>
+    (
+      await request(t.gw.url)
+        .get('/api/v1/credits/balance')
+        .auth(t.member.token, { type: 'bearer' })
+        .expect(200)
+    ).body.balance as string;
+  it('refuses a body past the budget before reading it, in each dialect, and takes it back after', async () => {
+    const body = chatBody(BIG);
+    const a = started('/v1/chat/completions', BIG, body.slice(0, 1000));
+    const b = started('/v1/chat/completions', BIG, body.slice(0, 1000));
+    await settle();
+    const before = await balance();
+
+    // The third big body: 503 + Retry-After in OpenAI's envelope, its body never read.
+    const c = started('/v1/chat/completions', BIG, '');
+    const refused = await c.answer;
+    c.req.destroy();
+    expect(refused).not.toBe('gone');
+    const r = refused as { status: number; body: string };
+    expect(r.status).toBe(503);
+    expect(JSON.parse(r.body)).toEqual({
+      error: {
+        message: 'The gateway is holding as many request bytes as it may; retry shortly.',
+        type: 'server_error',
+        code: 'server_busy',
+        param: null,
+      },
+    });
+
+    // The same through the OpenAI SDK: a 503 it sees as an APIError with the code.
+    const sdk = t.clientWith(t.key);
+    const err = await sdk.chat.completions.create(JSON.parse(chatBody(BIG))).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 503, code: 'server_busy' });
+
+    // Anthropic's dialect: its overloaded error (529), which its clients back off from.
+    const messages = await request(t.gw.url)
+      .post('/v1/messages')
+      .set('x-api-key', t.key)
+      .send(JSON.parse(chatBody(BIG)));
+    expect(messages.status).toBe(529);
+    expect(messages.headers['retry-after']).toBe('1');
+    expect(messages.body).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
+
+    // The refusals changed nothing: not a micro-credit held or charged.
+    expect(await balance()).toBe(before);
+
+    // A small call still fits beside the two.
+    const small = await sdk.chat.completions.create({
+      model: 'simulator/sim-gpt',
+      max_tokens: 4,
+      messages: [{ role: 'user', content: 'small' }],
+    });
+    expect(small.choices[0]?.message.content).toBeTruthy();
+
+    // One big request finishes (answered and paid), the other's client goes away.
+    a.req.end(body.slice(1000));
+    const done = await a.answer;
+    expect(done !== 'gone' && done.status).toBe(200);
+    b.req.destroy();
+    await b.answer;
+    await settle();
+
+    // Both gave their bytes back: two big bodies fit again.
+    const [x, y] = await Promise.all([
+      sdk.chat.completions.create(JSON.parse(chatBody(BIG))),
+      sdk.chat.completions.create(JSON.parse(chatBody(BIG))),
+    ]);
+    expect(x.choices[0]?.message.content).toBeTruthy();
+    expect(y.choices[0]?.message.content).toBeTruthy();
+  });
+
+  it('counts a chunked body (no Content-Length) as the largest a request may carry', async () => {
+    const a = started('/v1/chat/completions', BIG, chatBody(BIG).slice(0, 1000));
+    await settle();
+    // 1 MB counted, 1.5 MiB left: a chunked body counts 2 MiB and does not fit.
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        {
+          host,
+          port,
+          path: '/v1/chat/completions',
+          method: 'POST',
+          agent: false,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${t.key}` },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.write('{"model":');
+    });
+    expect(chunked).toBe(503);
+    a.req.destroy();
+    await a.answer;
+  });
+
+  it('refuses a budget smaller than one request may need, at start', async () => {
+    expect(() =>
+      loadConfig({
+        MAX_BODY_BYTES: String(MiB),
+        MAX_FILE_BYTES: String(MiB),
+        MAX_BODY_BYTES_IN_FLIGHT: String(MiB),
+      }),
+    ).toThrow(/MAX_BODY_BYTES_IN_FLIGHT must be 0 \(no bound\) or at least 2097152/);
+    expect(() => loadConfig({ MAX_BODY_BYTES_IN_FLIGHT: '0' })).not.toThrow();
+  });
+});
