@@ -98,17 +98,28 @@ function cpuTicks(pid) {
     return 0;
   }
 }
-/** CPU ticks of every Postgres process on the machine (backends, WAL writer, checkpointer...). */
+/** CPU ticks of each Postgres process on the machine (backends, WAL writer, checkpointer...), by pid. */
 function postgresTicks() {
-  let total = 0;
+  const ticks = new Map();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuTicks(entry);
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
+        ticks.set(entry, cpuTicks(entry));
     } catch {
       // gone meanwhile
     }
   }
+  return ticks;
+}
+/**
+ * Postgres ticks spent between two readings: each process still there counts what it gained (one
+ * started meanwhile, all of it); one that exited meanwhile (an idle pool connection closed) is
+ * left out, so the sum never goes negative, at the price of that process's last moments.
+ */
+function postgresTicksSince(before) {
+  let total = 0;
+  for (const [pid, now] of postgresTicks()) total += now - (before.get(pid) ?? 0);
   return total;
 }
 /** Runs `fn` and adds the gateway's and Postgres's CPU per request (ms) to its summary. */
@@ -117,7 +128,7 @@ async function withCpu(pid, fn) {
   const out = await fn();
   const n = Math.max(1, out.requests ?? out.n ?? 0);
   out.gatewayCpuMs = pid ? round(((cpuTicks(pid) - before.gw) * 10) / n, 3) : null;
-  out.postgresCpuMs = round(((postgresTicks() - before.pg) * 10) / n, 3);
+  out.postgresCpuMs = round((postgresTicksSince(before.pg) * 10) / n, 3);
   return out;
 }
 function rssMb(pid) {
