@@ -51,6 +51,20 @@ export interface AxeViolation {
  * served) and returns the serious and critical violations.
  */
 export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  // Check the settled page: a dialog fading in (its colours half transparent) or a menu fading out
+  // behind it is not what a reader meets. CSS transitions end; looping animations (loaders) are
+  // not waited for.
+  // Polled with page.evaluate: waitForFunction builds its predicate with `new Function`, which the
+  // console's CSP (no 'unsafe-eval') refuses and logs as a browser error.
+  const until = Date.now() + 3000;
+  while (
+    Date.now() < until &&
+    (await page.evaluate<boolean>(
+      `document.getAnimations().some((a) => a instanceof CSSTransition && a.playState === 'running')`,
+    ))
+  ) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
   await page.evaluate(axeSource);
   // Page-side code is given as source: the test's own types have no DOM.
   const result = await page.evaluate<
