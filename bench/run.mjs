@@ -98,19 +98,22 @@ function cpuTicks(pid) {
     return 0;
   }
 }
-/** CPU ticks of each Postgres process on the machine (backends, WAL writer, checkpointer...), by pid. */
-function postgresTicks() {
-  const ticks = new Map();
+/** Pids of the machine's processes with one of these command names. */
+function pidsNamed(...names) {
+  const pids = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
-        ticks.set(entry, cpuTicks(entry));
+      if (names.includes(readFileSync(`/proc/${entry}/comm`, 'utf8').trim())) pids.push(Number(entry));
     } catch {
       // gone meanwhile
     }
   }
-  return ticks;
+  return pids;
+}
+/** CPU ticks of each Postgres process on the machine (backends, WAL writer, checkpointer...), by pid. */
+function postgresTicks() {
+  return new Map(pidsNamed('postgres').map((pid) => [pid, cpuTicks(pid)]));
 }
 /**
  * Postgres ticks spent between two readings: each process still there counts what it gained (one
@@ -1113,28 +1116,13 @@ async function statementStats(admin, dbName) {
 }
 
 // ---------------------------------------------------------------- services' cores
-/** Pids of the machine's Postgres and Redis processes (by command name). */
-function servicePids() {
-  const pids = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-      if (comm === 'postgres' || comm === 'redis-server') pids.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
-
 /** Each service process's allowed CPUs before pinning, to give back after the run. */
 let servicesPinned = null;
 
 /** Pins Postgres and Redis (every thread; new backends inherit the postmaster's mask) to core 0. */
 function pinServices() {
   const saved = new Map();
-  for (const pid of servicePids()) {
+  for (const pid of pidsNamed('postgres', 'redis-server')) {
     try {
       const list = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
       execFileSync('taskset', ['-a', '-p', '-c', '0', String(pid)], { stdio: 'ignore' });
@@ -1152,7 +1140,7 @@ function unpinServices() {
   if (!servicesPinned) return;
   const all = `0-${os.cpus().length - 1}`;
   const fallback = [...servicesPinned.values()][0] ?? all;
-  for (const pid of servicePids()) {
+  for (const pid of pidsNamed('postgres', 'redis-server')) {
     try {
       execFileSync('taskset', ['-a', '-p', '-c', servicesPinned.get(pid) ?? fallback, String(pid)], {
         stdio: 'ignore',

@@ -207,12 +207,12 @@ function readPem(value: string | undefined): string | undefined {
   return readFileSync(value, 'utf8');
 }
 
-/** Raised when the environment is invalid; its message names every bad variable. */
 /** The largest body one /v1 request may carry: a JSON body, or a file upload with its form fields. */
 function largestBodyBytes(maxBody: number, maxFile: number): number {
   return Math.max(maxBody, maxFile + 1024 * 1024);
 }
 
+/** Raised when the environment is invalid; its message names every bad variable. */
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -348,7 +348,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       maxBodyBytes: env.MAX_BODY_BYTES,
       maxApiBodyBytes: env.MAX_API_BODY_BYTES,
       maxBodyBytesInFlight: env.MAX_BODY_BYTES_IN_FLIGHT,
-      largestBodyBytes: largestBodyBytes(env.MAX_BODY_BYTES, env.MAX_FILE_BYTES),
+      largestBodyBytes: largestBody,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
       trustProxy: parseTrustProxy(env.TRUST_PROXY),
       swagger: env.SWAGGER_ENABLED,

@@ -114,6 +114,11 @@ export class PayloadTooLargeError extends ApiError {
   }
 }
 
+/** A `Retry-After` header of whole seconds (at least one) before the error's own headers. */
+function withRetryAfter(seconds: number, headers: Record<string, string> = {}): Record<string, string> {
+  return { 'retry-after': String(Math.max(1, Math.ceil(seconds))), ...headers };
+}
+
 export class RateLimitError extends ApiError {
   readonly status = 429;
   readonly type = 'rate_limit_error';
@@ -121,7 +126,7 @@ export class RateLimitError extends ApiError {
     super(message, {
       code: 'rate_limit_exceeded',
       ...options,
-      headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))), ...options.headers },
+      headers: withRetryAfter(retryAfterSeconds, options.headers),
     });
   }
 }
@@ -157,7 +162,7 @@ export class ServerBusyError extends ApiError {
     super(message, {
       code: 'server_busy',
       ...options,
-      headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))), ...options.headers },
+      headers: withRetryAfter(retryAfterSeconds, options.headers),
     });
   }
 }

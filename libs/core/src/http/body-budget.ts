@@ -19,14 +19,9 @@ export class BodyBudget {
   private inFlight = 0;
 
   constructor(
-    readonly budget: number,
+    private readonly budget: number,
     private readonly largest: number,
   ) {}
-
-  /** Bytes counted now, for tests and metrics. */
-  get bytesInFlight(): number {
-    return this.inFlight;
-  }
 
   /** The middleware; mount it on `/v1` before any body reader. */
   middleware(): RequestHandler {
