@@ -18,8 +18,9 @@ const WINDOW_MS = 60_000;
 /**
  * Requests per minute, per caller: the API key's RPM, else its tenant's default, else
  * DEFAULT_RPM; keyed by API key (else user). Credential endpoints are also limited per client
- * address. One counter increment per request, in memory or one Redis round trip
- * (docs/decisions/0004-rate-limits.md). Every checked response carries x-ratelimit-* headers.
+ * address. One counter increment per request, in memory or on Redis, where only a caller past
+ * half a limit waits for the round trip (decisions 0004 and 0029). Every
+ * checked response carries x-ratelimit-* headers.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
@@ -71,9 +72,13 @@ export class RateLimitGuard implements CanActivate {
     const tracker = caller.apiKey ? `key:${caller.apiKey.id}` : `user:${caller.userId}`;
     // A key with a TPM on a model call reads its token counter in the same round trip.
     const tpm = caller.apiKey?.tpm && spendsTokens(req) ? caller.apiKey.tpm : undefined;
-    const [{ count, ttlMs }, tokens] = tpm
-      ? await this.counters.incrementAndPeek(`rpm:${tracker}`, WINDOW_MS, tpmCounterKey(caller.apiKey!.id))
-      : [await this.counters.increment(`rpm:${tracker}`, WINDOW_MS), undefined];
+    // On Redis, a caller far below both limits does not wait for the round trip (decision 0029).
+    const [{ count, ttlMs }, tokens] = await this.counters.admit(
+      `rpm:${tracker}`,
+      WINDOW_MS,
+      limit,
+      tpm ? { key: tpmCounterKey(caller.apiKey!.id), limit: tpm } : undefined,
+    );
     const resetSeconds = Math.max(1, Math.ceil(ttlMs / 1000));
     res.setHeader('x-ratelimit-limit-requests', limit);
     res.setHeader('x-ratelimit-remaining-requests', Math.max(0, limit - count));

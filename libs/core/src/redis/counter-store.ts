@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { boundedLru } from '../lru.js';
 import { RedisService } from './redis.service.js';
 
 export interface Counter {
@@ -56,6 +57,28 @@ function scripted(client: Redis): Scripted {
   return c;
 }
 
+/** A limit checked by `admit`: a counter and the count it may reach. */
+export interface CounterLimit {
+  key: string;
+  limit: number;
+}
+
+/**
+ * This instance's view of a Redis counter that `admit` checks: the count Redis last answered,
+ * when, when its window ends, and what this instance has added since without an answer yet.
+ */
+interface View {
+  count: number;
+  seenAt: number;
+  resetAt: number;
+  pending: number;
+}
+
+/** How long a counter's last answer may stand in for Redis (see `admit`). */
+export const VIEW_FRESH_MS = 1_000;
+/** A view this close to its window's end is not used: the next call may open a new window. */
+const WINDOW_END_MARGIN_MS = 100;
+
 /**
  * Fixed-window counters shared by every instance through Redis, or kept in this process when
  * Redis is not configured. Rate limits, login lockouts and cooldowns are built on it.
@@ -64,6 +87,8 @@ function scripted(client: Redis): Scripted {
 export class CounterStore {
   private readonly local = new Map<string, { count: number; resetAt: number }>();
   private sweeps = 0;
+  /** The Redis counters `admit` has checked, as last answered (see `View`). */
+  private readonly views = boundedLru<string, View>(100_000);
 
   constructor(private readonly redis: RedisService) {}
 
@@ -71,8 +96,16 @@ export class CounterStore {
   async increment(key: string, windowMs: number, by = 1): Promise<Counter> {
     const client = this.redis.client;
     if (client) {
-      const [count, ttl] = await scripted(client).syCounterIncr(`sy:c:${key}`, by, windowMs);
-      return { count, ttlMs: ttl };
+      const view = this.views.get(key);
+      if (view) view.pending += by;
+      try {
+        const [count, ttl] = await scripted(client).syCounterIncr(`sy:c:${key}`, by, windowMs);
+        this.answered(key, by, count, ttl);
+        return { count, ttlMs: ttl };
+      } catch (err) {
+        this.views.delete(key);
+        throw err;
+      }
     }
     const now = Date.now();
     if (++this.sweeps % 10_000 === 0) this.sweep(now);
@@ -89,18 +122,98 @@ export class CounterStore {
   async incrementAndPeek(key: string, windowMs: number, other: string): Promise<[Counter, Counter]> {
     const client = this.redis.client;
     if (client) {
-      const [count, ttl, otherCount, otherTtl] = await scripted(client).syCounterIncrRead(
-        `sy:c:${key}`,
-        `sy:c:${other}`,
-        1,
-        windowMs,
-      );
-      return [
-        { count, ttlMs: ttl },
-        { count: otherCount, ttlMs: Math.max(0, otherTtl) },
-      ];
+      const view = this.views.get(key);
+      if (view) view.pending += 1;
+      try {
+        const [count, ttl, otherCount, otherTtl] = await scripted(client).syCounterIncrRead(
+          `sy:c:${key}`,
+          `sy:c:${other}`,
+          1,
+          windowMs,
+        );
+        this.answered(key, 1, count, ttl);
+        this.answered(other, 0, otherCount, otherTtl);
+        return [
+          { count, ttlMs: ttl },
+          { count: otherCount, ttlMs: Math.max(0, otherTtl) },
+        ];
+      } catch (err) {
+        this.views.delete(key);
+        this.views.delete(other);
+        throw err;
+      }
     }
     return [await this.increment(key, windowMs), await this.peek(other)];
+  }
+
+  /**
+   * A rate-limit check: adds one to `key` (a window of `windowMs`) and reads `other` when given,
+   * as `increment` and `incrementAndPeek` do, but on Redis without waiting for the answer when
+   * this instance's view of both counters is fresh (answered in the last second, its window not
+   * about to end) and the call takes neither past half its limit. The increment still goes to
+   * Redis, in order on the one connection, and its answer refreshes the view. Past half a
+   * limit, or without a fresh view, the call waits for Redis as before, so every refusal is
+   * decided on Redis's count: a caller near its limit is held exactly across instances, and one
+   * far below it pays no round trip (decision 0029). The counts returned by the quick path are
+   * this instance's estimate (what Redis last said plus what it has added since).
+   */
+  async admit(
+    key: string,
+    windowMs: number,
+    limit: number,
+    other?: CounterLimit,
+  ): Promise<[Counter, Counter | undefined]> {
+    const client = this.redis.client;
+    if (!client) {
+      return [await this.increment(key, windowMs), other ? await this.peek(other.key) : undefined];
+    }
+    const now = Date.now();
+    const mine = this.usable(key, now);
+    const theirs = other ? this.usable(other.key, now) : undefined;
+    if (
+      mine &&
+      (mine.count + mine.pending + 1) * 2 <= limit &&
+      (!other || (theirs && (theirs.count + theirs.pending) * 2 < other.limit))
+    ) {
+      const counted = { count: mine.count + mine.pending + 1, ttlMs: mine.resetAt - now };
+      const read = theirs && {
+        count: theirs.count + theirs.pending,
+        ttlMs: Math.max(0, theirs.resetAt - now),
+      };
+      const sent = other ? this.incrementAndPeek(key, windowMs, other.key) : this.increment(key, windowMs);
+      // A failure drops the views (above): the next call waits for Redis and meets it there.
+      sent.catch(() => undefined);
+      return [counted, read];
+    }
+    if (!this.views.has(key)) this.views.set(key, { count: 0, seenAt: 0, resetAt: 0, pending: 0 });
+    if (other && !this.views.has(other.key))
+      this.views.set(other.key, { count: 0, seenAt: 0, resetAt: 0, pending: 0 });
+    if (!other) return [await this.increment(key, windowMs), undefined];
+    return this.incrementAndPeek(key, windowMs, other.key);
+  }
+
+  /** The view of `key` if it may stand in for Redis now. */
+  private usable(key: string, now: number): View | undefined {
+    const view = this.views.get(key);
+    if (!view || now - view.seenAt > VIEW_FRESH_MS || now >= view.resetAt - WINDOW_END_MARGIN_MS)
+      return undefined;
+    return view;
+  }
+
+  /**
+   * Redis answered an increment of `by` (0: a read) with `count` and `ttl`: the view takes the
+   * count. Answers come back in the order the commands went out on the one connection, so the
+   * count includes every increment this instance sent before, and `pending` keeps the later ones.
+   */
+  private answered(key: string, by: number, count: number, ttl: number): void {
+    const view = this.views.get(key);
+    if (!view) return;
+    const now = Date.now();
+    view.pending = Math.max(0, view.pending - by);
+    view.count = count;
+    view.seenAt = now;
+    // A counter that does not exist (no window open) reads 0 until someone adds to it.
+    view.resetAt = now + (ttl > 0 ? ttl : VIEW_FRESH_MS);
   }
 
   async peek(key: string): Promise<Counter> {
@@ -116,6 +229,7 @@ export class CounterStore {
   }
 
   async reset(key: string): Promise<void> {
+    this.views.delete(key);
     if (this.redis.client) await this.redis.client.del(`sy:c:${key}`);
     this.local.delete(key);
   }
