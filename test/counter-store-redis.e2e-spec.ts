@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AppConfig, CounterStore, RedisService, VIEW_FRESH_MS } from '@switchyard/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { AppConfig, CounterStore, QUICK_MIN_LIMIT, RedisService, VIEW_FRESH_MS } from '@switchyard/core';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -58,83 +58,110 @@ describe('counter store on Redis: scripts by SHA', () => {
 
 /**
  * The rate-limit check on Redis (decision 0029): a caller far below its limits is answered from
- * this instance's view without waiting for Redis; past half a limit every call waits for Redis's
- * count, so two instances together still admit exactly the limit. Redis is paused (CLIENT PAUSE)
- * to tell a call that waited from one that did not.
+ * this instance's fresh view without waiting for Redis; past half a limit, with a stale view or a
+ * small limit, every call waits for Redis's count. Redis is paused for writes (CLIENT PAUSE
+ * WRITE, which holds the counter scripts) to tell a call that waited from one that did not, and
+ * unpaused as soon as that is seen.
  */
 describe('counter store on Redis: admit', () => {
-  const stores: Array<{ redis: RedisService; counters: CounterStore }> = [];
+  const stores: RedisService[] = [];
   let admin: RedisService;
-  const open = () => {
+  const open = (freshMs?: number) => {
     const redis = new RedisService({ redisUrl: REDIS_URL } as AppConfig);
-    const store = { redis, counters: new CounterStore(redis) };
-    stores.push(store);
-    return store.counters;
+    stores.push(redis);
+    const counters = new CounterStore(redis);
+    if (freshMs !== undefined) counters.freshMs = freshMs;
+    return counters;
   };
-  /** Whether `p` settles within 150 ms (Redis is paused for longer). */
+  const pause = () => admin.client!.call('CLIENT', 'PAUSE', '5000', 'WRITE');
+  const unpause = () => admin.client!.call('CLIENT', 'UNPAUSE');
+  /** Whether `p` settles within 100 ms (Redis stays paused until the test unpauses it). */
   const settlesSoon = (p: Promise<unknown>) =>
-    Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 150))]);
+    Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 100))]);
   beforeAll(() => {
     admin = new RedisService({ redisUrl: REDIS_URL } as AppConfig);
   });
+  afterEach(async () => {
+    await unpause();
+  });
   afterAll(async () => {
-    await Promise.all([admin, ...stores.map((s) => s.redis)].map((r) => r.onApplicationShutdown()));
+    await Promise.all([admin, ...stores].map((r) => r.onApplicationShutdown()));
   });
 
   it('answers below half of both limits without waiting, and waits for Redis past it', async () => {
-    const counters = open();
+    // A long freshness, so that a slow machine cannot make the view stale between the steps.
+    const counters = open(60_000);
     const key = `test:${randomUUID()}`;
     const tokens = `test:${randomUUID()}`;
     const other = { key: tokens, limit: 1_000 };
     await counters.increment(tokens, 60_000, 100);
     // The first check has no view yet: it waits, and leaves a view of both counters.
-    expect(await counters.admit(key, 60_000, 10, other)).toMatchObject([{ count: 1 }, { count: 100 }]);
-    await admin.client!.call('CLIENT', 'PAUSE', '600', 'ALL');
-    const quick = [2, 3, 4, 5].map(() => counters.admit(key, 60_000, 10, other));
+    expect(await counters.admit(key, 60_000, 100, other)).toMatchObject([{ count: 1 }, { count: 100 }]);
+    await pause();
+    const quick = Array.from({ length: 49 }, () => counters.admit(key, 60_000, 100, other));
     for (const p of quick) expect(await settlesSoon(p)).toBe(true);
-    expect((await Promise.all(quick)).map(([c]) => c.count)).toEqual([2, 3, 4, 5]);
-    // A sixth call would pass half the limit (6 of 10): it waits for Redis's own count.
-    const sixth = counters.admit(key, 60_000, 10, other);
-    expect(await settlesSoon(sixth)).toBe(false);
-    const [counted, read] = await sixth;
-    expect(counted.count).toBe(6);
-    expect(read!.count).toBe(100);
+    expect((await Promise.all(quick)).map(([c]) => c.count)).toEqual(
+      Array.from({ length: 49 }, (_, i) => i + 2),
+    );
+    // The 51st would pass half the limit (51 of 100): it waits for Redis's own count.
+    const past = counters.admit(key, 60_000, 100, other);
+    expect(await settlesSoon(past)).toBe(false);
+    await unpause();
+    expect(await past).toMatchObject([{ count: 51 }, { count: 100 }]);
     // Every quick call was counted in Redis too.
-    expect(await admin.client!.get(`sy:c:${key}`)).toBe('6');
+    expect(await admin.client!.get(`sy:c:${key}`)).toBe('51');
 
     // Tokens past half their limit (counted at settlement) make the next check wait as well.
+    const next = `test:${randomUUID()}`;
+    await counters.admit(next, 60_000, 100, other);
     await counters.increment(tokens, 60_000, 450);
-    await admin.client!.call('CLIENT', 'PAUSE', '400', 'ALL');
-    const heavy = counters.admit(key, 60_000, 100, other);
+    await pause();
+    const heavy = counters.admit(next, 60_000, 100, other);
     expect(await settlesSoon(heavy)).toBe(false);
-    expect(await heavy).toMatchObject([{ count: 7 }, { count: 550 }]);
-    await admin.client!.del(`sy:c:${key}`, `sy:c:${tokens}`);
+    await unpause();
+    expect(await heavy).toMatchObject([{ count: 2 }, { count: 550 }]);
+    await admin.client!.del(`sy:c:${key}`, `sy:c:${next}`, `sy:c:${tokens}`);
   });
 
-  it('admits exactly the limit across two instances taking turns', async () => {
-    const a = open();
-    const b = open();
+  it('waits for Redis once its view is older than its freshness', async () => {
+    const counters = open(50);
     const key = `test:${randomUUID()}`;
-    const admitted: boolean[] = [];
-    for (let i = 0; i < 20; i++) {
-      const [{ count }] = await (i % 2 === 0 ? a : b).admit(key, 60_000, 10);
-      admitted.push(count <= 10);
-    }
-    expect(admitted.filter(Boolean)).toHaveLength(10);
-    expect(admitted.slice(10)).toEqual(Array(10).fill(false));
-    expect(await admin.client!.get(`sy:c:${key}`)).toBe('20');
-    await admin.client!.del(`sy:c:${key}`);
-  });
-
-  it('waits for Redis again once its view is older than a second', async () => {
-    const counters = open();
-    const key = `test:${randomUUID()}`;
-    await counters.admit(key, 60_000, 100);
-    await new Promise((r) => setTimeout(r, VIEW_FRESH_MS + 50));
-    await admin.client!.call('CLIENT', 'PAUSE', '400', 'ALL');
-    const stale = counters.admit(key, 60_000, 100);
+    await counters.admit(key, 60_000, 1_000);
+    await new Promise((r) => setTimeout(r, 100));
+    await pause();
+    const stale = counters.admit(key, 60_000, 1_000);
     expect(await settlesSoon(stale)).toBe(false);
+    await unpause();
     expect((await stale)[0].count).toBe(2);
     await admin.client!.del(`sy:c:${key}`);
+  });
+
+  it('checks a limit below QUICK_MIN_LIMIT on Redis every time, even with a fresh view', async () => {
+    const counters = open(60_000);
+    const key = `test:${randomUUID()}`;
+    await counters.admit(key, 60_000, QUICK_MIN_LIMIT - 1);
+    await pause();
+    const small = counters.admit(key, 60_000, QUICK_MIN_LIMIT - 1);
+    expect(await settlesSoon(small)).toBe(false);
+    await unpause();
+    expect((await small)[0].count).toBe(2);
+    await admin.client!.del(`sy:c:${key}`);
+  });
+
+  it("holds the limit across instances: another instance's calls are seen once the view is stale", async () => {
+    // RPM 10 is always checked on Redis: B's call after A's nine is the eleventh and refused.
+    const [a, b] = [open(), open()];
+    const small = `test:${randomUUID()}`;
+    expect((await b.admit(small, 60_000, 10))[0].count).toBe(1);
+    for (let i = 0; i < 9; i++) await a.admit(small, 60_000, 10);
+    expect((await b.admit(small, 60_000, 10))[0].count).toBe(11);
+    // RPM 100: B saw 1; A takes the other 99; past B's freshness its next call is the 101st.
+    const big = `test:${randomUUID()}`;
+    await b.admit(big, 60_000, 100);
+    for (let i = 0; i < 99; i++) await a.admit(big, 60_000, 100);
+    await new Promise((r) => setTimeout(r, VIEW_FRESH_MS + 10));
+    expect((await b.admit(big, 60_000, 100))[0].count).toBe(101);
+    expect(await admin.client!.get(`sy:c:${big}`)).toBe('101');
+    await admin.client!.del(`sy:c:${small}`, `sy:c:${big}`);
   });
 });

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { boundedLru } from '../lru.js';
 import { RedisService } from './redis.service.js';
@@ -65,17 +66,22 @@ export interface CounterLimit {
 
 /**
  * This instance's view of a Redis counter that `admit` checks: the count Redis last answered,
- * when, when its window ends, and what this instance has added since without an answer yet.
+ * when (`performance.now()`), when its window ends, and what this instance has added since
+ * without an answer yet.
  */
 interface View {
   count: number;
   seenAt: number;
   resetAt: number;
+  /** Whether the counter existed (had a window) at the last answer. */
+  open: boolean;
   pending: number;
 }
 
 /** How long a counter's last answer may stand in for Redis (see `admit`). */
-export const VIEW_FRESH_MS = 1_000;
+export const VIEW_FRESH_MS = 10;
+/** Limits below this are always checked on Redis: half of them is too few calls to estimate. */
+export const QUICK_MIN_LIMIT = 100;
 /** A view this close to its window's end is not used: the next call may open a new window. */
 const WINDOW_END_MARGIN_MS = 100;
 
@@ -85,10 +91,13 @@ const WINDOW_END_MARGIN_MS = 100;
  */
 @Injectable()
 export class CounterStore {
+  private readonly logger = new Logger(CounterStore.name);
   private readonly local = new Map<string, { count: number; resetAt: number }>();
   private sweeps = 0;
   /** The Redis counters `admit` has checked, as last answered (see `View`). */
   private readonly views = boundedLru<string, View>(100_000);
+  /** How long a view may stand in for Redis: `VIEW_FRESH_MS` (tests of this store change it). */
+  freshMs = VIEW_FRESH_MS;
 
   constructor(private readonly redis: RedisService) {}
 
@@ -100,7 +109,7 @@ export class CounterStore {
       if (view) view.pending += by;
       try {
         const [count, ttl] = await scripted(client).syCounterIncr(`sy:c:${key}`, by, windowMs);
-        this.answered(key, by, count, ttl);
+        this.answered(key, view, by, count, ttl);
         return { count, ttlMs: ttl };
       } catch (err) {
         this.views.delete(key);
@@ -123,6 +132,7 @@ export class CounterStore {
     const client = this.redis.client;
     if (client) {
       const view = this.views.get(key);
+      const otherView = this.views.get(other);
       if (view) view.pending += 1;
       try {
         const [count, ttl, otherCount, otherTtl] = await scripted(client).syCounterIncrRead(
@@ -131,8 +141,8 @@ export class CounterStore {
           1,
           windowMs,
         );
-        this.answered(key, 1, count, ttl);
-        this.answered(other, 0, otherCount, otherTtl);
+        this.answered(key, view, 1, count, ttl);
+        this.answered(other, otherView, 0, otherCount, otherTtl);
         return [
           { count, ttlMs: ttl },
           { count: otherCount, ttlMs: Math.max(0, otherTtl) },
@@ -149,13 +159,12 @@ export class CounterStore {
   /**
    * A rate-limit check: adds one to `key` (a window of `windowMs`) and reads `other` when given,
    * as `increment` and `incrementAndPeek` do, but on Redis without waiting for the answer when
-   * this instance's view of both counters is fresh (answered in the last second, its window not
-   * about to end) and the call takes neither past half its limit. The increment still goes to
-   * Redis, in order on the one connection, and its answer refreshes the view. Past half a
-   * limit, or without a fresh view, the call waits for Redis as before, so every refusal is
-   * decided on Redis's count: a caller near its limit is held exactly across instances, and one
-   * far below it pays no round trip (decision 0029). The counts returned by the quick path are
-   * this instance's estimate (what Redis last said plus what it has added since).
+   * this instance's view of both counters was answered in the last `VIEW_FRESH_MS` (its window
+   * not about to end), both limits are at least `QUICK_MIN_LIMIT`, and the call takes neither
+   * past half its limit. The increment still goes to Redis, in order on the one connection, and
+   * its answer refreshes the view. Otherwise the call waits for Redis as before, so a refusal is
+   * always decided on Redis's count (decision 0029). The counts a quick answer returns are this
+   * instance's estimate: what Redis last said plus what this instance has added since.
    */
   async admit(
     key: string,
@@ -167,27 +176,28 @@ export class CounterStore {
     if (!client) {
       return [await this.increment(key, windowMs), other ? await this.peek(other.key) : undefined];
     }
-    const now = Date.now();
-    const mine = this.usable(key, now);
-    const theirs = other ? this.usable(other.key, now) : undefined;
+    const now = performance.now();
+    const mine = limit >= QUICK_MIN_LIMIT ? this.usable(key, now) : undefined;
+    const theirs = other && other.limit >= QUICK_MIN_LIMIT ? this.usable(other.key, now) : undefined;
     if (
       mine &&
       (mine.count + mine.pending + 1) * 2 <= limit &&
       (!other || (theirs && (theirs.count + theirs.pending) * 2 < other.limit))
     ) {
-      const counted = { count: mine.count + mine.pending + 1, ttlMs: mine.resetAt - now };
+      const counted = { count: mine.count + mine.pending + 1, ttlMs: Math.round(mine.resetAt - now) };
       const read = theirs && {
         count: theirs.count + theirs.pending,
-        ttlMs: Math.max(0, theirs.resetAt - now),
+        ttlMs: theirs.open ? Math.max(0, Math.round(theirs.resetAt - now)) : 0,
       };
       const sent = other ? this.incrementAndPeek(key, windowMs, other.key) : this.increment(key, windowMs);
-      // A failure drops the views (above): the next call waits for Redis and meets it there.
-      sent.catch(() => undefined);
+      // The failure dropped the views: the next call waits for Redis and meets it there.
+      sent.catch((err: unknown) =>
+        this.logger.warn(`a rate-limit increment of ${key} was not counted: ${(err as Error).message}`),
+      );
       return [counted, read];
     }
-    if (!this.views.has(key)) this.views.set(key, { count: 0, seenAt: 0, resetAt: 0, pending: 0 });
-    if (other && !this.views.has(other.key))
-      this.views.set(other.key, { count: 0, seenAt: 0, resetAt: 0, pending: 0 });
+    if (!this.views.has(key)) this.views.set(key, emptyView());
+    if (other && !this.views.has(other.key)) this.views.set(other.key, emptyView());
     if (!other) return [await this.increment(key, windowMs), undefined];
     return this.incrementAndPeek(key, windowMs, other.key);
   }
@@ -195,25 +205,28 @@ export class CounterStore {
   /** The view of `key` if it may stand in for Redis now. */
   private usable(key: string, now: number): View | undefined {
     const view = this.views.get(key);
-    if (!view || now - view.seenAt > VIEW_FRESH_MS || now >= view.resetAt - WINDOW_END_MARGIN_MS)
+    if (!view || now - view.seenAt > this.freshMs || now >= view.resetAt - WINDOW_END_MARGIN_MS)
       return undefined;
     return view;
   }
 
   /**
-   * Redis answered an increment of `by` (0: a read) with `count` and `ttl`: the view takes the
-   * count. Answers come back in the order the commands went out on the one connection, so the
-   * count includes every increment this instance sent before, and `pending` keeps the later ones.
+   * Redis answered an increment of `by` (0: a read) of `key`, sent while `sent` was its view,
+   * with `count` and `ttl`. Answers come back in the order the commands went out on the one
+   * connection, so the count includes every increment this instance sent before, and `pending`
+   * keeps the later ones. A view made after the command went out (the old one was dropped) did
+   * not count it as pending: it takes the count only.
    */
-  private answered(key: string, by: number, count: number, ttl: number): void {
+  private answered(key: string, sent: View | undefined, by: number, count: number, ttl: number): void {
     const view = this.views.get(key);
     if (!view) return;
-    const now = Date.now();
-    view.pending = Math.max(0, view.pending - by);
+    const now = performance.now();
+    if (view === sent) view.pending = Math.max(0, view.pending - by);
     view.count = count;
     view.seenAt = now;
+    view.open = ttl > 0;
     // A counter that does not exist (no window open) reads 0 until someone adds to it.
-    view.resetAt = now + (ttl > 0 ? ttl : VIEW_FRESH_MS);
+    view.resetAt = now + (ttl > 0 ? ttl : this.freshMs);
   }
 
   async peek(key: string): Promise<Counter> {
@@ -237,4 +250,8 @@ export class CounterStore {
   private sweep(now: number): void {
     for (const [key, entry] of this.local) if (entry.resetAt <= now) this.local.delete(key);
   }
+}
+
+function emptyView(): View {
+  return { count: 0, seenAt: -Infinity, resetAt: 0, open: false, pending: 0 };
 }
