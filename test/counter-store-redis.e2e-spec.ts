@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { AppConfig, CounterStore, QUICK_MIN_LIMIT, RedisService, VIEW_FRESH_MS } from '@switchyard/core';
+import {
+  AppConfig,
+  CounterStore,
+  FLUSH_MS,
+  QUICK_MIN_LIMIT,
+  RedisService,
+  VIEW_FRESH_MS,
+} from '@switchyard/core';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -146,6 +153,35 @@ describe('counter store on Redis: admit', () => {
     await unpause();
     expect((await small)[0].count).toBe(2);
     await admin.client!.del(`sy:c:${key}`);
+  });
+
+  it('sends what add holds back as one command per key within FLUSH_MS, and before a check that waits', async () => {
+    const redis = new RedisService({ redisUrl: REDIS_URL } as AppConfig);
+    stores.push(redis);
+    const counters = new CounterStore(redis);
+    const sent: string[] = [];
+    const client = redis.client!;
+    const send = client.sendCommand.bind(client);
+    client.sendCommand = (command: { name: string }, stream?: unknown) => {
+      sent.push(command.name);
+      return send(command as never, stream as never);
+    };
+    const key = `test:${randomUUID()}`;
+    const tokens = `test:${randomUUID()}`;
+    await redis.ping(); // the connection's own setup commands go first
+    sent.length = 0;
+    for (const by of [10, 15, 5]) counters.add(tokens, 60_000, by);
+    expect(sent).toEqual([]);
+    await new Promise((r) => setTimeout(r, FLUSH_MS + 100));
+    expect(sent).toEqual(['evalsha']);
+    expect(await admin.client!.get(`sy:c:${tokens}`)).toBe('30');
+    expect(await admin.client!.pttl(`sy:c:${tokens}`)).toBeGreaterThan(50_000);
+    // A check that waits for Redis (RPM 10 always does) sends the held-back tokens first.
+    counters.add(tokens, 60_000, 20);
+    const [counted, read] = await counters.admit(key, 60_000, 10, { key: tokens, limit: 1_000 });
+    expect(counted.count).toBe(1);
+    expect(read!.count).toBe(50);
+    await admin.client!.del(`sy:c:${key}`, `sy:c:${tokens}`);
   });
 
   it("holds the limit across instances: another instance's calls are seen once the view is stale", async () => {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { boundedLru } from '../lru.js';
 import { RedisService } from './redis.service.js';
@@ -58,6 +58,9 @@ function scripted(client: Redis): Scripted {
   return c;
 }
 
+/** How long `add` holds an addition back to send it with the key's others. */
+export const FLUSH_MS = 5;
+
 /** A limit checked by `admit`: a counter and the count it may reach. */
 export interface CounterLimit {
   key: string;
@@ -90,7 +93,7 @@ const WINDOW_END_MARGIN_MS = 100;
  * Redis is not configured. Rate limits, login lockouts and cooldowns are built on it.
  */
 @Injectable()
-export class CounterStore {
+export class CounterStore implements BeforeApplicationShutdown {
   private readonly logger = new Logger(CounterStore.name);
   private readonly local = new Map<string, { count: number; resetAt: number }>();
   private sweeps = 0;
@@ -98,6 +101,9 @@ export class CounterStore {
   private readonly views = boundedLru<string, View>(100_000);
   /** How long a view may stand in for Redis: `VIEW_FRESH_MS` (tests of this store change it). */
   freshMs = VIEW_FRESH_MS;
+  /** Additions not sent yet (see `add`), by key. */
+  private readonly deferred = new Map<string, { windowMs: number; by: number; read?: string }>();
+  private flushTimer?: NodeJS.Timeout;
 
   constructor(private readonly redis: RedisService) {}
 
@@ -116,6 +122,10 @@ export class CounterStore {
         throw err;
       }
     }
+    return this.incrementLocal(key, windowMs, by);
+  }
+
+  private incrementLocal(key: string, windowMs: number, by: number): Counter {
     const now = Date.now();
     if (++this.sweeps % 10_000 === 0) this.sweep(now);
     const entry = this.local.get(key);
@@ -125,6 +135,65 @@ export class CounterStore {
     }
     entry.count += by;
     return { count: entry.count, ttlMs: entry.resetAt - now };
+  }
+
+  /**
+   * Adds `by` without waiting for an answer: in memory at once; on Redis summed with this key's
+   * other additions and sent within `FLUSH_MS` (one command per key per flush), or before a
+   * rate-limit check that waits for Redis. `read` names a counter whose view the flush refreshes
+   * in the same round trip (a key's token counter, read along its request counter).
+   */
+  add(key: string, windowMs: number, by: number, read?: string): void {
+    if (!this.redis.client) {
+      this.incrementLocal(key, windowMs, by);
+      return;
+    }
+    const view = this.views.get(key);
+    if (view) view.pending += by;
+    const entry = this.deferred.get(key);
+    if (entry) {
+      entry.by += by;
+      if (read) entry.read = read;
+    } else this.deferred.set(key, { windowMs, by, ...(read ? { read } : {}) });
+    if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => void this.flush(), FLUSH_MS);
+      this.flushTimer.unref();
+    }
+  }
+
+  /** Sends every addition `add` holds back; their answers refresh the views. */
+  flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const client = this.redis.client;
+    if (!client || this.deferred.size === 0) return Promise.resolve();
+    const entries = [...this.deferred];
+    this.deferred.clear();
+    const sent = entries.map(([key, { windowMs, by, read }]) => {
+      // The view of `key` counted these additions as pending (see `add` and `admit`).
+      const view = this.views.get(key);
+      const readView = read === undefined ? undefined : this.views.get(read);
+      const done = read
+        ? scripted(client)
+            .syCounterIncrRead(`sy:c:${key}`, `sy:c:${read}`, by, windowMs)
+            .then(([count, ttl, readCount, readTtl]) => {
+              this.answered(key, view, by, count, ttl);
+              this.answered(read, readView, 0, readCount, readTtl);
+            })
+        : scripted(client)
+            .syCounterIncr(`sy:c:${key}`, by, windowMs)
+            .then(([count, ttl]) => this.answered(key, view, by, count, ttl));
+      return done.catch((err: unknown) => {
+        this.views.delete(key);
+        if (read) this.views.delete(read);
+        this.logger.warn(`${by} added to the counter ${key} could not be sent: ${(err as Error).message}`);
+      });
+    });
+    return Promise.all(sent).then(() => undefined);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.flush();
   }
 
   /** `increment(key)` and `peek(other)` together: one Redis round trip instead of two. */
@@ -161,8 +230,9 @@ export class CounterStore {
    * as `increment` and `incrementAndPeek` do, but on Redis without waiting for the answer when
    * this instance's view of both counters was answered in the last `VIEW_FRESH_MS` (its window
    * not about to end), both limits are at least `QUICK_MIN_LIMIT`, and the call takes neither
-   * past half its limit. The increment still goes to Redis, in order on the one connection, and
-   * its answer refreshes the view. Otherwise the call waits for Redis as before, so a refusal is
+   * past half its limit. The increment still goes to Redis (within `FLUSH_MS`, with the key's
+   * others: see `add`), and its answer refreshes the views. Otherwise what this instance held
+   * back is sent first and the call waits for Redis as before, so a refusal is
    * always decided on Redis's count (decision 0029). The counts a quick answer returns are this
    * instance's estimate: what Redis last said plus what this instance has added since.
    */
@@ -189,13 +259,11 @@ export class CounterStore {
         count: theirs.count + theirs.pending,
         ttlMs: theirs.open ? Math.max(0, Math.round(theirs.resetAt - now)) : 0,
       };
-      const sent = other ? this.incrementAndPeek(key, windowMs, other.key) : this.increment(key, windowMs);
-      // The failure dropped the views: the next call waits for Redis and meets it there.
-      sent.catch((err: unknown) =>
-        this.logger.warn(`a rate-limit increment of ${key} was not counted: ${(err as Error).message}`),
-      );
+      this.add(key, windowMs, 1, other?.key);
       return [counted, read];
     }
+    // What this instance added goes first, so that Redis's answer counts it.
+    void this.flush();
     if (!this.views.has(key)) this.views.set(key, emptyView());
     if (other && !this.views.has(other.key)) this.views.set(other.key, emptyView());
     if (!other) return [await this.increment(key, windowMs), undefined];
