@@ -454,12 +454,42 @@ async function coreRound(t) {
     );
     if (statements) out.plain[`c${c}`].statements = await statements.perCall(out.plain[`c${c}`].requests);
   }
-  // autocannon reports whole ms; the c1 added-latency target needs finer: a sub-ms client loop.
-  t.step('round: c1 latency (fine)');
-  out.c1fine = await withCpu(t.pid, () => loop(t.url, t.key, chatBody(), { seconds: QUICK ? 0.5 : 3 }));
   t.step('round: streaming');
   out.stream = await streams(t.url, t.key, { workers: 4, seconds: QUICK ? 0.5 : 4 });
   return out;
+}
+
+/**
+ * The fine c1 latency of every target at once: autocannon reports whole ms, and the c1
+ * added-latency target needs finer, so a sub-ms client loop calls the targets in turn, one call
+ * each (the first one rotating), until each has had its share of `seconds` per target. Calls of
+ * the targets being compared are then microseconds apart, so a host whose speed drifts moves
+ * them alike: the per-round difference is the gateway's own.
+ */
+async function pairedC1(targets, seconds) {
+  const ms = new Map(targets.map((t) => [t, []]));
+  const errors = new Map(targets.map((t) => [t, 0]));
+  for (const t of targets) t.step('round: c1 latency (fine, paired)');
+  const until = performance.now() + seconds * 1000 * targets.length;
+  for (let i = 0; performance.now() < until; i++) {
+    for (let j = 0; j < targets.length; j++) {
+      const t = targets[(i + j) % targets.length];
+      const r = await call(t.url, {
+        path: '/v1/chat/completions',
+        body: chatBody(),
+        headers: { authorization: `Bearer ${t.key}` },
+      });
+      if (r.status === 200) ms.get(t).push(r.ms);
+      else errors.set(t, errors.get(t) + 1);
+    }
+  }
+  return new Map(
+    targets.map((t) => {
+      const m = ms.get(t);
+      const stats = { n: m.length, errors: errors.get(t), p50: round(pct(m, 50), 3) };
+      return [t, { ...stats, p90: round(pct(m, 90), 3), p99: round(pct(m, 99), 3) }];
+    }),
+  );
 }
 
 /** The round whose `value` is the median (the lower middle for an even count). */
@@ -1281,6 +1311,8 @@ async function main() {
         const order = targets.map((_, j) => targets[(i + j) % targets.length]);
         log(`round ${i + 1} of ${ROUNDS}:`, order.map((t) => t.name).join(', '));
         for (const t of order) rounds.get(t).push(await coreRound(t));
+        const fine = await pairedC1(order, QUICK ? 0.5 : 3);
+        for (const t of order) rounds.get(t).at(-1).c1fine = fine.get(t);
       }
       result.ref = await scenarios(ref, coreRows(rounds.get(ref)));
       for (const t of gateways) {
