@@ -1,5 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { boundedLru } from '../lru.js';
 import { RedisService } from './redis.service.js';
@@ -93,7 +98,7 @@ const WINDOW_END_MARGIN_MS = 100;
  * Redis is not configured. Rate limits, login lockouts and cooldowns are built on it.
  */
 @Injectable()
-export class CounterStore implements BeforeApplicationShutdown {
+export class CounterStore implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(CounterStore.name);
   private readonly local = new Map<string, { count: number; resetAt: number }>();
   private sweeps = 0;
@@ -192,7 +197,12 @@ export class CounterStore implements BeforeApplicationShutdown {
     return Promise.all(sent).then(() => undefined);
   }
 
+  /** Sends what is held back before the server drains, and again after (its calls added more). */
   async beforeApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     await this.flush();
   }
 
@@ -311,6 +321,7 @@ export class CounterStore implements BeforeApplicationShutdown {
 
   async reset(key: string): Promise<void> {
     this.views.delete(key);
+    this.deferred.delete(key);
     if (this.redis.client) await this.redis.client.del(`sy:c:${key}`);
     this.local.delete(key);
   }

@@ -86,7 +86,7 @@ export class CreditLedgerEntryEntity {
   reservationId!: string | null;
 
   /** Unique: the same key never posts twice (API grants, and one release/charge per reservation). */
-  @Index('credit_ledger_idempotency_key', { unique: true, where: '"idempotency_key" IS NOT NULL' })
+  @Index('credit_ledger_idempotency_key', { unique: true })
   @Column({ name: 'idempotency_key', type: 'text', nullable: true })
   idempotencyKey!: string | null;
 
