@@ -37,7 +37,14 @@ export { SettingsService } from './settings/settings.service.js';
 export { RedisModule } from './redis/redis.module.js';
 export { RedisService } from './redis/redis.service.js';
 export type { AuthConfig, CacheConfig, ResponsesConfig, RoutingConfig } from './config/app-config.js';
-export { CounterStore, FLUSH_MS, QUICK_MIN_LIMIT, VIEW_FRESH_MS, type Counter, type CounterLimit } from './redis/counter-store.js';
+export {
+  CounterStore,
+  FLUSH_MS,
+  QUICK_MIN_LIMIT,
+  VIEW_FRESH_MS,
+  type Counter,
+  type CounterLimit,
+} from './redis/counter-store.js';
 export { boundedLru } from './lru.js';
 export { TOKENIZER_CHUNK_CHARS, tokenizerChunks } from './tokenizer-chunks.js';
 export {
