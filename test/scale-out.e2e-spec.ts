@@ -429,11 +429,14 @@ describe('several instances behind HAProxy', () => {
     gw1.child.kill('SIGKILL');
     killAt = performance.now();
     await gw1.exited;
+    // The signal is sent at killAt; the process is gone (its sockets closed) only now. A call
+    // that started in between can still reach it: it is in flight at the kill too.
+    const goneAt = performance.now();
     await load;
 
     const before = outcomes.filter((o) => o.end <= killAt);
-    const inFlight = outcomes.filter((o) => o.start < killAt && o.end > killAt);
-    const after = outcomes.filter((o) => o.start >= killAt);
+    const inFlight = outcomes.filter((o) => o.start < goneAt && o.end > killAt);
+    const after = outcomes.filter((o) => o.start >= goneAt);
     const failed = outcomes.filter((o) => !o.ok);
     const summary = {
       total: outcomes.length,
@@ -442,6 +445,7 @@ describe('several instances behind HAProxy', () => {
       after: after.length,
       failed: failed.map((o) => `${o.kind} ${o.status ?? '-'} ${o.error?.slice(0, 80)}`),
       tookMs: Math.round(performance.now() - t0),
+      killToGoneMs: Math.round(goneAt - killAt),
     };
     // Every kind ran on both sides of the kill.
     for (const kind of kinds) {
