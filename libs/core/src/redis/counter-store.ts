@@ -118,14 +118,7 @@ export class CounterStore implements BeforeApplicationShutdown, OnApplicationShu
     if (client) {
       const view = this.views.get(key);
       if (view) view.pending += by;
-      try {
-        const [count, ttl] = await scripted(client).syCounterIncr(`sy:c:${key}`, by, windowMs);
-        this.answered(key, view, by, count, ttl);
-        return { count, ttlMs: ttl };
-      } catch (err) {
-        this.views.delete(key);
-        throw err;
-      }
+      return (await this.send(client, key, by, windowMs, view))[0];
     }
     return this.incrementLocal(key, windowMs, by);
   }
@@ -174,26 +167,12 @@ export class CounterStore implements BeforeApplicationShutdown, OnApplicationShu
     if (!client || this.deferred.size === 0) return Promise.resolve();
     const entries = [...this.deferred];
     this.deferred.clear();
-    const sent = entries.map(([key, { windowMs, by, read }]) => {
-      // The view of `key` counted these additions as pending (see `add` and `admit`).
-      const view = this.views.get(key);
-      const readView = read === undefined ? undefined : this.views.get(read);
-      const done = read
-        ? scripted(client)
-            .syCounterIncrRead(`sy:c:${key}`, `sy:c:${read}`, by, windowMs)
-            .then(([count, ttl, readCount, readTtl]) => {
-              this.answered(key, view, by, count, ttl);
-              this.answered(read, readView, 0, readCount, readTtl);
-            })
-        : scripted(client)
-            .syCounterIncr(`sy:c:${key}`, by, windowMs)
-            .then(([count, ttl]) => this.answered(key, view, by, count, ttl));
-      return done.catch((err: unknown) => {
-        this.views.delete(key);
-        if (read) this.views.delete(read);
+    // Each key's view counted its additions as pending (see `add` and `admit`).
+    const sent = entries.map(([key, { windowMs, by, read }]) =>
+      this.send(client, key, by, windowMs, this.views.get(key), read).catch((err: unknown) => {
         this.logger.warn(`${by} added to the counter ${key} could not be sent: ${(err as Error).message}`);
-      });
-    });
+      }),
+    );
     return Promise.all(sent).then(() => undefined);
   }
 
@@ -211,26 +190,9 @@ export class CounterStore implements BeforeApplicationShutdown, OnApplicationShu
     const client = this.redis.client;
     if (client) {
       const view = this.views.get(key);
-      const otherView = this.views.get(other);
       if (view) view.pending += 1;
-      try {
-        const [count, ttl, otherCount, otherTtl] = await scripted(client).syCounterIncrRead(
-          `sy:c:${key}`,
-          `sy:c:${other}`,
-          1,
-          windowMs,
-        );
-        this.answered(key, view, 1, count, ttl);
-        this.answered(other, otherView, 0, otherCount, otherTtl);
-        return [
-          { count, ttlMs: ttl },
-          { count: otherCount, ttlMs: Math.max(0, otherTtl) },
-        ];
-      } catch (err) {
-        this.views.delete(key);
-        this.views.delete(other);
-        throw err;
-      }
+      const [counted, read] = await this.send(client, key, 1, windowMs, view, other);
+      return [counted, read!];
     }
     return [await this.increment(key, windowMs), await this.peek(other)];
   }
@@ -278,6 +240,45 @@ export class CounterStore implements BeforeApplicationShutdown, OnApplicationShu
     if (other && !this.views.has(other.key)) this.views.set(other.key, emptyView());
     if (!other) return [await this.increment(key, windowMs), undefined];
     return this.incrementAndPeek(key, windowMs, other.key);
+  }
+
+  /**
+   * One command: adds `by` to `key`, and reads `read` along when given. Its answers go into the
+   * views, `view` being the one `key` had when its addition was counted as pending (see
+   * `answered`); a failure drops both views, so the next check waits for Redis.
+   */
+  private async send(
+    client: Redis,
+    key: string,
+    by: number,
+    windowMs: number,
+    view: View | undefined,
+    read?: string,
+  ): Promise<[Counter, Counter | undefined]> {
+    const readView = read === undefined ? undefined : this.views.get(read);
+    try {
+      if (read === undefined) {
+        const [count, ttl] = await scripted(client).syCounterIncr(`sy:c:${key}`, by, windowMs);
+        this.answered(key, view, by, count, ttl);
+        return [{ count, ttlMs: ttl }, undefined];
+      }
+      const [count, ttl, readCount, readTtl] = await scripted(client).syCounterIncrRead(
+        `sy:c:${key}`,
+        `sy:c:${read}`,
+        by,
+        windowMs,
+      );
+      this.answered(key, view, by, count, ttl);
+      this.answered(read, readView, 0, readCount, readTtl);
+      return [
+        { count, ttlMs: ttl },
+        { count: readCount, ttlMs: Math.max(0, readTtl) },
+      ];
+    } catch (err) {
+      this.views.delete(key);
+      if (read !== undefined) this.views.delete(read);
+      throw err;
+    }
   }
 
   /** The view of `key` if it may stand in for Redis now. */
