@@ -18,7 +18,7 @@ export class CreditsApplyOnce1797000000000 implements MigrationInterface {
   name = 'CreditsApplyOnce1797000000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(applyOnce);
+    await queryRunner.query(applyOnce());
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
@@ -41,7 +41,57 @@ const relax = `
 // Every statement of the batch reaches its rows by key; = ANY over a few ids must stay an index
 // scan when the table's statistics are young (a new or freshly grown table plans a sequential
 // scan for them), so the function never plans one.
-const applyOnce = `${head.replace('LANGUAGE plpgsql AS', 'LANGUAGE plpgsql SET enable_seqscan = off AS')}
+// A batch of one charge: the row-at-a-time function (CreditsChargeWithoutHold).
+const loneCharge = `
+                ELSIF v_op->>'op' = 'charge' THEN
+                  RETURN QUERY SELECT 0, s.r_status, NULL::uuid, s.r_account, s.r_balance, s.r_budget_remaining,
+                    s.r_charged
+                    FROM credits_charge((v_op->>'tenant')::uuid, (v_op->>'user')::uuid, (v_op->>'key')::uuid,
+                      v_op->>'request', (v_op->>'amount')::bigint, (v_op->>'signup')::bigint, v_op->'metadata') s;
+                  RETURN;`;
+
+// A charge in a batch: past the same balance and budget checks as a reservation, it takes the
+// amount off the balance and queues its ledger entry (no reservation, no idempotency key) and,
+// for a key without a budget, its spend.
+const batchCharge = `
+                  IF v_kind = 'charge' THEN
+                    IF v_amount > 0 THEN
+                      v_balance := v_balance - v_amount;
+                      a_balance[v_pos] := v_balance;
+                      l_account := array_append(l_account, v_account);
+                      l_tenant := array_append(l_tenant, v_tenant);
+                      l_user := array_append(l_user, v_user);
+                      l_key := array_append(l_key, v_key);
+                      l_amount := array_append(l_amount, -v_amount);
+                      l_balance := array_append(l_balance, v_balance);
+                      l_request := array_append(l_request, (v_op->>'request'));
+                      l_reservation := array_append(l_reservation, NULL::uuid);
+                      l_actor := array_append(l_actor, v_user);
+                      l_meta := array_append(l_meta, COALESCE(v_op->'metadata', '{}'::jsonb));
+                      IF v_key IS NOT NULL AND v_budget IS NULL THEN
+                        v_queued := array_position(k_key, v_key);
+                        IF v_queued IS NULL THEN
+                          k_key := array_append(k_key, v_key);
+                          k_tenant := array_append(k_tenant, v_tenant);
+                          k_charge := array_append(k_charge, v_amount);
+                        ELSE
+                          k_charge[v_queued] := k_charge[v_queued] + v_amount;
+                        END IF;
+                      END IF;
+                    END IF;
+                    RETURN QUERY SELECT v_index, 'ok'::text, NULL::uuid, v_account, v_balance - v_held,
+                      CASE WHEN v_budget IS NULL THEN NULL::bigint ELSE v_budget - v_spent END, v_amount;
+                    CONTINUE;
+                  END IF;`;
+
+/**
+ * The set-based credits_apply. `withCharge` adds the `charge` op of CreditsChargeWithoutHold
+ * (a settled call charged once, with no reservation before it); without it, the text is this
+ * migration's as it ran.
+ */
+export function applyOnce(withCharge = false): string {
+  const reserveOr = withCharge ? ` OR v_kind = 'charge'` : '';
+  return `${head.replace('LANGUAGE plpgsql AS', 'LANGUAGE plpgsql SET enable_seqscan = off AS')}
             DECLARE
               v_op jsonb;
               v_kind text;
@@ -114,19 +164,19 @@ const applyOnce = `${head.replace('LANGUAGE plpgsql AS', 'LANGUAGE plpgsql SET e
                   RETURN QUERY SELECT 0, s.r_status, NULL::uuid, NULL::uuid, NULL::bigint, NULL::bigint, s.r_charged
                     FROM credits_settle((v_op->>'reservation')::uuid, (v_op->>'actual')::bigint, v_op->'metadata',
                       v_op->>'outcome') s;
-                  RETURN;
+                  RETURN;${withCharge ? loneCharge : ''}
                 END IF;
               END IF;
               FOR v_op IN SELECT value FROM jsonb_array_elements(p_ops) LOOP
                 v_index := v_index + 1;
                 v_kind := v_op->>'op';
-                IF v_kind = 'reserve' THEN
+                IF v_kind = 'reserve'${reserveOr} THEN
                   v_tenant := (v_op->>'tenant')::uuid;
                   v_user := (v_op->>'user')::uuid;
                   v_key := (v_op->>'key')::uuid;
                   v_amount := (v_op->>'amount')::bigint;
                   IF v_amount IS NULL OR v_amount < 0 THEN
-                    RAISE EXCEPTION 'reservation amount must be >= 0, got %', v_amount USING ERRCODE = 'check_violation';
+                    RAISE EXCEPTION '${withCharge ? `% amount must be >= 0, got %', CASE WHEN v_kind = 'charge' THEN 'charge' ELSE 'reservation' END,` : `reservation amount must be >= 0, got %',`} v_amount USING ERRCODE = 'check_violation';
                   END IF;
                   -- An unlocked early look at the key's budget, so the common refusal needs no
                   -- exception; the conditional upsert below is what guarantees it.
@@ -213,7 +263,7 @@ const applyOnce = `${head.replace('LANGUAGE plpgsql AS', 'LANGUAGE plpgsql SET e
                 v_balance := a_balance[v_pos];
                 v_held := a_held[v_pos];
 
-                IF v_kind = 'reserve' THEN
+                IF v_kind = 'reserve'${reserveOr} THEN
                   IF v_amount > 0 AND v_balance - v_held < v_amount THEN
                     RETURN QUERY SELECT v_index, 'insufficient_balance'::text, NULL::uuid, v_account,
                       v_balance - v_held, NULL::bigint, NULL::bigint;
@@ -232,7 +282,7 @@ const applyOnce = `${head.replace('LANGUAGE plpgsql AS', 'LANGUAGE plpgsql SET e
                         GREATEST(v_budget - COALESCE(v_spent, 0), 0), NULL::bigint;
                       CONTINUE;
                     END IF;
-                  END IF;
+                  END IF;${withCharge ? batchCharge : ''}
                   a_held[v_pos] := v_held + v_amount;
                   v_id := gen_random_uuid();
                   n_id := array_append(n_id, v_id);
@@ -348,6 +398,7 @@ const applyOnce = `${head.replace('LANGUAGE plpgsql AS', 'LANGUAGE plpgsql SET e
                   ON CONFLICT (api_key_id) DO UPDATE SET spent = s.spent + EXCLUDED.spent, updated_at = now();
               END IF;
             END $$`;
+}
 
 // As CreditsAsyncReserve1795500000000 left it: each op through credits_reserve or credits_settle.
 const applyEach = `${head}

@@ -20,6 +20,7 @@ import { RouteStrategyParams1796700000000 } from './1796700000000-RouteStrategyP
 import { UsageRollupCompact1796800000000 } from './1796800000000-UsageRollupCompact.js';
 import { CreditsHolds1796900000000 } from './1796900000000-CreditsHolds.js';
 import { CreditsApplyOnce1797000000000 } from './1797000000000-CreditsApplyOnce.js';
+import { CreditsChargeWithoutHold1797100000000 } from './1797100000000-CreditsChargeWithoutHold.js';
 
 export const migrations = [
   Settings1795298300000,
@@ -43,4 +44,5 @@ export const migrations = [
   UsageRollupCompact1796800000000,
   CreditsHolds1796900000000,
   CreditsApplyOnce1797000000000,
+  CreditsChargeWithoutHold1797100000000,
 ];

@@ -65,6 +65,7 @@ describe('credits_apply: a batch equals its ops one by one (real Postgres)', () 
 
   type Op =
     | { op: 'reserve'; who: 'rich' | 'poor'; key?: 'plain' | 'budget'; amount: number }
+    | { op: 'charge'; who: 'rich' | 'poor'; key?: 'plain' | 'budget'; amount: number }
     | { op: 'settle'; of: number | 'nowhere'; actual: number; outcome: string };
 
   /** The scenario: batches of ops; a settle names the reserve by its position among all reserves. */
@@ -78,6 +79,8 @@ describe('credits_apply: a batch equals its ops one by one (real Postgres)', () 
       { op: 'reserve', who: 'rich', amount: 0 }, // 3
       { op: 'reserve', who: 'poor', amount: 2000 }, // 4: fits exactly
       { op: 'reserve', who: 'rich', key: 'plain', amount: 1000 }, // 5
+      { op: 'charge', who: 'rich', key: 'plain', amount: 300 }, // a call charged without a hold
+      { op: 'charge', who: 'poor', amount: 10_000 }, // refused: the balance (its holds count)
     ],
     [
       { op: 'settle', of: 5, actual: 0, outcome: 'expired' },
@@ -92,13 +95,21 @@ describe('credits_apply: a batch equals its ops one by one (real Postgres)', () 
       { op: 'settle', of: 'nowhere', actual: 10, outcome: 'settled' },
       { op: 'reserve', who: 'poor', amount: 3000 }, // 7: the released hold, reused
       { op: 'reserve', who: 'poor', amount: 1 }, // refused: nothing left
+      { op: 'charge', who: 'rich', amount: 0 }, // a free call: nothing written
     ],
     [
       { op: 'settle', of: 6, actual: 2500, outcome: 'settled' },
       { op: 'reserve', who: 'rich', key: 'plain', amount: 4000 }, // 8
       { op: 'settle', of: 7, actual: 1234, outcome: 'settled' },
+      { op: 'charge', who: 'rich', key: 'budget', amount: 1 }, // refused: the key's budget is spent
+      { op: 'charge', who: 'poor', amount: 766 }, // the hold freed above pays for it
+      { op: 'charge', who: 'rich', key: 'plain', amount: 50 },
     ],
-    [{ op: 'settle', of: 8, actual: 0, outcome: 'released' }],
+    [
+      { op: 'settle', of: 8, actual: 0, outcome: 'released' },
+      { op: 'charge', who: 'rich', key: 'budget', amount: 0 }, // within a spent budget: free
+    ],
+    [{ op: 'charge', who: 'rich', key: 'plain', amount: 25 }], // alone: the row-at-a-time function
   ];
 
   /** Runs the scenario; `batched` sends each batch as one credits_apply, else op by op. */
@@ -119,13 +130,24 @@ describe('credits_apply: a batch equals its ops one by one (real Postgres)', () 
               signup: '0',
               ttl: 600,
             }
-          : {
-              op: 'settle',
-              reservation: o.of === 'nowhere' ? randomUUID() : reservations[o.of]!,
-              actual: String(o.actual),
-              metadata: { provider: 'simulator', input_tokens: '3' },
-              outcome: o.outcome,
-            },
+          : o.op === 'charge'
+            ? {
+                op: 'charge',
+                tenant: w.tenant,
+                user: w[o.who].id,
+                key: o.key === 'plain' ? w.plainKey : o.key === 'budget' ? w.budgetKey : null,
+                request: unique('req'),
+                amount: String(o.amount),
+                signup: '0',
+                metadata: { provider: 'simulator', model: 'simulator/sim-gpt', input_tokens: '3' },
+              }
+            : {
+                op: 'settle',
+                reservation: o.of === 'nowhere' ? randomUUID() : reservations[o.of]!,
+                actual: String(o.actual),
+                metadata: { provider: 'simulator', input_tokens: '3' },
+                outcome: o.outcome,
+              },
       );
       let rows: Array<Record<string, unknown>>;
       if (batched) {
@@ -145,12 +167,22 @@ describe('credits_apply: a batch equals its ops one by one (real Postgres)', () 
                   op.signup,
                   op.ttl,
                 ])
-              : await db.query('SELECT * FROM credits_settle($1, $2, $3, $4)', [
-                  op.reservation,
-                  op.actual,
-                  JSON.stringify(op.metadata),
-                  op.outcome,
-                ]);
+              : op.op === 'charge'
+                ? await db.query('SELECT * FROM credits_charge($1, $2, $3, $4, $5, $6, $7)', [
+                    op.tenant,
+                    op.user,
+                    op.key,
+                    op.request,
+                    op.amount,
+                    op.signup,
+                    JSON.stringify(op.metadata),
+                  ])
+                : await db.query('SELECT * FROM credits_settle($1, $2, $3, $4)', [
+                    op.reservation,
+                    op.actual,
+                    JSON.stringify(op.metadata),
+                    op.outcome,
+                  ]);
           rows.push({ r_index: i, r_charged: null, ...row });
         }
       }
@@ -228,29 +260,54 @@ describe('credits_apply: a batch equals its ops one by one (real Postgres)', () 
     // The scenario does what its comments say (so the comparison is not of two empty worlds).
     expect(batchedAnswers.map((a) => (a as { status: string }).status)).toEqual([
       ...['ok', 'ok', 'key_budget', 'ok', 'insufficient_balance', 'ok', 'ok', 'ok'],
+      ...['ok', 'insufficient_balance'],
       ...['expired', 'settled', 'settled', 'settled', 'settled', 'ok', 'released', 'settled', 'settled'],
-      ...['missing', 'ok', 'insufficient_balance'],
-      ...['settled', 'ok', 'settled'],
-      'released',
+      ...['missing', 'ok', 'insufficient_balance', 'ok'],
+      ...['settled', 'ok', 'settled', 'key_budget', 'ok', 'ok'],
+      ...['released', 'ok'],
+      'ok',
     ]);
     const end = (await state(batched)) as {
       accounts: unknown[];
-      ledger: Array<{ kind: string; amount: string; metadata: Record<string, unknown> }>;
+      ledger: Array<{
+        kind: string;
+        amount: string;
+        metadata: Record<string, unknown>;
+        reserved: string | null;
+      }>;
+      spend: unknown[];
     };
     expect(end).toEqual(await state(single));
     expect(end.accounts).toEqual([
-      { user_id: 'poor', balance: String(5000 - 2000 - 1234), held: '0' },
-      { user_id: 'rich', balance: String(1_000_000 - 700 - 1500 - 500 - 2500), held: '0' },
+      { user_id: 'poor', balance: String(5000 - 2000 - 1234 - 766), held: '0' },
+      { user_id: 'rich', balance: String(1_000_000 - 700 - 1500 - 500 - 2500 - 300 - 50 - 25), held: '0' },
     ]);
     expect(
       end.ledger.filter((l) => l.kind === 'charge').map((l) => [l.amount, l.metadata.late ?? false]),
     ).toEqual([
+      ['-300', false],
       ['-700', true],
       ['-1500', false],
       ['-500', false],
       ['-2000', false],
       ['-2500', false],
       ['-1234', false],
+      ['-766', false],
+      ['-50', false],
+      ['-25', false],
+    ]);
+    // The plain key's charges (settled and late ones, and the charges without a hold); the budget
+    // key's settled charges, which left nothing for its refused charge.
+    expect(end.spend).toEqual([
+      { api_key_id: 'plain', spent: String(1500 + 700 + 300 + 50 + 25) },
+      { api_key_id: 'budget', spent: String(500 + 2500) },
+    ]);
+    // A charge without a hold is an entry with no reservation and no idempotency key.
+    expect(end.ledger.filter((l) => l.reserved === null).map((l) => l.amount)).toEqual([
+      '-300',
+      '-766',
+      '-50',
+      '-25',
     ]);
     const verify = await request(gw.url)
       .get('/api/v1/credits/verify')
@@ -275,6 +332,10 @@ describe('credits_apply: a batch equals its ops one by one (real Postgres)', () 
     await expect(
       db.query('SELECT * FROM credits_apply($1::jsonb)', [JSON.stringify([reserve('100'), reserve('-1')])]),
     ).rejects.toThrow(/reservation amount must be >= 0/);
+    const charge = { ...reserve('100'), op: 'charge', amount: '-1', metadata: {} };
+    await expect(
+      db.query('SELECT * FROM credits_apply($1::jsonb)', [JSON.stringify([reserve('100'), charge])]),
+    ).rejects.toThrow(/charge amount must be >= 0/);
     const [row] = await db.query(
       `SELECT a.held::text, (SELECT count(*)::int FROM credit_reservations r WHERE r.user_id = a.user_id) AS n
          FROM credit_accounts a WHERE a.user_id = $1`,

@@ -217,6 +217,7 @@ export class ChatService {
         maxOutputTokens: (body.max_completion_tokens ?? body.max_tokens ?? undefined) || undefined,
         choices: body.n ?? 1,
         cacheWrite: cacheWriteTtl(body.messages),
+        paidBeforeAnswer: !body.stream,
       },
       promptTokens,
     );
@@ -370,6 +371,7 @@ export class ChatService {
         targets,
         maxOutputTokens: body.max_tokens ?? 16,
         choices: Math.max(body.n ?? 1, typeof body.best_of === 'number' ? body.best_of : 1),
+        paidBeforeAnswer: !body.stream,
       },
       promptTokens,
     );

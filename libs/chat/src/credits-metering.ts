@@ -44,6 +44,7 @@ export class CreditsMetering implements Metering {
     return {
       ...(parts ? { parts } : {}),
       ...(request.fees ? { fees: request.fees } : {}),
+      ...(request.paidBeforeAnswer ? { paidBeforeAnswer: true } : {}),
       caller: request.caller,
       requestId: request.requestId,
       endpoint: request.endpoint,

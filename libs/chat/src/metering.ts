@@ -41,6 +41,12 @@ export interface MeteringRequest {
   fees?: bigint;
   /** Rerank search units the call may be billed, at most (priced at the model's `perSearch`). */
   searchUnits?: number;
+  /**
+   * The answer goes out whole, only after its settlement (not a stream): with ample headroom
+   * the call may hold nothing and be charged once its answer is in (decision 0030), so its
+   * settlement may be refused with a 402.
+   */
+  paidBeforeAnswer?: boolean;
 }
 
 /** The worst case of one step of a plan. */

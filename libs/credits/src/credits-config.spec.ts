@@ -6,6 +6,7 @@ describe('credits configuration', () => {
     expect(loadConfig({}).credits).toEqual({
       signupCredits: 1_000_000n,
       reservationTtlSeconds: 600,
+      chargeWithoutHold: true,
       sweepIntervalSeconds: 60,
       usageRetentionDays: 0,
     });
@@ -23,6 +24,7 @@ describe('credits configuration', () => {
     ['SIGNUP_CREDITS', 'lots'],
     ['RESERVATION_TTL_SECONDS', '0'],
     ['CREDITS_SWEEP_INTERVAL_SECONDS', 'often'],
+    ['CREDITS_CHARGE_WITHOUT_HOLD', 'sometimes'],
   ])('refuses %s=%s, naming it', (name, value) => {
     let error: unknown;
     try {

@@ -62,14 +62,16 @@ export class MeteredUpstreamService {
       scopeFor(caller, context),
     );
     const started = Date.now();
-    const meter = await this.metering.reserve({
+    // The answer is returned only once settled: with ample headroom nothing is held (decision 0030).
+    const meter = await this.metering.begin({
       caller,
       requestId: context.requestId,
       endpoint: op.operation,
       targets,
       ...op.worst,
       maxOutputTokens: 0,
-    });
+      paidBeforeAnswer: true,
+    }).handle;
     let served: Served<T>;
     try {
       served = await this.executor.execute(targets, context, (a) => {

@@ -86,6 +86,11 @@ export interface CreditsConfig {
   signupCredits: bigint;
   /** A pending reservation whose process stopped renewing it is released after this long. */
   reservationTtlSeconds: number;
+  /**
+   * CREDITS_CHARGE_WITHOUT_HOLD: a non-streaming call whose payer has ample headroom holds
+   * nothing and is charged once its answer is in (decision 0030); false: every call holds first.
+   */
+  chargeWithoutHold: boolean;
   /** How often each instance sweeps expired reservations. */
   sweepIntervalSeconds: number;
   /**
@@ -413,6 +418,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     {
       signupCredits: parseCredits(env.SIGNUP_CREDITS),
       reservationTtlSeconds: env.RESERVATION_TTL_SECONDS,
+      chargeWithoutHold: env.CREDITS_CHARGE_WITHOUT_HOLD,
       sweepIntervalSeconds: env.CREDITS_SWEEP_INTERVAL_SECONDS,
       usageRetentionDays: env.USAGE_RETENTION_DAYS,
     },

@@ -235,6 +235,10 @@ export class EnvironmentVariables {
   @IsInt({ message: 'must be an integer number of seconds' })
   RESERVATION_TTL_SECONDS = 600;
 
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  CREDITS_CHARGE_WITHOUT_HOLD = true;
+
   @Transform(toInt)
   @Min(1)
   @Max(86_400)

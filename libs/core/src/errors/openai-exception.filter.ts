@@ -40,7 +40,8 @@ export function writeError(
   const { error, unexpected } = toApiError(exception, req.method, req.originalUrl?.split('?')[0] ?? req.url);
   const requestId = typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : undefined;
   const logger = req.log ?? fallbackLogger;
-  if (unexpected) {
+  // A call its client cancelled (an upstream error of kind `aborted`) is not a fault of ours.
+  if (unexpected && (exception as { kind?: unknown } | null)?.kind !== 'aborted') {
     logger?.error({ err: exception, requestId }, 'unhandled error');
   }
   noteResponseError(res, error, exception);

@@ -18,9 +18,19 @@ export type LedgerOp =
       signup: string;
       ttl: number;
     }
-  | { op: 'settle'; reservation: string; actual: string; metadata: unknown; outcome: string };
+  | { op: 'settle'; reservation: string; actual: string; metadata: unknown; outcome: string }
+  | {
+      op: 'charge';
+      tenant: string;
+      user: string;
+      key: string | null;
+      request: string;
+      amount: string;
+      signup: string;
+      metadata: unknown;
+    };
 
-/** A row of credits_apply: the reserve columns or the settle ones, the others null. */
+/** A row of credits_apply: the reserve, settle or charge columns, the others null. */
 export interface LedgerOpRow {
   r_index: number;
   r_status: string;

@@ -29,6 +29,22 @@ export interface ReserveArgs {
 
 type ReserveStatus = 'ok' | 'insufficient_balance' | 'key_budget';
 
+/** A call charged without a hold (credits_charge): what the account can still spend after it, as a reservation's. */
+export type ChargeOutcome =
+  | { status: 'ok'; accountId: string; balance: bigint; budgetRemaining: bigint | null; charged: bigint }
+  | { status: 'insufficient_balance'; accountId: string; balance: bigint }
+  | { status: 'key_budget'; budgetRemaining: bigint };
+
+export interface ChargeArgs {
+  tenantId: string;
+  userId: string;
+  apiKeyId: string | null;
+  requestId: string;
+  amount: bigint;
+  signupCredits: bigint;
+  metadata: Record<string, unknown>;
+}
+
 export type SettleOutcome = Exclude<ReservationStatus, 'pending'>;
 
 export interface PostArgs {
@@ -94,6 +110,38 @@ export class LedgerRepository {
           accountId: row.r_account!,
           balance: BigInt(row.r_balance!),
           budgetRemaining: big(row.r_budget_remaining),
+        };
+      case 'insufficient_balance':
+        return { status: 'insufficient_balance', accountId: row.r_account!, balance: BigInt(row.r_balance!) };
+      case 'key_budget':
+        return { status: 'key_budget', budgetRemaining: BigInt(row.r_budget_remaining!) };
+    }
+  }
+
+  /**
+   * Charges a call that held nothing (see credits_charge): the same checks as a reservation of
+   * `amount`, then its one ledger entry; batched with the other calls in flight. Never retried
+   * once it may have committed (the batcher fails it instead), so it needs no idempotency key.
+   */
+  async charge(a: ChargeArgs): Promise<ChargeOutcome> {
+    const row = await this.batcher.apply(a.userId, {
+      op: 'charge',
+      tenant: a.tenantId,
+      user: a.userId,
+      key: a.apiKeyId,
+      request: a.requestId,
+      amount: a.amount.toString(),
+      signup: a.signupCredits.toString(),
+      metadata: a.metadata,
+    });
+    switch (row.r_status as ReserveStatus) {
+      case 'ok':
+        return {
+          status: 'ok',
+          accountId: row.r_account!,
+          balance: BigInt(row.r_balance!),
+          budgetRemaining: big(row.r_budget_remaining),
+          charged: BigInt(row.r_charged!),
         };
       case 'insufficient_balance':
         return { status: 'insufficient_balance', accountId: row.r_account!, balance: BigInt(row.r_balance!) };

@@ -1,6 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { TPM_WINDOW_MS, tpmCounterKey } from '@switchyard/auth';
-import { CounterStore, NOOP_TELEMETRY, Telemetry } from '@switchyard/core';
+import { CounterStore, InsufficientCreditsError, NOOP_TELEMETRY, Telemetry } from '@switchyard/core';
 import { ModelNotPricedError, unpricedFor, type ResolvedModel } from '@switchyard/providers';
 import {
   estimateWorstCase,
@@ -35,6 +35,12 @@ export interface MeteredCall {
   parts?: readonly MeteredPart[];
   /** Flat charges (web searches) the call may add besides its parts, at most: added to the reservation. */
   fees?: bigint;
+  /**
+   * Nothing of the answer reaches the client before the call is settled (a whole JSON answer,
+   * not a stream): with ample headroom the call may then hold nothing and be charged once when
+   * its answer is in (see `CallMetering.begin`).
+   */
+  paidBeforeAnswer?: boolean;
 }
 
 /** One upstream call of a multi-step call: the models it may end on and its worst case on each. */
@@ -86,6 +92,12 @@ export interface CallMeter {
 
 /** The usage-record `error_class` of a call answered from the response cache (its status is `ok`). */
 export const CACHE_HIT_CLASS = 'cache_hit';
+
+/**
+ * The usage-record `error_class` of a call that held nothing and whose charge was refused when its
+ * answer was in (decision 0030): it ran upstream, and the caller got a 402 and was charged nothing.
+ */
+export const REFUSED_CLASS = 'insufficient_credits';
 
 /** A call answered from the response cache: no reservation, no upstream call. */
 export interface CacheHitCall {
@@ -190,6 +202,10 @@ export class CallMetering {
    * only when the payer's last seen balance (and key budget) covers the worst case many times
    * over. Either way nothing may reach the client before `meter` resolves; if it rejects
    * (402), the caller cancels the upstream call.
+   *
+   * A call `paidBeforeAnswer` with that much headroom holds nothing (decision 0030): `meter`
+   * resolves at once, and its settlement is its one charge, which may then be refused (402,
+   * nothing written) if the balance was spent elsewhere meanwhile; a failed call writes nothing.
    */
   begin(call: MeteredCall): { meter: Promise<CallMeter>; early: boolean } {
     this.assertPriced(call);
@@ -197,6 +213,10 @@ export class CallMetering {
     if (markup === undefined) return { meter: this.reserve(call), early: false };
     const amount = this.worstCase(call, markup);
     const { caller } = call;
+    if (call.paidBeforeAnswer && !call.parts) {
+      const done = this.credits.claimUnheld(caller.userId, caller.apiKey, amount);
+      if (done) return { meter: Promise.resolve(this.unheld(call, markup, amount, done)), early: false };
+    }
     return {
       meter: this.hold(call, markup, amount),
       early: this.credits.claimHeadroom(caller.userId, caller.apiKey, amount),
@@ -240,7 +260,7 @@ export class CallMetering {
   }
 
   private async hold(call: MeteredCall, markup: string, amount: bigint): Promise<CallMeter> {
-    const { caller, requestId, endpoint, targets } = call;
+    const { caller, requestId, targets } = call;
     const reserving = this.telemetry.startSpan('switchyard.reservation');
     let reservation: Awaited<ReturnType<CreditsService['reserve']>>;
     try {
@@ -257,6 +277,48 @@ export class CallMetering {
       throw err;
     }
     reserving.end();
+    return this.meter(call, markup, {
+      charge: (actual, metadata) => this.credits.settle(reservation, actual, metadata),
+      release: () => this.credits.release(reservation),
+    });
+  }
+
+  /**
+   * A call that holds nothing: its settlement charges it once, at most `amount` (its worst case,
+   * as a hold would cap it); a failure writes nothing. `done` gives its claim on the payer's
+   * headroom back either way.
+   */
+  private unheld(call: MeteredCall, markup: string, amount: bigint, done: () => void): CallMeter {
+    const { caller, requestId } = call;
+    return this.meter(call, markup, {
+      charge: (actual, metadata) =>
+        this.credits
+          .chargeCall({
+            tenantId: caller.tenantId,
+            userId: caller.userId,
+            ...(caller.apiKey ? { apiKeyId: caller.apiKey.id } : {}),
+            requestId,
+            amount: actual < 0n ? 0n : actual < amount ? actual : amount,
+            metadata,
+          })
+          .finally(done),
+      release: async () => done(),
+    });
+  }
+
+  /**
+   * Settlement and release of a call, over its money moves (`charge` the actual cost with the
+   * entry's metadata, or `release`): the price, the span, the TPM count and the usage records.
+   */
+  private meter(
+    call: MeteredCall,
+    markup: string,
+    money: {
+      charge: (actual: bigint, metadata: Record<string, unknown>) => Promise<bigint>;
+      release: () => Promise<void>;
+    },
+  ): CallMeter {
+    const { caller, requestId, endpoint, targets } = call;
     const base = {
       requestId,
       tenantId: caller.tenantId,
@@ -272,9 +334,18 @@ export class CallMetering {
         const outputTokens = count(usage.outputTokens);
         const cachedInputTokens =
           usage.cachedInputTokens === undefined ? undefined : count(usage.cachedInputTokens);
+        const row = {
+          ...base,
+          provider: target.provider.id,
+          model: target.id,
+          inputTokens,
+          outputTokens,
+          cachedInputTokens,
+          ...outcome,
+        };
         const settling = this.telemetry.startSpan('switchyard.settlement');
-        const charged = await this.credits
-          .settle(reservation, cost, {
+        const charged = await money
+          .charge(cost, {
             model: target.id,
             provider: target.provider.id,
             usage: { inputTokens, outputTokens, cachedInputTokens, ...cacheWrites(usage) },
@@ -288,21 +359,15 @@ export class CallMetering {
             },
             (err: unknown) => {
               settling.end(err);
+              // A call without a hold whose charge was refused: it ran, and was charged nothing.
+              if (err instanceof InsufficientCreditsError)
+                this.record({ ...row, cost: 0n, status: 'error', errorClass: REFUSED_CLASS });
               throw err;
             },
           );
         const tpm = caller.apiKey?.tpm;
         if (tpm) this.countTokens(caller.apiKey!.id, inputTokens + outputTokens);
-        this.record({
-          ...base,
-          provider: target.provider.id,
-          model: target.id,
-          inputTokens,
-          outputTokens,
-          cachedInputTokens,
-          cost: charged,
-          ...outcome,
-        });
+        this.record({ ...row, cost: charged });
         return charged;
       },
       settleSteps: async (steps, fees = []) => {
@@ -315,8 +380,8 @@ export class CallMetering {
           outputTokens: count(usage.outputTokens),
         }));
         const settling = this.telemetry.startSpan('switchyard.settlement');
-        const charged = await this.credits
-          .settle(reservation, actual, {
+        const charged = await money
+          .charge(actual, {
             model: steps.at(-1)?.target.id ?? targets[0]?.id,
             provider: steps.at(-1)?.target.provider.id ?? targets[0]?.provider.id,
             usage: {
@@ -388,7 +453,7 @@ export class CallMetering {
       release: async (errorClass) => {
         const releasing = this.telemetry.startSpan('switchyard.settlement');
         releasing.setAttribute('switchyard.released', true);
-        await this.credits.release(reservation).then(
+        await money.release().then(
           () => releasing.end(),
           (err: unknown) => {
             releasing.end(err);

@@ -11,6 +11,7 @@ import { normalizeMarkup } from '../pricing/pricing.js';
 import { AccountsRepository } from '../repositories/accounts.repository.js';
 import {
   LedgerRepository,
+  type ChargeOutcome,
   type ReserveOutcome,
   type SettleOutcome,
 } from '../repositories/ledger.repository.js';
@@ -43,6 +44,31 @@ export interface Reservation {
 
 export const MARKUP_CHANNEL = 'sy:credits:markup';
 const MARKUP_CACHE_MS = 60_000;
+/**
+ * The 402 of a refused reservation (`costs`: "may cost up to") or charge ("cost"): the balance
+ * and the estimate, or the key's budget left and the estimate.
+ */
+function refusal(
+  outcome:
+    { status: 'insufficient_balance'; balance: bigint } | { status: 'key_budget'; budgetRemaining: bigint },
+  amount: bigint,
+  costs: string,
+): InsufficientCreditsError {
+  const estimate = formatCredits(amount);
+  if (outcome.status === 'insufficient_balance') {
+    const balance = formatCredits(outcome.balance);
+    return new InsufficientCreditsError(
+      `You do not have enough credits for this request: it ${costs} ${estimate} credits and your balance is ${balance}.`,
+      { details: { balance, estimate } },
+    );
+  }
+  const left = formatCredits(outcome.budgetRemaining);
+  return new InsufficientCreditsError(
+    `This API key has reached its credit budget: the request ${costs} ${estimate} credits and the key has ${left} left.`,
+    { details: { budget_remaining: left, estimate } },
+  );
+}
+
 /** How long a balance seen by a reservation counts as a hint (see `headroom`). */
 const HINT_MS = 30_000;
 
@@ -56,6 +82,11 @@ export class CreditsService implements OnModuleInit {
   private readonly markupLoads = new Map<string, Promise<string>>();
   /** The last balance (user id) or key budget left (`key:` + id) a reservation here saw. */
   private readonly hints = boundedLru<string, bigint>(100_000, { ttl: HINT_MS });
+  /**
+   * What the calls this instance is serving without a hold may still cost (their worst cases),
+   * by user id and `key:` + API key id; a claim's amount leaves it when its call is charged or fails.
+   */
+  private readonly unheld = new Map<string, bigint>();
   /** User id to credit account id (an account is never deleted while its user exists). */
   private readonly userAccounts = boundedLru<string, string>(100_000);
 
@@ -73,9 +104,9 @@ export class CreditsService implements OnModuleInit {
   }
 
   /**
-   * One atomic conditional statement (one DB round trip): debits `amount` from the user's
-   * account (created with SIGNUP_CREDITS on first use) and counts it against the API key's
-   * budget when the key has one; writes the reservation ledger row and a pending reservation.
+   * One atomic conditional statement (one DB round trip): holds `amount` on the user's account
+   * (created with SIGNUP_CREDITS on first use) and counts it against the API key's budget when
+   * the key has one; writes a pending reservation (no ledger entry).
    * Throws InsufficientCreditsError (402; details `balance` and `estimate`, or
    * `budget_remaining` and `estimate` for the key) with nothing written.
    */
@@ -92,27 +123,7 @@ export class CreditsService implements OnModuleInit {
       ttlSeconds: this.config.credits.reservationTtlSeconds,
     });
     this.noteOutcome(input, outcome);
-    switch (outcome.status) {
-      case 'insufficient_balance':
-        throw new InsufficientCreditsError(
-          `You do not have enough credits for this request: it may cost up to ${formatCredits(input.amount)} ` +
-            `credits and your balance is ${formatCredits(outcome.balance)}.`,
-          { details: { balance: formatCredits(outcome.balance), estimate: formatCredits(input.amount) } },
-        );
-      case 'key_budget':
-        throw new InsufficientCreditsError(
-          `This API key has reached its credit budget: the request may cost up to ` +
-            `${formatCredits(input.amount)} credits and the key has ${formatCredits(outcome.budgetRemaining)} left.`,
-          {
-            details: {
-              budget_remaining: formatCredits(outcome.budgetRemaining),
-              estimate: formatCredits(input.amount),
-            },
-          },
-        );
-      case 'ok':
-        break;
-    }
+    if (outcome.status !== 'ok') throw refusal(outcome, input.amount, 'may cost up to');
     this.live.add(outcome.reservationId);
     return {
       id: outcome.reservationId,
@@ -180,6 +191,35 @@ export class CreditsService implements OnModuleInit {
     }
   }
 
+  /**
+   * Charges a call that held nothing (see `claimUnheld`) once its answer is in: its one `charge`
+   * entry if the account can still spend `amount` (`balance - held`) and the API key's budget
+   * covers it, counted against the key as a settled call is; otherwise InsufficientCreditsError
+   * (402) with nothing written. Returns the micro-credits charged.
+   */
+  async chargeCall(input: {
+    tenantId: string;
+    userId: string;
+    apiKeyId?: string;
+    requestId: string;
+    amount: bigint;
+    metadata: Record<string, unknown>;
+  }): Promise<bigint> {
+    if (input.amount < 0n) throw new RangeError(`a charge cannot be negative: ${input.amount}`);
+    const outcome = await this.ledger.charge({
+      tenantId: input.tenantId,
+      userId: input.userId,
+      apiKeyId: input.apiKeyId ?? null,
+      requestId: input.requestId,
+      amount: input.amount,
+      signupCredits: this.config.credits.signupCredits,
+      metadata: input.metadata,
+    });
+    this.noteOutcome(input, outcome);
+    if (outcome.status !== 'ok') throw refusal(outcome, input.amount, 'cost');
+    return outcome.charged;
+  }
+
   /** Releases everything a failed call held: it is charged nothing. Idempotent. */
   async release(reservation: Reservation): Promise<void> {
     await this.finish(reservation, 0n, {}, 'released');
@@ -198,18 +238,64 @@ export class CreditsService implements OnModuleInit {
     amount: bigint,
     factor = 4n,
   ): boolean {
-    const balance = this.hints.get(userId);
-    if (balance === undefined || balance < amount * factor) return false;
-    const keyHint = apiKey ? `key:${apiKey.id}` : undefined;
-    const budget = keyHint === undefined ? undefined : this.hints.get(keyHint);
-    if (keyHint !== undefined) {
-      const limited = budget !== undefined ? budget !== -1n : apiKey!.creditBudget != null;
-      if (limited && (budget === undefined || budget < amount * factor)) return false;
-    }
-    this.hints.set(userId, balance - amount);
-    if (keyHint !== undefined && budget !== undefined && budget !== -1n)
-      this.hints.set(keyHint, budget - amount);
+    const seen = this.headroom(userId, apiKey, amount, factor);
+    if (!seen) return false;
+    this.hints.set(userId, seen.balance - amount);
+    if (seen.keyHint !== undefined) this.hints.set(seen.keyHint, seen.budget! - amount);
     return true;
+  }
+
+  /**
+   * Whether a call that is paid for before its answer is sent (not a stream) may skip its hold
+   * and be charged once its answer is in (`chargeCall`, decision 0030): on the same test as
+   * `claimHeadroom`, with what this instance's other calls without a hold may still cost taken
+   * off. If so, `amount` counts against the next claims until the returned function is called,
+   * which the call does once it is charged or has failed (a second call does nothing).
+   */
+  claimUnheld(
+    userId: string,
+    apiKey: { id: string; creditBudget?: bigint | null } | undefined,
+    amount: bigint,
+    factor = 4n,
+  ): (() => void) | undefined {
+    if (!this.config.credits.chargeWithoutHold) return undefined;
+    const seen = this.headroom(userId, apiKey, amount, factor);
+    if (!seen) return undefined;
+    const claimed = seen.keyHint === undefined ? [userId] : [userId, seen.keyHint];
+    for (const id of claimed) this.unheld.set(id, (this.unheld.get(id) ?? 0n) + amount);
+    let open = true;
+    return () => {
+      if (!open) return;
+      open = false;
+      for (const id of claimed) {
+        const left = (this.unheld.get(id) ?? 0n) - amount;
+        if (left > 0n) this.unheld.set(id, left);
+        else this.unheld.delete(id);
+      }
+    };
+  }
+
+  /**
+   * The payer's last seen balance (and the key's budget left, `keyHint` set when the key has a
+   * budget), when, less what calls without a hold here may still cost, they cover `amount`
+   * `factor` times over and were seen in the last 30 s; a key with a budget needs a hint of its own.
+   */
+  private headroom(
+    userId: string,
+    apiKey: { id: string; creditBudget?: bigint | null } | undefined,
+    amount: bigint,
+    factor: bigint,
+  ): { balance: bigint; keyHint?: string; budget?: bigint } | undefined {
+    const balance = this.hints.get(userId);
+    const need = amount * factor;
+    if (balance === undefined || balance - (this.unheld.get(userId) ?? 0n) < need) return undefined;
+    if (!apiKey) return { balance };
+    const keyHint = `key:${apiKey.id}`;
+    const budget = this.hints.get(keyHint);
+    const limited = budget !== undefined ? budget !== -1n : apiKey.creditBudget != null;
+    if (!limited) return { balance };
+    if (budget === undefined || budget - (this.unheld.get(keyHint) ?? 0n) < need) return undefined;
+    return { balance, keyHint, budget };
   }
 
   /** The tenant's markup when it is cached (no await on the hot path), else undefined. */
@@ -217,7 +303,10 @@ export class CreditsService implements OnModuleInit {
     return this.markups.get(tenantId);
   }
 
-  private noteOutcome(input: ReserveInput, outcome: ReserveOutcome): void {
+  private noteOutcome(
+    input: { userId: string; apiKeyId?: string },
+    outcome: ReserveOutcome | ChargeOutcome,
+  ): void {
     switch (outcome.status) {
       case 'ok':
         this.hints.set(input.userId, outcome.balance);
