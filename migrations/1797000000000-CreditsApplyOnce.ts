@@ -47,8 +47,31 @@ const loneCharge = `
                   RETURN QUERY SELECT 0, s.r_status, NULL::uuid, s.r_account, s.r_balance, s.r_budget_remaining,
                     s.r_charged
                     FROM credits_charge((v_op->>'tenant')::uuid, (v_op->>'user')::uuid, (v_op->>'key')::uuid,
-                      v_op->>'request', (v_op->>'amount')::bigint, (v_op->>'signup')::bigint, v_op->'metadata') s;
+                      v_op->>'request', (v_op->>'amount')::bigint, (v_op->>'signup')::bigint, v_op->'metadata',
+                      v_op->>'idem') s;
                   RETURN;`;
+
+// The charge's own declarations: the idempotency keys of the batch's ledger entries (a settled
+// call's is its reservation's, a charge's its own).
+const chargeDeclarations = `
+              l_idem text[];`;
+
+// A charge whose idempotency key is in the ledger already (its batch committed, then its answer
+// was lost and the op was run again): the first outcome, nothing written.
+const chargeReplay = `
+                IF v_kind = 'charge' THEN
+                  SELECT l.account_id, -l.amount INTO v_account, v_charge FROM credit_ledger l
+                    WHERE l.idempotency_key = v_op->>'idem';
+                  IF FOUND THEN
+                    v_pos := array_position(a_id, v_account);
+                    RETURN QUERY SELECT v_index, 'ok'::text, NULL::uuid, v_account,
+                      CASE WHEN v_pos IS NULL
+                        THEN (SELECT a.balance - a.held FROM credit_accounts a WHERE a.id = v_account)
+                        ELSE a_balance[v_pos] - a_held[v_pos] END,
+                      NULL::bigint, v_charge;
+                    CONTINUE;
+                  END IF;
+                END IF;`;
 
 // A charge in a batch: past the same balance and budget checks as a reservation, it takes the
 // amount off the balance and queues its ledger entry (no reservation, no idempotency key) and,
@@ -68,6 +91,7 @@ const batchCharge = `
                       l_reservation := array_append(l_reservation, NULL::uuid);
                       l_actor := array_append(l_actor, v_user);
                       l_meta := array_append(l_meta, COALESCE(v_op->'metadata', '{}'::jsonb));
+                      l_idem := array_append(l_idem, v_op->>'idem');
                       IF v_key IS NOT NULL AND v_budget IS NULL THEN
                         v_queued := array_position(k_key, v_key);
                         IF v_queued IS NULL THEN
@@ -144,7 +168,7 @@ export function applyOnce(withCharge = false): string {
               l_request text[];
               l_reservation uuid[];
               l_actor uuid[];
-              l_meta jsonb[];
+              l_meta jsonb[];${withCharge ? chargeDeclarations : ''}
               k_key uuid[];
               k_tenant uuid[];
               k_charge bigint[];
@@ -169,7 +193,7 @@ export function applyOnce(withCharge = false): string {
               END IF;
               FOR v_op IN SELECT value FROM jsonb_array_elements(p_ops) LOOP
                 v_index := v_index + 1;
-                v_kind := v_op->>'op';
+                v_kind := v_op->>'op';${withCharge ? chargeReplay : ''}
                 IF v_kind = 'reserve'${reserveOr} THEN
                   v_tenant := (v_op->>'tenant')::uuid;
                   v_user := (v_op->>'user')::uuid;
@@ -334,7 +358,12 @@ export function applyOnce(withCharge = false): string {
                   l_reservation := array_append(l_reservation, r.id);
                   -- An expiry has no actor; a late charge is the caller's.
                   l_actor := array_append(l_actor, CASE WHEN v_outcome = 'expired' THEN NULL::uuid ELSE r.user_id END);
-                  l_meta := array_append(l_meta, v_meta);
+                  l_meta := array_append(l_meta, v_meta);${
+                    withCharge
+                      ? `
+                  l_idem := array_append(l_idem, NULL::text);`
+                      : ''
+                  }
                   -- What a key without a budget spent is only ever its charges (a late charge counts for any key).
                   IF r.api_key_id IS NOT NULL AND (r.status <> 'pending' OR NOT r.key_held) THEN
                     v_queued := array_position(k_key, r.api_key_id);
@@ -385,10 +414,10 @@ export function applyOnce(withCharge = false): string {
                   (account_id, tenant_id, user_id, api_key_id, kind, amount, balance_after, request_id,
                    reservation_id, idempotency_key, actor_id, metadata)
                   SELECT u.account, u.tenant, u.usr, u.key, 'charge', u.amount, u.balance, u.request,
-                         u.reservation, 'charge:' || u.reservation, u.actor, u.meta
+                         u.reservation, ${withCharge ? `COALESCE('charge:' || u.reservation, u.idem)` : `'charge:' || u.reservation`}, u.actor, u.meta
                     FROM unnest(l_account, l_tenant, l_user, l_key, l_amount, l_balance, l_request, l_reservation,
-                                l_actor, l_meta) WITH ORDINALITY
-                      AS u(account, tenant, usr, key, amount, balance, request, reservation, actor, meta, n)
+                                l_actor, l_meta${withCharge ? ', l_idem' : ''}) WITH ORDINALITY
+                      AS u(account, tenant, usr, key, amount, balance, request, reservation, actor, meta${withCharge ? ', idem' : ''}, n)
                    ORDER BY u.n;
               END IF;
               IF cardinality(k_key) > 0 THEN

@@ -6,9 +6,10 @@ import { applyOnce } from './1797000000000-CreditsApplyOnce.js';
  * `charge` op of credits_apply and its row-at-a-time function credits_charge. A charge passes the
  * same checks a reservation of its amount would (the API key's budget, then `balance - held`)
  * and, if it passes, takes the amount off the balance and writes the call's one `charge` entry
- * (no reservation, no idempotency key: a charge is never retried once it may have committed) and
+ * (no reservation; the idempotency key the caller gave it) and
  * the key's spend. If it does not pass, nothing is written and the row says why, as a refused
- * reservation's does.
+ * reservation's does. Each charge carries its own idempotency key (made by the caller): a charge
+ * run again after its transaction committed (the answer was lost) returns the first outcome.
  */
 export class CreditsChargeWithoutHold1797100000000 implements MigrationInterface {
   name = 'CreditsChargeWithoutHold1797100000000';
@@ -21,7 +22,7 @@ export class CreditsChargeWithoutHold1797100000000 implements MigrationInterface
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(applyOnce(false));
     await queryRunner.query(
-      'DROP FUNCTION IF EXISTS credits_charge(uuid, uuid, uuid, text, bigint, bigint, jsonb)',
+      'DROP FUNCTION IF EXISTS credits_charge(uuid, uuid, uuid, text, bigint, bigint, jsonb, text)',
     );
   }
 }
@@ -29,7 +30,7 @@ export class CreditsChargeWithoutHold1797100000000 implements MigrationInterface
 const chargeFunction = `
             CREATE OR REPLACE FUNCTION credits_charge(
               p_tenant uuid, p_user uuid, p_key uuid, p_request text, p_amount bigint, p_signup bigint,
-              p_metadata jsonb)
+              p_metadata jsonb, p_idempotency text)
             RETURNS TABLE (r_status text, r_account uuid, r_balance bigint, r_budget_remaining bigint,
                            r_charged bigint)
             LANGUAGE plpgsql AS $$
@@ -39,9 +40,18 @@ const chargeFunction = `
               v_held bigint;
               v_budget bigint;
               v_spent bigint;
+              v_charged bigint;
             BEGIN
               IF p_amount IS NULL OR p_amount < 0 THEN
                 RAISE EXCEPTION 'charge amount must be >= 0, got %', p_amount USING ERRCODE = 'check_violation';
+              END IF;
+              -- Run again after it committed: the first outcome, nothing written.
+              SELECT l.account_id, -l.amount INTO v_account, v_charged FROM credit_ledger l
+                WHERE l.idempotency_key = p_idempotency;
+              IF FOUND THEN
+                RETURN QUERY SELECT 'ok'::text, v_account, a.balance - a.held, NULL::bigint, v_charged
+                  FROM credit_accounts a WHERE a.id = v_account;
+                RETURN;
               END IF;
               -- An unlocked early look at the key's budget, so the common refusal needs no
               -- exception; the conditional upsert below is what guarantees it.
@@ -86,7 +96,7 @@ const chargeFunction = `
                   (account_id, tenant_id, user_id, api_key_id, kind, amount, balance_after, request_id,
                    reservation_id, idempotency_key, actor_id, metadata)
                   VALUES (v_account, p_tenant, p_user, p_key, 'charge', -p_amount, v_balance, p_request,
-                   NULL, NULL, p_user, COALESCE(p_metadata, '{}'::jsonb));
+                   NULL, p_idempotency, p_user, COALESCE(p_metadata, '{}'::jsonb));
               END IF;
               RETURN QUERY SELECT 'ok'::text, v_account, v_balance - v_held,
                 CASE WHEN v_budget IS NULL THEN NULL::bigint ELSE v_budget - v_spent END, p_amount;

@@ -65,7 +65,7 @@ describe('credits_apply: a batch equals its ops one by one (real Postgres)', () 
 
   type Op =
     | { op: 'reserve'; who: 'rich' | 'poor'; key?: 'plain' | 'budget'; amount: number }
-    | { op: 'charge'; who: 'rich' | 'poor'; key?: 'plain' | 'budget'; amount: number }
+    | { op: 'charge'; who: 'rich' | 'poor'; key?: 'plain' | 'budget'; amount: number; idem?: string }
     | { op: 'settle'; of: number | 'nowhere'; actual: number; outcome: string };
 
   /** The scenario: batches of ops; a settle names the reserve by its position among all reserves. */
@@ -79,7 +79,7 @@ describe('credits_apply: a batch equals its ops one by one (real Postgres)', () 
       { op: 'reserve', who: 'rich', amount: 0 }, // 3
       { op: 'reserve', who: 'poor', amount: 2000 }, // 4: fits exactly
       { op: 'reserve', who: 'rich', key: 'plain', amount: 1000 }, // 5
-      { op: 'charge', who: 'rich', key: 'plain', amount: 300 }, // a call charged without a hold
+      { op: 'charge', who: 'rich', key: 'plain', amount: 300, idem: 'first' }, // a call charged without a hold
       { op: 'charge', who: 'poor', amount: 10_000 }, // refused: the balance (its holds count)
     ],
     [
@@ -104,6 +104,7 @@ describe('credits_apply: a batch equals its ops one by one (real Postgres)', () 
       { op: 'charge', who: 'rich', key: 'budget', amount: 1 }, // refused: the key's budget is spent
       { op: 'charge', who: 'poor', amount: 766 }, // the hold freed above pays for it
       { op: 'charge', who: 'rich', key: 'plain', amount: 50 },
+      { op: 'charge', who: 'rich', key: 'plain', amount: 300, idem: 'first' }, // run again: the first outcome
     ],
     [
       { op: 'settle', of: 8, actual: 0, outcome: 'released' },
@@ -116,6 +117,13 @@ describe('credits_apply: a batch equals its ops one by one (real Postgres)', () 
   async function run(w: World, batched: boolean): Promise<unknown[]> {
     const reservations: string[] = [];
     const answers: unknown[] = [];
+    // A charge's idempotency key, by label (the same label twice is the same charge run again).
+    const keys = new Map<string, string>();
+    const idem = (label?: string) => {
+      if (!label) return `call:${randomUUID()}`;
+      if (!keys.has(label)) keys.set(label, `call:${randomUUID()}`);
+      return keys.get(label)!;
+    };
     for (const batch of batches) {
       const ops = batch.map((o) =>
         o.op === 'reserve'
@@ -140,6 +148,7 @@ describe('credits_apply: a batch equals its ops one by one (real Postgres)', () 
                 amount: String(o.amount),
                 signup: '0',
                 metadata: { provider: 'simulator', model: 'simulator/sim-gpt', input_tokens: '3' },
+                idem: idem(o.idem),
               }
             : {
                 op: 'settle',
@@ -168,7 +177,7 @@ describe('credits_apply: a batch equals its ops one by one (real Postgres)', () 
                   op.ttl,
                 ])
               : op.op === 'charge'
-                ? await db.query('SELECT * FROM credits_charge($1, $2, $3, $4, $5, $6, $7)', [
+                ? await db.query('SELECT * FROM credits_charge($1, $2, $3, $4, $5, $6, $7, $8)', [
                     op.tenant,
                     op.user,
                     op.key,
@@ -176,6 +185,7 @@ describe('credits_apply: a batch equals its ops one by one (real Postgres)', () 
                     op.amount,
                     op.signup,
                     JSON.stringify(op.metadata),
+                    op.idem,
                   ])
                 : await db.query('SELECT * FROM credits_settle($1, $2, $3, $4)', [
                     op.reservation,
@@ -263,10 +273,12 @@ describe('credits_apply: a batch equals its ops one by one (real Postgres)', () 
       ...['ok', 'insufficient_balance'],
       ...['expired', 'settled', 'settled', 'settled', 'settled', 'ok', 'released', 'settled', 'settled'],
       ...['missing', 'ok', 'insufficient_balance', 'ok'],
-      ...['settled', 'ok', 'settled', 'key_budget', 'ok', 'ok'],
+      ...['settled', 'ok', 'settled', 'key_budget', 'ok', 'ok', 'ok'],
       ...['released', 'ok'],
       'ok',
     ]);
+    // The charge run again answers as the first time, with the balance as it is now.
+    expect(batchedAnswers[29]).toMatchObject({ status: 'ok', charged: '300', account: 'set' });
     const end = (await state(batched)) as {
       accounts: unknown[];
       ledger: Array<{
@@ -332,7 +344,7 @@ describe('credits_apply: a batch equals its ops one by one (real Postgres)', () 
     await expect(
       db.query('SELECT * FROM credits_apply($1::jsonb)', [JSON.stringify([reserve('100'), reserve('-1')])]),
     ).rejects.toThrow(/reservation amount must be >= 0/);
-    const charge = { ...reserve('100'), op: 'charge', amount: '-1', metadata: {} };
+    const charge = { ...reserve('100'), op: 'charge', amount: '-1', metadata: {}, idem: 'call:bad' };
     await expect(
       db.query('SELECT * FROM credits_apply($1::jsonb)', [JSON.stringify([reserve('100'), charge])]),
     ).rejects.toThrow(/charge amount must be >= 0/);

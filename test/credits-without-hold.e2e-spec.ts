@@ -134,9 +134,12 @@ describe('calls charged without a hold (real Postgres, real simulator)', () => {
 
     const charges = await chargesOf(member.id);
     expect(charges.map((c) => c.amount)).toEqual([`-${cost(2)}`, `-${cost(3)}`]);
-    // The held call's charge names its reservation; the other has neither reservation nor key.
+    // The held call's charge names its reservation; the other has none, and a key of its own.
     expect(charges[0]!.reservation_id).not.toBeNull();
-    expect(charges[1]).toMatchObject({ reservation_id: null, idempotency_key: null });
+    expect(charges[1]).toMatchObject({
+      reservation_id: null,
+      idempotency_key: expect.stringMatching(/^call:/),
+    });
     expect(charges[1]!.request_id).toBe(response.headers.get('x-request-id'));
     expect(await reservationsOf(member.id)).toBe(1);
     expect((await balanceOf(member.token)).balance).toBe(formatCredits(100_000_000n - cost(2) - cost(3)));

@@ -264,6 +264,58 @@ describe('credits: reservations and the ledger (real Postgres)', () => {
     expect(await balanceOf(user)).toEqual(expect.objectContaining({ balance: '0.9965', reserved: '0.003' }));
   });
 
+  it('a batch whose session the server ends is not run again op by op: it may have committed', async () => {
+    const user = await fundedUser('1');
+    // Another transaction holds the account row, so the lane's statements wait on it.
+    const runner = db.createQueryRunner();
+    await runner.startTransaction();
+    await runner.query('SELECT 1 FROM credit_accounts WHERE user_id = $1 FOR UPDATE', [user.id]);
+    const charge = () =>
+      credits
+        .chargeCall({
+          tenantId: user.tenantId,
+          userId: user.id,
+          requestId: unique('req'),
+          amount: 1_000n,
+          metadata: {},
+        })
+        .then(
+          () => 'charged',
+          (err: unknown) => (err as Error).message,
+        );
+    /** Ends the session of the credits_apply statement waiting on the lock (FATAL 57P01). */
+    const terminateWaiting = async () => {
+      for (let i = 0; i < 250; i++) {
+        const [row] = await db.query(
+          `SELECT pid FROM pg_stat_activity WHERE state = 'active' AND wait_event_type = 'Lock'
+              AND query LIKE 'SELECT * FROM credits_apply%'`,
+        );
+        if (row) return db.query('SELECT pg_terminate_backend($1)', [row.pid]);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error('no credits_apply statement waited on the lock');
+    };
+    try {
+      const alone = charge();
+      // Queued behind it in the user's lane: they go as one batch of two.
+      const batched = [charge(), charge()];
+      await terminateWaiting();
+      expect(await alone).toMatch(/terminating connection/);
+      await terminateWaiting();
+      await runner.rollbackTransaction();
+      // Both fail, as after a lost connection; retried one by one they would have been charged.
+      expect(await Promise.all(batched)).toEqual([
+        expect.stringMatching(/terminating connection/),
+        expect.stringMatching(/terminating connection/),
+      ]);
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+    expect(await ledgerOf(user.id)).toEqual([expect.objectContaining({ kind: 'grant' })]);
+    expect(await sumOf(user.id)).toEqual({ balance: '1000000', sum: '1000000' });
+  });
+
   it('an op that fails inside a batch fails alone; the rest of its batch commits', async () => {
     const user = await fundedUser('1');
     const outcomes = await Promise.allSettled([

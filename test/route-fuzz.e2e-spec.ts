@@ -616,10 +616,15 @@ describe('route fuzz', () => {
     return rows;
   }
 
-  /** Reservations released so far: a refused model call that reached the provider adds one. */
+  /**
+   * Model calls that reached the provider and failed, so far: each adds a released reservation,
+   * or (a call that held nothing, decision 0030) a usage record of the failure. Usage records are
+   * flushed by `fingerprint`, which runs first.
+   */
   async function releasedCount(): Promise<number> {
     const { rows } = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM credit_reservations WHERE status = 'released'`,
+      `SELECT (SELECT count(*) FROM credit_reservations WHERE status = 'released')::int
+            + (SELECT count(*) FROM usage_records WHERE status = 'error')::int AS n`,
     );
     return rows[0]!.n;
   }

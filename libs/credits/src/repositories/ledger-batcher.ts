@@ -28,6 +28,8 @@ export type LedgerOp =
       amount: string;
       signup: string;
       metadata: unknown;
+      /** The ledger entry's idempotency key: a charge run again after it committed is not taken twice. */
+      idem: string;
     };
 
 /** A row of credits_apply: the reserve, settle or charge columns, the others null. */
@@ -93,10 +95,19 @@ function serialize(op: LedgerOp): string {
   }
 }
 
-/** The SQLSTATE of an error Postgres sent (pg's DatabaseError has a severity; socket errors do not). */
+/**
+ * The SQLSTATE of an error with which Postgres refused the statement, so that nothing of it
+ * committed (pg's DatabaseError has a severity; socket errors do not). An error that ends the
+ * session (FATAL or PANIC, a connection or operator-intervention class: a standby that never
+ * confirmed the commit, a pooler that lost its server) may come after the commit: undefined, as
+ * for a socket error.
+ */
 function sqlState(err: unknown): string | undefined {
   const e = err as { code?: unknown; severity?: unknown } | null;
-  return typeof e?.code === 'string' && typeof e.severity === 'string' ? e.code : undefined;
+  if (typeof e?.code !== 'string' || typeof e.severity !== 'string') return undefined;
+  if (e.severity === 'FATAL' || e.severity === 'PANIC') return undefined;
+  if (e.code.startsWith('08') || e.code.startsWith('57P')) return undefined;
+  return e.code;
 }
 
 function laneOf(user: string, lanes: number): number {

@@ -43,6 +43,8 @@ export interface ChargeArgs {
   amount: bigint;
   signupCredits: bigint;
   metadata: Record<string, unknown>;
+  /** The entry's idempotency key, made once per call: a charge run again returns its first outcome. */
+  idempotencyKey: string;
 }
 
 export type SettleOutcome = Exclude<ReservationStatus, 'pending'>;
@@ -120,8 +122,8 @@ export class LedgerRepository {
 
   /**
    * Charges a call that held nothing (see credits_charge): the same checks as a reservation of
-   * `amount`, then its one ledger entry; batched with the other calls in flight. Never retried
-   * once it may have committed (the batcher fails it instead), so it needs no idempotency key.
+   * `amount`, then its one ledger entry; batched with the other calls in flight. Its idempotency
+   * key makes a run after it committed (a batch retried op by op) return the first outcome.
    */
   async charge(a: ChargeArgs): Promise<ChargeOutcome> {
     const row = await this.batcher.apply(a.userId, {
@@ -133,6 +135,7 @@ export class LedgerRepository {
       amount: a.amount.toString(),
       signup: a.signupCredits.toString(),
       metadata: a.metadata,
+      idem: a.idempotencyKey,
     });
     switch (row.r_status as ReserveStatus) {
       case 'ok':

@@ -290,20 +290,32 @@ export class CallMetering {
    */
   private unheld(call: MeteredCall, markup: string, amount: bigint, done: () => void): CallMeter {
     const { caller, requestId } = call;
-    return this.meter(call, markup, {
-      charge: (actual, metadata) =>
-        this.credits
-          .chargeCall({
-            tenantId: caller.tenantId,
-            userId: caller.userId,
-            ...(caller.apiKey ? { apiKeyId: caller.apiKey.id } : {}),
-            requestId,
-            amount: actual < 0n ? 0n : actual < amount ? actual : amount,
-            metadata,
-          })
-          .finally(done),
-      release: async () => done(),
+    // As a hold's: one charge (a repeat gets the first outcome), none after a release.
+    let charged: Promise<bigint> | undefined;
+    let released = false;
+    const meter = this.meter(call, markup, {
+      charge: (actual, metadata) => {
+        if (released) return Promise.resolve(0n);
+        charged ??= this.credits.chargeCall({
+          tenantId: caller.tenantId,
+          userId: caller.userId,
+          ...(caller.apiKey ? { apiKeyId: caller.apiKey.id } : {}),
+          requestId,
+          amount: actual < 0n ? 0n : actual < amount ? actual : amount,
+          metadata,
+        });
+        return charged;
+      },
+      release: async () => {
+        released = true;
+      },
     });
+    // The claim on the headroom ends with the call, whatever ends it (a usage the price refuses too).
+    return {
+      settle: (...args) => meter.settle(...args).finally(done),
+      settleSteps: (...args) => meter.settleSteps(...args).finally(done),
+      release: (...args) => meter.release(...args).finally(done),
+    };
   }
 
   /**
@@ -359,9 +371,12 @@ export class CallMetering {
             },
             (err: unknown) => {
               settling.end(err);
-              // A call without a hold whose charge was refused: it ran, and was charged nothing.
-              if (err instanceof InsufficientCreditsError)
+              // A call without a hold whose charge was refused: it ran (its tokens count against
+              // the key's TPM), and was charged nothing.
+              if (err instanceof InsufficientCreditsError) {
+                if (caller.apiKey?.tpm) this.countTokens(caller.apiKey.id, inputTokens + outputTokens);
                 this.record({ ...row, cost: 0n, status: 'error', errorClass: REFUSED_CLASS });
+              }
               throw err;
             },
           );

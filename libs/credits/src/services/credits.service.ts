@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   AppConfig,
@@ -214,6 +215,7 @@ export class CreditsService implements OnModuleInit {
       amount: input.amount,
       signupCredits: this.config.credits.signupCredits,
       metadata: input.metadata,
+      idempotencyKey: `call:${randomUUID()}`,
     });
     this.noteOutcome(input, outcome);
     if (outcome.status !== 'ok') throw refusal(outcome, input.amount, 'cost');
@@ -292,7 +294,8 @@ export class CreditsService implements OnModuleInit {
     if (!apiKey) return { balance };
     const keyHint = `key:${apiKey.id}`;
     const budget = this.hints.get(keyHint);
-    const limited = budget !== undefined ? budget !== -1n : apiKey.creditBudget != null;
+    // A budget set since the hint was seen counts at once (the hint then says "none", -1).
+    const limited = apiKey.creditBudget != null || (budget !== undefined && budget !== -1n);
     if (!limited) return { balance };
     if (budget === undefined || budget - (this.unheld.get(keyHint) ?? 0n) < need) return undefined;
     return { balance, keyHint, budget };
