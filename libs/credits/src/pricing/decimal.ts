@@ -8,11 +8,21 @@ const DECIMAL = /^(\d{1,30})(?:\.(\d{1,18}))?$/;
 
 /** Parses "0.15", "3", "1.000001" exactly; throws RangeError on anything else (no signs, no exponents). */
 export function parseDecimal(value: string, what = 'value'): Decimal {
+  const known = parsed.get(value);
+  if (known !== undefined) return known;
   const m = DECIMAL.exec(value.trim());
   if (!m) throw new RangeError(`${what} must be a non-negative decimal string, got ${JSON.stringify(value)}`);
   const frac = m[2] ?? '';
-  return { units: BigInt(m[1]! + frac), scale: frac.length };
+  const decimal = Object.freeze({ units: BigInt(m[1]! + frac), scale: frac.length });
+  // Every call prices itself with the same few catalog prices and markups: parse each once.
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(value, decimal);
+  return decimal;
 }
+
+/** Decimals parsed so far, by their text (prices, markups, multipliers: a few hundred at most). */
+const parsed = new Map<string, Decimal>();
+const PARSED_MAX = 10_000;
 
 /** Writes a decimal back as a minimal string ("1.50" -> "1.5", "2.000" -> "2"). */
 export function formatDecimal(d: Decimal): string {
