@@ -1937,7 +1937,7 @@ export interface components {
              */
             balance: string;
             /**
-             * @description Credits held by requests in flight (already out of balance).
+             * @description Credits held by requests in flight (already out of balance): their worst case. A non-streaming call with ample headroom holds nothing and is charged when its answer is in, so it does not show here.
              * @example 0.02
              */
             reserved: string;

@@ -53,7 +53,9 @@ export class BalanceView {
   balance!: string;
   @ApiProperty({
     example: '0.02',
-    description: 'Credits held by requests in flight (already out of balance).',
+    description:
+      'Credits held by requests in flight (already out of balance): their worst case. A non-streaming call ' +
+      'with ample headroom holds nothing and is charged when its answer is in, so it does not show here.',
   })
   reserved!: string;
   @ApiPropertyOptional({ type: TenantPoolView, description: 'Tenant and platform admins: the tenant pool.' })
