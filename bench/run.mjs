@@ -13,6 +13,13 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 
 const ROOT = resolve(import.meta.dirname, '..');
+// The gateway runs with the Node flags `npm run start:prod` gives it (the heap cap of decision
+// 0031), as an operator runs it; BENCH_NODE_FLAGS replaces them (e.g. '' for none, or other heap
+// settings from docs/performance.md#memory).
+const PROD_NODE_FLAGS = /\bnode ((?:--\S+\s+)*)dist\/apps\/gateway\/src\/main\.js/
+  .exec(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts['start:prod'])[1]
+  .trim();
+const GATEWAY_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? PROD_NODE_FLAGS).split(/\s+/).filter(Boolean);
 const QUICK = process.argv.includes('--quick') || /^(1|true|yes)$/i.test(process.env.BENCH_QUICK ?? '');
 const PROFILE = process.argv.includes('--cpu-prof');
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -732,9 +739,8 @@ async function startGateway(simUrl, databaseUrl, withRedis) {
     SWAGGER_ENABLED: 'false',
     UPSTREAM_RETRY_BASE_MS: '5',
   };
-  // BENCH_NODE_FLAGS: Node/V8 flags for the gateway, e.g. the heap settings in docs/performance.md#memory.
   const nodeArgs = [
-    ...(process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean),
+    ...GATEWAY_NODE_FLAGS,
     ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench-results', 'profiles')}`] : []),
   ];
   return start(
@@ -993,7 +999,7 @@ function markdown(result) {
           ? 'Load generator, Postgres and Redis pinned to core 0; simulator, reference proxy and gateway to core 1.'
           : 'Load generator pinned to core 0; simulator, reference proxy and gateway to core 1; Postgres and Redis unpinned.'
         : 'Load generator shares the CPUs.'
-    }`,
+    }${result.gatewayNodeFlags !== undefined ? ` Gateway Node flags: ${result.gatewayNodeFlags ? `\`${result.gatewayNodeFlags}\`` : 'none'}.` : ''}`,
     '',
   );
   for (const gw of result.gateways) {
@@ -1242,6 +1248,7 @@ async function main() {
       node: process.version,
       os: `${os.type()} ${os.release()}`,
     },
+    gatewayNodeFlags: GATEWAY_NODE_FLAGS.join(' '),
     gateways: [],
   };
   try {

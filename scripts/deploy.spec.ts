@@ -8,6 +8,7 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Service } from 'kubernetes-models/v1/Service';
 import { parseAllDocuments } from 'yaml';
+import { EnvironmentVariables, heapNeededForBodies } from '@switchyard/core';
 
 /**
  * The deployment files: every Kubernetes manifest in deploy/k8s/ validated offline against the
@@ -60,6 +61,7 @@ interface Container {
   envFrom?: Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }>;
   livenessProbe?: { httpGet: { path: string; port: string } };
   readinessProbe?: { httpGet: { path: string; port: string } };
+  resources?: { requests?: { memory?: string }; limits?: { memory?: string } };
   volumeMounts?: Array<{ name: string; mountPath: string }>;
 }
 interface PodTemplate {
@@ -161,6 +163,27 @@ describe('deploy/k8s', () => {
     const ops = read('docs/operations.md');
     expect(ops).toContain('kubectl create secret generic switchyard-secrets');
     for (const name of ['DATABASE_URL', 'REDIS_URL', 'VAULT_MASTER_KEY']) expect(ops).toContain(`${name}=`);
+  });
+
+  it('caps the heap wherever the gateway runs, above what the body bound needs, with room in the pod', () => {
+    // Decision 0031: one cap, in the image (overridable NODE_OPTIONS) and in `npm run start:prod`.
+    const MB = 1024 * 1024;
+    const image = /^ENV NODE_OPTIONS=--max-old-space-size=(\d+)$/m.exec(read('Dockerfile'));
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    const prod = /^node --max-old-space-size=(\d+) dist\/apps\/gateway\/src\/main\.js$/.exec(
+      scripts['start:prod']!,
+    );
+    expect(image?.[1]).toBeDefined();
+    expect(prod?.[1]).toBe(image![1]);
+    const cap = Number(image![1]) * MB;
+    const bound = new EnvironmentVariables().MAX_BODY_BYTES_IN_FLIGHT;
+    expect(cap).toBeGreaterThanOrEqual(heapNeededForBodies(bound));
+    // The pod's limit holds the peak with the bound's bodies in flight: ~250 MB plus 7x the bound.
+    const [gateway] = one<{ spec: { template: PodTemplate } }>('Deployment').spec.template.spec.containers;
+    const limit = /^(\d+)(Mi|Gi)$/.exec(gateway!.resources!.limits!.memory!);
+    const limitBytes = Number(limit![1]) * (limit![2] === 'Gi' ? 1024 : 1) * MB;
+    expect(limitBytes).toBeGreaterThanOrEqual(250 * MB + 7 * bound);
+    expect(one<{ data: Record<string, string> }>('ConfigMap').data.MAX_BODY_BYTES_IN_FLIGHT).toBeUndefined();
   });
 
   it('shares the files volume between replicas', () => {

@@ -6,6 +6,7 @@ export { configureHttp, type HotRoute } from './http/configure-http.js';
 export { createValidationPipe } from './http/validation.pipe.js';
 export { requestIdFor } from './http/request-id.js';
 export { jsonBodyGuard } from './http/json-body.js';
+export { heapLimitWarning, heapNeededForBodies } from './http/body-budget.js';
 export {
   currentRequestContext,
   currentRequestTrace,

@@ -6,6 +6,35 @@ const DIGITS = /^[0-9]{1,15}$/;
 /** Seconds a refused caller is asked to wait: big bodies in flight finish within seconds. */
 const RETRY_AFTER_SECONDS = 1;
 
+const MB = 1024 * 1024;
+
+/**
+ * The V8 heap limit (`--max-old-space-size`) an instance needs so that `budget` body bytes in
+ * flight cannot end it with "heap out of memory": about 7x the bytes (a body's copies while its
+ * call runs, measured in docs/performance.md, Memory) plus 150 MB for the live heap and V8's
+ * margin. Decision 0031.
+ */
+export function heapNeededForBodies(budget: number): number {
+  return 7 * budget + 150 * MB;
+}
+
+/**
+ * What to tell the operator at start when the process's heap limit is below what the bound needs
+ * (null when it is not, or when there is no bound).
+ */
+export function heapLimitWarning(budget: number, heapLimit: number): string | null {
+  if (budget <= 0) return null;
+  const needed = heapNeededForBodies(budget);
+  if (heapLimit >= needed) return null;
+  return (
+    `Node's heap limit (${Math.floor(heapLimit / MB)} MB) is below what MAX_BODY_BYTES_IN_FLIGHT ` +
+    `(${Math.round(budget / MB)} MiB of request bodies at once) may need (${Math.ceil(needed / MB)} MB: ` +
+    `7x the bound plus 150 MB): a burst of large bodies could end the process with "heap out of memory". ` +
+    `Raise --max-old-space-size (e.g. NODE_OPTIONS=--max-old-space-size=${Math.ceil(needed / MB)}) ` +
+    `or lower MAX_BODY_BYTES_IN_FLIGHT; see docs/operations.md (Memory).`
+  );
+}
+
 /**
  * The request-body bytes one instance holds at once (issue 20, memory). A `/v1` body lives in
  * memory for its whole call, several times over (the buffer, the parsed prompt, the upstream body

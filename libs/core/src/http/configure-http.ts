@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
@@ -5,7 +6,7 @@ import helmet from 'helmet';
 import { AppConfig } from '../config/app-config.js';
 import { OpenAiExceptionFilter, writeError, type ErrorRenderer } from '../errors/openai-exception.filter.js';
 import { AppLogger } from '../logging/app-logger.js';
-import { BodyBudget } from './body-budget.js';
+import { BodyBudget, heapLimitWarning } from './body-budget.js';
 import { jsonBodyGuard } from './json-body.js';
 import { leanJsonBody } from './lean-json.js';
 import { requestContextMiddleware } from './request-context.js';
@@ -110,6 +111,9 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
     const budget = new BodyBudget(config.http.maxBodyBytesInFlight, config.http.largestBodyBytes);
     expressApp.use('/v1', budget.middleware());
   }
+  // The bound is what makes a heap cap safe (decision 0031): say so when the cap is below it.
+  const heapWarning = heapLimitWarning(config.http.maxBodyBytesInFlight, getHeapStatistics().heap_size_limit);
+  if (heapWarning) logger.warn(heapWarning, 'Memory');
   // The usual model call (UTF-8 JSON with a Content-Length) is read without body-parser's
   // per-request machinery; anything else goes to body-parser as before (issue 20).
   expressApp.use('/v1', leanJsonBody(v1Json, config.http.maxBodyBytes), jsonBodyGuard({ text: false }));
