@@ -137,9 +137,11 @@ describe('hot routes answer exactly as the controller routes', () => {
       router: { stack: Array<{ name: string; route?: { path: string } }> };
     };
     const stack = express.router.stack;
-    const hot = stack.findIndex((l) => l.name === 'hotRoutes');
+    // One layer runs every /v1 step (dialect, forged keys, body budget, body) and the hot routes.
+    const hot = stack.findIndex((l) => l.name === 'v1');
     const routed = stack.findIndex((l) => l.route?.path === '/v1/chat/completions');
     expect(hot).toBeGreaterThan(-1);
+    expect(stack.filter((l) => l.name === 'v1')).toHaveLength(1);
     expect(routed).toBeGreaterThan(hot);
   });
 

@@ -99,36 +99,58 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
   });
   const apiJson = express.json({ limit: config.http.maxApiBodyBytes });
   const apiForm = express.urlencoded({ extended: false, limit: config.http.maxApiBodyBytes });
+  const setRenderer = (render: ErrorRenderer) => (_req: Request, res: Response, next: NextFunction) => {
+    (res.locals as { errorRenderer?: ErrorRenderer }).errorRenderer = render;
+    next();
+  };
+  const v1Dialects = (options.errorDialects ?? []).filter(({ path }) => path.startsWith('/v1/'));
   for (const { path, render } of options.errorDialects ?? []) {
-    expressApp.use(path, (_req: Request, res: Response, next: NextFunction) => {
-      (res.locals as { errorRenderer?: ErrorRenderer }).errorRenderer = render;
-      next();
-    });
+    if (!v1Dialects.some((d) => d.path === path)) expressApp.use(path, setRenderer(render));
   }
-  for (const middleware of options.beforeV1Body ?? []) expressApp.use('/v1', middleware);
   // Bounds the body bytes held at once (issue 20): past it, a 503 before the body is read.
-  if (config.http.maxBodyBytesInFlight > 0) {
-    const budget = new BodyBudget(config.http.maxBodyBytesInFlight, config.http.largestBodyBytes);
-    expressApp.use('/v1', budget.middleware());
-  }
+  const budget =
+    config.http.maxBodyBytesInFlight > 0
+      ? new BodyBudget(config.http.maxBodyBytesInFlight, config.http.largestBodyBytes)
+      : undefined;
   // The bound is what makes a heap cap safe (decision 0031): say so when the cap is below it.
   const heapWarning = heapLimitWarning(config.http.maxBodyBytesInFlight, getHeapStatistics().heap_size_limit);
   if (heapWarning) logger.warn(heapWarning, 'Memory');
-  // The usual model call (UTF-8 JSON with a Content-Length) is read without body-parser's
-  // per-request machinery; anything else goes to body-parser as before (issue 20).
-  expressApp.use('/v1', leanJsonBody(v1Json, config.http.maxBodyBytes), jsonBodyGuard({ text: false }));
-  expressApp.use('/api', apiJson, apiForm, jsonBodyGuard({ text: true }));
+  // Everything /v1 runs before its route, in order, as one layer of the router: each layer costs
+  // a path match, a prefix trim and allocations per request (issue 20). The steps see the request
+  // as a layer mounted at /v1 sees it (req.url without the prefix), as when each was a layer.
+  const v1Steps: RequestHandler[] = [
+    // The dialect's error renderer, for its path and below, as `app.use(path)` would match it.
+    ...v1Dialects.map(({ path, render }) => {
+      const below = path.slice('/v1'.length).toLowerCase();
+      const set = setRenderer(render);
+      return (req: Request, res: Response, next: NextFunction) => {
+        const p = pathOf(req.url).toLowerCase();
+        if (p === below || p.startsWith(`${below}/`)) return set(req, res, next);
+        next();
+      };
+    }),
+    ...(options.beforeV1Body ?? []),
+    ...(budget ? [budget.middleware()] : []),
+    // The usual model call (UTF-8 JSON with a Content-Length) is read without body-parser's
+    // per-request machinery; anything else goes to body-parser as before (issue 20).
+    leanJsonBody(v1Json, config.http.maxBodyBytes),
+    jsonBodyGuard({ text: false }),
+  ];
   const hot = new Map((options.hotRoutes ?? []).map((r) => [`${r.method} ${r.path}`, r]));
-  if (hot.size > 0) {
-    expressApp.use(function hotRoutes(req: Request, res: Response, next: NextFunction) {
-      const q = req.url.indexOf('?');
-      const route = hot.get(`${req.method} ${q < 0 ? req.url : req.url.slice(0, q)}`);
+  expressApp.use('/v1', function v1(req: Request, res: Response, next: NextFunction) {
+    runSteps(v1Steps, req, res, (err) => {
+      if (err !== undefined) return next(err);
+      const route = hot.size > 0 ? hot.get(`${req.method} ${req.baseUrl}${pathOf(req.url)}`) : undefined;
       if (!route) return next();
-      // The route template, as the router would have set it (metrics label it by this).
+      // Served here, as a top-level route would be: the whole path, no mount point, and the route
+      // template the router would have set (metrics and the access log read these).
+      req.url = req.originalUrl;
+      req.baseUrl = '';
       (req as { route?: { path: string } }).route = { path: route.path };
-      route.handle(req, res).catch((err: unknown) => writeError(err, req, res, logger.pino));
+      route.handle(req, res).catch((e: unknown) => writeError(e, req, res, logger.pino));
     });
-  }
+  });
+  expressApp.use('/api', apiJson, apiForm, jsonBodyGuard({ text: true }));
   // Body-parser errors happen before Nest's router; render them in the same envelope.
   expressApp.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!err) return next();
@@ -137,4 +159,32 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
 
   expressApp.useGlobalPipes(createValidationPipe());
   expressApp.useGlobalFilters(new OpenAiExceptionFilter(logger.pino));
+}
+
+/** A request path without its query string. */
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
+/**
+ * Runs Express middleware in order, as the router would run them as layers: the next one on
+ * `next()`, `done(err)` on `next(err)`, a throw or a rejected promise, `done()` after the last.
+ */
+function runSteps(steps: RequestHandler[], req: Request, res: Response, done: (err?: unknown) => void): void {
+  let i = 0;
+  const next = (err?: unknown): void => {
+    if (err) return done(err);
+    const step = steps[i++];
+    if (!step) return done();
+    try {
+      const returned: unknown = step(req, res, next);
+      // Express 5 takes a rejected promise from a middleware as next(err).
+      if (returned instanceof Promise)
+        returned.catch((e: unknown) => done(e ?? new Error('Rejected promise')));
+    } catch (e) {
+      done(e);
+    }
+  };
+  next();
 }
