@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { ModelNotPricedError, unpricedFor, type PricedQuantity } from '@switchyard/providers';
 import {
   estimateWorstCase,
@@ -167,6 +168,57 @@ function charge(pricing: Pricing, free: boolean, usage: Usage, markup = '1'): bi
   if (unpriced.length > 0) throw new ModelNotPricedError('test/model', unpriced);
   return priceUsage(pricing, usage, markup, { free });
 }
+
+describe('priceUsage against a reference sum at a fixed scale', () => {
+  // Independent of the implementation's running scale: every price at 10^-30, every term over
+  // the same denominator, one ceiling at the end (credits are micro-credits, rounded up).
+  const FIELDS = [
+    ['inputPerMTok', 'inputTokens', 1_000_000n],
+    ['outputPerMTok', 'outputTokens', 1_000_000n],
+    ['perImage', 'images', 1n],
+    ['perMChars', 'characters', 1_000_000n],
+    ['perSearch', 'searchUnits', 1n],
+  ] as const;
+  const decimal = fc
+    .tuple(fc.bigInt({ min: 0n, max: 10n ** 8n }), fc.integer({ min: 0, max: 12 }))
+    .map(([units, scale]) => {
+      const digits = units.toString().padStart(scale + 1, '0');
+      return scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+    });
+  const exact = (text: string): [bigint, bigint] => {
+    const [whole, frac = ''] = text.split('.');
+    return [BigInt(whole! + frac), 10n ** BigInt(frac.length)];
+  };
+
+  it('gives the exact ceiling of sum(quantity x price / per) x markup, in micro-credits', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.option(decimal, { nil: undefined }), { minLength: 5, maxLength: 5 }),
+        fc.array(fc.nat({ max: 10_000_000 }), { minLength: 5, maxLength: 5 }),
+        decimal.filter((m) => Number(m) > 0),
+        (prices, quantities, markup) => {
+          const pricing: Record<string, string> = {};
+          const usage: Record<string, number> = { inputTokens: 0, outputTokens: 0 };
+          let numerator = 0n;
+          const D = 10n ** 30n * 3_000_000n;
+          FIELDS.forEach(([field, quantity, per], i) => {
+            if (prices[i] !== undefined) pricing[field] = prices[i];
+            usage[quantity] = quantities[i]!;
+            if (prices[i] === undefined) return;
+            const [units, scale] = exact(prices[i]);
+            numerator += BigInt(quantities[i]!) * units * (10n ** 30n / scale) * (3_000_000n / per);
+          });
+          const [mUnits, mScale] = exact(markup);
+          const total = numerator * mUnits * 1_000_000n;
+          const denominator = D * mScale;
+          const expected = (total + denominator - 1n) / denominator;
+          expect(priceUsage(pricing as Pricing, usage as unknown as Usage, markup)).toBe(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
 
 describe('priceUsage: prompt caching, free and unpriced models', () => {
   // Anthropic's published Sonnet prices: writes default to 1.25x (3.75) and 2x (6) the input.

@@ -95,12 +95,6 @@ function times(price: Decimal, multiplier: string): Decimal {
  * (1,000,000 tokens, 1 image, 60,000 ms of audio, 1,000,000 characters). The price is read only
  * when the quantity is used, so a bad price of something a call does not use cannot fail it.
  */
-interface Term {
-  quantity: bigint;
-  price: () => Decimal | undefined;
-  per: bigint;
-}
-
 // The least common multiple of every `per` above, so all terms share one denominator.
 const COMMON_PER = 3_000_000n;
 
@@ -132,53 +126,65 @@ export function priceUsage(
   const cached = min(count(usage.cachedInputTokens, 'cachedInputTokens'), input);
   const written = min(count(usage.cacheWriteTokens, 'cacheWriteTokens'), input - cached);
   const written1h = min(count(usage.cacheWrite1hTokens, 'cacheWrite1hTokens'), written);
-  const rate = (field: keyof Pricing) => (): Decimal | undefined => {
-    const value = pricing[field];
-    return value === undefined ? undefined : parseDecimal(value, field);
-  };
-  const inputRate = rate('inputPerMTok');
-  const orInput = (field: keyof Pricing, multiplier?: string) => (): Decimal | undefined => {
-    const own = rate(field)();
+  const outputs = count(usage.outputTokens, 'outputTokens');
+  const images = count(usage.images, 'images');
+  const audio = milliseconds(usage.audioSeconds);
+  const characters = count(usage.characters, 'characters');
+  const searchUnits = count(usage.searchUnits, 'searchUnits');
+  const factor = parseDecimal(markup, 'markup');
+  if (options.free) return 0n;
+  // Each term is priced only when its quantity is not 0 (a price the model does not list costs
+  // nothing); one sum, no per-call closures or arrays (issue 20: this runs on every settlement).
+  const sum = new TermSum();
+  const inputRate = (): Decimal | undefined => rateOf(pricing, 'inputPerMTok');
+  const orInput = (field: keyof Pricing, multiplier?: string): Decimal | undefined => {
+    const own = rateOf(pricing, field);
     if (own !== undefined) return own;
     const base = inputRate();
     return base === undefined || multiplier === undefined ? base : times(base, multiplier);
   };
-  const terms: Term[] = [
-    { quantity: input - cached - written, price: inputRate, per: 1_000_000n },
-    { quantity: cached, price: orInput('cachedInputPerMTok'), per: 1_000_000n },
-    {
-      quantity: written - written1h,
-      price: orInput('cacheWrite5mPerMTok', CACHE_WRITE_5M_MULTIPLIER),
-      per: 1_000_000n,
-    },
-    {
-      quantity: written1h,
-      price: orInput('cacheWrite1hPerMTok', CACHE_WRITE_1H_MULTIPLIER),
-      per: 1_000_000n,
-    },
-    { quantity: count(usage.outputTokens, 'outputTokens'), price: rate('outputPerMTok'), per: 1_000_000n },
-    { quantity: count(usage.images, 'images'), price: rate('perImage'), per: 1n },
-    { quantity: milliseconds(usage.audioSeconds), price: rate('perAudioMinute'), per: 60_000n },
-    { quantity: count(usage.characters, 'characters'), price: rate('perMChars'), per: 1_000_000n },
-    { quantity: count(usage.searchUnits, 'searchUnits'), price: rate('perSearch'), per: 1n },
-  ];
-  const factor = parseDecimal(markup, 'markup');
-  if (options.free) return 0n;
-  const priced: Array<{ quantity: bigint; price: Decimal; per: bigint }> = [];
-  for (const t of terms) {
-    if (t.quantity === 0n) continue;
-    const price = t.price();
-    if (price !== undefined) priced.push({ quantity: t.quantity, price, per: t.per });
-  }
-  if (priced.length === 0) return 0n;
-  const scale = Math.max(...priced.map((p) => p.price.scale));
+  const uncached = input - cached - written;
+  if (uncached > 0n) sum.add(uncached, inputRate(), 1_000_000n);
+  if (cached > 0n) sum.add(cached, orInput('cachedInputPerMTok'), 1_000_000n);
+  const written5m = written - written1h;
+  if (written5m > 0n)
+    sum.add(written5m, orInput('cacheWrite5mPerMTok', CACHE_WRITE_5M_MULTIPLIER), 1_000_000n);
+  if (written1h > 0n)
+    sum.add(written1h, orInput('cacheWrite1hPerMTok', CACHE_WRITE_1H_MULTIPLIER), 1_000_000n);
+  if (outputs > 0n) sum.add(outputs, rateOf(pricing, 'outputPerMTok'), 1_000_000n);
+  if (images > 0n) sum.add(images, rateOf(pricing, 'perImage'), 1n);
+  if (audio > 0n) sum.add(audio, rateOf(pricing, 'perAudioMinute'), 60_000n);
+  if (characters > 0n) sum.add(characters, rateOf(pricing, 'perMChars'), 1_000_000n);
+  if (searchUnits > 0n) sum.add(searchUnits, rateOf(pricing, 'perSearch'), 1n);
+  if (!sum.priced) return 0n;
   // sum(quantity * price / per) = numerator / (COMMON_PER * 10^scale)
-  let numerator = 0n;
-  for (const p of priced) {
-    numerator += p.quantity * p.price.units * pow10(scale - p.price.scale) * (COMMON_PER / p.per);
+  const denominator = COMMON_PER * pow10(sum.scale) * pow10(factor.scale);
+  return ceilDiv(sum.numerator * factor.units * MICROS_PER_CREDIT, denominator);
+}
+
+function rateOf(pricing: Pricing, field: keyof Pricing): Decimal | undefined {
+  const value = pricing[field];
+  return value === undefined ? undefined : parseDecimal(value, field);
+}
+
+/**
+ * sum(quantity * price / per) as `numerator / (COMMON_PER * 10^scale)`, exactly: a term with
+ * more decimals than those before it scales the running numerator up.
+ */
+class TermSum {
+  numerator = 0n;
+  scale = 0;
+  priced = false;
+
+  add(quantity: bigint, price: Decimal | undefined, per: bigint): void {
+    if (price === undefined) return;
+    if (price.scale > this.scale) {
+      this.numerator *= pow10(price.scale - this.scale);
+      this.scale = price.scale;
+    }
+    this.numerator += quantity * price.units * pow10(this.scale - price.scale) * (COMMON_PER / per);
+    this.priced = true;
   }
-  const denominator = COMMON_PER * pow10(scale) * pow10(factor.scale);
-  return ceilDiv(numerator * factor.units * MICROS_PER_CREDIT, denominator);
 }
 
 /** What a call may use, in the words of the unpriced check: everything its worst case counts. */
