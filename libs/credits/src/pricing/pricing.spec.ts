@@ -212,7 +212,7 @@ describe('priceUsage against a reference sum at a fixed scale', () => {
           const total = numerator * mUnits * 1_000_000n;
           const denominator = D * mScale;
           const expected = (total + denominator - 1n) / denominator;
-          expect(priceUsage(pricing as Pricing, usage as unknown as Usage, markup)).toBe(expected);
+          expect(priceUsage(pricing as unknown as Pricing, usage as unknown as Usage, markup)).toBe(expected);
         },
       ),
       { numRuns: 500 },
