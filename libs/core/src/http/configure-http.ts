@@ -121,13 +121,10 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
   const v1Steps: RequestHandler[] = [
     // The dialect's error renderer, for its path and below, as `app.use(path)` would match it.
     ...v1Dialects.map(({ path, render }) => {
-      const below = path.slice('/v1'.length).toLowerCase();
+      const below = new RegExp(`^${escapeRegExp(path.slice('/v1'.length))}(?:[/?]|$)`, 'i');
       const set = setRenderer(render);
-      return (req: Request, res: Response, next: NextFunction) => {
-        const p = pathOf(req.url).toLowerCase();
-        if (p === below || p.startsWith(`${below}/`)) return set(req, res, next);
-        next();
-      };
+      return (req: Request, res: Response, next: NextFunction) =>
+        below.test(req.url) ? set(req, res, next) : next();
     }),
     ...(options.beforeV1Body ?? []),
     ...(budget ? [budget.middleware()] : []),
@@ -160,6 +157,8 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
   expressApp.useGlobalPipes(createValidationPipe());
   expressApp.useGlobalFilters(new OpenAiExceptionFilter(logger.pino));
 }
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A request path without its query string. */
 function pathOf(url: string): string {

@@ -90,11 +90,6 @@ function times(price: Decimal, multiplier: string): Decimal {
   return { units: price.units * m.units, scale: price.scale + m.scale };
 }
 
-/**
- * One priced quantity: `quantity * price / per`, where `per` is how many units the price is for
- * (1,000,000 tokens, 1 image, 60,000 ms of audio, 1,000,000 characters). The price is read only
- * when the quantity is used, so a bad price of something a call does not use cannot fail it.
- */
 // The least common multiple of every `per` above, so all terms share one denominator.
 const COMMON_PER = 3_000_000n;
 
@@ -134,23 +129,16 @@ export function priceUsage(
   const factor = parseDecimal(markup, 'markup');
   if (options.free) return 0n;
   // Each term is priced only when its quantity is not 0 (a price the model does not list costs
-  // nothing); one sum, no per-call closures or arrays (issue 20: this runs on every settlement).
+  // nothing); one running sum, no per-call closures or arrays (issue 20: this runs on every settlement).
   const sum = new TermSum();
-  const inputRate = (): Decimal | undefined => rateOf(pricing, 'inputPerMTok');
-  const orInput = (field: keyof Pricing, multiplier?: string): Decimal | undefined => {
-    const own = rateOf(pricing, field);
-    if (own !== undefined) return own;
-    const base = inputRate();
-    return base === undefined || multiplier === undefined ? base : times(base, multiplier);
-  };
   const uncached = input - cached - written;
-  if (uncached > 0n) sum.add(uncached, inputRate(), 1_000_000n);
-  if (cached > 0n) sum.add(cached, orInput('cachedInputPerMTok'), 1_000_000n);
+  if (uncached > 0n) sum.add(uncached, rateOf(pricing, 'inputPerMTok'), 1_000_000n);
+  if (cached > 0n) sum.add(cached, rateOrInput(pricing, 'cachedInputPerMTok'), 1_000_000n);
   const written5m = written - written1h;
   if (written5m > 0n)
-    sum.add(written5m, orInput('cacheWrite5mPerMTok', CACHE_WRITE_5M_MULTIPLIER), 1_000_000n);
+    sum.add(written5m, rateOrInput(pricing, 'cacheWrite5mPerMTok', CACHE_WRITE_5M_MULTIPLIER), 1_000_000n);
   if (written1h > 0n)
-    sum.add(written1h, orInput('cacheWrite1hPerMTok', CACHE_WRITE_1H_MULTIPLIER), 1_000_000n);
+    sum.add(written1h, rateOrInput(pricing, 'cacheWrite1hPerMTok', CACHE_WRITE_1H_MULTIPLIER), 1_000_000n);
   if (outputs > 0n) sum.add(outputs, rateOf(pricing, 'outputPerMTok'), 1_000_000n);
   if (images > 0n) sum.add(images, rateOf(pricing, 'perImage'), 1n);
   if (audio > 0n) sum.add(audio, rateOf(pricing, 'perAudioMinute'), 60_000n);
@@ -167,9 +155,20 @@ function rateOf(pricing: Pricing, field: keyof Pricing): Decimal | undefined {
   return value === undefined ? undefined : parseDecimal(value, field);
 }
 
+/** A price's own rate, else the input rate (times `multiplier`, for cache writes). */
+function rateOrInput(pricing: Pricing, field: keyof Pricing, multiplier?: string): Decimal | undefined {
+  const own = rateOf(pricing, field);
+  if (own !== undefined) return own;
+  const base = rateOf(pricing, 'inputPerMTok');
+  return base === undefined || multiplier === undefined ? base : times(base, multiplier);
+}
+
 /**
- * sum(quantity * price / per) as `numerator / (COMMON_PER * 10^scale)`, exactly: a term with
- * more decimals than those before it scales the running numerator up.
+ * sum(quantity * price / per) as `numerator / (COMMON_PER * 10^scale)`, exactly, where `per` is
+ * how many units the price is for (1,000,000 tokens, 1 image, 60,000 ms of audio, 1,000,000
+ * characters); a term with more decimals than those before it scales the running numerator up.
+ * A price is read only when its quantity is used, so a bad price of something a call does not
+ * use cannot fail it.
  */
 class TermSum {
   numerator = 0n;
