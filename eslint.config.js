@@ -13,6 +13,8 @@ export default tseslint.config(
       'apps/admin/dist/**',
       'apps/admin/src/api/schema.d.ts',
       'bench-results/**',
+      // V8 natives syntax (%HaveSameMap), loaded only with --allow-natives-syntax.
+      'test/fixtures/hidden-classes.cjs',
     ],
   },
   js.configs.recommended,

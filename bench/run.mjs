@@ -5,7 +5,7 @@
 // BENCH_QUICK=1 or --quick: a ~10 s smoke (CI), one gateway pass, short scenarios.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
@@ -38,6 +38,9 @@ const D = QUICK ? 1 : 6; // seconds per throughput point outside the rounds
 const ROUND_D = QUICK ? 1 : 4; // seconds per throughput point in each round
 // Interleaved rounds of the judged rows (see coreRound); BENCH_ROUNDS overrides.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
+// Development aid: every child's whole output (e.g. a gateway's --trace-gc lines) is appended to
+// <dir>/<name>-<pid>.log.
+const OUTPUT_DIR = process.env.BENCH_OUTPUT_DIR;
 const ADMIN = { email: 'bench-admin@bench.switchyard', password: `pw-${randomBytes(12).toString('hex')}` };
 const children = new Set();
 
@@ -67,6 +70,7 @@ function start(name, args, env, match, timeoutMs = 60_000) {
   return new Promise((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`${name} did not start:\n${lines.join('\n')}`)), timeoutMs);
     const onData = (c) => {
+      if (OUTPUT_DIR) appendFileSync(join(OUTPUT_DIR, `${name}-${child.pid}.log`), c);
       for (const line of c.toString('utf8').split('\n').filter(Boolean)) {
         lines.push(line);
         if (lines.length > 200) lines.shift();

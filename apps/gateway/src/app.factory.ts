@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express } from 'express';
 import { apiKeyPrecheck, ApiKeysService, InvalidKeyTarpit } from '@switchyard/auth';
-import { AppConfig, configureHttp, type CoreConfigOptions } from '@switchyard/core';
+import { AppConfig, configureHttp, SwitchyardExpressAdapter, type CoreConfigOptions } from '@switchyard/core';
 import { writeAnthropicError } from '@switchyard/messages';
 import {
   GATEWAY_METRICS,
@@ -20,7 +20,9 @@ import { setupSwagger } from './swagger.js';
 
 /** Builds a fully configured gateway (not yet listening). main.ts and the tests both use this. */
 export async function createApp(options: CoreConfigOptions = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(await AppModule.forRoot(options), {
+  // Requests and responses made with Express's prototypes from the start (decision 0032).
+  const adapter = new SwitchyardExpressAdapter();
+  const app = await NestFactory.create<NestExpressApplication>(await AppModule.forRoot(options), adapter, {
     bodyParser: false,
     bufferLogs: true,
     abortOnError: false,

@@ -68,14 +68,22 @@ const validateCompletion = compileValidator<CompletionCreateParams>(COMPLETION_S
 /** Switchyard's own request fields; never sent upstream. */
 const OWN_FIELDS = ['models', 'route', 'plugins', 'stream_failover', 'search', 'include_reasoning'] as const;
 
-function headersFor(target: PlannedTarget): Record<string, string> {
+function headersFor(target: PlannedTarget, cost?: string): Record<string, string> {
   const headers: Record<string, string> = {
     'x-switchyard-provider': target.provider.id,
     'x-switchyard-model': target.id,
   };
   if (target.route) headers['x-switchyard-route'] = target.route;
+  if (cost !== undefined) headers['x-switchyard-cost'] = cost;
   return headers;
 }
+
+/** The upstream body's stream fields (a stream asks for its usage chunk). */
+const NOT_STREAMED: Readonly<Record<string, unknown>> = Object.freeze({ stream: false });
+const STREAM_WITH_USAGE: Readonly<Record<string, unknown>> = Object.freeze({
+  stream: true,
+  stream_options: Object.freeze({ include_usage: true }),
+});
 
 /**
  * What to charge: the provider's reported usage, else our own count (the tokenizer is loaded on
@@ -221,9 +229,12 @@ export class ChatService {
       },
       promptTokens,
     );
-    const upstream = (target: PlannedTarget) => {
-      // A route's per-target parameters win over the caller's.
-      const copy: Record<string, unknown> = { ...body, ...target.overrides, model: target.upstreamModel };
+    const upstream = (target: PlannedTarget, stream: Record<string, unknown>) => {
+      // A route's per-target parameters win over the caller's. Object.assign, not a leading
+      // spread with fields after it: that makes a fresh hidden class per call on Node 20
+      // (decision 0032).
+      const copy: Record<string, unknown> = Object.assign({}, body, target.overrides, stream);
+      copy['model'] = target.upstreamModel;
       for (const field of OWN_FIELDS) delete copy[field];
       return copy;
     };
@@ -270,12 +281,9 @@ export class ChatService {
           (body.stream_failover ?? target.streamFailover ?? false),
         open: (delivered) => (a, opts) =>
           a.adapter.chatStream(
-            {
-              ...upstream(a.target),
+            Object.assign(upstream(a.target, STREAM_WITH_USAGE), {
               messages: continuationMessages(body.messages, delivered),
-              stream: true,
-              stream_options: { include_usage: true },
-            } as ChatCompletionCreateParamsStreaming,
+            }) as unknown as ChatCompletionCreateParamsStreaming,
             a.credentials,
             opts,
           ),
@@ -298,11 +306,7 @@ export class ChatService {
         wantsUsage,
         (a, opts) =>
           a.adapter.chatStream(
-            {
-              ...upstream(a.target),
-              stream: true,
-              stream_options: { include_usage: true },
-            } as ChatCompletionCreateParamsStreaming,
+            upstream(a.target, STREAM_WITH_USAGE) as unknown as ChatCompletionCreateParamsStreaming,
             a.credentials,
             opts,
           ),
@@ -329,7 +333,7 @@ export class ChatService {
       promptTokens,
       (a, opts) =>
         a.adapter.chat(
-          { ...upstream(a.target), stream: false } as ChatCompletionCreateParamsNonStreaming,
+          upstream(a.target, NOT_STREAMED) as unknown as ChatCompletionCreateParamsNonStreaming,
           a.credentials,
           opts,
         ),
@@ -414,7 +418,7 @@ export class ChatService {
       (a, opts) => {
         if (!a.adapter.completion) throw notSupported(a.target);
         return a.adapter.completion(
-          { ...body, model: a.target.upstreamModel, stream: false },
+          Object.assign({}, body, { model: a.target.upstreamModel }, NOT_STREAMED),
           a.credentials,
           opts,
         );
@@ -472,8 +476,9 @@ export class ChatService {
       completion_tokens: usage.outputTokens,
       total_tokens: usage.inputTokens + usage.outputTokens,
     };
-    withUsage.usage = { ...reported, cost: formatCredits(cost) };
-    send(answer, { ...headersFor(served.target), 'x-switchyard-cost': formatCredits(cost) });
+    const charged = formatCredits(cost);
+    withUsage.usage = Object.assign({}, reported, { cost: charged });
+    send(answer, headersFor(served.target, charged));
   }
 
   /**
@@ -687,10 +692,12 @@ export class ChatService {
    * that is refused is it counted exactly and reserved again.
    */
   private hold(request: Omit<MeteringRequest, 'promptTokens'>, tokens: PromptCount): Hold {
-    const first = this.metering.begin({ ...request, promptTokens: tokens.forReservation });
+    const first = this.metering.begin(Object.assign({}, request, { promptTokens: tokens.forReservation }));
     const handle = first.handle.catch((err: unknown) => {
       if (!(err instanceof InsufficientCreditsError) || !tokens.bounded) throw err;
-      return tokens.exact().then((exact) => this.metering.reserve({ ...request, promptTokens: exact }));
+      return tokens
+        .exact()
+        .then((exact) => this.metering.reserve(Object.assign({}, request, { promptTokens: exact })));
     });
     return { handle, early: first.early };
   }

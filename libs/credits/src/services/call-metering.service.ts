@@ -346,14 +346,24 @@ export class CallMetering {
         const outputTokens = count(usage.outputTokens);
         const cachedInputTokens =
           usage.cachedInputTokens === undefined ? undefined : count(usage.cachedInputTokens);
-        const row = {
-          ...base,
+        // One literal, not `{ ...base, more }`: a leading spread with fields after it makes a
+        // fresh hidden class per call on Node 20 (decision 0032).
+        const row: UsageRecordInput = {
+          requestId,
+          tenantId: base.tenantId,
+          userId: base.userId,
+          apiKeyId: base.apiKeyId,
+          endpoint,
           provider: target.provider.id,
           model: target.id,
           inputTokens,
           outputTokens,
           cachedInputTokens,
-          ...outcome,
+          status: outcome.status,
+          latencyMs: outcome.latencyMs,
+          ttftMs: outcome.ttftMs,
+          errorClass: outcome.errorClass,
+          cost: 0n,
         };
         const settling = this.telemetry.startSpan('switchyard.settlement');
         const charged = await money
@@ -375,14 +385,17 @@ export class CallMetering {
               // the key's TPM), and was charged nothing.
               if (err instanceof InsufficientCreditsError) {
                 if (caller.apiKey?.tpm) this.countTokens(caller.apiKey.id, inputTokens + outputTokens);
-                this.record({ ...row, cost: 0n, status: 'error', errorClass: REFUSED_CLASS });
+                row.status = 'error';
+                row.errorClass = REFUSED_CLASS;
+                this.record(row);
               }
               throw err;
             },
           );
         const tpm = caller.apiKey?.tpm;
         if (tpm) this.countTokens(caller.apiKey!.id, inputTokens + outputTokens);
-        this.record({ ...row, cost: charged });
+        row.cost = charged;
+        this.record(row);
         return charged;
       },
       settleSteps: async (steps, fees = []) => {
