@@ -550,11 +550,11 @@ export class ChatService {
       errorClass: r.error instanceof ProviderError ? r.error.kind : r.error ? 'failed' : undefined,
     });
     // What the client saw is paid for: settle before the final event.
-    let cost = await handle.settle(served.target, usage, {
-      ...outcome(relayed),
-      latencyMs: Date.now() - started,
-      ttftMs,
-    });
+    let cost = await handle.settle(
+      served.target,
+      usage,
+      Object.assign(outcome(relayed), { latencyMs: Date.now() - started, ttftMs }),
+    );
     if (relayed.pending) void drainStream(served.value.iterator);
     const total = { input: usage.inputTokens, output: usage.outputTokens };
     let delivered = relayed.text;

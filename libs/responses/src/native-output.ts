@@ -132,7 +132,10 @@ export function presentNative(answer: NativeResponse, echo: ResponseEcho, usage?
     store: echo.store,
     metadata: echo.metadata,
     model: answer.model,
-    usage: internal ? responseUsage({ ...(internal as ChatUsage), ...(cost ? { cost } : {}) }) : null,
+    // Object.assign: a leading spread with more fields makes a fresh hidden class per call (decision 0032).
+    usage: internal
+      ? responseUsage(Object.assign({}, internal as ChatUsage, cost ? { cost } : undefined))
+      : null,
   };
 }
 

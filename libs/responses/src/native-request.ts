@@ -100,7 +100,11 @@ export function nativeBody(
   upstreamModel: string,
   stream: boolean,
 ): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...body, model: upstreamModel, store: false };
+  // Object.assign: a leading spread with more fields makes a fresh hidden class per call (decision 0032).
+  const copy: Record<string, unknown> = Object.assign({} as Record<string, unknown>, body, {
+    model: upstreamModel,
+    store: false,
+  });
   for (const field of OWN_FIELDS) delete copy[field];
   const input = withoutCacheMarks(body.input);
   copy.input = history.length

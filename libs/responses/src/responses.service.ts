@@ -154,11 +154,10 @@ export class ResponsesService implements OnModuleInit, OnApplicationShutdown {
       history = previous.messages;
     }
     const mapped = mapRequest(body, history, { native: true });
-    const echo: ResponseEcho = {
-      id: newId('resp'),
-      created_at: Math.floor(Date.now() / 1000),
-      ...mapped.echo,
-    };
+    const echo: ResponseEcho = Object.assign(
+      { id: newId('resp'), created_at: Math.floor(Date.now() / 1000) },
+      mapped.echo,
+    );
     const keep = async (response: ResponseObject, assistant: InternalMessage): Promise<void> => {
       if (!echo.store) return;
       try {
