@@ -24,6 +24,8 @@ export class AppConfig {
       maxBodyBytesInFlight: number;
       /** The most body bytes one /v1 request may carry: a JSON body or an upload with its fields. */
       largestBodyBytes: number;
+      /** Quiet time after which one full GC gives back what the last burst left; 0: never. */
+      idleGcMs: number;
       shutdownTimeoutMs: number;
       trustProxy: boolean | number | string;
       swagger: boolean;
@@ -354,6 +356,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       maxApiBodyBytes: env.MAX_API_BODY_BYTES,
       maxBodyBytesInFlight: env.MAX_BODY_BYTES_IN_FLIGHT,
       largestBodyBytes: largestBody,
+      idleGcMs: env.IDLE_GC_MS,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
       trustProxy: parseTrustProxy(env.TRUST_PROXY),
       swagger: env.SWAGGER_ENABLED,

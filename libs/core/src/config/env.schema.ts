@@ -109,6 +109,12 @@ export class EnvironmentVariables {
   @IsInt({ message: 'must be an integer number of bytes' })
   MAX_BODY_BYTES_IN_FLIGHT = 100 * 1024 * 1024;
 
+  /** After this long without a request, one full GC gives back what the last burst left (0: off). */
+  @Transform(toInt)
+  @Min(0)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  IDLE_GC_MS = 2_000;
+
   @Transform(toInt)
   @Min(0)
   @IsInt({ message: 'must be an integer number of milliseconds' })

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { getHeapStatistics } from 'node:v8';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -7,6 +8,7 @@ import { AppConfig } from '../config/app-config.js';
 import { OpenAiExceptionFilter, writeError, type ErrorRenderer } from '../errors/openai-exception.filter.js';
 import { AppLogger } from '../logging/app-logger.js';
 import { BodyBudget, heapLimitWarning } from './body-budget.js';
+import { exposedGc, IdleGc } from './idle-gc.js';
 import { jsonBodyGuard } from './json-body.js';
 import { leanJsonBody } from './lean-json.js';
 import { requestContextMiddleware } from './request-context.js';
@@ -47,7 +49,13 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
   expressApp.disable('x-powered-by');
   // An ETag is a SHA-1 of every response body: no use on an API of POSTs and fresh answers.
   expressApp.set('etag', false);
-  expressApp.use(requestContextMiddleware({ accessLog: config.log.requests ? logger.pino : undefined }));
+  // After a burst, one full GC once the gateway is quiet gives back what it left (decision 0033).
+  const collect = config.http.idleGcMs > 0 ? exposedGc() : undefined;
+  const idleGc = collect ? new IdleGc(config.http.idleGcMs, collect).start() : undefined;
+  if (idleGc) (app.getHttpServer() as Server).once('close', () => idleGc.stop());
+  expressApp.use(
+    requestContextMiddleware({ accessLog: config.log.requests ? logger.pino : undefined, counter: idleGc }),
+  );
 
   // Browser-facing pages (Swagger, the admin UI, the management API) get the security headers;
   // the /v1 API answers SDKs, where a dozen extra headers per call only cost time and bytes.
