@@ -55,8 +55,8 @@ export class IdleGc {
     const used = this.usedHeap();
     if (used < this.usedAfterLast + MIN_GROWTH_BYTES) return false;
     this.collect();
-    // Measured after the collection has run (the next quiet spell compares with it).
-    setTimeout(() => (this.usedAfterLast = this.usedHeap()), this.idleMs).unref();
+    // What the collection left (it is synchronous); the next quiet spell compares with it.
+    this.usedAfterLast = this.usedHeap();
     return true;
   }
 }
