@@ -2,7 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { createParser } from 'eventsource-parser';
 import { Pool, type Dispatcher, type buildConnector } from 'undici';
 import { ProviderError, type CallOptions, type ProviderCredentials } from '../provider.port.js';
-import { CallScope } from '../shared/call-scope.js';
+import { CallScope, type AbortSource } from '../shared/call-scope.js';
 import { ClientCache } from '../shared/client-cache.js';
 import { transportError } from '../shared/transport-error.js';
 import { openAIErrorMessage, openAIHttpError } from './openai.errors.js';
@@ -133,7 +133,7 @@ export class OpenAIHttpTransport {
     const scope = new CallScope(opts, opts.provider ?? this.defaultProvider);
     let response: Dispatcher.ResponseData | undefined;
     try {
-      response = await this.send(endpoint, route, body, opts, scope.signal);
+      response = await this.send(endpoint, route, body, opts, scope);
       if (!isOk(response.statusCode)) throw await responseError(response, scope.provider, [creds.apiKey]);
       return (await response.body.json()) as T;
     } catch (error) {
@@ -162,7 +162,7 @@ export class OpenAIHttpTransport {
     let complete = false;
     let bytesRead = 0;
     try {
-      response = await this.send(endpoint, route, body, opts, scope.signal);
+      response = await this.send(endpoint, route, body, opts, scope);
       if (!isOk(response.statusCode)) throw await responseError(response, scope.provider, [creds.apiKey]);
       const events: string[] = [];
       const parser = createParser({ onEvent: (event) => void events.push(event.data) });
@@ -217,13 +217,15 @@ export class OpenAIHttpTransport {
     route: OpenAIRoute,
     body: unknown,
     opts: CallOptions,
-    signal: AbortSignal,
+    signal: AbortSource,
   ): Promise<Dispatcher.ResponseData> {
     return endpoint.pool.request({
       method: 'POST',
       path: endpoint.paths[route],
       headers: requestHeaders(endpoint.headers, opts),
       body: JSON.stringify(body),
+      // undici takes any EventTarget with `aborted` and `reason` (it checks for
+      // addEventListener); the call's scope is one, without an AbortSignal (decision 0032).
       signal,
     });
   }

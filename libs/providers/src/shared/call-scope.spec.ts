@@ -53,4 +53,31 @@ describe('CallScope deadlines', () => {
     await sleep(50);
     expect(t.signal.aborted).toBe(false);
   });
+
+  it('is an abort source for undici: its listeners hear the deadline once, a removed one not at all', async () => {
+    const s = scope(20);
+    const heard: string[] = [];
+    const removed = () => heard.push('removed');
+    s.addEventListener('abort', () => heard.push('kept'), { once: true });
+    s.addEventListener('abort', removed);
+    s.removeEventListener('abort', removed);
+    expect(s.aborted).toBe(false);
+    await sleep(50);
+    expect([s.aborted, heard, (s.reason as Error).message]).toEqual([true, ['kept'], 'deadline exceeded']);
+    // A signal asked for after the abort is born aborted, with the same reason.
+    expect([s.signal.aborted, (s.signal.reason as Error).message]).toEqual([true, 'deadline exceeded']);
+    s.dispose();
+  });
+
+  it("passes the caller's abort to its listeners and to a signal made before it", () => {
+    const caller = new AbortController();
+    const s = scope(1000, undefined, caller.signal);
+    const signal = s.signal;
+    let heard = 0;
+    s.addEventListener('abort', () => heard++);
+    caller.abort(new Error('client gone'));
+    caller.abort();
+    expect([heard, signal.aborted, (s.reason as Error).message]).toEqual([1, true, 'client gone']);
+    s.dispose();
+  });
 });

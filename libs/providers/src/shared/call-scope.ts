@@ -2,12 +2,28 @@ import type { CallOptions } from '../provider.port.js';
 import { ProviderError } from '../provider.port.js';
 
 /**
+ * What undici's `request` takes as a signal (an EventTarget with one event), without being an
+ * `AbortSignal`: Node 20 builds each of those with `Object.setPrototypeOf`, which gives it a
+ * hidden class of its own (decision 0032).
+ */
+export interface AbortSource {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/**
  * One upstream call's cancellation: the caller's signal and our own deadline merged into one
  * signal for the client library, remembering which of the two fired so the error can say
- * `aborted` or `timeout` whatever the library reports.
+ * `aborted` or `timeout` whatever the library reports. The scope is itself an `AbortSource`
+ * (for undici); `signal`, a real `AbortSignal` (for fetch and the SDKs), is made on first use.
  */
-export class CallScope {
-  private readonly controller = new AbortController();
+export class CallScope implements AbortSource {
+  aborted = false;
+  reason: unknown = undefined;
+  private listeners: Array<() => void> | undefined;
+  private controller: AbortController | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** The duration the timer was created with. */
   private timerMs = 0;
@@ -16,12 +32,12 @@ export class CallScope {
   private timedOut = false;
   private armed = 0;
   private deadlineMs = 0;
-  private readonly onCallerAbort = (): void => this.controller.abort(this.opts.signal?.reason);
+  private readonly onCallerAbort = (): void => this.abort(this.opts.signal?.reason);
   private readonly onTimeout = (): void => {
     if (!this.waiting) return;
     this.timedOut = true;
     this.deadlineMs = this.timerMs;
-    this.controller.abort(new Error('deadline exceeded'));
+    this.abort(new Error('deadline exceeded'));
   };
 
   constructor(
@@ -29,14 +45,27 @@ export class CallScope {
     readonly provider: string,
   ) {
     const caller = opts.signal;
-    if (caller?.aborted) this.controller.abort(caller.reason);
+    if (caller?.aborted) this.abort(caller.reason);
     else caller?.addEventListener('abort', this.onCallerAbort, { once: true });
     this.arm();
   }
 
-  /** The merged signal to hand to the client library. */
+  /** The merged signal as an `AbortSignal`, for a client library that needs one. */
   get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
     return this.controller.signal;
+  }
+
+  addEventListener(type: 'abort', listener: () => void): void {
+    if (type === 'abort' && !this.aborted) (this.listeners ??= []).push(listener);
+  }
+
+  removeEventListener(type: 'abort', listener: () => void): void {
+    const i = type === 'abort' && this.listeners ? this.listeners.indexOf(listener) : -1;
+    if (i >= 0) this.listeners!.splice(i, 1);
   }
 
   get timeoutMs(): number {
@@ -48,7 +77,7 @@ export class CallScope {
    * (for the answer's headers) is `timeoutMs`; later ones `stallTimeoutMs` when set.
    */
   arm(): void {
-    if (this.controller.signal.aborted) {
+    if (this.aborted) {
       this.stop();
       return;
     }
@@ -91,6 +120,16 @@ export class CallScope {
   dispose(): void {
     this.stop();
     this.opts.signal?.removeEventListener('abort', this.onCallerAbort);
+  }
+
+  private abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+    const listeners = this.listeners;
+    this.listeners = undefined;
+    if (listeners) for (const listener of listeners) listener();
   }
 
   private stop(): void {
