@@ -4,7 +4,7 @@ import { exposedGc, IdleGc } from './idle-gc.js';
 const MB = 1024 * 1024;
 
 describe('IdleGc', () => {
-  /** A heap whose collection leaves `left` bytes in use (or what it had). */
+  /** A heap of `used` committed bytes whose collection leaves `left` (or what it had). */
   const setup = (heap: { used: number; left?: number }) => {
     const runs: number[] = [];
     const collect = () => {
@@ -28,7 +28,7 @@ describe('IdleGc', () => {
     expect(runs).toEqual([100 * MB]);
   });
 
-  it('collects again only after new requests and 8 MB of growth over what the last one left', () => {
+  it('collects again only after new requests and 8 MB of growth over what the last one left (committed)', () => {
     const heap = { used: 100 * MB, left: 60 * MB };
     const { idle, runs } = setup(heap);
     idle.seen++;

@@ -59,7 +59,8 @@ export class CallScope implements AbortSource {
     return this.controller.signal;
   }
 
-  addEventListener(type: 'abort', listener: () => void): void {
+  /** Listeners hear the abort once, as with `{ once: true }` (undici asks for that). */
+  addEventListener(type: 'abort', listener: () => void, _options?: { once?: boolean }): void {
     if (type === 'abort' && !this.aborted) (this.listeners ??= []).push(listener);
   }
 
