@@ -363,6 +363,26 @@ describe('the OpenAI-compatible API through the official openai SDK', () => {
     });
   });
 
+  it('ignores a "__proto__" field: it reaches no upstream request, as a field or through a prototype', async () => {
+    t.sim.clearRequests();
+    const res = await request(t.gw.url)
+      .post('/v1/chat/completions')
+      .set('authorization', `Bearer ${t.key}`)
+      .set('content-type', 'application/json')
+      .send(
+        '{"model":"simulator-anthropic/sim-claude","max_tokens":8,"messages":[{"role":"user","content":"proto"}],' +
+          '"__proto__":{"temperature":0.123,"top_p":0.456}}',
+      );
+    expect(res.status).toBe(200);
+    const upstream = t.sim.requests.at(-1)!.body as Record<string, unknown>;
+    expect([upstream['temperature'], upstream['top_p'], upstream['max_tokens']]).toEqual([
+      undefined,
+      undefined,
+      8,
+    ]);
+    expect(JSON.stringify(upstream)).not.toContain('__proto__');
+  });
+
   it('sends the caller’s own provider key (X-Provider-Key) upstream', async () => {
     t.sim.clearRequests();
     await t.client.chat.completions.create(

@@ -14,6 +14,7 @@ import {
   type CallContext,
 } from '@switchyard/routing';
 import {
+  copyFields,
   AppConfig,
   formatCredits,
   InsufficientCreditsError,
@@ -28,7 +29,11 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
-import type { Completion, CompletionCreateParams } from 'openai/resources/completions';
+import type {
+  Completion,
+  CompletionCreateParams,
+  CompletionCreateParamsNonStreaming,
+} from 'openai/resources/completions';
 import { callContextFor } from './call-context.js';
 import { CHAT_SCHEMA, COMPLETION_SCHEMA } from './chat.schema.js';
 import {
@@ -230,10 +235,9 @@ export class ChatService {
       promptTokens,
     );
     const upstream = (target: PlannedTarget, stream: Record<string, unknown>) => {
-      // A route's per-target parameters win over the caller's. Object.assign, not a leading
-      // spread with fields after it: that makes a fresh hidden class per call on Node 20
-      // (decision 0032).
-      const copy: Record<string, unknown> = Object.assign({}, body, target.overrides, stream);
+      // A route's per-target parameters win over the caller's. copyFields, not a leading spread
+      // with fields after it: that makes a fresh hidden class per call on Node 20 (decision 0032).
+      const copy = copyFields(body, target.overrides, stream);
       copy['model'] = target.upstreamModel;
       for (const field of OWN_FIELDS) delete copy[field];
       return copy;
@@ -418,7 +422,11 @@ export class ChatService {
       (a, opts) => {
         if (!a.adapter.completion) throw notSupported(a.target);
         return a.adapter.completion(
-          Object.assign({}, body, { model: a.target.upstreamModel }, NOT_STREAMED),
+          copyFields(
+            body,
+            { model: a.target.upstreamModel },
+            NOT_STREAMED,
+          ) as unknown as CompletionCreateParamsNonStreaming,
           a.credentials,
           opts,
         );
@@ -477,7 +485,7 @@ export class ChatService {
       total_tokens: usage.inputTokens + usage.outputTokens,
     };
     const charged = formatCredits(cost);
-    withUsage.usage = Object.assign({}, reported, { cost: charged });
+    withUsage.usage = copyFields(reported, { cost: charged });
     send(answer, headersFor(served.target, charged));
   }
 

@@ -3,6 +3,7 @@ export { CoreConfigModule, type CoreConfigOptions } from './config/config.module
 export { EnvironmentVariables } from './config/env.schema.js';
 export * from './errors/index.js';
 export { configureHttp, type HotRoute } from './http/configure-http.js';
+export { copyFields } from './copy-fields.js';
 export { SwitchyardExpressAdapter } from './http/express-adapter.js';
 export { createValidationPipe } from './http/validation.pipe.js';
 export { requestIdFor } from './http/request-id.js';

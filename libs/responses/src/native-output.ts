@@ -1,5 +1,5 @@
 import { writeEvents, type UsageLike } from '@switchyard/chat';
-import type { ErrorEnvelope } from '@switchyard/core';
+import { copyFields, type ErrorEnvelope } from '@switchyard/core';
 import type { Response } from 'express';
 import { responseUsage, storedAssistant } from './answer-mapper.js';
 import { ResponsesEventSink, type ResponseKeeper } from './stream-sink.js';
@@ -132,10 +132,8 @@ export function presentNative(answer: NativeResponse, echo: ResponseEcho, usage?
     store: echo.store,
     metadata: echo.metadata,
     model: answer.model,
-    // Object.assign: a leading spread with more fields makes a fresh hidden class per call (decision 0032).
-    usage: internal
-      ? responseUsage(Object.assign({}, internal as ChatUsage, cost ? { cost } : undefined))
-      : null,
+    // copyFields: a leading spread with more fields makes a fresh hidden class per call (decision 0032).
+    usage: internal ? responseUsage(copyFields(internal, cost ? { cost } : undefined)) : null,
   };
 }
 

@@ -1,3 +1,4 @@
+import { copyFields } from '@switchyard/core';
 import type { ResponsesRequest } from './request-mapper.js';
 import type { InternalMessage } from './responses.types.js';
 
@@ -100,11 +101,8 @@ export function nativeBody(
   upstreamModel: string,
   stream: boolean,
 ): Record<string, unknown> {
-  // Object.assign: a leading spread with more fields makes a fresh hidden class per call (decision 0032).
-  const copy: Record<string, unknown> = Object.assign({} as Record<string, unknown>, body, {
-    model: upstreamModel,
-    store: false,
-  });
+  // copyFields: a leading spread with more fields makes a fresh hidden class per call (decision 0032).
+  const copy = copyFields(body, { model: upstreamModel, store: false });
   for (const field of OWN_FIELDS) delete copy[field];
   const input = withoutCacheMarks(body.input);
   copy.input = history.length

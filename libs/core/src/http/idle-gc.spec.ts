@@ -45,6 +45,19 @@ describe('IdleGc', () => {
     expect(runs).toEqual([100 * MB, 69 * MB]);
   });
 
+  it('waits while a request is still being served (a long stream), then collects', () => {
+    const heap = { used: 100 * MB };
+    const { idle, runs } = setup(heap);
+    idle.seen++;
+    idle.inFlight++;
+    idle.tick(0);
+    expect(idle.tick(5000)).toBe(false); // no new request, but one still in flight
+    idle.finished();
+    expect(idle.tick(5500)).toBe(false); // quiet from now on
+    expect(idle.tick(7600)).toBe(true);
+    expect(runs).toEqual([100 * MB]);
+  });
+
   it('finds a gc() to call without --expose-gc', () => {
     expect(typeof exposedGc()).toBe('function');
   });

@@ -9,18 +9,24 @@ const TICK_MS = 500;
 
 /**
  * One full garbage collection once the gateway has been quiet for `idleMs` after a burst
- * (decision 0033). Under load V8 collects the old generation rarely (decision 0032 made it rarer
+ * (decision 0033): not while any request is still being served (a long stream), and health checks
+ * do not count as traffic. Under load V8 collects the old generation rarely (decision 0032 made it rarer
  * still), and once requests stop nothing allocates, so nothing triggers a GC: what the burst left
- * stays in the heap (and in RSS) until the next one. A request costs one counter increment
- * (`seen`); a timer, unref'd, notices when the count has stood still for `idleMs` and the heap
+ * stays in the heap (and in RSS) until the next one. A request costs two counter increments and
+ * a `close` listener; a timer, unref'd, notices when the count has stood still for `idleMs` and the heap
  * V8 holds (committed, not used: a full GC late in the burst leaves little in use but keeps the
  * pages) has grown since the last such GC, and runs a full GC. A synchronous one: V8 gives the freed
  * pages back to the system after it, not after an incremental one (measured: RSS 198 -> 188 MB
  * against 201 -> 200 MB), at the price of a pause (60-100 ms here) while nothing is being served.
  */
 export class IdleGc {
-  /** Requests seen so far; bumped by the HTTP edge. */
+  /** Requests seen so far, and those not finished; kept by the HTTP edge (health checks aside). */
   seen = 0;
+  inFlight = 0;
+  /** Called when a request's response closes. */
+  readonly finished = (): void => {
+    this.inFlight--;
+  };
   private counted = -1;
   private quietSince = 0;
   private sizeAfterLast = 0;
@@ -46,7 +52,7 @@ export class IdleGc {
 
   /** One look (exposed for tests): returns whether it asked for a GC. */
   tick(now: number): boolean {
-    if (this.seen !== this.counted) {
+    if (this.seen !== this.counted || this.inFlight > 0) {
       this.counted = this.seen;
       this.quietSince = now;
       this.collected = false;

@@ -125,8 +125,8 @@ export function scrubSecrets(text: string): string {
 export interface RequestContextOptions {
   /** Where the access line of each request goes; none when LOG_REQUESTS is off. */
   accessLog?: Pick<Logger, 'info' | 'error'>;
-  /** Counts every request (the idle GC watches it, decision 0033). */
-  counter?: { seen: number };
+  /** Counts requests and those in flight, health checks aside (the idle GC watches it, decision 0033). */
+  counter?: { seen: number; inFlight: number; readonly finished: () => void };
 }
 
 /**
@@ -137,9 +137,13 @@ export interface RequestContextOptions {
 export function requestContextMiddleware(options: RequestContextOptions = {}) {
   const counter = options.counter;
   return (req: Req, res: ServerResponse, next: () => void): void => {
-    if (counter) counter.seen++;
     req.id = requestIdFor(req, res);
     const url = req.url ?? '';
+    if (counter && !url.startsWith('/api/v1/health')) {
+      counter.seen++;
+      counter.inFlight++;
+      res.on('close', counter.finished);
+    }
     if (options.accessLog && !url.startsWith('/api/v1/health')) logWhenDone(options.accessLog, req, res, url);
     storage.run(req, next);
   };
