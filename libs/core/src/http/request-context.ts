@@ -139,12 +139,15 @@ export function requestContextMiddleware(options: RequestContextOptions = {}) {
   return (req: Req, res: ServerResponse, next: () => void): void => {
     req.id = requestIdFor(req, res);
     const url = req.url ?? '';
-    if (counter && !url.startsWith('/api/v1/health')) {
-      counter.seen++;
-      counter.inFlight++;
-      res.on('close', counter.finished);
+    // Health checks are neither traffic for the idle GC nor lines in the access log.
+    if (!url.startsWith('/api/v1/health')) {
+      if (counter) {
+        counter.seen++;
+        counter.inFlight++;
+        res.on('close', counter.finished);
+      }
+      if (options.accessLog) logWhenDone(options.accessLog, req, res, url);
     }
-    if (options.accessLog && !url.startsWith('/api/v1/health')) logWhenDone(options.accessLog, req, res, url);
     storage.run(req, next);
   };
 }

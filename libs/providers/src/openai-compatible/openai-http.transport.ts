@@ -1,6 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { createParser } from 'eventsource-parser';
 import { Pool, type Dispatcher, type buildConnector } from 'undici';
+import { copyFields } from '@switchyard/core';
 import { ProviderError, type CallOptions, type ProviderCredentials } from '../provider.port.js';
 import { CallScope, type AbortSource } from '../shared/call-scope.js';
 import { ClientCache } from '../shared/client-cache.js';
@@ -35,9 +36,8 @@ function isOk(status: number): boolean {
 /** The caller's headers (names lower-cased, so they replace ours) and request id over the fixed headers. */
 function requestHeaders(fixed: Readonly<Record<string, string>>, opts: CallOptions): Record<string, string> {
   if (opts.headers === undefined && !opts.requestId) return fixed;
-  // Object.assign, not a spread: adding to a spread's copy makes a fresh hidden class per call
-  // on Node 20 (decision 0032).
-  const headers: Record<string, string> = Object.assign({}, fixed);
+  // Not a spread: adding to a spread's copy makes a fresh hidden class per call on Node 20 (decision 0032).
+  const headers = copyFields(fixed) as Record<string, string>;
   const extra = opts.headers;
   if (extra) for (const name of Object.keys(extra)) headers[name.toLowerCase()] = extra[name]!;
   if (opts.requestId) headers['x-client-request-id'] = opts.requestId;
