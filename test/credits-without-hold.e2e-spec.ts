@@ -84,8 +84,8 @@ describe('calls charged without a hold (real Postgres, real simulator)', () => {
     expect({ ok: res.body.ok, mismatches: res.body.mismatches }).toEqual({ ok: true, mismatches: [] });
   }
 
-  /** A stream whose upstream never answers: it holds its worst case until `cancel` aborts it. */
-  function hangingStream(key: string, maxTokens: number): { cancel: () => Promise<unknown> } {
+  /** A call (a stream unless told) whose upstream never answers: only `cancel` ends it. */
+  function hangingStream(key: string, maxTokens: number, stream = true): { cancel: () => Promise<unknown> } {
     const aborter = new AbortController();
     const done = fetch(`${t.gw.url}/v1/chat/completions`, {
       method: 'POST',
@@ -93,7 +93,7 @@ describe('calls charged without a hold (real Postgres, real simulator)', () => {
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-sim-fault': 'hang' },
       body: JSON.stringify({
         model: 'sim-gpt',
-        stream: true,
+        stream,
         max_tokens: maxTokens,
         messages: [{ role: 'user', content: 'alpha' }],
       }),
@@ -172,6 +172,19 @@ describe('calls charged without a hold (real Postgres, real simulator)', () => {
     expect(await reservationsOf(member.id)).toBe(2);
     await stream.cancel();
     await until(async () => (await balanceOf(member.token)).reserved === '0');
+    await verifyClean();
+  });
+
+  it('a call whose client goes away stops its upstream call and gives its hold back, charging nothing', async () => {
+    const { member, key } = await fundedUser(100_000_000n);
+    // A payer's first call holds (nothing was seen of its balance yet), so the hold shows it in flight.
+    const call = hangingStream(key, 5, false);
+    await until(async () => (await balanceOf(member.token)).reserved === formatCredits(cost(5)));
+    await call.cancel();
+    // The upstream never answers: only the client's abort, passed on to it, ends the call.
+    await until(async () => (await balanceOf(member.token)).reserved === '0');
+    expect((await balanceOf(member.token)).balance).toBe(formatCredits(100_000_000n));
+    expect(await chargesOf(member.id)).toEqual([]);
     await verifyClean();
   });
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
 import { MODEL_NAME_SCHEMA, callContextFor, compileValidator } from '@switchyard/chat';
-import { formatCredits, InvalidRequestError } from '@switchyard/core';
+import { formatCredits, InvalidRequestError, type AbortSource } from '@switchyard/core';
 import { MediaMetering } from '@switchyard/images';
 import { ProviderError, type ResolvedModel } from '@switchyard/providers';
 import type { SpeechAudio, TranscriptionResult } from '@switchyard/providers/provider.port.js';
@@ -281,10 +281,10 @@ export class AudioService {
   }
 
   private options(
-    a: { target: ResolvedModel; signal: AbortSignal },
+    a: { target: ResolvedModel; signal: AbortSource },
     context: CallContext,
   ): {
-    signal: AbortSignal;
+    signal: AbortSource;
     timeoutMs: number;
     requestId: string;
     provider: string;

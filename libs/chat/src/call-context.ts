@@ -1,4 +1,5 @@
 import type { Caller } from '@switchyard/auth';
+import { CallAbort } from '@switchyard/core';
 import { requestKeysOf } from '@switchyard/providers';
 import type { CallContext } from '@switchyard/routing';
 import type { Request, Response } from 'express';
@@ -15,9 +16,11 @@ function requestIdOf(req: Request): string {
  * keys (X-Provider-Key, and the per-provider headers of libs/providers' PROVIDER_KEY_HEADERS), and an abort signal that fires when the client goes away (so the upstream call stops).
  */
 export function callContextFor(caller: Caller, req: Request, res: Response): CallContext {
-  const controller = new AbortController();
+  // A CallAbort, not an AbortController: Node 20's AbortSignal costs a hidden class and an
+  // EventTarget per call (decision 0032); whatever needs a real signal asks for `.signal`.
+  const gone = new CallAbort();
   res.on('close', () => {
-    if (!res.writableFinished) controller.abort();
+    if (!res.writableFinished) gone.abort();
   });
   const requestKey = req.headers['x-provider-key'];
   const fault = req.headers[FORWARDED_TO_SIMULATOR];
@@ -29,7 +32,7 @@ export function callContextFor(caller: Caller, req: Request, res: Response): Cal
     ip: req.ip,
     requestKey: typeof requestKey === 'string' && requestKey ? requestKey : undefined,
     requestKeys: requestKeysOf(req.headers),
-    signal: controller.signal,
+    signal: gone,
     // Fault injection reaches only the simulator (adapters send extra headers as given).
     upstreamHeaders: typeof fault === 'string' ? { [FORWARDED_TO_SIMULATOR]: fault } : undefined,
   };

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
 import {
+  abortSignalOf,
   AppConfig,
   formatCredits,
   InsufficientCreditsError,
@@ -131,7 +132,10 @@ export class OrchestratedChat implements StepRunners {
       ...(decision.route ? { 'x-switchyard-route': decision.route } : {}),
     };
     // Web search: the request's searches, each a line of the settlement (decision 0022).
-    const search = plan.strategy === 'search' ? this.orchestrator.search.session(context.signal) : undefined;
+    const search =
+      plan.strategy === 'search'
+        ? this.orchestrator.search.session(abortSignalOf(context.signal))
+        : undefined;
     const includeReasoning = body.include_reasoning !== false;
     const stream = body.stream === true;
     const writer = stream ? output.stream(res) : undefined;

@@ -1,3 +1,4 @@
+import { CallAbort, type AbortSource } from '@switchyard/core';
 import type {
   ImageResult,
   ImageStepCall,
@@ -288,7 +289,7 @@ export class OrchestrationStepRunner implements StepRunner {
   private deadline(step: StepCall): { context: CallContext; expired: () => boolean; dispose: () => void } {
     if (step.deadlineMs === undefined)
       return { context: this.context, expired: () => false, dispose: () => undefined };
-    const controller = new AbortController();
+    const controller = new CallAbort();
     let expired = false;
     const onAbort = () => controller.abort(this.context.signal.reason);
     if (this.context.signal.aborted) controller.abort(this.context.signal.reason);
@@ -298,7 +299,7 @@ export class OrchestrationStepRunner implements StepRunner {
       controller.abort();
     }, step.deadlineMs);
     return {
-      context: { ...this.context, signal: controller.signal },
+      context: { ...this.context, signal: controller },
       expired: () => expired,
       dispose: () => {
         clearTimeout(timer);
@@ -362,7 +363,7 @@ function unsupported(target: ResolvedModel, what: string): ProviderError {
 }
 
 /** Options of a media step's upstream call. */
-function mediaCallOptions(target: ResolvedModel, signal: AbortSignal, context: CallContext) {
+function mediaCallOptions(target: ResolvedModel, signal: AbortSource, context: CallContext) {
   return {
     signal,
     timeoutMs: target.timeoutMs,
@@ -404,7 +405,7 @@ function messageOf(err: unknown): string {
 /** Options of one upstream call of a step (what ChatService gives a plain call), within its deadline. */
 function stepCallOptions(
   target: ResolvedModel,
-  signal: AbortSignal,
+  signal: AbortSource,
   context: CallContext,
   stallTimeoutMs: number,
   deadlineMs?: number,

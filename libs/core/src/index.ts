@@ -4,6 +4,7 @@ export { EnvironmentVariables } from './config/env.schema.js';
 export * from './errors/index.js';
 export { configureHttp, type HotRoute } from './http/configure-http.js';
 export { copyFields } from './copy-fields.js';
+export { CallAbort, abortSignalOf, type AbortSource } from './abort.js';
 export { SwitchyardExpressAdapter } from './http/express-adapter.js';
 export { createValidationPipe } from './http/validation.pipe.js';
 export { requestIdFor } from './http/request-id.js';

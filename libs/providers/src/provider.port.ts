@@ -1,3 +1,4 @@
+import type { AbortSource } from '@switchyard/core';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -66,7 +67,7 @@ export interface ProviderCredentials {
 /** Per-call options; `timeoutMs` is required so no call can wait forever. */
 export interface CallOptions {
   /** The caller's cancellation (e.g. the client disconnected): the call fails with kind `aborted`. */
-  signal?: AbortSignal;
+  signal?: AbortSource;
   /**
    * Non-stream calls: the whole call, body included, must finish within this many ms.
    * Streams: the response headers, and then every next chunk, must arrive within it (an idle

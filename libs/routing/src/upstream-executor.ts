@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { AppConfig, NOOP_TELEMETRY, Telemetry, boundedLru } from '@switchyard/core';
+import { AppConfig, NOOP_TELEMETRY, Telemetry, boundedLru, type AbortSource } from '@switchyard/core';
 import {
   KEY_SOURCE,
   ProviderEnvironment,
@@ -43,8 +43,8 @@ export interface CallContext {
   requestKey?: string;
   /** Provider keys the caller sent for one provider each (X-OpenAI-API-Key...), by provider id. */
   requestKeys?: Readonly<Record<string, string>>;
-  /** Aborted when the client goes away. */
-  signal: AbortSignal;
+  /** Aborted when the client goes away (a `CallAbort` on the gateway's own calls). */
+  signal: AbortSource;
   /** Extra upstream headers (tests pass x-sim-fault through). */
   upstreamHeaders?: Record<string, string>;
 }
@@ -54,7 +54,7 @@ export interface Attempt {
   adapter: ProviderAdapter;
   credentials: ProviderCredentials;
   target: ResolvedModel;
-  signal: AbortSignal;
+  signal: AbortSource;
 }
 
 export interface Served<T> {
@@ -159,7 +159,8 @@ export class UpstreamExecutor {
                   this.attempt(call, { adapter, credentials: creds, target, signal: attemptSignal }),
                 signal,
               ),
-            context.signal,
+            // cockatiel only reads `aborted` and hands the signal back to the attempt.
+            context.signal as AbortSignal,
           );
           this.tracker.firstToken(target.id, Date.now() - attemptStarted);
           this.keys.reportSuccess?.(creds, context, { failedKeyIds });

@@ -8,6 +8,7 @@ import { API_KEY_PREFIX } from '../crypto.js';
 import { ApiKeysService } from '../services/api-keys.service.js';
 import { AccessTokens } from '../jwt/access-tokens.service.js';
 import { InvalidKeyTarpit } from './invalid-key-tarpit.js';
+import { RouteMetadata } from './route-metadata.js';
 
 type CallerRequest = Request & { caller?: Caller };
 
@@ -41,23 +42,24 @@ export function credentialOf(req: Request): string | undefined {
 @Injectable()
 export class CallerGuard implements CanActivate {
   private readonly telemetry: Telemetry;
+  private readonly metadata: RouteMetadata;
 
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     private readonly apiKeys: ApiKeysService,
     private readonly accessTokens: AccessTokens,
     private readonly tarpit: InvalidKeyTarpit,
     @Optional() telemetry?: Telemetry,
   ) {
     this.telemetry = telemetry ?? NOOP_TELEMETRY;
+    this.metadata = new RouteMetadata(reflector);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    if (this.metadata.get<boolean>(IS_PUBLIC, context)) return true;
     const span = this.telemetry.startSpan('switchyard.auth');
     try {
-      const allowed = await this.authenticate(context, targets);
+      const allowed = await this.authenticate(context);
       span.end();
       return allowed;
     } catch (err) {
@@ -66,10 +68,7 @@ export class CallerGuard implements CanActivate {
     }
   }
 
-  private async authenticate(
-    context: ExecutionContext,
-    targets: ReturnType<ExecutionContext['getHandler']>[],
-  ): Promise<boolean> {
+  private async authenticate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<CallerRequest>();
     const credential = credentialOf(req);
     if (!credential) {
@@ -85,7 +84,7 @@ export class CallerGuard implements CanActivate {
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
         throw new AuthenticationError(INVALID_API_KEY_MESSAGE);
       }
-      if (!this.reflector.getAllAndOverride<boolean>(ALLOW_API_KEY, targets)) {
+      if (!this.metadata.get<boolean>(ALLOW_API_KEY, context)) {
         throw new PermissionDeniedError('This endpoint needs a user login (JWT), not an API key.', {
           code: 'api_key_not_allowed',
         });
@@ -94,7 +93,7 @@ export class CallerGuard implements CanActivate {
     } else {
       req.caller = await this.accessTokens.verify(credential);
     }
-    const minRole = this.reflector.getAllAndOverride<Role | undefined>(MIN_ROLE, targets);
+    const minRole = this.metadata.get<Role>(MIN_ROLE, context);
     if (minRole && !hasRole(req.caller.role, minRole)) {
       throw new PermissionDeniedError(`This needs the ${minRole} role.`);
     }

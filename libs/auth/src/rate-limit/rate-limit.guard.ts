@@ -12,6 +12,7 @@ import {
 import type { Request, Response } from 'express';
 import type { Caller } from '../caller.js';
 import { AUTH_RATE_LIMITED } from '../decorators.js';
+import { RouteMetadata } from '../guards/route-metadata.js';
 
 const WINDOW_MS = 60_000;
 
@@ -25,14 +26,16 @@ const WINDOW_MS = 60_000;
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   private readonly telemetry: Telemetry;
+  private readonly metadata: RouteMetadata;
 
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     private readonly config: AppConfig,
     private readonly counters: CounterStore,
     @Optional() telemetry?: Telemetry,
   ) {
     this.telemetry = telemetry ?? NOOP_TELEMETRY;
+    this.metadata = new RouteMetadata(reflector);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -52,9 +55,7 @@ export class RateLimitGuard implements CanActivate {
     const http = context.switchToHttp();
     const req = http.getRequest<Request & { caller?: Caller }>();
     const res = http.getResponse<Response>();
-    if (
-      this.reflector.getAllAndOverride<boolean>(AUTH_RATE_LIMITED, [context.getHandler(), context.getClass()])
-    ) {
+    if (this.metadata.get<boolean>(AUTH_RATE_LIMITED, context)) {
       const { count, ttlMs } = await this.counters.increment(`auth-ip:${req.ip ?? 'unknown'}`, WINDOW_MS);
       if (count > this.config.auth.authRateLimitPerMinute) {
         throw new RateLimitError(

@@ -1,17 +1,6 @@
+import { CallAbort } from '@switchyard/core';
 import type { CallOptions } from '../provider.port.js';
 import { ProviderError } from '../provider.port.js';
-
-/**
- * What undici's `request` takes as a signal (an EventTarget with one event), without being an
- * `AbortSignal`: Node 20 builds each of those with `Object.setPrototypeOf`, which gives it a
- * hidden class of its own (decision 0032).
- */
-export interface AbortSource {
-  readonly aborted: boolean;
-  readonly reason: unknown;
-  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
-  removeEventListener(type: 'abort', listener: () => void): void;
-}
 
 /**
  * One upstream call's cancellation: the caller's signal and our own deadline merged into one
@@ -19,11 +8,7 @@ export interface AbortSource {
  * `aborted` or `timeout` whatever the library reports. The scope is itself an `AbortSource`
  * (for undici); `signal`, a real `AbortSignal` (for fetch and the SDKs), is made on first use.
  */
-export class CallScope implements AbortSource {
-  aborted = false;
-  reason: unknown = undefined;
-  private listeners: Array<() => void> | undefined;
-  private controller: AbortController | undefined;
+export class CallScope extends CallAbort {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** The duration the timer was created with. */
   private timerMs = 0;
@@ -44,29 +29,11 @@ export class CallScope implements AbortSource {
     private readonly opts: CallOptions,
     readonly provider: string,
   ) {
+    super();
     const caller = opts.signal;
     if (caller?.aborted) this.abort(caller.reason);
     else caller?.addEventListener('abort', this.onCallerAbort, { once: true });
     this.arm();
-  }
-
-  /** The merged signal as an `AbortSignal`, for a client library that needs one. */
-  get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.aborted) this.controller.abort(this.reason);
-    }
-    return this.controller.signal;
-  }
-
-  /** Listeners hear the abort once, as with `{ once: true }` (undici asks for that). */
-  addEventListener(type: 'abort', listener: () => void, _options?: { once?: boolean }): void {
-    if (type === 'abort' && !this.aborted) (this.listeners ??= []).push(listener);
-  }
-
-  removeEventListener(type: 'abort', listener: () => void): void {
-    const i = type === 'abort' && this.listeners ? this.listeners.indexOf(listener) : -1;
-    if (i >= 0) this.listeners!.splice(i, 1);
   }
 
   get timeoutMs(): number {
@@ -121,16 +88,6 @@ export class CallScope implements AbortSource {
   dispose(): void {
     this.stop();
     this.opts.signal?.removeEventListener('abort', this.onCallerAbort);
-  }
-
-  private abort(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    this.controller?.abort(reason);
-    const listeners = this.listeners;
-    this.listeners = undefined;
-    if (listeners) for (const listener of listeners) listener();
   }
 
   private stop(): void {
