@@ -8,7 +8,7 @@ import { AppConfig } from '../config/app-config.js';
 import { OpenAiExceptionFilter, writeError, type ErrorRenderer } from '../errors/openai-exception.filter.js';
 import { AppLogger } from '../logging/app-logger.js';
 import { BodyBudget, heapLimitWarning } from './body-budget.js';
-import { exposedGc, IdleGc } from './idle-gc.js';
+import { exposedGc, IdleGc, memoryReducingGc } from './idle-gc.js';
 import { jsonBodyGuard } from './json-body.js';
 import { leanJsonBody } from './lean-json.js';
 import { requestContextMiddleware } from './request-context.js';
@@ -50,7 +50,7 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
   // An ETag is a SHA-1 of every response body: no use on an API of POSTs and fresh answers.
   expressApp.set('etag', false);
   // After a burst, one full GC once the gateway is quiet gives back what it left (decision 0033).
-  const collect = config.http.idleGcMs > 0 ? exposedGc() : undefined;
+  const collect = config.http.idleGcMs > 0 ? memoryReducingGc(exposedGc()) : undefined;
   const idleGc = collect ? new IdleGc(config.http.idleGcMs, collect).start() : undefined;
   if (idleGc) (app.getHttpServer() as Server).once('close', () => idleGc.stop());
   expressApp.use(

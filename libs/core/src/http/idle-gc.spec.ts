@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { exposedGc, IdleGc } from './idle-gc.js';
+import { exposedGc, IdleGc, memoryReducingGc } from './idle-gc.js';
 
 const MB = 1024 * 1024;
 
@@ -58,7 +58,61 @@ describe('IdleGc', () => {
     expect(runs).toEqual([100 * MB]);
   });
 
+  it('does not start another collection while one is under way, and measures what it left', async () => {
+    const heap = { used: 100 * MB };
+    let finish: () => void = () => undefined;
+    const runs: number[] = [];
+    const idle = new IdleGc(
+      2000,
+      () =>
+        new Promise<void>((resolve) => {
+          runs.push(heap.used);
+          finish = () => {
+            heap.used = 60 * MB;
+            resolve();
+          };
+        }),
+      () => heap.used,
+    );
+    idle.seen++;
+    idle.tick(0);
+    expect(idle.tick(2500)).toBe(true);
+    idle.seen++; // a request came and went while the collection ran
+    idle.tick(3000);
+    expect(idle.tick(5500)).toBe(false); // still collecting
+    finish();
+    await new Promise((r) => setImmediate(r));
+    idle.seen++;
+    idle.tick(6000);
+    heap.used = 66 * MB; // 6 MB over what the collection left: not worth another
+    expect(idle.tick(8500)).toBe(false);
+    expect(runs).toEqual([100 * MB]);
+  });
+
   it('finds a gc() to call without --expose-gc', () => {
     expect(typeof exposedGc()).toBe('function');
+  });
+});
+
+describe('memoryReducingGc', () => {
+  it("gives back the heap's free pages, where the fallback is not needed", async () => {
+    let fallbacks = 0;
+    const collect = memoryReducingGc(() => {
+      fallbacks++;
+    });
+    expect(collect).toBeDefined();
+    // Garbage spread over many pages, a few objects of each kept for a while, as a burst leaves it.
+    let kept: object[] = [];
+    for (let round = 0; round < 40; round++) {
+      const batch = Array.from({ length: 20_000 }, (_, i) => ({ i, text: `item ${i} of ${round}` }));
+      kept.push(...batch.filter((_, i) => i % 50 === 0));
+    }
+    const before = process.memoryUsage().heapTotal;
+    kept = [];
+    await collect!();
+    const after = process.memoryUsage().heapTotal;
+    expect(fallbacks).toBe(0);
+    expect(kept).toEqual([]);
+    expect(after).toBeLessThan(before - 8 * MB);
   });
 });
