@@ -26,6 +26,8 @@ export class AppConfig {
       largestBodyBytes: number;
       /** Quiet time after which one full GC gives back what the last burst left; 0: never. */
       idleGcMs: number;
+      /** Quiet time after which V8's memory-reducing collection runs; 0: never. */
+      idleGcReduceMs: number;
       shutdownTimeoutMs: number;
       trustProxy: boolean | number | string;
       swagger: boolean;
@@ -357,6 +359,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       maxBodyBytesInFlight: env.MAX_BODY_BYTES_IN_FLIGHT,
       largestBodyBytes: largestBody,
       idleGcMs: env.IDLE_GC_MS,
+      idleGcReduceMs: env.IDLE_GC_REDUCE_MS,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
       trustProxy: parseTrustProxy(env.TRUST_PROXY),
       swagger: env.SWAGGER_ENABLED,

@@ -115,6 +115,15 @@ export class EnvironmentVariables {
   @IsInt({ message: 'must be an integer number of milliseconds' })
   IDLE_GC_MS = 2_000;
 
+  /**
+   * After this long without a request, V8's memory-reducing collection gives back what the idle
+   * GC left (0: off; decision 0033). Longer than IDLE_GC_MS: the next burst pays for it.
+   */
+  @Transform(toInt)
+  @Min(0)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  IDLE_GC_REDUCE_MS = 60_000;
+
   @Transform(toInt)
   @Min(0)
   @IsInt({ message: 'must be an integer number of milliseconds' })

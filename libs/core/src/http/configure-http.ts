@@ -50,8 +50,16 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
   // An ETag is a SHA-1 of every response body: no use on an API of POSTs and fresh answers.
   expressApp.set('etag', false);
   // After a burst, one full GC once the gateway is quiet gives back what it left (decision 0033).
-  const collect = config.http.idleGcMs > 0 ? memoryReducingGc(exposedGc()) : undefined;
-  const idleGc = collect ? new IdleGc(config.http.idleGcMs, collect).start() : undefined;
+  const collect = config.http.idleGcMs > 0 ? exposedGc() : undefined;
+  const reduce = collect && config.http.idleGcReduceMs > 0 ? memoryReducingGc(collect) : undefined;
+  const idleGc = collect
+    ? new IdleGc(
+        config.http.idleGcMs,
+        collect,
+        undefined,
+        reduce && { afterMs: Math.max(config.http.idleGcReduceMs, config.http.idleGcMs), collect: reduce },
+      ).start()
+    : undefined;
   if (idleGc) (app.getHttpServer() as Server).once('close', () => idleGc.stop());
   expressApp.use(
     requestContextMiddleware({ accessLog: config.log.requests ? logger.pino : undefined, counter: idleGc }),

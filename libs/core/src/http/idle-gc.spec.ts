@@ -89,6 +89,78 @@ describe('IdleGc', () => {
     expect(runs).toEqual([100 * MB]);
   });
 
+  it('lets a collection that starts later be cancelled, and counts one that did not run as not run', async () => {
+    const heap = { used: 100 * MB };
+    const asked: boolean[] = [];
+    let outcome = false;
+    const idle = new IdleGc(
+      2000,
+      async (stillQuiet) => {
+        await new Promise((r) => setImmediate(r));
+        asked.push(stillQuiet!());
+        if (outcome) heap.used = 60 * MB;
+        return outcome;
+      },
+      () => heap.used,
+    );
+    idle.seen++;
+    idle.tick(0);
+    expect(idle.tick(2500)).toBe(true);
+    idle.seen++; // a request arrives before the collection starts: it is told, and does not run
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    idle.tick(3000);
+    outcome = true;
+    // Nothing was collected, so the next quiet spell collects without new growth.
+    expect(idle.tick(5500)).toBe(true);
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(asked).toEqual([false, true]);
+    expect(heap.used).toBe(60 * MB);
+  });
+
+  it('runs the deeper collection once per longer quiet spell, after the first, when the heap grew', () => {
+    const heap = { used: 100 * MB };
+    const runs: string[] = [];
+    const idle = new IdleGc(
+      2000,
+      () => {
+        runs.push('gc');
+        heap.used -= 10 * MB;
+      },
+      () => heap.used,
+      {
+        afterMs: 60_000,
+        collect: () => {
+          runs.push('reduce');
+          heap.used = 60 * MB;
+        },
+      },
+    );
+    idle.seen++;
+    idle.tick(0);
+    expect(idle.tick(2500)).toBe(true); // gc: 90 MB left
+    expect(idle.tick(30_000)).toBe(false);
+    expect(idle.tick(60_500)).toBe(true); // reduce: 60 MB left
+    expect(idle.tick(120_000)).toBe(false); // once per quiet spell
+    // A burst; a request halfway through the longer wait starts the quiet spell over.
+    idle.seen++;
+    idle.tick(130_000);
+    heap.used = 80 * MB;
+    expect(idle.tick(132_500)).toBe(true); // gc: 70 MB left
+    idle.seen++;
+    idle.tick(150_000);
+    expect(idle.tick(191_000)).toBe(false); // 41 s of quiet only
+    expect(idle.tick(210_500)).toBe(true); // reduce: 70 >= 60 + 8
+    // A burst that grows the heap by less than 8 MB over what the deeper one left: neither.
+    idle.seen++;
+    idle.tick(220_000);
+    heap.used = 66 * MB;
+    expect(idle.tick(222_500)).toBe(false);
+    expect(idle.tick(290_000)).toBe(false);
+    expect(runs).toEqual(['gc', 'reduce', 'gc', 'reduce']);
+  });
+
   it('finds a gc() to call without --expose-gc', () => {
     expect(typeof exposedGc()).toBe('function');
   });
@@ -109,10 +181,19 @@ describe('memoryReducingGc', () => {
     }
     const before = process.memoryUsage().heapTotal;
     kept = [];
-    await collect!();
+    expect(await collect!()).toBe(true);
     const after = process.memoryUsage().heapTotal;
     expect(fallbacks).toBe(0);
     expect(kept).toEqual([]);
     expect(after).toBeLessThan(before - 8 * MB);
+  });
+
+  it('does not collect when traffic came back while the worker started, nor falls back', async () => {
+    let fallbacks = 0;
+    const collect = memoryReducingGc(() => {
+      fallbacks++;
+    });
+    expect(await collect!(() => false)).toBe(false);
+    expect(fallbacks).toBe(0);
   });
 });

@@ -2,8 +2,12 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 
-/** A full GC; one that returns a promise is under way until it settles. */
-type Collect = () => void | Promise<void>;
+/**
+ * A full GC. One that returns a promise is under way until it settles; `false` (returned or
+ * resolved) says it did not run. `stillQuiet` tells a collection that starts later whether it
+ * may still run.
+ */
+type Collect = (stillQuiet?: () => boolean) => void | boolean | Promise<void | boolean>;
 
 /** What the committed heap must have grown by since the last idle GC for another to be worth it. */
 const MIN_GROWTH_BYTES = 8 * 1024 * 1024;
@@ -35,6 +39,8 @@ export class IdleGc {
   private quietSince = 0;
   private sizeAfterLast = 0;
   private collected = false;
+  private reduced = false;
+  private sizeAfterReduce = 0;
   private collecting = false;
   private timer?: NodeJS.Timeout;
 
@@ -43,6 +49,12 @@ export class IdleGc {
     private readonly collect: Collect,
     /** The heap's committed size: what RSS follows (a GC under load lowers what is used, not this). */
     private readonly heapSize: () => number = () => getHeapStatistics().total_heap_size,
+    /**
+     * A second, deeper collection after a longer quiet spell (`memoryReducingGc`): it gives back
+     * what `collect` leaves, but the next burst's first seconds pay for it (measured: +30% CPU
+     * per call over an 8 s c16 round that follows it), so it waits for `afterMs` of quiet.
+     */
+    private readonly reduce?: { afterMs: number; collect: Collect },
   ) {}
 
   start(): this {
@@ -61,22 +73,42 @@ export class IdleGc {
       this.counted = this.seen;
       this.quietSince = now;
       this.collected = false;
+      this.reduced = false;
       return false;
     }
-    if (this.collected || this.collecting || now - this.quietSince < this.idleMs) return false;
-    this.collected = true;
-    if (this.heapSize() < this.sizeAfterLast + MIN_GROWTH_BYTES) return false;
-    // What the collection left; the next quiet spell compares with it.
-    const done = (): void => {
+    if (this.collecting) return false;
+    const quiet = now - this.quietSince;
+    if (!this.collected && quiet >= this.idleMs) {
+      this.collected = true;
+      if (this.heapSize() < this.sizeAfterLast + MIN_GROWTH_BYTES) return false;
+      // What the collection left; the next quiet spell compares with it.
+      this.run(this.collect, (size) => (this.sizeAfterLast = size));
+      return true;
+    }
+    if (this.reduce && !this.reduced && this.collected && quiet >= this.reduce.afterMs) {
+      this.reduced = true;
+      if (this.heapSize() < this.sizeAfterReduce + MIN_GROWTH_BYTES) return false;
+      this.run(this.reduce.collect, (size) => {
+        this.sizeAfterReduce = size;
+        this.sizeAfterLast = Math.min(this.sizeAfterLast, size);
+      });
+      return true;
+    }
+    return false;
+  }
+
+  /** Runs a collection; `left` gets the heap it left, unless it says it did not run. */
+  private run(collect: Collect, left: (size: number) => void): void {
+    const done = (ran: void | boolean): void => {
       this.collecting = false;
-      this.sizeAfterLast = this.heapSize();
+      if (ran !== false) left(this.heapSize());
     };
-    const running = this.collect();
+    const quietAt = this.seen;
+    const running = collect(() => this.seen === quietAt && this.inFlight === 0);
     if (running instanceof Promise) {
       this.collecting = true;
-      running.then(done, done);
-    } else done();
-    return true;
+      running.then(done, () => done(false));
+    } else done(running);
   }
 }
 
@@ -102,45 +134,70 @@ export function exposedGc(): Collect | undefined {
  * three c64 bursts `gc()` left a 97-125 MB heap and 177-204 MB of RSS, this 65 MB and 144 MB.
  * JavaScript can ask for it only through the inspector protocol (`HeapProfiler.collectGarbage`),
  * and a session on this thread cannot (V8 runs it as a task of this thread, which the synchronous
- * session would block), so a short-lived worker thread connects to this one and asks; V8 runs
- * the collection here once this thread is idle, and the worker exits (~50 ms, a few MB while it
- * lives). No port is opened. Without an inspector in this Node build, or when the worker fails,
- * `fallback` runs instead. Settles once the collection ran (or after `timeoutMs`).
+ * session would block), so a short-lived worker thread connects to this one, says so, and asks
+ * when this thread answers that it is still quiet (a request that came while the worker started
+ * cancels it); V8 runs the collection here at its next turn, and the worker exits (~50 ms, a few
+ * MB while it lives). No port is opened. Without an inspector in this Node build, or when the
+ * worker cannot connect, `fallback` runs instead (if still quiet). Resolves `true` once the
+ * collection ran, `false` when it did not (cancelled, refused, or no answer within `timeoutMs`).
  */
 export function memoryReducingGc(fallback: Collect | undefined, timeoutMs = 10_000): Collect | undefined {
   if (!process.features.inspector) return fallback;
-  return () =>
-    new Promise<void>((resolve) => {
-      let answered = false;
+  const runFallback = async (stillQuiet: () => boolean): Promise<boolean> => {
+    if (!fallback || !stillQuiet()) return false;
+    try {
+      return (await fallback()) !== false;
+    } catch {
+      return false;
+    }
+  };
+  return (stillQuiet = () => true) =>
+    new Promise<boolean>((resolve) => {
       let worker: Worker;
       try {
         worker = new Worker(ASK_FOR_GC, { eval: true, workerData: { timeoutMs } });
       } catch {
-        void Promise.resolve(fallback?.()).finally(resolve);
+        resolve(runFallback(stillQuiet));
         return;
       }
       worker.unref();
-      worker.once('message', (message: unknown) => {
-        answered = message === 'ok';
+      let connected = false;
+      let collected = false;
+      // The worker ends itself after timeoutMs; this is for a worker that never does.
+      const watchdog = setTimeout(() => void worker.terminate(), timeoutMs + 5_000);
+      watchdog.unref();
+      worker.on('message', (message: unknown) => {
+        if (message === 'connected') {
+          connected = true;
+          worker.postMessage(stillQuiet() ? 'collect' : 'skip');
+        } else if (message === 'collected') collected = true;
       });
-      worker.once('error', () => undefined);
+      worker.on('error', () => undefined);
       worker.once('exit', () => {
-        if (answered) resolve();
-        else void Promise.resolve(fallback?.()).finally(resolve);
+        clearTimeout(watchdog);
+        resolve(collected ? true : connected ? false : runFallback(stillQuiet));
       });
     });
 }
 
-/** The worker's side of `memoryReducingGc`: ask the main thread's V8 for its collection, then exit. */
+/**
+ * The worker's side of `memoryReducingGc`: connect to the main thread, say so, and on `collect`
+ * ask its V8 for the memory-reducing collection; then exit.
+ */
 const ASK_FOR_GC = `
 const { Session } = require('node:inspector');
 const { parentPort, workerData } = require('node:worker_threads');
 const session = new Session();
 session.connectToMainThread();
 const timer = setTimeout(() => process.exit(0), workerData.timeoutMs);
-session.post('HeapProfiler.collectGarbage', (err) => {
-  clearTimeout(timer);
-  session.disconnect();
-  parentPort.postMessage(err ? 'failed' : 'ok');
+parentPort.once('message', (go) => {
+  if (go !== 'collect') process.exit(0);
+  session.post('HeapProfiler.collectGarbage', (err) => {
+    clearTimeout(timer);
+    session.disconnect();
+    if (!err) parentPort.postMessage('collected');
+    parentPort.close();
+  });
 });
+parentPort.postMessage('connected');
 `;
