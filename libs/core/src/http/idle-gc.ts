@@ -117,12 +117,14 @@ export class IdleGc {
  * turning the flag on now (it applies to contexts created after it). Undefined if neither works.
  */
 export function exposedGc(): Collect | undefined {
-  const global = (globalThis as { gc?: Collect }).gc;
-  if (typeof global === 'function') return global;
+  // Called with no argument: `gc(anything)` reads it as options and runs a lighter collection
+  // (IdleGc passes its collections a `stillQuiet` callback).
+  const global = (globalThis as { gc?: () => void }).gc;
+  if (typeof global === 'function') return () => global();
   try {
     setFlagsFromString('--expose-gc');
     const made: unknown = runInNewContext('gc');
-    return typeof made === 'function' ? (made as Collect) : undefined;
+    return typeof made === 'function' ? () => (made as () => void)() : undefined;
   } catch {
     return undefined;
   }
