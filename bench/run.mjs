@@ -20,6 +20,14 @@ const PROD_NODE_FLAGS = /\bnode ((?:--\S+\s+)*)dist\/apps\/gateway\/src\/main\.j
   .exec(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts['start:prod'])[1]
   .trim();
 const GATEWAY_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? PROD_NODE_FLAGS).split(/\s+/).filter(Boolean);
+// BENCH_GATEWAY_ENV='IDLE_GC_MS=6000 LOG_LEVEL=debug' adds (or overrides) the gateway's environment,
+// for trying a setting side by side; runs quoted in docs/performance.md leave it unset.
+const GATEWAY_EXTRA_ENV = Object.fromEntries(
+  (process.env.BENCH_GATEWAY_ENV ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 const QUICK = process.argv.includes('--quick') || /^(1|true|yes)$/i.test(process.env.BENCH_QUICK ?? '');
 const PROFILE = process.argv.includes('--cpu-prof');
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -83,7 +91,8 @@ function start(name, args, env, match, timeoutMs = 60_000) {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('exit', (code) => {
+    child.on('exit', (code, signal) => {
+      if (OUTPUT_DIR) appendFileSync(join(OUTPUT_DIR, `${name}-${child.pid}.log`), `[bench] exited: ${code ?? signal}\n`);
       children.delete(child);
       clearTimeout(timer);
       rej(new Error(`${name} exited with ${code}:\n${lines.join('\n')}`));
@@ -742,6 +751,7 @@ async function startGateway(simUrl, databaseUrl, withRedis) {
     SIGNUP_CREDITS: '0',
     SWAGGER_ENABLED: 'false',
     UPSTREAM_RETRY_BASE_MS: '5',
+    ...GATEWAY_EXTRA_ENV,
   };
   const nodeArgs = [
     ...GATEWAY_NODE_FLAGS,

@@ -1,4 +1,6 @@
+import { getHeapSpaceStatistics } from 'node:v8';
 import { describe, expect, it } from '@jest/globals';
+import { EnvironmentVariables } from '../config/env.schema.js';
 import { exposedGc, IdleGc, memoryReducingGc } from './idle-gc.js';
 
 const MB = 1024 * 1024;
@@ -173,6 +175,29 @@ describe('IdleGc', () => {
     expect(kept).toEqual([]);
     expect(process.memoryUsage().heapUsed).toBeLessThan(before - 10 * MB);
   });
+
+  it("waits by default past V8's allocation-rate window, so its gc() also gives back the young generation", async () => {
+    // V8 shrinks the new space in a full GC only when allocation over its last ~5 s was low: a
+    // gc() 2 s after a burst keeps it at full size, one after the default quiet spell does not.
+    const idleMs = new EnvironmentVariables().IDLE_GC_MS;
+    expect(idleMs).toBeGreaterThan(5_000);
+    const newSpace = () =>
+      getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.physical_space_size;
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const collect = exposedGc()!;
+    // A burst of short-lived garbage, as under load: V8 grows the new space for it.
+    let sink = 0;
+    const until = performance.now() + 1_000;
+    while (performance.now() < until) sink += Array.from({ length: 1_000 }, (_, i) => ({ i })).length;
+    expect(sink).toBeGreaterThan(0);
+    await sleep(2_000);
+    void collect(() => true);
+    const at2s = newSpace();
+    expect(at2s).toBeGreaterThan(4 * MB); // kept after the first seconds of quiet
+    await sleep(idleMs - 2_000);
+    void collect(() => true);
+    expect(newSpace()).toBeLessThan(at2s / 2);
+  }, 20_000);
 });
 
 describe('memoryReducingGc', () => {
