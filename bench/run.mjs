@@ -92,7 +92,8 @@ function start(name, args, env, match, timeoutMs = 60_000) {
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('exit', (code, signal) => {
-      if (OUTPUT_DIR) appendFileSync(join(OUTPUT_DIR, `${name}-${child.pid}.log`), `[bench] exited: ${code ?? signal}\n`);
+      if (OUTPUT_DIR)
+        appendFileSync(join(OUTPUT_DIR, `${name}-${child.pid}.log`), `[bench] exited: ${code ?? signal}\n`);
       children.delete(child);
       clearTimeout(timer);
       rej(new Error(`${name} exited with ${code}:\n${lines.join('\n')}`));
