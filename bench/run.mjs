@@ -26,7 +26,11 @@ const GATEWAY_EXTRA_ENV = Object.fromEntries(
   (process.env.BENCH_GATEWAY_ENV ?? '')
     .split(/\s+/)
     .filter(Boolean)
-    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+    .map((pair) => {
+      const at = pair.indexOf('=');
+      if (at < 1) throw new Error(`BENCH_GATEWAY_ENV: expected NAME=value, got "${pair}"`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
 );
 const QUICK = process.argv.includes('--quick') || /^(1|true|yes)$/i.test(process.env.BENCH_QUICK ?? '');
 const PROFILE = process.argv.includes('--cpu-prof');
@@ -91,12 +95,15 @@ function start(name, args, env, match, timeoutMs = 60_000) {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('exit', (code, signal) => {
+    // After its output streams have closed, so the line comes after everything it printed.
+    child.on('close', (code, signal) => {
       if (OUTPUT_DIR)
         appendFileSync(join(OUTPUT_DIR, `${name}-${child.pid}.log`), `[bench] exited: ${code ?? signal}\n`);
+    });
+    child.on('exit', (code, signal) => {
       children.delete(child);
       clearTimeout(timer);
-      rej(new Error(`${name} exited with ${code}:\n${lines.join('\n')}`));
+      rej(new Error(`${name} exited with ${code ?? signal}:\n${lines.join('\n')}`));
     });
   });
 }
@@ -1014,7 +1021,7 @@ function markdown(result) {
           ? 'Load generator, Postgres and Redis pinned to core 0; simulator, reference proxy and gateway to core 1.'
           : 'Load generator pinned to core 0; simulator, reference proxy and gateway to core 1; Postgres and Redis unpinned.'
         : 'Load generator shares the CPUs.'
-    }${result.gatewayNodeFlags !== undefined ? ` Gateway Node flags: ${result.gatewayNodeFlags ? `\`${result.gatewayNodeFlags}\`` : 'none'}.` : ''}`,
+    }${result.gatewayNodeFlags !== undefined ? ` Gateway Node flags: ${result.gatewayNodeFlags ? `\`${result.gatewayNodeFlags}\`` : 'none'}.` : ''}${result.gatewayEnv ? ` Gateway environment added (BENCH_GATEWAY_ENV): \`${result.gatewayEnv}\`.` : ''}`,
     '',
   );
   for (const gw of result.gateways) {
@@ -1264,6 +1271,7 @@ async function main() {
       os: `${os.type()} ${os.release()}`,
     },
     gatewayNodeFlags: GATEWAY_NODE_FLAGS.join(' '),
+    gatewayEnv: process.env.BENCH_GATEWAY_ENV?.trim() || undefined,
     gateways: [],
   };
   try {
