@@ -111,7 +111,7 @@ export class EnvironmentVariables {
 
   /**
    * After this long without a request, one full GC gives back what the last burst left (0: off).
-   * Past V8's 5 s allocation-rate window, so that GC also shrinks the young generation (decision 0033).
+   * Past V8's 5 s allocation-rate window, so that GC can also shrink the young generation (decision 0033).
    */
   @Transform(toInt)
   @Min(0)
