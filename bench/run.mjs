@@ -1021,7 +1021,7 @@ function markdown(result) {
           ? 'Load generator, Postgres and Redis pinned to core 0; simulator, reference proxy and gateway to core 1.'
           : 'Load generator pinned to core 0; simulator, reference proxy and gateway to core 1; Postgres and Redis unpinned.'
         : 'Load generator shares the CPUs.'
-    }${result.gatewayNodeFlags !== undefined ? ` Gateway Node flags: ${result.gatewayNodeFlags ? `\`${result.gatewayNodeFlags}\`` : 'none'}.` : ''}${result.gatewayEnv ? ` Gateway environment added (BENCH_GATEWAY_ENV): \`${result.gatewayEnv}\`.` : ''}`,
+    }${result.commitProbe ? ` Postgres commit round trip (one-row inserts, p50): ${result.commitProbe.durableP50} ms durable, ${result.commitProbe.noFlushP50} ms without waiting for the WAL flush; a settled call's answer waits for the flush (${result.commitProbe.flushMs} ms).` : ''}${result.gatewayNodeFlags !== undefined ? ` Gateway Node flags: ${result.gatewayNodeFlags ? `\`${result.gatewayNodeFlags}\`` : 'none'}.` : ''}${result.gatewayEnv ? ` Gateway environment added (BENCH_GATEWAY_ENV): \`${result.gatewayEnv}\`.` : ''}`,
     '',
   );
   for (const gw of result.gateways) {
@@ -1145,6 +1145,36 @@ function markdown(result) {
     );
   }
   return L.join('\n');
+}
+
+/**
+ * What one commit costs on this Postgres, with and without waiting for its WAL flush: one-row
+ * inserts, one after another, in blocks that alternate so a drifting host moves both alike. A
+ * settled call's answer waits for a durable commit (decision 0007), so the difference is a floor
+ * under the added c1 latency that no gateway code can remove.
+ */
+async function commitProbe(url) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query('CREATE TABLE bench_commit_probe (id bigserial PRIMARY KEY, v int)');
+    const ms = { on: [], off: [] };
+    for (let block = 0; block < 6; block++) {
+      const mode = block % 2 === 0 ? 'on' : 'off';
+      await c.query(`SET synchronous_commit = ${mode}`);
+      for (let i = 0; i < (QUICK ? 50 : 400); i++) {
+        const t0 = performance.now();
+        await c.query('INSERT INTO bench_commit_probe (v) VALUES (1)');
+        ms[mode].push(performance.now() - t0);
+      }
+    }
+    const durable = round(pct(ms.on, 50), 3);
+    const noFlush = round(pct(ms.off, 50), 3);
+    return { durableP50: durable, noFlushP50: noFlush, flushMs: round(durable - noFlush, 3) };
+  } finally {
+    await c.query('DROP TABLE IF EXISTS bench_commit_probe').catch(() => null);
+    await c.end();
+  }
 }
 
 /**
@@ -1306,7 +1336,7 @@ async function main() {
       const name = withRedis ? 'postgres + redis' : 'postgres';
       const { name: dbName, url: dbUrl, db } = await createDatabase();
       log(name, 'database', dbName);
-      const t = { name, dbName, db, withRedis };
+      const t = { name, dbName, dbUrl, db, withRedis };
       gateways.push(t);
       t.gw = await startGateway(sim.url, dbUrl, withRedis);
       const { key, failover, routed } = await seed(t.gw.url);
@@ -1340,6 +1370,10 @@ async function main() {
       await new Promise((r) => process.once('SIGINT', r));
     } else {
       const targets = [ref, ...gateways];
+      result.commitProbe = await commitProbe(gateways[0].dbUrl).catch((e) => {
+        log('commit probe failed:', e.message);
+        return null;
+      });
       for (const t of targets) await prepare(t);
       const rounds = new Map(targets.map((t) => [t, []]));
       for (let i = 0; i < ROUNDS; i++) {

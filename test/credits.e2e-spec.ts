@@ -283,17 +283,18 @@ describe('credits: reservations and the ledger (real Postgres)', () => {
           () => 'charged',
           (err: unknown) => (err as Error).message,
         );
-    /** Ends the session of the credits_apply statement waiting on the lock (FATAL 57P01). */
+    /** Ends the session of the ledger statement waiting on the lock (FATAL 57P01): a lone charge's
+     * credits_charge, a batch's credits_apply. */
     const terminateWaiting = async () => {
       for (let i = 0; i < 250; i++) {
         const [row] = await db.query(
           `SELECT pid FROM pg_stat_activity WHERE state = 'active' AND wait_event_type = 'Lock'
-              AND query LIKE 'SELECT * FROM credits_apply%'`,
+              AND (query LIKE 'SELECT * FROM credits_apply%' OR query LIKE '%FROM credits_charge(%')`,
         );
         if (row) return db.query('SELECT pg_terminate_backend($1)', [row.pid]);
         await new Promise((r) => setTimeout(r, 20));
       }
-      throw new Error('no credits_apply statement waited on the lock');
+      throw new Error('no ledger statement waited on the lock');
     };
     try {
       const alone = charge();

@@ -21,6 +21,8 @@ export class MemoryCacheStore implements CacheStore {
       sizeCalculation: (value, key) => Math.max(1, 2 * (value.length + key.length)),
       ttlAutopurge: false,
       allowStale: false,
+      // Read the clock on each look-up rather than cache it behind a 1 ms timer (see boundedLru).
+      ttlResolution: 0,
     });
   }
 

@@ -45,7 +45,7 @@ export interface LedgerOpRow {
 
 interface Pending {
   user: string;
-  json: string;
+  op: LedgerOp;
   resolve: (row: LedgerOpRow) => void;
   reject: (err: unknown) => void;
 }
@@ -53,6 +53,17 @@ interface Pending {
 /** Most ops in one statement: bounds a batch's lock time and its statement size. */
 const MAX_BATCH = 128;
 const APPLY = 'SELECT * FROM credits_apply($1::jsonb)';
+// A batch of one charge or one settlement calls the row-at-a-time function itself, as
+// credits_apply would for it, without building and taking apart a jsonb array: at one connection
+// that is ~0.05-0.1 ms less per call of the settlement's commit, which the answer waits for.
+// (A lone reservation stays on credits_apply, which commits a batch of reservations without
+// waiting for the WAL flush.) Same columns as credits_apply's row.
+const CHARGE =
+  'SELECT 0 AS r_index, s.r_status, NULL::uuid AS r_reservation, s.r_account, s.r_balance, s.r_budget_remaining,' +
+  ' s.r_charged FROM credits_charge($1::uuid, $2::uuid, $3::uuid, $4, $5::bigint, $6::bigint, $7::jsonb, $8) s';
+const SETTLE =
+  'SELECT 0 AS r_index, s.r_status, NULL::uuid AS r_reservation, NULL::uuid AS r_account, NULL::bigint AS r_balance,' +
+  ' NULL::bigint AS r_budget_remaining, s.r_charged FROM credits_settle($1::uuid, $2::bigint, $3::jsonb, $4) s';
 
 /**
  * Group commit for the hot path's reservations and settlements. Each lane sends its op at once
@@ -82,17 +93,34 @@ export class LedgerBatcher {
   /** Runs one op in the lane of `user`; resolves with its row once its statement committed. */
   apply(user: string, op: LedgerOp): Promise<LedgerOpRow> {
     const lane = this.lanes.length === 1 ? this.lanes[0]! : this.lanes[laneOf(user, this.lanes.length)]!;
-    return lane.push(user, serialize(op));
+    return lane.push(user, op);
   }
 }
 
-/** JSON of an op; bigints (in settlement metadata) as decimal strings, paying the replacer only then. */
-function serialize(op: LedgerOp): string {
+/** JSON of an op or its metadata; bigints as decimal strings, paying the replacer only then. */
+function serialize(value: unknown): string {
   try {
-    return JSON.stringify(op);
+    return JSON.stringify(value);
   } catch {
-    return toJson(op);
+    return toJson(value);
   }
+}
+
+/** The statement and values of a batch: a lone charge or settlement on its own function, the rest on credits_apply. */
+function statementOf(batch: readonly Pending[]): [string, unknown[]] {
+  if (batch.length === 1) {
+    const op = batch[0]!.op;
+    if (op.op === 'charge') {
+      const metadata = op.metadata === undefined ? null : serialize(op.metadata);
+      return [CHARGE, [op.tenant, op.user, op.key, op.request, op.amount, op.signup, metadata, op.idem]];
+    }
+    if (op.op === 'settle') {
+      const metadata = op.metadata === undefined ? null : serialize(op.metadata);
+      return [SETTLE, [op.reservation, op.actual, metadata, op.outcome]];
+    }
+    return [APPLY, [`[${serialize(op)}]`]];
+  }
+  return [APPLY, [`[${batch.map((p) => serialize(p.op)).join(',')}]`]];
 }
 
 /**
@@ -125,9 +153,9 @@ class Lane {
     private readonly telemetry: Telemetry,
   ) {}
 
-  push(user: string, json: string): Promise<LedgerOpRow> {
+  push(user: string, op: LedgerOp): Promise<LedgerOpRow> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ user, json, resolve, reject });
+      this.queue.push({ user, op, resolve, reject });
       if (!this.busy) void this.drain();
     });
   }
@@ -178,10 +206,10 @@ class Lane {
   }
 
   private async send(batch: Pending[]): Promise<LedgerOpRow[]> {
-    const json = batch.length === 1 ? `[${batch[0]!.json}]` : `[${batch.map((p) => p.json).join(',')}]`;
+    const [text, values] = statementOf(batch);
     // Unnamed on purpose: a named statement outlives the pg client on PGlite's shared session
-    // and behind PgBouncer; credits_apply's own plans are cached by plpgsql anyway.
-    const result = await this.pool.query<LedgerOpRow>(APPLY, [json]);
+    // and behind PgBouncer; the functions' own plans are cached by plpgsql anyway.
+    const result = await this.pool.query<LedgerOpRow>(text, values);
     return result.rows;
   }
 }
