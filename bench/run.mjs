@@ -53,6 +53,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
 // Development aid: every child's whole output (e.g. a gateway's --trace-gc lines) is appended to
 // <dir>/<name>-<pid>.log.
 const OUTPUT_DIR = process.env.BENCH_OUTPUT_DIR;
+if (OUTPUT_DIR) mkdirSync(OUTPUT_DIR, { recursive: true });
 const ADMIN = { email: 'bench-admin@bench.switchyard', password: `pw-${randomBytes(12).toString('hex')}` };
 const children = new Set();
 
@@ -1021,7 +1022,7 @@ function markdown(result) {
           ? 'Load generator, Postgres and Redis pinned to core 0; simulator, reference proxy and gateway to core 1.'
           : 'Load generator pinned to core 0; simulator, reference proxy and gateway to core 1; Postgres and Redis unpinned.'
         : 'Load generator shares the CPUs.'
-    }${result.commitProbe ? ` Postgres commit round trip (one-row inserts, p50): ${result.commitProbe.durableP50} ms durable, ${result.commitProbe.noFlushP50} ms without waiting for the WAL flush; a settled call's answer waits for the flush (${result.commitProbe.flushMs} ms).` : ''}${result.gatewayNodeFlags !== undefined ? ` Gateway Node flags: ${result.gatewayNodeFlags ? `\`${result.gatewayNodeFlags}\`` : 'none'}.` : ''}${result.gatewayEnv ? ` Gateway environment added (BENCH_GATEWAY_ENV): \`${result.gatewayEnv}\`.` : ''}`,
+    }${result.commitProbe ? ` Postgres commit round trip (one-row inserts, p50): ${result.commitProbe.durableP50} ms durable, ${result.commitProbe.noFlushP50} ms without waiting for the WAL flush; a settled call's answer waits for the flush (difference of the p50s: ${result.commitProbe.flushMs} ms).` : ''}${result.gatewayNodeFlags !== undefined ? ` Gateway Node flags: ${result.gatewayNodeFlags ? `\`${result.gatewayNodeFlags}\`` : 'none'}.` : ''}${result.gatewayEnv ? ` Gateway environment added (BENCH_GATEWAY_ENV): \`${result.gatewayEnv}\`.` : ''}`,
     '',
   );
   for (const gw of result.gateways) {
@@ -1170,7 +1171,8 @@ async function commitProbe(url) {
     }
     const durable = round(pct(ms.on, 50), 3);
     const noFlush = round(pct(ms.off, 50), 3);
-    return { durableP50: durable, noFlushP50: noFlush, flushMs: round(durable - noFlush, 3) };
+    // A difference of medians: on a noisy host (or with fsync off) it can come out at or below 0.
+    return { durableP50: durable, noFlushP50: noFlush, flushMs: round(Math.max(0, durable - noFlush), 3) };
   } finally {
     await c.query('DROP TABLE IF EXISTS bench_commit_probe').catch(() => null);
     await c.end();
@@ -1194,7 +1196,7 @@ async function statementStats(admin, dbName) {
     perCall: async (calls) => {
       const n = Math.max(1, calls ?? 0);
       const { rows } = await admin.query(
-        `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 70) AS query, calls::int, total_exec_time AS ms
+        `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 100) AS query, calls::int, total_exec_time AS ms
            FROM pg_stat_statements WHERE ${where} ORDER BY total_exec_time DESC`,
         [dbName],
       );

@@ -331,6 +331,38 @@ describe('credits: reservations and the ledger (real Postgres)', () => {
     expect(await balanceOf(user)).toEqual(expect.objectContaining({ balance: '1', reserved: '0' }));
   });
 
+  it('a lone charge (its own statement) writes one entry with its metadata; refused, it writes nothing', async () => {
+    const user = await fundedUser('1');
+    const charged = await credits.chargeCall({
+      tenantId: user.tenantId,
+      userId: user.id,
+      requestId: unique('req'),
+      amount: 1_000n,
+      // No API key; a bigint, as metadata may carry one.
+      metadata: { model: 'simulator/sim-gpt', tokens: 12345678901234567890n },
+    });
+    expect(charged).toBe(1_000n);
+    const refused = await credits
+      .chargeCall({
+        tenantId: user.tenantId,
+        userId: user.id,
+        requestId: unique('req'),
+        amount: 2_000_000n,
+        metadata: {},
+      })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(InsufficientCreditsError);
+    expect(await ledgerOf(user.id)).toEqual([
+      expect.objectContaining({ kind: 'grant' }),
+      {
+        kind: 'charge',
+        amount: '-1000',
+        metadata: { model: 'simulator/sim-gpt', tokens: '12345678901234567890' },
+      },
+    ]);
+    expect(await sumOf(user.id)).toEqual({ balance: '999000', sum: '999000' });
+  });
+
   it('a refused reservation says why, with the balance and the estimate, and writes nothing', async () => {
     const user = await fundedUser('0.5');
     const before = await ledgerOf(user.id);

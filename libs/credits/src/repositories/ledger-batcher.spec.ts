@@ -1,0 +1,85 @@
+import { describe, expect, it } from '@jest/globals';
+import { statementOf, type LedgerOp } from './ledger-batcher.js';
+
+const charge = (over: Partial<Extract<LedgerOp, { op: 'charge' }>> = {}): LedgerOp => ({
+  op: 'charge',
+  tenant: 't-1',
+  user: 'u-1',
+  key: 'k-1',
+  request: 'req_1',
+  amount: '31',
+  signup: '0',
+  metadata: { model: 'simulator/sim-gpt' },
+  idem: 'call:1',
+  ...over,
+});
+const settle: LedgerOp = {
+  op: 'settle',
+  reservation: 'r-1',
+  actual: '7',
+  metadata: { a: 1 },
+  outcome: 'settled',
+};
+const reserve: LedgerOp = {
+  op: 'reserve',
+  tenant: 't-1',
+  user: 'u-1',
+  key: null,
+  request: 'req_2',
+  amount: '71',
+  model: null,
+  signup: '0',
+  ttl: 600,
+};
+
+describe('statementOf (what the ledger batcher sends)', () => {
+  it('sends a lone charge to credits_charge with its fields as parameters, in the function order', () => {
+    const [text, values] = statementOf([{ op: charge() }]);
+    expect(text).toMatch(
+      /FROM credits_charge\(\$1::uuid, \$2::uuid, \$3::uuid, \$4, \$5::bigint, \$6::bigint, \$7::jsonb, \$8\) s$/,
+    );
+    expect(text).toMatch(/0 AS r_index/);
+    expect(values).toEqual([
+      't-1',
+      'u-1',
+      'k-1',
+      'req_1',
+      '31',
+      '0',
+      '{"model":"simulator/sim-gpt"}',
+      'call:1',
+    ]);
+  });
+
+  it('passes a missing key and missing metadata as NULL, JSON null as JSON, and bigints as decimal strings', () => {
+    expect(statementOf([{ op: charge({ key: null, metadata: undefined }) }])[1]).toEqual([
+      't-1',
+      'u-1',
+      null,
+      'req_1',
+      '31',
+      '0',
+      null,
+      'call:1',
+    ]);
+    expect(statementOf([{ op: charge({ metadata: null }) }])[1][6]).toBe('null');
+    expect(statementOf([{ op: charge({ metadata: { n: 12345678901234567890n } }) }])[1][6]).toBe(
+      '{"n":"12345678901234567890"}',
+    );
+  });
+
+  it('sends a lone settlement to credits_settle', () => {
+    const [text, values] = statementOf([{ op: settle }]);
+    expect(text).toMatch(/FROM credits_settle\(\$1::uuid, \$2::bigint, \$3::jsonb, \$4\) s$/);
+    expect(values).toEqual(['r-1', '7', '{"a":1}', 'settled']);
+  });
+
+  it('keeps a lone reservation and every batch of two or more on credits_apply, as one jsonb array', () => {
+    const [lone, loneValues] = statementOf([{ op: reserve }]);
+    expect(lone).toBe('SELECT * FROM credits_apply($1::jsonb)');
+    expect(JSON.parse(loneValues[0] as string)).toEqual([reserve]);
+    const [batch, batchValues] = statementOf([{ op: charge() }, { op: settle }]);
+    expect(batch).toBe('SELECT * FROM credits_apply($1::jsonb)');
+    expect(JSON.parse(batchValues[0] as string)).toEqual([charge(), settle]);
+  });
+});
