@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import {
@@ -245,6 +245,70 @@ describe('auth (real Postgres)', () => {
       const res = await request(gw.url).get('/api/v1/auth/me').set('x-api-key', key).expect(401);
       expect(res.body.error).toMatchObject({ type: 'authentication_error', code: 'invalid_api_key' });
       await request(gw.url).get('/api/v1/auth/me').auth(key, { type: 'bearer' }).expect(401);
+    });
+
+    it('reads a cold key from the database once however many calls bring it at the same moment', async () => {
+      const { key } = await createApiKey(gw.url, owner.token);
+      const { ApiKeyRepository } = await import('../libs/auth/src/repositories/api-key.repository.js');
+      const original = ApiKeyRepository.prototype.findForAuth;
+      // The real read, held for a moment so that all the calls arrive while it is running.
+      const reads = jest.spyOn(ApiKeyRepository.prototype, 'findForAuth').mockImplementation(async function (
+        this: InstanceType<typeof ApiKeyRepository>,
+        hash: string,
+      ) {
+        const row = await original.call(this, hash);
+        await new Promise((r) => setTimeout(r, 300));
+        return row;
+      });
+      try {
+        const calls = await Promise.all(
+          Array.from({ length: 12 }, () => request(gw.url).get('/api/v1/auth/me').set('x-api-key', key)),
+        );
+        expect(calls.map((r) => r.status)).toEqual(Array(12).fill(200));
+        expect(reads).toHaveBeenCalledTimes(1);
+      } finally {
+        reads.mockRestore();
+      }
+    });
+
+    it('does not keep a key read that its revocation overtook', async () => {
+      const { id, key } = await createApiKey(gw.url, owner.token);
+      const { ApiKeyRepository } = await import('../libs/auth/src/repositories/api-key.repository.js');
+      const original = ApiKeyRepository.prototype.findForAuth;
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let rowRead = false;
+      // The row is read (still active), then the answer is held until the key has been revoked.
+      const reads = jest.spyOn(ApiKeyRepository.prototype, 'findForAuth').mockImplementation(async function (
+        this: InstanceType<typeof ApiKeyRepository>,
+        hash: string,
+      ) {
+        const row = await original.call(this, hash);
+        rowRead = true;
+        await gate;
+        return row;
+      });
+      try {
+        const first = request(gw.url)
+          .get('/api/v1/auth/me')
+          .set('x-api-key', key)
+          .then((r) => r);
+        for (let i = 0; i < 200 && !rowRead; i++) await new Promise((r) => setTimeout(r, 10));
+        expect(rowRead).toBe(true);
+        await request(gw.url)
+          .delete(`/api/v1/api-keys/${id}`)
+          .auth(owner.token, { type: 'bearer' })
+          .expect(200);
+        release();
+        // The call that arrived before the revocation is answered from what it read...
+        expect((await first).status).toBe(200);
+      } finally {
+        release();
+        reads.mockRestore();
+      }
+      // ...but that read is not remembered: the next call is refused at once.
+      const after = await request(gw.url).get('/api/v1/auth/me').set('x-api-key', key).expect(401);
+      expect(after.body.error.code).toBe('invalid_api_key');
     });
 
     it('refuses an expired key, a malformed key and a missing key', async () => {

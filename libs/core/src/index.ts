@@ -50,6 +50,7 @@ export {
   type CounterLimit,
 } from './redis/counter-store.js';
 export { boundedLru } from './lru.js';
+export { LoadingCache, SingleFlight } from './single-flight.js';
 export { TOKENIZER_CHUNK_CHARS, tokenizerChunks } from './tokenizer-chunks.js';
 export {
   OUTBOUND_POLICY_CODE,

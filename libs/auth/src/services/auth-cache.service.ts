@@ -1,6 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { AppConfig, boundedLru, RedisService } from '@switchyard/core';
-import type { LRUCache } from 'lru-cache';
+import { AppConfig, LoadingCache, RedisService } from '@switchyard/core';
 import type { Caller } from '../caller.js';
 
 const CHANNEL = 'sy:auth:invalidate';
@@ -24,19 +23,22 @@ type Invalidation = { kind: 'key'; hash: string } | { kind: 'user'; id: string }
  * Warm credentials cost no database read: verified keys and users are kept for a short TTL
  * (AUTH_CACHE_TTL_SECONDS) and dropped at once, on every instance, when revoked or changed.
  * Unknown key hashes are remembered too, so a flood of bad keys does not reach the database.
+ * A cold entry is read once however many calls want it at the same moment, and a read that a
+ * revocation overtook is not kept (`LoadingCache`).
  */
 @Injectable()
 export class AuthCache implements OnModuleInit {
-  readonly keys: LRUCache<string, CachedKey | false>;
-  readonly users: LRUCache<string, CachedUser>;
+  /** By key hash; `false` for a hash that is not a usable key. */
+  readonly keys: LoadingCache<string, CachedKey | false>;
+  readonly users: LoadingCache<string, CachedUser>;
 
   constructor(
     config: AppConfig,
     private readonly redis: RedisService,
   ) {
     const ttl = Math.max(1, config.auth.cacheTtlSeconds) * 1000;
-    this.keys = boundedLru(50_000, { ttl, ttlAutopurge: false });
-    this.users = boundedLru(50_000, { ttl, ttlAutopurge: false });
+    this.keys = new LoadingCache(50_000, ttl);
+    this.users = new LoadingCache(50_000, ttl);
   }
 
   async onModuleInit(): Promise<void> {
@@ -69,9 +71,7 @@ export class AuthCache implements OnModuleInit {
       case 'user':
         this.users.delete(message.id);
         // Keys carry their owner's state; a changed user invalidates their cached keys too.
-        for (const [hash, entry] of this.keys.entries()) {
-          if (entry && entry.caller.userId === message.id) this.keys.delete(hash);
-        }
+        this.keys.deleteWhere((entry) => entry !== false && entry.caller.userId === message.id);
         break;
       case 'all':
         this.keys.clear();

@@ -12,9 +12,11 @@ export class UsersAuthLookup {
     private readonly cache: AuthCache,
   ) {}
 
-  async lookup(userId: string): Promise<CachedUser | null> {
-    const cached = this.cache.users.get(userId);
-    if (cached) return cached;
+  lookup(userId: string): CachedUser | Promise<CachedUser | null> {
+    return this.cache.users.get(userId, () => this.load(userId));
+  }
+
+  private async load(userId: string): Promise<CachedUser | null> {
     const user = await this.users.findForAuth(userId);
     if (!user) return null;
     const tenant = await this.tenants.findById({ kind: 'all' }, user.tenantId);
@@ -30,7 +32,6 @@ export class UsersAuthLookup {
         tenantRpm: tenant?.defaultRpm ?? null,
       },
     };
-    this.cache.users.set(userId, entry);
     return entry;
   }
 }

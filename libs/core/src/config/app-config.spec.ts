@@ -26,7 +26,13 @@ describe('loadConfig', () => {
     });
     expect(sut.http.port).toBe(9000);
     expect(sut.embeddedDatabase).toBe(false);
-    expect(sut.database).toEqual({ url: 'postgres://u@db:5432/sy', poolSize: 10, ssl: true, migrate: true });
+    expect(sut.database).toEqual({
+      url: 'postgres://u@db:5432/sy',
+      poolSize: 10,
+      idleTimeoutSeconds: 600,
+      ssl: true,
+      migrate: true,
+    });
     expect(sut.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(sut.http.trustProxy).toBe(1);
     expect(sut.http.swagger).toBe(false);
@@ -52,5 +58,13 @@ describe('loadConfig', () => {
       'REDIS_URL must be a redis:// or rediss:// URL (got "http://x")',
       'LOG_FORMAT must be json or pretty (got "xml")',
     ]);
+  });
+
+  it('keeps idle database connections 10 minutes unless told otherwise; 0 keeps them for good', () => {
+    expect(loadConfig({}).database.idleTimeoutSeconds).toBe(600);
+    expect(loadConfig({ DATABASE_IDLE_TIMEOUT_SECONDS: '0' }).database.idleTimeoutSeconds).toBe(0);
+    expect(() => loadConfig({ DATABASE_IDLE_TIMEOUT_SECONDS: '-1' })).toThrow(
+      'DATABASE_IDLE_TIMEOUT_SECONDS must not be less than 0 (got "-1")',
+    );
   });
 });

@@ -32,7 +32,13 @@ export class AppConfig {
       trustProxy: boolean | number | string;
       swagger: boolean;
     },
-    readonly database: { url?: string; poolSize: number; ssl: boolean; migrate: boolean },
+    readonly database: {
+      url?: string;
+      poolSize: number;
+      idleTimeoutSeconds: number;
+      ssl: boolean;
+      migrate: boolean;
+    },
     readonly dataDir: string,
     readonly redisUrl: string | undefined,
     readonly log: { level: string; format: 'json' | 'pretty'; requests: boolean },
@@ -367,6 +373,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     {
       url: env.DATABASE_URL,
       poolSize: env.DATABASE_POOL_SIZE,
+      idleTimeoutSeconds: env.DATABASE_IDLE_TIMEOUT_SECONDS,
       ssl: env.DATABASE_SSL,
       migrate: env.DATABASE_MIGRATE,
     },

@@ -59,6 +59,13 @@ export class EnvironmentVariables {
   @IsInt({ message: 'must be an integer' })
   DATABASE_POOL_SIZE = 10;
 
+  /** How long an unused pooled connection stays open; 0 keeps it until the pool closes. */
+  @Transform(toInt)
+  @Min(0)
+  @Max(86_400)
+  @IsInt({ message: 'must be an integer' })
+  DATABASE_IDLE_TIMEOUT_SECONDS = 600;
+
   @Transform(toBool)
   @IsBoolean({ message: 'must be true or false' })
   DATABASE_SSL = false;

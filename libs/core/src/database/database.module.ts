@@ -53,6 +53,7 @@ export class DatabaseModule implements OnApplicationShutdown {
               ...databaseOptions({
                 url,
                 poolSize: config.database.poolSize,
+                idleTimeoutSeconds: config.database.idleTimeoutSeconds,
                 ssl: config.database.ssl,
                 embedded: embedded !== null,
                 entities: options.entities,

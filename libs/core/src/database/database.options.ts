@@ -3,6 +3,8 @@ import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
 export interface DatabaseOptionsInput {
   url: string;
   poolSize: number;
+  /** An unused pooled connection is closed after this long (0: never); 30 s when not given. */
+  idleTimeoutSeconds?: number;
   ssl: boolean;
   embedded: boolean;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -33,7 +35,10 @@ export function databaseOptions(input: DatabaseOptionsInput): DataSourceOptions 
     // PGlite serves one session; a larger pool would interleave transactions.
     extra: {
       max: input.embedded ? 1 : input.poolSize,
-      idleTimeoutMillis: 30_000,
+      // A connection closed while idle costs the next burst a new backend, whose first calls pay
+      // for catalog look-ups and compiling the ledger functions (docs/performance.md, eleventh
+      // session); the gateway keeps its few for DATABASE_IDLE_TIMEOUT_SECONDS (10 min).
+      idleTimeoutMillis: (input.idleTimeoutSeconds ?? 30) * 1000,
       application_name: 'switchyard',
     },
   };

@@ -179,9 +179,11 @@ describe('IdleGc', () => {
 
   it("waits by default past V8's allocation-rate window, so its gc() also gives back the young generation", async () => {
     // V8 shrinks the new space in a full GC only when allocation over its last ~5 s was low: a
-    // gc() 2 s after a burst keeps it at full size, one after the default quiet spell does not.
-    // In a process of its own, quiet as a gateway between bursts (a test runner's process is not:
-    // in a parallel run, other suites' timers kept the new space at full size).
+    // gc() 2 s after a burst keeps it at full size, one after the default quiet spell often (not
+    // always: docs/configuration.md) gives it back. So each try is a burst, a gc() 2 s later and
+    // one after IDLE_GC_MS, and the test wants the new space kept at 2 s in every try and given
+    // back in at least one of three. In a process of its own, quiet as a gateway between bursts
+    // (a test runner's process is not: other suites' timers kept the new space at full size).
     const idleMs = new EnvironmentVariables().IDLE_GC_MS;
     expect(idleMs).toBeGreaterThan(5_000);
     const script = `
@@ -190,23 +192,37 @@ describe('IdleGc', () => {
       const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
       (async () => {
         let sink = 0;
-        // For a second (V8 grows the new space over several scavenges) and at least ~100 MB of
-        // short-lived objects, however little CPU the process gets.
-        const until = performance.now() + 1000;
-        for (let n = 0; n < 2000 || performance.now() < until; n++) sink += Array.from({ length: 1000 }, (_, i) => ({ i })).length;
-        await sleep(2000);
-        gc();
-        const at2s = newSpace();
-        await sleep(${idleMs} - 2000);
-        gc();
-        console.log(JSON.stringify({ sink, at2s, atDefault: newSpace() }));
+        const tries = [];
+        for (let t = 0; t < 3; t++) {
+          // For a second and at least 2,000 batches of short-lived objects, the last 64 batches
+          // alive at any time: V8 grows the new space when enough survives its scavenges, which
+          // this makes so however little CPU the process gets.
+          const recent = [];
+          const until = performance.now() + 1000;
+          for (let n = 0; n < 2000 || performance.now() < until; n++) {
+            recent[n % 64] = Array.from({ length: 1000 }, (_, i) => ({ i }));
+            sink += recent[n % 64].length;
+          }
+          recent.length = 0;
+          await sleep(2000);
+          gc();
+          const at2s = newSpace();
+          await sleep(${idleMs} - 2000);
+          gc();
+          tries.push({ at2s, atDefault: newSpace() });
+          if (tries.at(-1).atDefault < at2s / 2) break;
+        }
+        console.log(JSON.stringify({ sink, tries }));
       })();`;
     const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '-e', script]);
-    const { sink, at2s, atDefault } = JSON.parse(stdout) as { sink: number; at2s: number; atDefault: number };
+    const { sink, tries } = JSON.parse(stdout) as {
+      sink: number;
+      tries: { at2s: number; atDefault: number }[];
+    };
     expect(sink).toBeGreaterThan(0);
-    expect(at2s).toBeGreaterThan(4 * MB); // kept after the first seconds of quiet
-    expect(atDefault).toBeLessThan(at2s / 2);
-  }, 20_000);
+    for (const { at2s } of tries) expect(at2s).toBeGreaterThan(4 * MB); // kept after the first seconds of quiet
+    expect(tries.some(({ at2s, atDefault }) => atDefault < at2s / 2)).toBe(true);
+  }, 45_000);
 });
 
 describe('memoryReducingGc', () => {

@@ -6,6 +6,7 @@ import {
   formatCredits,
   InsufficientCreditsError,
   NotFoundError,
+  LoadingCache,
   RedisService,
 } from '@switchyard/core';
 import { normalizeMarkup } from '../pricing/pricing.js';
@@ -79,8 +80,7 @@ const HINT_MS = 30_000;
  */
 @Injectable()
 export class CreditsService implements OnModuleInit {
-  private readonly markups = boundedLru<string, string>(10_000, { ttl: MARKUP_CACHE_MS });
-  private readonly markupLoads = new Map<string, Promise<string>>();
+  private readonly markups = new LoadingCache<string, string>(10_000, MARKUP_CACHE_MS);
   /** The last balance (user id) or key budget left (`key:` + id) a reservation here saw. */
   private readonly hints = boundedLru<string, bigint>(100_000, { ttl: HINT_MS });
   /**
@@ -303,7 +303,7 @@ export class CreditsService implements OnModuleInit {
 
   /** The tenant's markup when it is cached (no await on the hot path), else undefined. */
   cachedMarkup(tenantId: string): string | undefined {
-    return this.markups.get(tenantId);
+    return this.markups.peek(tenantId);
   }
 
   private noteOutcome(
@@ -326,21 +326,11 @@ export class CreditsService implements OnModuleInit {
 
   /** The tenant's price multiplier as a decimal string ('1' unless set). Cached. */
   async markupFor(tenantId: string): Promise<string> {
-    const cached = this.markups.get(tenantId);
-    if (cached !== undefined) return cached;
-    let load = this.markupLoads.get(tenantId);
-    if (!load) {
-      load = this.accounts
-        .markup(tenantId)
-        .then((m) => {
-          const markup = m === undefined ? '1' : normalizeMarkup(m);
-          this.markups.set(tenantId, markup);
-          return markup;
-        })
-        .finally(() => this.markupLoads.delete(tenantId));
-      this.markupLoads.set(tenantId, load);
-    }
-    return load;
+    const markup = await this.markups.get(tenantId, async () => {
+      const m = await this.accounts.markup(tenantId);
+      return m === undefined ? '1' : normalizeMarkup(m);
+    });
+    return markup!;
   }
 
   /** Sets a tenant's markup and drops it from every instance's cache. */

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
-import { boundedLru, PermissionDeniedError, RedisService, SettingsService } from '@switchyard/core';
+import { LoadingCache, PermissionDeniedError, RedisService, SettingsService } from '@switchyard/core';
 import { DEFAULT_POLICY } from './default-policy.js';
 import type { OrchestrationPolicy, PolicyOverride } from './policy.types.js';
 import { mergePolicy, validatePolicy } from './policy.validation.js';
@@ -32,7 +32,7 @@ export interface PolicyView {
  */
 @Injectable()
 export class PolicyService implements OnModuleInit {
-  private readonly cache = boundedLru<string, { value: unknown }>(10_000, { ttl: CACHE_MS });
+  private readonly cache = new LoadingCache<string, { value: unknown }>(10_000, CACHE_MS);
 
   constructor(
     private readonly settings: SettingsService,
@@ -106,11 +106,9 @@ export class PolicyService implements OnModuleInit {
   }
 
   private async read<T>(cacheKey: string, key: string): Promise<T | undefined> {
-    const cached = this.cache.get(cacheKey);
-    if (cached) return cached.value as T | undefined;
-    const value = await this.settings.get<T>(key);
-    this.cache.set(cacheKey, { value });
-    return value;
+    // One read for all the calls that miss at once; a read a change overtook is not kept.
+    const entry = await this.cache.get(cacheKey, async () => ({ value: await this.settings.get<T>(key) }));
+    return entry!.value as T | undefined;
   }
 
   private async write(cacheKey: string, key: string, value: unknown): Promise<void> {
