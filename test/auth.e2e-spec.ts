@@ -204,6 +204,13 @@ describe('auth (real Postgres)', () => {
         .send({ email: user.email, password: user.password })
         .expect(401);
       expect(res.body.error.code).toBe('account_disabled');
+      // Enabled again, the key works at once: its refusal while disabled is not remembered.
+      await request(gw.url)
+        .patch(`/api/v1/users/${user.id}`)
+        .auth(tenant.admin.token, { type: 'bearer' })
+        .send({ status: 'active' })
+        .expect(200);
+      await request(gw.url).get('/api/v1/auth/me').set('x-api-key', key.key).expect(200);
     });
   });
 

@@ -84,7 +84,7 @@ describe('LoadingCache', () => {
     gate.resolve('v');
     expect(await Promise.all(callers.map(async (c) => c))).toEqual(['v', 'v']);
     expect(cache.get('k', load)).toBe('v');
-    expect(cache.peek('k')).toBe('v');
+    expect(cache.cached('k')).toBe('v');
     expect(loads).toBe(1);
   });
 
@@ -102,10 +102,27 @@ describe('LoadingCache', () => {
       // The caller that was already waiting gets the answer it asked for...
       await expect(waiting).resolves.toBe('active');
       // ...but the next one reads again, and sees the revocation.
-      expect(cache.peek('k')).toBeUndefined();
+      expect(cache.cached('k')).toBeUndefined();
       await expect(cache.get('k', async () => 'revoked')).resolves.toBe('revoked');
-      expect(cache.peek('k')).toBe('revoked');
+      expect(cache.cached('k')).toBe('revoked');
     }
+  });
+
+  it('a caller that comes after an invalidation, while the overtaken load still runs, gets a fresh load', async () => {
+    const cache = new LoadingCache<string, string>(10, 60_000);
+    const stale = deferred<string | null>();
+    const before = cache.get('k', () => stale.promise);
+    cache.delete('k');
+    let loads = 0;
+    const after = cache.get('k', async () => {
+      loads++;
+      return 'revoked';
+    });
+    await expect(after).resolves.toBe('revoked');
+    expect(loads).toBe(1);
+    stale.resolve('active');
+    await expect(before).resolves.toBe('active');
+    expect(cache.cached('k')).toBe('revoked');
   });
 
   it('does not keep "nothing there" (null) or a failed load', async () => {
@@ -116,22 +133,18 @@ describe('LoadingCache', () => {
     await expect(cache.get('k', async () => 'v')).resolves.toBe('v');
   });
 
-  it('deleteWhere drops only the entries it picks', () => {
+  it('deleteWhere drops only the entries it picks', async () => {
     const cache = new LoadingCache<string, number>(10, 60_000);
-    for (const [k, v] of [
-      ['a', 1],
-      ['b', 2],
-      ['c', 3],
-    ] as const)
-      cache.set(k, v);
+    for (const [k, v] of Object.entries({ a: 1, b: 2, c: 3 })) await cache.get(k, async () => v);
     cache.deleteWhere((v) => v % 2 === 1);
-    expect([cache.peek('a'), cache.peek('b'), cache.peek('c')]).toEqual([undefined, 2, undefined]);
+    expect([cache.cached('a'), cache.cached('b'), cache.cached('c')]).toEqual([undefined, 2, undefined]);
   });
 
   it('expires entries after the TTL', async () => {
     const cache = new LoadingCache<string, string>(10, 20);
-    cache.set('k', 'v');
+    await cache.get('k', async () => 'v');
+    expect(cache.cached('k')).toBe('v');
     await new Promise((r) => setTimeout(r, 40));
-    expect(cache.peek('k')).toBeUndefined();
+    expect(cache.cached('k')).toBeUndefined();
   });
 });

@@ -51,12 +51,17 @@ export class LoadingCache<K extends NonNullable<unknown>, V extends NonNullable<
   /** Bumped by every invalidation: a load started before one does not fill the cache. */
   private generation = 0;
 
+  /** `ttlMs` 0: entries do not expire (only evicted, or invalidated). */
   constructor(entries: number, ttlMs: number) {
     this.entries = boundedLru<K, V>(entries, { ttl: ttlMs, ttlAutopurge: false });
   }
 
-  /** The cached value, without loading. */
-  peek(key: K): V | undefined {
+  /**
+   * The cached value, without loading (a look-up that counts as a use, unlike lru-cache's
+   * `peek`). Hot paths call `cached(k) ?? (await get(k, load))`: a hit then makes no closure and
+   * waits for nothing.
+   */
+  cached(key: K): V | undefined {
     return this.entries.get(key);
   }
 
@@ -72,10 +77,6 @@ export class LoadingCache<K extends NonNullable<unknown>, V extends NonNullable<
     const value = await load();
     if (value !== null && generation === this.generation) this.entries.set(key, value);
     return value;
-  }
-
-  set(key: K, value: V): void {
-    this.entries.set(key, value);
   }
 
   delete(key: K): void {

@@ -82,7 +82,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
       if (hash === undefined) return null;
       this.hashes.set(secret, hash);
     }
-    const entry = await this.cache.keys.get(hash, () => this.load(hash));
+    const entry = this.cache.keys.cached(hash) ?? (await this.cache.keys.get(hash, () => this.load(hash)));
     if (!entry) return null;
     if (entry.expiresAt !== null && entry.expiresAt <= Date.now()) return null;
     this.lastUsed.set(entry.caller.apiKey!.id, new Date());

@@ -70,8 +70,9 @@ export class AuthCache implements OnModuleInit {
         break;
       case 'user':
         this.users.delete(message.id);
-        // Keys carry their owner's state; a changed user invalidates their cached keys too.
-        this.keys.deleteWhere((entry) => entry !== false && entry.caller.userId === message.id);
+        // Keys carry their owner's state; a changed user invalidates their cached keys too. A key
+        // remembered as unusable names no owner, and may be theirs (re-enabled): dropped as well.
+        this.keys.deleteWhere((entry) => entry === false || entry.caller.userId === message.id);
         break;
       case 'all':
         this.keys.clear();

@@ -13,7 +13,7 @@ export class UsersAuthLookup {
   ) {}
 
   lookup(userId: string): CachedUser | Promise<CachedUser | null> {
-    return this.cache.users.get(userId, () => this.load(userId));
+    return this.cache.users.cached(userId) ?? this.cache.users.get(userId, () => this.load(userId));
   }
 
   private async load(userId: string): Promise<CachedUser | null> {

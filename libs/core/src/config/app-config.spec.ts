@@ -66,5 +66,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_IDLE_TIMEOUT_SECONDS: '-1' })).toThrow(
       'DATABASE_IDLE_TIMEOUT_SECONDS must not be less than 0 (got "-1")',
     );
+    expect(() => loadConfig({ DATABASE_IDLE_TIMEOUT_SECONDS: '86401' })).toThrow(
+      'DATABASE_IDLE_TIMEOUT_SECONDS must not be greater than 86400 (got "86401")',
+    );
   });
 });

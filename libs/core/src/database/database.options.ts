@@ -37,8 +37,14 @@ export function databaseOptions(input: DatabaseOptionsInput): DataSourceOptions 
       max: input.embedded ? 1 : input.poolSize,
       // A connection closed while idle costs the next burst a new backend, whose first calls pay
       // for catalog look-ups and compiling the ledger functions (docs/performance.md, eleventh
-      // session); the gateway keeps its few for DATABASE_IDLE_TIMEOUT_SECONDS (10 min).
+      // session); the gateway keeps its few for DATABASE_IDLE_TIMEOUT_SECONDS (10 min). TCP
+      // keep-alives stop a NAT or load balancer from dropping them meanwhile (some do after 4-6
+      // idle minutes), and a connection is replaced after an hour (when next idle), so backends'
+      // caches do not grow without end.
       idleTimeoutMillis: (input.idleTimeoutSeconds ?? 30) * 1000,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 60_000,
+      maxLifetimeSeconds: 3600,
       application_name: 'switchyard',
     },
   };

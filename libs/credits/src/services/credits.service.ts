@@ -303,7 +303,7 @@ export class CreditsService implements OnModuleInit {
 
   /** The tenant's markup when it is cached (no await on the hot path), else undefined. */
   cachedMarkup(tenantId: string): string | undefined {
-    return this.markups.peek(tenantId);
+    return this.markups.cached(tenantId);
   }
 
   private noteOutcome(
@@ -326,6 +326,8 @@ export class CreditsService implements OnModuleInit {
 
   /** The tenant's price multiplier as a decimal string ('1' unless set). Cached. */
   async markupFor(tenantId: string): Promise<string> {
+    const cached = this.markups.cached(tenantId);
+    if (cached !== undefined) return cached;
     const markup = await this.markups.get(tenantId, async () => {
       const m = await this.accounts.markup(tenantId);
       return m === undefined ? '1' : normalizeMarkup(m);

@@ -107,7 +107,9 @@ export class PolicyService implements OnModuleInit {
 
   private async read<T>(cacheKey: string, key: string): Promise<T | undefined> {
     // One read for all the calls that miss at once; a read a change overtook is not kept.
-    const entry = await this.cache.get(cacheKey, async () => ({ value: await this.settings.get<T>(key) }));
+    const entry =
+      this.cache.cached(cacheKey) ??
+      (await this.cache.get(cacheKey, async () => ({ value: await this.settings.get<T>(key) })));
     return entry!.value as T | undefined;
   }
 
