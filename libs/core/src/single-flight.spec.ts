@@ -147,4 +147,11 @@ describe('LoadingCache', () => {
     await new Promise((r) => setTimeout(r, 40));
     expect(cache.cached('k')).toBeUndefined();
   });
+
+  it('keeps entries for good with a TTL of 0', async () => {
+    const cache = new LoadingCache<string, string>(10, 0);
+    await cache.get('k', async () => 'v');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(cache.cached('k')).toBe('v');
+  });
 });

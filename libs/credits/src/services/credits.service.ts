@@ -89,7 +89,7 @@ export class CreditsService implements OnModuleInit {
    */
   private readonly unheld = new Map<string, bigint>();
   /** User id to credit account id (an account is never deleted while its user exists). */
-  private readonly userAccounts = boundedLru<string, string>(100_000);
+  private readonly userAccounts = new LoadingCache<string, string>(100_000, 0);
 
   constructor(
     private readonly config: AppConfig,
@@ -165,15 +165,11 @@ export class CreditsService implements OnModuleInit {
     metadata: Record<string, unknown>;
   }): Promise<void> {
     if (input.amount <= 0n) return;
-    let accountId = this.userAccounts.get(input.userId);
-    if (accountId === undefined) {
-      accountId = await this.ledger.userAccount(
-        input.tenantId,
-        input.userId,
-        this.config.credits.signupCredits,
-      );
-      this.userAccounts.set(input.userId, accountId);
-    }
+    const accountId =
+      this.userAccounts.cached(input.userId) ??
+      (await this.userAccounts.get(input.userId, () =>
+        this.ledger.userAccount(input.tenantId, input.userId, this.config.credits.signupCredits),
+      ))!;
     const posted = await this.ledger.post({
       accountId,
       kind: 'charge',
