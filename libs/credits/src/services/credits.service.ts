@@ -5,8 +5,8 @@ import {
   boundedLru,
   formatCredits,
   InsufficientCreditsError,
-  NotFoundError,
   LoadingCache,
+  NotFoundError,
   RedisService,
 } from '@switchyard/core';
 import { normalizeMarkup } from '../pricing/pricing.js';
@@ -322,13 +322,13 @@ export class CreditsService implements OnModuleInit {
 
   /** The tenant's price multiplier as a decimal string ('1' unless set). Cached. */
   async markupFor(tenantId: string): Promise<string> {
-    const cached = this.markups.cached(tenantId);
-    if (cached !== undefined) return cached;
-    const markup = await this.markups.get(tenantId, async () => {
-      const m = await this.accounts.markup(tenantId);
-      return m === undefined ? '1' : normalizeMarkup(m);
-    });
-    return markup!;
+    return (
+      this.markups.cached(tenantId) ??
+      (await this.markups.get(tenantId, async () => {
+        const m = await this.accounts.markup(tenantId);
+        return m === undefined ? '1' : normalizeMarkup(m);
+      }))!
+    );
   }
 
   /** Sets a tenant's markup and drops it from every instance's cache. */

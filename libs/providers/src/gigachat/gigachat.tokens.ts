@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { OutboundPolicy } from '@switchyard/core';
+import { SingleFlight, type OutboundPolicy } from '@switchyard/core';
 import { LRUCache } from 'lru-cache';
 import type { CallScope } from '../shared/call-scope.js';
 import { gigachatResponseError } from './gigachat.errors.js';
@@ -58,7 +58,7 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
  */
 export class GigaChatTokens {
   private readonly cache = new LRUCache<string, CachedToken>({ max: MAX_TOKENS });
-  private readonly pending = new Map<string, Promise<CachedToken>>();
+  private readonly pending = new SingleFlight<string, CachedToken>();
 
   constructor(
     private readonly outbound: OutboundPolicy,
@@ -74,16 +74,11 @@ export class GigaChatTokens {
     const id = GigaChatTokens.id(tokenUrl, authKey, scope.provider);
     const cached = this.cache.get(id);
     if (cached && cached.refreshAt > this.now()) return cached.token;
-    let exchange = this.pending.get(id);
-    if (!exchange) {
-      exchange = this.exchange(tokenUrl, authKey, scope.provider, scope.timeoutMs)
-        .then((entry) => {
-          this.cache.set(id, entry);
-          return entry;
-        })
-        .finally(() => this.pending.delete(id));
-      this.pending.set(id, exchange);
-    }
+    const exchange = this.pending.run(id, async () => {
+      const entry = await this.exchange(tokenUrl, authKey, scope.provider, scope.timeoutMs);
+      this.cache.set(id, entry);
+      return entry;
+    });
     return (await abortable(exchange, scope.signal)).token;
   }
 
