@@ -354,7 +354,7 @@ describe('two instances sharing Redis', () => {
     }
     expect((await second.source.keysFor('simulator', scope)).map((c) => c.keyId).slice(0, 3)).toEqual(ids);
 
-    sim.setKeyBehavior(secrets[0]!, { status: 429, retryAfterSeconds: 3, times: 1 });
+    sim.setKeyBehavior(secrets[0]!, { status: 429, retryAfterSeconds: 60, times: 1 });
     sim.clearRequests();
     expect(await first.call('simulator', scope, { tenantId: a.tenantId })).toBe(ids[1]);
     // At once, with no waiting for pub/sub: the other instance skips the cooled key.
@@ -381,5 +381,24 @@ describe('two instances sharing Redis', () => {
     // Only one instance logged the cooldown, though both could have seen it.
     const cooldowns = await first.events(adminToken, { key_id: ids[0]!, action: 'COOLDOWN' });
     expect(cooldowns).toHaveLength(1);
+  });
+
+  it('skips a key the other instance found invalid as soon as that instance has reported it', async () => {
+    const secret = simKey('r4');
+    const id = await first.add(a.admin.token, { provider: 'simulator', key: secret });
+    const scope = { tenantId: a.tenantId, userId: a.member.id };
+    const offered = async (gw: typeof first) =>
+      (await gw.source.keysFor('simulator', scope)).map((c) => c.keyId);
+    for (let i = 0; i < 100 && !(await offered(second)).includes(id); i++) await sleep(20);
+    // The first instance has just read the key's marks, so it trusts them for a second.
+    expect(await offered(first)).toContain(id);
+    await second.source.reportFailure(
+      { apiKey: secret, baseUrl: `${sim.url}/v1`, keyId: id },
+      new ProviderError('auth', 'simulator: invalid key', { provider: 'simulator', upstreamStatus: 401 }),
+      { tenantId: a.tenantId },
+    );
+    // No waiting for the first instance to reload the key from the database.
+    expect(await offered(first)).not.toContain(id);
+    expect(await second.get(a.admin.token, id)).toMatchObject({ status: 'invalid' });
   });
 });

@@ -7,18 +7,19 @@ const RESELECT = (owner: string, provider: string) => `sy:vault:reselect:${owner
 /** How long a rate-limit streak is remembered for the exponential default cooldown. */
 const STREAK_WINDOW_MS = 3_600_000;
 /** Invalid marks in Redis bridge the moment until every instance has reloaded the key from the database. */
-const VAULT_INVALID_TTL_MS = 3_600_000;
+export const VAULT_INVALID_TTL_MS = 3_600_000;
 /**
  * How long a key's marks read from Redis are trusted before a lookup reads them again. Cooldowns
- * also reach every instance at once through pub/sub (`noteCooldown`); the read only repairs a
- * missed message or a mark set before this instance started, within this time.
+ * and invalid marks also reach every instance at once through pub/sub (`noteCooldown`,
+ * `noteInvalid`); the read only repairs a missed message or a mark set before this instance
+ * started, within this time.
  */
 const REDIS_REFRESH_MS = 1_000;
 
 /**
  * Which keys must not be used right now: cooling down (until a time) or invalid. With REDIS_URL
  * the marks live in Redis and every instance skips a key as soon as any instance marks it: a
- * cooldown is announced through pub/sub, and a lookup reads a key's marks from Redis (one MGET)
+ * cooldown or an invalid mark is announced through pub/sub, and a lookup reads a key's marks from Redis (one MGET)
  * only when this instance has not read them for a second, so a call under load pays no round trip
  * for it (issue 20). Without Redis they live in this process. The database keeps the durable state
  * (status, cooldown_until) for display and restarts.
@@ -82,6 +83,11 @@ export class KeyHealthStore {
     this.invalid.set(id, Date.now() + ttlMs);
     if (!client) return true;
     return (await client.set(INVALID(id), '1', 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  /** Remembers that another instance marked a key invalid (pub/sub), so this one skips it at once. */
+  noteInvalid(id: string, ttlMs = VAULT_INVALID_TTL_MS): void {
+    this.invalid.set(id, Date.now() + ttlMs);
   }
 
   /** Forgets every mark of a key (an operator re-enabled it). */

@@ -36,6 +36,7 @@ type VaultMessage = (
   | { kind: 'owner'; owner: string }
   | { kind: 'all' }
   | { kind: 'cooldown'; id: string; until: number }
+  | { kind: 'invalid'; id: string; ttlMs: number }
   | { kind: 'reselect'; owner: string; provider: string }
 ) & { from?: string };
 
@@ -162,6 +163,11 @@ export class VaultIndex implements OnModuleInit, OnApplicationShutdown {
     await this.broadcast({ kind: 'cooldown', id, until });
   }
 
+  /** Every instance skips the key at once, before the database update reaches it through a reload. */
+  async broadcastInvalid(id: string, ttlMs: number): Promise<void> {
+    await this.broadcast({ kind: 'invalid', id, ttlMs });
+  }
+
   async broadcastReselect(owner: string, provider: string): Promise<void> {
     await this.broadcast({ kind: 'reselect', owner, provider });
   }
@@ -267,6 +273,9 @@ export class VaultIndex implements OnModuleInit, OnApplicationShutdown {
         break;
       case 'cooldown':
         this.health.noteCooldown(message.id, message.until);
+        break;
+      case 'invalid':
+        this.health.noteInvalid(message.id, message.ttlMs);
         break;
       case 'reselect':
         this.health.noteReselect(message.owner, message.provider);

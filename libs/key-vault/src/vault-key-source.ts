@@ -18,7 +18,7 @@ import {
   type ProviderCredentials,
   type ProviderError,
 } from '@switchyard/providers';
-import { KeyHealthStore } from './key-health.store.js';
+import { KeyHealthStore, VAULT_INVALID_TTL_MS } from './key-health.store.js';
 import { ProviderKeyRepository } from './provider-key.repository.js';
 import { VaultIndex, type IndexedKey } from './vault-index.js';
 
@@ -229,14 +229,16 @@ export class VaultKeySource
     if (!key) {
       // An environment key cannot be changed from here; it rests as long as the longest cooldown.
       if (!(await this.health.markInvalid(keyId, this.config.vault.cooldownMaxMs))) return;
+      await this.index.broadcastInvalid(keyId, this.config.vault.cooldownMaxMs);
       this.event('INVALID', credentials, providerId, null, context, {
         description: `The provider refused the environment key (${facts.kind}); it is skipped for ${Math.round(this.config.vault.cooldownMaxMs / 1000)} s.`,
         metadata: { source: 'environment', kind: facts.kind, upstream_status: facts.upstreamStatus },
       });
       return;
     }
-    // Every instance skips it at once; the database update below makes it durable.
-    await this.health.markInvalid(keyId);
+    // Every instance skips it at once (the mark in Redis, and pub/sub for the instances that read
+    // its marks less than a second ago); the database update below makes it durable.
+    if (await this.health.markInvalid(keyId)) await this.index.broadcastInvalid(keyId, VAULT_INVALID_TTL_MS);
     const change = await this.repo.markInvalid(keyId, facts.kind);
     if (!change) return;
     key.status = 'invalid';
