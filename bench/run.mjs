@@ -742,7 +742,7 @@ async function scenarios(t, core) {
 }
 
 // ---------------------------------------------------------------- gateway
-async function startGateway(simUrl, databaseUrl, withRedis) {
+async function startGateway(simUrl, databaseUrl, withRedis, extraEnv = {}) {
   const env = {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
@@ -761,6 +761,7 @@ async function startGateway(simUrl, databaseUrl, withRedis) {
     SWAGGER_ENABLED: 'false',
     UPSTREAM_RETRY_BASE_MS: '5',
     ...GATEWAY_EXTRA_ENV,
+    ...extraEnv,
   };
   const nodeArgs = [
     ...GATEWAY_NODE_FLAGS,
@@ -1054,6 +1055,11 @@ function markdown(result) {
     L.push(
       `| c1 p50/p99 ms (fine clock) | ${gw.c1fine.p50}/${gw.c1fine.p99} | ${ref.c1fine.p50}/${ref.c1fine.p99} | ${signed(c.addedP50c1)} ms p50${c.addedP50c1Rounds ? ` (median of ${c.addedP50c1Rounds.map(signed).join(' / ')})` : ''} |`,
     );
+    const nf = result.noFlush;
+    if (nf && gw === result.gateways[0])
+      L.push(
+        `| c1 p50/p99 ms (fine clock), side gateway with CREDITS_SYNCHRONOUS_COMMIT=off (decision 0036; not judged) | ${nf.c1fine.p50}/${nf.c1fine.p99} | ${ref.c1fine.p50}/${ref.c1fine.p99} | ${signed(nf.addedP50c1)} ms p50 (median of ${nf.addedP50c1Rounds.map(signed).join(' / ')}) |`,
+      );
     L.push(
       `| stream TTFB p50/p99 ms | ${gw.stream.ttfbP50}/${gw.stream.ttfbP99} | ${ref.stream.ttfbP50}/${ref.stream.ttfbP99} | ${signed(c.streamTtfbOverheadP50)} / ${signed(c.streamTtfbOverheadP99)} ms |`,
     );
@@ -1289,6 +1295,7 @@ async function main() {
   };
   let sim;
   let refProxy;
+  let noFlush = null;
   const gateways = [];
   const result = {
     at: new Date().toISOString(),
@@ -1350,6 +1357,17 @@ async function main() {
         failover: { ...failover, sim: sim.url },
       });
     }
+    // A side gateway with CREDITS_SYNCHRONOUS_COMMIT=off (decision 0036), measured only in the
+    // paired c1 loop: what an operator who accepts that trade gets at one connection.
+    if (!QUICK && !process.env.BENCH_HOLD && process.env.BENCH_NO_FLUSH !== '0') {
+      const { name: dbName, url: dbUrl, db } = await createDatabase();
+      const name = 'postgres, CREDITS_SYNCHRONOUS_COMMIT=off';
+      log(name, 'database', dbName);
+      noFlush = { name, dbName, dbUrl, db, withRedis: false };
+      noFlush.gw = await startGateway(sim.url, dbUrl, false, { CREDITS_SYNCHRONOUS_COMMIT: 'off' });
+      const { key } = await seed(noFlush.gw.url);
+      Object.assign(noFlush, { url: noFlush.gw.url, key, pid: noFlush.gw.child.pid, rounds: [] });
+    }
     if (process.env.BENCH_HOLD) {
       // Development aid: keep everything up for manual probing (Ctrl-C ends and cleans up).
       console.log(
@@ -1377,14 +1395,28 @@ async function main() {
         return null;
       });
       for (const t of targets) await prepare(t);
+      if (noFlush) await prepare(noFlush);
       const rounds = new Map(targets.map((t) => [t, []]));
       for (let i = 0; i < ROUNDS; i++) {
         // Rotate who goes first, so no target is always measured after the same one.
         const order = targets.map((_, j) => targets[(i + j) % targets.length]);
         log(`round ${i + 1} of ${ROUNDS}:`, order.map((t) => t.name).join(', '));
         for (const t of order) rounds.get(t).push(await coreRound(t));
-        const fine = await pairedC1(order, QUICK ? 0.5 : 3);
+        const fine = await pairedC1(noFlush ? [...order, noFlush] : order, QUICK ? 0.5 : 3);
         for (const t of order) rounds.get(t).at(-1).c1fine = fine.get(t);
+        if (noFlush) noFlush.rounds.push(fine.get(noFlush));
+      }
+      if (noFlush) {
+        clearInterval(noFlush.sampler);
+        const added = noFlush.rounds.map((r, i) => diff(r.p50, rounds.get(ref)[i].c1fine.p50));
+        result.noFlush = {
+          name: noFlush.name,
+          c1fine: { ...medianOf(noFlush.rounds, (r) => r.p50), rounds: noFlush.rounds.map((r) => r.p50) },
+          addedP50c1: round(median(added), 3),
+          addedP50c1Rounds: added,
+        };
+        await stop(noFlush.gw);
+        await dropDatabase(noFlush.dbName);
       }
       result.ref = await scenarios(ref, coreRows(rounds.get(ref)));
       for (const t of gateways) {
@@ -1397,7 +1429,7 @@ async function main() {
       }
     }
   } finally {
-    for (const t of gateways) {
+    for (const t of noFlush ? [...gateways, noFlush] : gateways) {
       await stop(t.gw);
       await dropDatabase(t.dbName);
     }

@@ -11,7 +11,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { startSimulator } from '../apps/simulator/src/index.js';
 import { spawnGateway } from './support/gateway-process.js';
-import { startLlmGateway, type LlmGateway } from './support/llm-gateway.js';
+import { startMeteredGateway, type LlmGateway } from './support/llm-gateway.js';
 import { createApiKey, login, seedTenant } from './support/session.js';
 import { TEST_ADMIN } from './support/test-gateway.js';
 
@@ -50,12 +50,7 @@ async function grant(url: string, adminToken: string, userId: string, amount: st
 describe('credits on the /v1 path (real Postgres)', () => {
   let t: LlmGateway;
   beforeAll(async () => {
-    t = await startLlmGateway({ env: { SIGNUP_CREDITS: '0' } });
-    await request(t.gw.url)
-      .put('/api/v1/models/simulator/sim-gpt')
-      .auth(t.adminToken, { type: 'bearer' })
-      .send({ pricing: { inputPerMTok: '0.000001', outputPerMTok: '1000000' } })
-      .expect(200);
+    t = await startMeteredGateway();
   });
   afterAll(async () => {
     await t?.close();

@@ -5,7 +5,7 @@ import { UsageRecorder } from '@switchyard/credits';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { startLlmGateway, type LlmGateway } from './support/llm-gateway.js';
+import { startMeteredGateway, type LlmGateway } from './support/llm-gateway.js';
 import { createApiKey, seedTenant } from './support/session.js';
 
 /**
@@ -21,13 +21,8 @@ describe('calls charged without a hold (real Postgres, real simulator)', () => {
   let db: DataSource;
 
   beforeAll(async () => {
-    t = await startLlmGateway({ env: { SIGNUP_CREDITS: '0' } });
+    t = await startMeteredGateway();
     db = t.gw.app.get(DataSource);
-    await request(t.gw.url)
-      .put('/api/v1/models/simulator/sim-gpt')
-      .auth(t.adminToken, { type: 'bearer' })
-      .send({ pricing: { inputPerMTok: '0.000001', outputPerMTok: '1000000' } })
-      .expect(200);
   });
   afterAll(async () => {
     await t?.close();

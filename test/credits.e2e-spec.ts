@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { InsufficientCreditsError } from '@switchyard/core';
-import { CreditsService, ReservationSweeper, type Reservation } from '@switchyard/credits';
+import {
+  CreditsService,
+  ReservationSweeper,
+  statementOf,
+  type LedgerOp,
+  type Reservation,
+} from '@switchyard/credits';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import {
@@ -219,6 +225,19 @@ describe('credits: reservations and the ledger (real Postgres)', () => {
     expect(await sumOf(user.id)).toEqual({ balance: '9940000', sum: '9940000' });
   });
 
+  /** A `reserve` op as the ledger batcher sends it: `amount` micro-credits for 60 s. */
+  const reserveOp = (user: SeededUser, amount: number): LedgerOp => ({
+    op: 'reserve',
+    tenant: user.tenantId,
+    user: user.id,
+    key: null,
+    request: unique('req'),
+    amount: String(amount),
+    model: null,
+    signup: '0',
+    ttl: 60,
+  });
+
   it('a batch that only reserves does not wait for the WAL flush; a batch with a settlement does', async () => {
     const user = await fundedUser('1');
     const apply = async (ops: object[]) => {
@@ -233,17 +252,7 @@ describe('credits: reservations and the ledger (real Postgres)', () => {
         await runner.release();
       }
     };
-    const reserve = (amount: number) => ({
-      op: 'reserve',
-      tenant: user.tenantId,
-      user: user.id,
-      key: null,
-      request: unique('req'),
-      amount: String(amount),
-      model: null,
-      signup: '0',
-      ttl: 60,
-    });
+    const reserve = (amount: number) => reserveOp(user, amount);
     const reserved = await apply([reserve(1_000), reserve(2_000)]);
     expect(reserved.rows.map((r: { r_status: string }) => r.r_status)).toEqual(['ok', 'ok']);
     expect(reserved.synchronous_commit).toBe('off');
@@ -262,6 +271,58 @@ describe('credits: reservations and the ledger (real Postgres)', () => {
     // (micro-credits), so 0.9965 can be spent.
     expect(await sumOf(user.id)).toEqual({ balance: '999500', sum: '999500' });
     expect(await balanceOf(user)).toEqual(expect.objectContaining({ balance: '0.9965', reserved: '0.003' }));
+  });
+
+  it('with CREDITS_SYNCHRONOUS_COMMIT=off, every ledger statement commits without waiting for the WAL flush', async () => {
+    const user = await fundedUser('1');
+    const run = async (ops: LedgerOp[], flush: boolean) => {
+      const [text, values] = statementOf(
+        ops.map((op) => ({ op })),
+        flush,
+      );
+      const runner = db.createQueryRunner();
+      try {
+        await runner.startTransaction();
+        const rows = (await runner.query(text, values)) as Array<{ r_status: string; r_reservation: string }>;
+        const [{ synchronous_commit }] = await runner.query('SHOW synchronous_commit');
+        await runner.commitTransaction();
+        return { statuses: rows.map((r) => r.r_status), rows, synchronous_commit };
+      } finally {
+        await runner.release();
+      }
+    };
+    const charge = (amount: number): LedgerOp => ({
+      op: 'charge',
+      tenant: user.tenantId,
+      user: user.id,
+      key: null,
+      request: unique('req'),
+      amount: String(amount),
+      signup: '0',
+      metadata: { model: 'simulator/sim-gpt' },
+      idem: `call:${randomUUID()}`,
+    });
+    const reserve = (amount: number) => reserveOp(user, amount);
+    // The default waits for the flush (the server's setting).
+    expect(await run([charge(1_000)], true)).toMatchObject({ statuses: ['ok'], synchronous_commit: 'on' });
+    expect(await run([charge(1_000)], false)).toMatchObject({ statuses: ['ok'], synchronous_commit: 'off' });
+    const held = await run([reserve(2_000)], false);
+    expect(held).toMatchObject({ statuses: ['ok'], synchronous_commit: 'off' });
+    const settle: LedgerOp = {
+      op: 'settle',
+      reservation: held.rows[0]!.r_reservation,
+      actual: '500',
+      metadata: {},
+      outcome: 'settled',
+    };
+    expect(await run([settle], false)).toMatchObject({ statuses: ['settled'], synchronous_commit: 'off' });
+    expect(await run([charge(1_000), reserve(3_000)], false)).toMatchObject({
+      statuses: ['ok', 'ok'],
+      synchronous_commit: 'off',
+    });
+    // 1 credit − 3 × 1,000 charged − 500 settled; 3,000 held (micro-credits).
+    expect(await sumOf(user.id)).toEqual({ balance: '996500', sum: '996500' });
+    expect(await balanceOf(user)).toEqual(expect.objectContaining({ balance: '0.9935', reserved: '0.003' }));
   });
 
   it('a batch whose session the server ends is not run again op by op: it may have committed', async () => {

@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import request from 'supertest';
 import { startSimulator, type Simulator } from '../../apps/simulator/src/index.js';
 import { createApiKey, loginAdmin, seedTenant, type SeededUser } from './session.js';
 import { startTestGateway, type TestGateway, type TestGatewayOptions } from './test-gateway.js';
@@ -55,4 +56,19 @@ export async function startLlmGateway(options: LlmGatewayOptions = {}): Promise<
       await sim.close();
     },
   };
+}
+
+/**
+ * `startLlmGateway` with sim-gpt priced at 1 credit per output token and one micro-credit of
+ * input per call, and no signup credits: the simulator writes exactly `max_tokens` tokens, so a
+ * call's worst case is its cost (`tokens × 1,000,000 + 1` micro-credits).
+ */
+export async function startMeteredGateway(options: LlmGatewayOptions = {}): Promise<LlmGateway> {
+  const t = await startLlmGateway({ ...options, env: { SIGNUP_CREDITS: '0', ...options.env } });
+  await request(t.gw.url)
+    .put('/api/v1/models/simulator/sim-gpt')
+    .auth(t.adminToken, { type: 'bearer' })
+    .send({ pricing: { inputPerMTok: '0.000001', outputPerMTok: '1000000' } })
+    .expect(200);
+  return t;
 }

@@ -7,6 +7,7 @@ describe('credits configuration', () => {
       signupCredits: 1_000_000n,
       reservationTtlSeconds: 600,
       chargeWithoutHold: true,
+      synchronousCommit: true,
       sweepIntervalSeconds: 60,
       usageRetentionDays: 0,
     });
@@ -18,6 +19,11 @@ describe('credits configuration', () => {
     expect(loadConfig({ SIGNUP_CREDITS: '0.000001' }).credits.signupCredits).toBe(1n);
   });
 
+  it('reads CREDITS_SYNCHRONOUS_COMMIT as on or off', () => {
+    expect(loadConfig({ CREDITS_SYNCHRONOUS_COMMIT: 'off' }).credits.synchronousCommit).toBe(false);
+    expect(loadConfig({ CREDITS_SYNCHRONOUS_COMMIT: 'on' }).credits.synchronousCommit).toBe(true);
+  });
+
   it.each([
     ['SIGNUP_CREDITS', '-1'],
     ['SIGNUP_CREDITS', '1.0000001'],
@@ -25,6 +31,8 @@ describe('credits configuration', () => {
     ['RESERVATION_TTL_SECONDS', '0'],
     ['CREDITS_SWEEP_INTERVAL_SECONDS', 'often'],
     ['CREDITS_CHARGE_WITHOUT_HOLD', 'sometimes'],
+    ['CREDITS_SYNCHRONOUS_COMMIT', 'false'],
+    ['CREDITS_SYNCHRONOUS_COMMIT', 'remote_apply'],
   ])('refuses %s=%s, naming it', (name, value) => {
     let error: unknown;
     try {

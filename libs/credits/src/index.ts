@@ -11,6 +11,7 @@ export { UsageRetention } from './services/usage-retention.service.js';
 export { UsageService } from './services/usage.service.js';
 export { UsageRepository, type UsageSource } from './repositories/usage.repository.js';
 export { LiveReservations } from './services/live-reservations.js';
+export { statementOf, type LedgerOp } from './repositories/ledger-batcher.js';
 export { CreditAccountsService } from './services/credit-accounts.service.js';
 export {
   CACHE_WRITE_1H_MULTIPLIER,

@@ -101,6 +101,11 @@ export interface CreditsConfig {
    * nothing and is charged once its answer is in (decision 0030); false: every call holds first.
    */
   chargeWithoutHold: boolean;
+  /**
+   * CREDITS_SYNCHRONOUS_COMMIT: true (`on`) commits the hot path's charges and settlements with
+   * the server's `synchronous_commit`; false (`off`) does not wait for their WAL flush (decision 0036).
+   */
+  synchronousCommit: boolean;
   /** How often each instance sweeps expired reservations. */
   sweepIntervalSeconds: number;
   /**
@@ -432,6 +437,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       signupCredits: parseCredits(env.SIGNUP_CREDITS),
       reservationTtlSeconds: env.RESERVATION_TTL_SECONDS,
       chargeWithoutHold: env.CREDITS_CHARGE_WITHOUT_HOLD,
+      synchronousCommit: env.CREDITS_SYNCHRONOUS_COMMIT === 'on',
       sweepIntervalSeconds: env.CREDITS_SWEEP_INTERVAL_SECONDS,
       usageRetentionDays: env.USAGE_RETENTION_DAYS,
     },

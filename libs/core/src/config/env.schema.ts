@@ -264,6 +264,9 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'must be true or false' })
   CREDITS_CHARGE_WITHOUT_HOLD = true;
 
+  @IsIn(['on', 'off'], { message: 'must be on or off' })
+  CREDITS_SYNCHRONOUS_COMMIT: 'on' | 'off' = 'on';
+
   @Transform(toInt)
   @Min(1)
   @Max(86_400)

@@ -82,4 +82,23 @@ describe('statementOf (what the ledger batcher sends)', () => {
     expect(batch).toBe('SELECT * FROM credits_apply($1::jsonb)');
     expect(JSON.parse(batchValues[0] as string)).toEqual([charge(), settle]);
   });
+
+  it("with CREDITS_SYNCHRONOUS_COMMIT=off, sets synchronous_commit off for the statement's own transaction, same values", () => {
+    const ops = [[{ op: charge() }], [{ op: settle }], [{ op: reserve }], [{ op: charge() }, { op: settle }]];
+    for (const batch of ops) {
+      const [flushed, values] = statementOf(batch);
+      const [unflushed, same] = statementOf(batch, false);
+      expect(same).toEqual(values);
+      expect(flushed).not.toContain('synchronous_commit');
+      expect(unflushed).toBe(
+        flushed.replace(
+          ' FROM credits_',
+          ", set_config('synchronous_commit', 'off', true) AS r_no_flush FROM credits_",
+        ),
+      );
+    }
+    expect(statementOf([{ op: reserve }], false)[0]).toBe(
+      "SELECT *, set_config('synchronous_commit', 'off', true) AS r_no_flush FROM credits_apply($1::jsonb)",
+    );
+  });
 });

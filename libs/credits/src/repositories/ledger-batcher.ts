@@ -67,6 +67,17 @@ const CHARGE =
 const SETTLE =
   'SELECT s.*, 0 AS r_index, NULL::uuid AS r_reservation, NULL::uuid AS r_account, NULL::bigint AS r_balance,' +
   ' NULL::bigint AS r_budget_remaining FROM credits_settle($1::uuid, $2::bigint, $3::jsonb, $4) s';
+/**
+ * CREDITS_SYNCHRONOUS_COMMIT=off (decision 0036): the same statements, with `synchronous_commit`
+ * set to off for their own transaction (`is_local`), so its commit does not wait for the WAL
+ * flush. Set in the target list, it costs no round trip; it only matters at the commit, after
+ * the statement. The extra column is not read.
+ */
+const NO_FLUSH = ", set_config('synchronous_commit', 'off', true) AS r_no_flush FROM ";
+const unflushed = (statement: string): string => statement.replace(/ FROM (credits_\w+\()/, `${NO_FLUSH}$1`);
+const APPLY_NO_FLUSH = unflushed(APPLY);
+const CHARGE_NO_FLUSH = unflushed(CHARGE);
+const SETTLE_NO_FLUSH = unflushed(SETTLE);
 
 /**
  * Group commit for the hot path's reservations and settlements. Each lane sends its op at once
@@ -84,13 +95,14 @@ export class LedgerBatcher {
   private readonly lanes: Lane[];
 
   constructor(config: AppConfig, db: DataSource, @Optional() telemetry?: Telemetry) {
+    const flush = config.credits.synchronousCommit;
     // PGlite is one session: one lane. On a server, a few lanes use the pool's connections
     // in parallel while leaving most of them to everything else.
     const count = config.embeddedDatabase
       ? 1
       : Math.max(1, Math.min(4, Math.floor(config.database.poolSize / 2)));
     const pool = (db.driver as unknown as { master: Pool }).master;
-    this.lanes = Array.from({ length: count }, () => new Lane(pool, telemetry ?? NOOP_TELEMETRY));
+    this.lanes = Array.from({ length: count }, () => new Lane(pool, telemetry ?? NOOP_TELEMETRY, flush));
   }
 
   /** Runs one op in the lane of `user`; resolves with its row once its statement committed. */
@@ -109,21 +121,27 @@ function serialize(value: unknown): string {
   }
 }
 
-/** The statement and values of a batch: a lone charge or settlement on its own function, the rest on credits_apply. */
-export function statementOf(batch: readonly { readonly op: LedgerOp }[]): [string, unknown[]] {
+/**
+ * The statement and values of a batch: a lone charge or settlement on its own function, the rest
+ * on credits_apply. `flush` false: the statement's transaction does not wait for the WAL flush.
+ */
+export function statementOf(batch: readonly { readonly op: LedgerOp }[], flush = true): [string, unknown[]] {
   if (batch.length === 1) {
     const op = batch[0]!.op;
     if (op.op === 'charge') {
       const metadata = op.metadata === undefined ? null : serialize(op.metadata);
-      return [CHARGE, [op.tenant, op.user, op.key, op.request, op.amount, op.signup, metadata, op.idem]];
+      return [
+        flush ? CHARGE : CHARGE_NO_FLUSH,
+        [op.tenant, op.user, op.key, op.request, op.amount, op.signup, metadata, op.idem],
+      ];
     }
     if (op.op === 'settle') {
       const metadata = op.metadata === undefined ? null : serialize(op.metadata);
-      return [SETTLE, [op.reservation, op.actual, metadata, op.outcome]];
+      return [flush ? SETTLE : SETTLE_NO_FLUSH, [op.reservation, op.actual, metadata, op.outcome]];
     }
-    return [APPLY, [`[${serialize(op)}]`]];
+    return [flush ? APPLY : APPLY_NO_FLUSH, [`[${serialize(op)}]`]];
   }
-  return [APPLY, [`[${batch.map((p) => serialize(p.op)).join(',')}]`]];
+  return [flush ? APPLY : APPLY_NO_FLUSH, [`[${batch.map((p) => serialize(p.op)).join(',')}]`]];
 }
 
 /**
@@ -154,6 +172,7 @@ class Lane {
   constructor(
     private readonly pool: Pool,
     private readonly telemetry: Telemetry,
+    private readonly flush: boolean,
   ) {}
 
   push(user: string, op: LedgerOp): Promise<LedgerOpRow> {
@@ -209,7 +228,7 @@ class Lane {
   }
 
   private async send(batch: Pending[]): Promise<LedgerOpRow[]> {
-    const [text, values] = statementOf(batch);
+    const [text, values] = statementOf(batch, this.flush);
     // Unnamed on purpose: a named statement outlives the pg client on PGlite's shared session
     // and behind PgBouncer; the functions' own plans are cached by plpgsql anyway.
     const result = await this.pool.query<LedgerOpRow>(text, values);
