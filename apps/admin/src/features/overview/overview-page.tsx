@@ -7,14 +7,8 @@ import { useBalance } from '../../api/credits';
 import { useUsage, useUsageErrors, type UsageGroup } from '../../api/usage';
 import { Empty, ErrorAlert, Loading, PageHeader } from '../../ui/feedback';
 import { formatCredits, formatDateTime, formatNumber } from '../../ui/format';
+import { compact } from './axis';
 import { RANGES, rangeStart, toSeries, type Range } from './time-series';
-
-/** Axis numbers that fit: 0.00004 as 4e-5, 12500 as 12.5k. */
-function compact(value: number): string {
-  if (value === 0) return '0';
-  if (Math.abs(value) < 0.01) return value.toExponential(0);
-  return new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 }).format(value);
-}
 
 const PROBLEMS: ActivityAction[] = [
   'COOLDOWN',
