@@ -19,10 +19,10 @@ const REDIS_REFRESH_MS = 1_000;
 /**
  * Which keys must not be used right now: cooling down (until a time) or invalid. With REDIS_URL
  * the marks live in Redis and every instance skips a key as soon as any instance marks it: a
- * cooldown or an invalid mark is announced through pub/sub, and a lookup reads a key's marks from Redis (one MGET)
- * only when this instance has not read them for a second, so a call under load pays no round trip
- * for it (issue 20). Without Redis they live in this process. The database keeps the durable state
- * (status, cooldown_until) for display and restarts.
+ * cooldown or an invalid mark is announced through pub/sub, and a lookup reads a key's marks from
+ * Redis (one MGET) only when this instance has not read them for a second, so a call under load
+ * pays no round trip for it (issue 20). Without Redis they live in this process. The database
+ * keeps the durable state (status, cooldown_until) for display and restarts.
  */
 @Injectable()
 export class KeyHealthStore {
