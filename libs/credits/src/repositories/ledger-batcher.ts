@@ -75,9 +75,8 @@ const SETTLE =
  */
 const NO_FLUSH = ", set_config('synchronous_commit', 'off', true) AS r_no_flush FROM ";
 const unflushed = (statement: string): string => statement.replace(/ FROM (credits_\w+\()/, `${NO_FLUSH}$1`);
-const APPLY_NO_FLUSH = unflushed(APPLY);
-const CHARGE_NO_FLUSH = unflushed(CHARGE);
-const SETTLE_NO_FLUSH = unflushed(SETTLE);
+const FLUSHED_TEXTS = { apply: APPLY, charge: CHARGE, settle: SETTLE };
+const UNFLUSHED_TEXTS = { apply: unflushed(APPLY), charge: unflushed(CHARGE), settle: unflushed(SETTLE) };
 
 /**
  * Group commit for the hot path's reservations and settlements. Each lane sends its op at once
@@ -126,22 +125,23 @@ function serialize(value: unknown): string {
  * on credits_apply. `flush` false: the statement's transaction does not wait for the WAL flush.
  */
 export function statementOf(batch: readonly { readonly op: LedgerOp }[], flush = true): [string, unknown[]] {
+  const texts = flush ? FLUSHED_TEXTS : UNFLUSHED_TEXTS;
   if (batch.length === 1) {
     const op = batch[0]!.op;
     if (op.op === 'charge') {
       const metadata = op.metadata === undefined ? null : serialize(op.metadata);
       return [
-        flush ? CHARGE : CHARGE_NO_FLUSH,
+        texts.charge,
         [op.tenant, op.user, op.key, op.request, op.amount, op.signup, metadata, op.idem],
       ];
     }
     if (op.op === 'settle') {
       const metadata = op.metadata === undefined ? null : serialize(op.metadata);
-      return [flush ? SETTLE : SETTLE_NO_FLUSH, [op.reservation, op.actual, metadata, op.outcome]];
+      return [texts.settle, [op.reservation, op.actual, metadata, op.outcome]];
     }
-    return [flush ? APPLY : APPLY_NO_FLUSH, [`[${serialize(op)}]`]];
+    return [texts.apply, [`[${serialize(op)}]`]];
   }
-  return [flush ? APPLY : APPLY_NO_FLUSH, [`[${batch.map((p) => serialize(p.op)).join(',')}]`]];
+  return [texts.apply, [`[${batch.map((p) => serialize(p.op)).join(',')}]`]];
 }
 
 /**
