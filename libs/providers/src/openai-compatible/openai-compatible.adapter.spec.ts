@@ -138,6 +138,8 @@ interface TestInstructions {
   reply?: { status: number; headers?: Record<string, string>; body: string };
   /** A stream's raw bytes, written one byte at a time. */
   raw?: string;
+  /** The start of a JSON answer, after which the upstream says nothing more. */
+  hang?: string;
 }
 
 /** The fields of a ProviderError that callers read. */
@@ -173,7 +175,10 @@ describe('OpenAICompatibleAdapter over undici', () => {
         res.on('close', () => {
           if (!res.writableFinished) closedRequests.push(req.url ?? '');
         });
-        if (body.reply) {
+        if (body.hang !== undefined) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.write(body.hang);
+        } else if (body.reply) {
           res.writeHead(body.reply.status, body.reply.headers ?? {});
           res.end(body.reply.body);
         } else if (body.raw !== undefined) {
@@ -366,6 +371,57 @@ describe('OpenAICompatibleAdapter over undici', () => {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       expect(closedRequests).toEqual(['/v1/chat/completions']);
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it('reads an answer that arrives a byte at a time, behind a byte-order mark', async () => {
+    const sut = new OpenAICompatibleAdapter(testOutboundPolicy());
+    const answer = {
+      id: 'x',
+      object: 'chat.completion',
+      choices: [{ index: 0, message: { content: 'héllo ✓' } }],
+    };
+    try {
+      const body = { ...hi, raw: `\uFEFF${JSON.stringify(answer)}` };
+      const got = await sut.chat(body, { apiKey: key, baseUrl }, opts);
+      expect(got).toEqual(answer);
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it('a body that stops half-way is timeout at the deadline, and its connection is closed', async () => {
+    const sut = new OpenAICompatibleAdapter(testOutboundPolicy());
+    closedRequests.length = 0;
+    try {
+      const started = Date.now();
+      const body = { ...hi, hang: '{"id":"x","obj' };
+      const error = await failure(() => sut.chat(body, { apiKey: key, baseUrl }, { timeoutMs: 300 }));
+      expect(error.kind).toBe('timeout');
+      expect(error.message).toContain('no response within 300 ms');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+      for (let i = 0; i < 100 && closedRequests.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(closedRequests).toEqual(['/v1/chat/completions']);
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it("a caller's abort before the connection is open fails the call at once", async () => {
+    const sut = new OpenAICompatibleAdapter(testOutboundPolicy());
+    try {
+      const controller = new AbortController();
+      const call = failure(() =>
+        sut.chat(hi, { apiKey: key, baseUrl }, { ...opts, signal: controller.signal }),
+      );
+      controller.abort();
+      expect((await call).kind).toBe('aborted');
+      // The pool still works for the next call.
+      expect((await sut.chat(hi, { apiKey: key, baseUrl }, opts)).object).toBe('chat.completion');
     } finally {
       await sut.close();
     }

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 import { createParser } from 'eventsource-parser';
 import { Pool, type Dispatcher, type buildConnector } from 'undici';
@@ -66,6 +67,17 @@ async function responseError(
   } catch (error) {
     text = error instanceof Error ? error.message : String(error);
   }
+  return errorFromText(response.statusCode, response.headers, text, provider, secrets);
+}
+
+/** A non-2xx answer's status, headers and body text as the error the SDK path would throw. */
+function errorFromText(
+  status: number,
+  headers: IncomingHttpHeaders,
+  text: string,
+  provider: string,
+  secrets: readonly string[],
+): ProviderError {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -73,9 +85,8 @@ async function responseError(
     json = undefined;
   }
   const error = typeof json === 'object' && json !== null ? (json as { error?: unknown }).error : undefined;
-  const status = response.statusCode;
   const message = openAIErrorMessage(status, error, json ? undefined : text);
-  return openAIHttpError({ status, headers: response.headers, error, message }, provider, secrets);
+  return openAIHttpError({ status, headers, error, message }, provider, secrets);
 }
 
 /** An interruption (caller abort, deadline) wins over whatever the transport reported. */
@@ -96,11 +107,100 @@ function release(body: ResponseBody, complete: boolean, bytesRead: number): void
 
 function ignore(): void {}
 
+/** A whole answer, read into memory: what a non-stream call gets back. */
+interface BufferedAnswer {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  /** The body as UTF-8 text, without a byte-order mark (as undici's `body.text()` gives it). */
+  readonly text: string;
+}
+
+/**
+ * undici's handler for one non-stream call: collects the answer's bytes and settles once, at
+ * its end or on the first error. Dispatching this instead of `pool.request()` skips what a
+ * buffered answer does not need (issue 20): the Readable body stream, its consume promises, and
+ * the `AsyncResource` that `request()` makes per call (with a request context active, every
+ * async resource runs the context's hooks). The call's scope aborts it like `request()`'s
+ * `signal` would: on the caller's abort or the deadline, the exchange is aborted with the
+ * scope's reason, and `classify` then reports the interruption.
+ */
+class BufferedExchange implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined = undefined;
+  private status = 0;
+  private headers: IncomingHttpHeaders = {};
+  private chunks: Buffer[] = [];
+  private done = false;
+  private readonly onAbort = (): void => {
+    const reason = abortReason(this.scope.reason);
+    // Started: aborting reports the error through onResponseError. Still queued for a
+    // connection: the call fails now, and the request is aborted when it gets one.
+    if (this.controller) this.controller.abort(reason);
+    else if (!this.finish()) this.reject(reason);
+  };
+
+  constructor(
+    private readonly scope: AbortSource,
+    private readonly resolve: (answer: BufferedAnswer) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    if (scope.aborted) this.onAbort();
+    else scope.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    // A retried request (the pipeline's head failed) starts again with a new controller.
+    this.controller = controller;
+    if (this.scope.aborted) controller.abort(abortReason(this.scope.reason));
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    status: number,
+    headers: IncomingHttpHeaders,
+  ): void {
+    this.status = status;
+    this.headers = headers;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.finish()) return;
+    const chunks = this.chunks;
+    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    let text = bytes.toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    this.chunks = [];
+    this.resolve({ status: this.status, headers: this.headers, text });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.finish()) return;
+    this.chunks = [];
+    this.reject(error);
+  }
+
+  /** True when the exchange had already settled; else marks it settled and stops listening. */
+  private finish(): boolean {
+    if (this.done) return true;
+    this.done = true;
+    this.scope.removeEventListener('abort', this.onAbort);
+    return false;
+  }
+}
+
+/** undici's `abort` wants an Error; a reason that is not one (a caller's string) becomes its cause. */
+function abortReason(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error('aborted', { cause: reason });
+}
+
 /**
  * The OpenAI wire format over undici, for the hot endpoints (chat, completions, embeddings, responses): one
  * keep-alive pool per upstream origin, created on first use and reused by every key; URLs and fixed
- * headers computed once per credentials; bodies read as Node streams (no fetch, no WHATWG streams,
- * no Headers objects). Errors classify exactly as the SDK path's (see openai.errors.ts).
+ * headers computed once per credentials; a whole answer collected by a dispatch handler, a stream
+ * read as a Node stream (no fetch, no WHATWG streams, no Headers objects). Errors classify exactly as the SDK path's (see openai.errors.ts).
  */
 export class OpenAIHttpTransport {
   private readonly pools = new Map<string, Pool>();
@@ -132,13 +232,23 @@ export class OpenAIHttpTransport {
     opts: CallOptions,
   ): Promise<T> {
     const scope = new CallScope(opts, opts.provider ?? this.defaultProvider);
-    let response: Dispatcher.ResponseData | undefined;
     try {
-      response = await this.send(endpoint, route, body, opts, scope);
-      if (!isOk(response.statusCode)) throw await responseError(response, scope.provider, [creds.apiKey]);
-      return (await response.body.json()) as T;
+      const answer = await new Promise<BufferedAnswer>((resolve, reject) => {
+        endpoint.pool.dispatch(
+          {
+            method: 'POST',
+            path: endpoint.paths[route],
+            headers: requestHeaders(endpoint.headers, opts),
+            body: JSON.stringify(body),
+          },
+          new BufferedExchange(scope, resolve, reject),
+        );
+      });
+      if (!isOk(answer.status)) {
+        throw errorFromText(answer.status, answer.headers, answer.text, scope.provider, [creds.apiKey]);
+      }
+      return JSON.parse(answer.text) as T;
     } catch (error) {
-      if (response) release(response.body, false, 0);
       throw classify(error, scope, [creds.apiKey]);
     } finally {
       scope.dispose();
