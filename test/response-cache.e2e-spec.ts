@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { AppLogger, RedisService } from '@switchyard/core';
 import { CACHE_HIT_CLASS, UsageRecorder } from '@switchyard/credits';
 import OpenAI from 'openai';
+import pino from 'pino';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { startSimulator, type Simulator } from '../apps/simulator/src/index.js';
@@ -434,7 +436,13 @@ describe('the response cache in Redis, priced, across two instances', () => {
   let adminToken: string;
   beforeAll(async () => {
     sim = await startSimulator({ port: 0, host: '127.0.0.1' });
-    const env = { REDIS_URL, SIMULATOR_URL: sim.url, CACHE_HIT_PRICE: '0.001', SIGNUP_CREDITS: '1' };
+    const env = {
+      REDIS_URL,
+      SIMULATOR_URL: sim.url,
+      CACHE_HIT_PRICE: '0.001',
+      SIGNUP_CREDITS: '1',
+      LOG_FORMAT: 'json',
+    };
     a = await startTestGateway({ env });
     b = await startTestGateway({ databaseUrl: a.databaseUrl, env });
     adminToken = await loginAdmin(a.url);
@@ -497,6 +505,41 @@ describe('the response cache in Redis, priced, across two instances', () => {
       [hit.headers['x-request-id']],
     );
     expect(row).toEqual({ status: 'ok', error_class: CACHE_HIT_CLASS, cost: '1000' });
+  });
+
+  it('a cache read that Redis refuses is a miss, and the warning names the call', async () => {
+    const { member } = await seedTenant(a.url, adminToken);
+    const { key } = await createApiKey(a.url, member.token);
+    const body = { model: MODEL, messages: [{ role: 'user', content: fresh() }] };
+    const call = (url: string) =>
+      request(url).post('/v1/chat/completions').set('authorization', `Bearer ${key}`).set(CACHE).send(body);
+    expect((await call(a.url).expect(200)).headers['x-switchyard-cache']).toBe('miss');
+    // The stored entry becomes a list, which GET refuses (WRONGTYPE).
+    const redis = a.app.get(RedisService).client!;
+    const [, stored] = await redis.scan('0', 'MATCH', `sy:rc:${member.tenantId}:*`, 'COUNT', 10_000);
+    expect(stored).toHaveLength(1);
+    await redis.del(stored[0]!);
+    await redis.rpush(stored[0]!, 'not an answer');
+    // What instance b logs, one JSON line per event.
+    const lines: string[] = [];
+    const logger = b.app.get(AppLogger).pino as unknown as Record<symbol, { write(s: string): boolean }>;
+    const stream = logger[pino.symbols.streamSym]!;
+    const write = stream.write;
+    stream.write = (line: string) => {
+      lines.push(line);
+      return write.call(stream, line);
+    };
+    try {
+      const missed = await call(b.url).expect(200);
+      expect(missed.headers['x-switchyard-cache']).toBe('miss');
+      // A model call runs outside the request context (decision 0037): the line names it itself.
+      const warning = lines
+        .map((l) => JSON.parse(l) as { msg?: string; req?: { id?: string } })
+        .find((l) => l.msg?.startsWith('response cache read failed'));
+      expect(warning?.req?.id).toBe(missed.headers['x-request-id']);
+    } finally {
+      stream.write = write;
+    }
   });
 
   it('refuses a priced hit the balance does not cover with 402, writing nothing', async () => {

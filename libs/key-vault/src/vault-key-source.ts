@@ -162,20 +162,20 @@ export class VaultKeySource
     if (key.failureCount > 0) {
       key.failureCount = 0;
       this.resets.add(key.id);
-      this.track(this.health.resetStreak(key.id));
+      this.track(this.health.resetStreak(key.id), context);
     }
     // The key that served after vault keys failed in this call becomes its pool's selection, so
     // the next call starts with it (the Hyper AI Gateway's rule), and the log shows which key
     // is now in use.
     if (!key.selected && failover?.failedKeyIds.some((id) => id !== key.id && this.index.get(id))) {
-      this.track(this.selectAfterFailover(key, context));
+      this.track(this.selectAfterFailover(key, context), context);
       return;
     }
     if (
       this.health.reselectPending(key.ownerKey, key.provider) &&
       !this.index.keys(key.ownerKey, key.provider).some((k) => k.selected)
     ) {
-      this.track(this.reselect(key, context));
+      this.track(this.reselect(key, context), context);
     }
   }
 
@@ -367,9 +367,14 @@ export class VaultKeySource
     return SYSTEM_ACTOR;
   }
 
-  private track(promise: Promise<unknown>): void {
+  private track(promise: Promise<unknown>, context: KeyEventContext): void {
     const tracked = promise
-      .catch((err: unknown) => this.logger.warn(`key bookkeeping failed: ${(err as Error).message}`))
+      .catch((err: unknown) =>
+        this.logger.warn(
+          { req: { id: context.requestId } },
+          `key bookkeeping failed: ${(err as Error).message}`,
+        ),
+      )
       .finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
   }

@@ -170,7 +170,10 @@ export class ResponsesService implements OnModuleInit, OnApplicationShutdown {
         });
       } catch (error) {
         // The answer is paid for and goes out; only its continuation is lost.
-        this.logger.error(`storing response ${response.id} failed: ${String(error)}`);
+        this.logger.error(
+          { req: { id: req.id } },
+          `storing response ${response.id} failed: ${String(error)}`,
+        );
       }
     };
     let native = false;

@@ -166,7 +166,7 @@ export class UpstreamExecutor {
           this.keys.reportSuccess?.(creds, context, { failedKeyIds });
           return { value, target, credentials: creds, failedOver };
         } catch (err) {
-          const error = this.classify(err, target);
+          const error = this.classify(err, target, context.requestId);
           if (error.kind === 'aborted' || context.signal.aborted) throw error;
           // Attempts count their own failures; these never reached the provider.
           if (error.upstreamCode === 'circuit_open' || error.upstreamCode === 'adapter_error') {
@@ -251,7 +251,7 @@ export class UpstreamExecutor {
     return [...pinned, ...spread, ...last];
   }
 
-  private classify(err: unknown, target: ResolvedModel): ProviderError {
+  private classify(err: unknown, target: ResolvedModel, requestId: string): ProviderError {
     if (err instanceof ProviderError) return err;
     if (err instanceof BrokenCircuitError || err instanceof IsolatedCircuitError) {
       return new ProviderError('server', `${target.provider.name} is failing; its circuit is open.`, {
@@ -262,7 +262,8 @@ export class UpstreamExecutor {
     if (err instanceof Error && err.name === 'TaskCancelledError') {
       return new ProviderError('aborted', 'The request was cancelled.', { provider: target.provider.id });
     }
-    this.logger.error({ err }, 'unexpected error from an adapter');
+    // Named here: a model call does not run in the request context the log mixin reads (decision 0037).
+    this.logger.error({ err, req: { id: requestId } }, 'unexpected error from an adapter');
     return new ProviderError('server', 'The provider adapter failed unexpectedly.', {
       provider: target.provider.id,
       upstreamCode: 'adapter_error',

@@ -72,23 +72,23 @@ export class ResponseCache {
     const started = Date.now();
     let answer: CachedAnswer | undefined;
     if (!asked.noCache) {
-      answer = await this.read(key, ttlMs);
+      answer = await this.read(key, ttlMs, req.id);
       this.telemetry.cacheLookup(answer !== undefined);
     }
     const streamOptions = body.stream_options as { include_usage?: unknown } | undefined;
-    return new CacheCall(this, caller, key, ttlMs, started, answer, {
+    return new CacheCall(this, caller, req.id, key, ttlMs, started, answer, {
       stream: body.stream === true,
       wantsUsage: streamOptions?.include_usage === true,
     });
   }
 
   /** An entry younger than the asking call's TTL (it may ask for fresher than the writer kept). */
-  private async read(key: string, ttlMs: number): Promise<CachedAnswer | undefined> {
+  private async read(key: string, ttlMs: number, requestId: unknown): Promise<CachedAnswer | undefined> {
     let text: string | undefined;
     try {
       text = await this.store!.get(key);
     } catch (err) {
-      this.logger.warn(`response cache read failed: ${(err as Error).message}`);
+      this.logger.warn({ req: { id: requestId } }, `response cache read failed: ${(err as Error).message}`);
       return undefined;
     }
     if (text === undefined) return undefined;
@@ -102,11 +102,11 @@ export class ResponseCache {
   }
 
   /** Stores a complete answer, off the response path; one too large is skipped. */
-  write(key: string, ttlMs: number, answer: CachedAnswer): void {
+  write(key: string, ttlMs: number, answer: CachedAnswer, requestId: unknown): void {
     const text = JSON.stringify({ ...answer, at: Date.now() });
     if (Buffer.byteLength(text) > this.config.cache.maxEntryBytes) return;
     this.store!.set(key, text, ttlMs).catch((err: unknown) => {
-      this.logger.warn(`response cache write failed: ${(err as Error).message}`);
+      this.logger.warn({ req: { id: requestId } }, `response cache write failed: ${(err as Error).message}`);
     });
   }
 
@@ -124,6 +124,8 @@ export class CacheCall {
   constructor(
     private readonly cache: ResponseCache,
     private readonly caller: Caller,
+    /** For the log line of a failed write (a model call names its request itself, decision 0037). */
+    private readonly requestId: unknown,
     private readonly key: string,
     private readonly ttlMs: number,
     private readonly started: number,
@@ -223,7 +225,7 @@ export class CacheCall {
   }
 
   private keep(answer: CachedAnswer): void {
-    this.cache.write(this.key, this.ttlMs, answer);
+    this.cache.write(this.key, this.ttlMs, answer, this.requestId);
   }
 }
 

@@ -1,11 +1,18 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from '@jest/globals';
-import { currentRequestContext, requestContextMiddleware, requestLogMixin } from './request-context.js';
+import {
+  currentRequestContext,
+  requestContextInUse,
+  requestContextMiddleware,
+  requestLogMixin,
+  setRequestTrace,
+} from './request-context.js';
 
-function run(url: string, headers: Record<string, string> = {}) {
+function run(url: string, headers: Record<string, string> = {}, traceId?: string) {
   const set: Record<string, unknown> = {};
   const req = { url, headers, ip: '10.0.0.7', method: 'GET' } as unknown as IncomingMessage;
+  if (traceId) setRequestTrace(req, { traceId });
   const res = Object.assign(new EventEmitter(), {
     statusCode: 200,
     writableFinished: true,
@@ -30,18 +37,69 @@ function run(url: string, headers: Record<string, string> = {}) {
 
 describe('request context', () => {
   it('gives every request an id, echoes it, and puts it on every log line made while serving it', () => {
-    for (const url of ['/v1/chat/completions', '/api/v1/users']) {
-      const { inside, set } = run(url, { 'x-request-id': 'abc-1' });
-      expect(set['x-request-id']).toBe('abc-1');
-      expect(inside.context).toEqual({ requestId: 'abc-1', ip: '10.0.0.7' });
-      expect(inside.mixin).toEqual({ req: { id: 'abc-1' } });
-      expect(inside.merged).toEqual({}); // a line that has its own req keeps it
-    }
+    const { inside, set, res } = run('/api/v1/users', { 'x-request-id': 'abc-1' });
+    expect(set['x-request-id']).toBe('abc-1');
+    expect(inside.context).toEqual({ requestId: 'abc-1', ip: '10.0.0.7' });
+    expect(inside.mixin).toEqual({ req: { id: 'abc-1' } });
+    expect(inside.merged).toEqual({}); // a line that has its own req keeps it
+    res.emit('close');
+  });
+
+  it('a model call runs outside the async context (its code names its request), unless traced', () => {
+    const call = run('/v1/chat/completions', { 'x-request-id': 'abc-3' });
+    expect(call.set['x-request-id']).toBe('abc-3');
+    expect(call.inside.context).toEqual({});
+    expect(call.inside.mixin).toEqual({});
+    expect(requestContextInUse()).toBe(false);
+    const traced = run('/v1/chat/completions', { 'x-request-id': 'abc-4' }, 'f'.repeat(32));
+    expect(traced.inside.context).toEqual({ requestId: 'abc-4', ip: '10.0.0.7' });
+    expect(traced.inside.mixin).toEqual({ req: { id: 'abc-4' }, trace_id: 'f'.repeat(32) });
+    traced.res.emit('close');
+    const health = run('/api/v1/health/ready');
+    expect(health.inside.context).toEqual({});
+    expect(requestContextInUse()).toBe(false);
+  });
+
+  it('turns the async context off when the last request in it has closed', async () => {
+    // What the storage costs: while enabled, Node runs its hook for every promise made anywhere
+    // and marks each with the store (one mark per enabled storage; the test runner may have its
+    // own). Off, a promise carries no mark of ours.
+    const marks = (): number =>
+      Object.getOwnPropertySymbols(Promise.resolve().then(() => undefined)).filter(
+        (symbol) => symbol.description === 'kResourceStore',
+      ).length;
+    const others = marks();
+    const first = run('/api/v1/users');
+    const second = run('/api/v1/tenants');
+    expect(requestContextInUse()).toBe(true);
+    expect(marks()).toBe(others + 1);
+    first.res.emit('close');
+    expect(requestContextInUse()).toBe(true);
+    second.res.emit('close');
+    expect(requestContextInUse()).toBe(false);
+    expect(marks()).toBe(others);
+    // The next request turns it back on, with its own context across an await.
+    let seen: unknown;
+    const req = { url: '/api/v1/users', headers: { 'x-request-id': 'abc-5' }, ip: '10.0.0.8' } as never;
+    const res = Object.assign(new EventEmitter(), { setHeader: () => undefined }) as never as ServerResponse;
+    await new Promise<void>((resolve) =>
+      requestContextMiddleware()(req, res, () => {
+        void Promise.resolve().then(async () => {
+          await new Promise((r) => setTimeout(r, 1));
+          seen = currentRequestContext();
+          resolve();
+        });
+      }),
+    );
+    expect(seen).toEqual({ requestId: 'abc-5', ip: '10.0.0.8' });
+    res.emit('close');
+    expect(requestContextInUse()).toBe(false);
   });
 
   it('generates an id for a request without a sane one, and is empty outside a request', () => {
-    const { set } = run('/api/v1/users', { 'x-request-id': 'no spaces allowed' });
+    const { set, res } = run('/api/v1/users', { 'x-request-id': 'no spaces allowed' });
     expect(set['x-request-id']).toMatch(/^req_[0-9a-f]{32}$/);
+    res.emit('close');
     expect(currentRequestContext()).toEqual({});
     expect(requestLogMixin({})).toEqual({});
   });

@@ -21,9 +21,33 @@ interface RequestLike {
 const storage = new AsyncLocalStorage<RequestLike>();
 
 /**
+ * The requests in flight whose code runs in the async context. While an `AsyncLocalStorage` is
+ * enabled, Node 20 runs its hook for every promise and async resource made anywhere in the
+ * process (a model call makes dozens), so the storage is disabled whenever none of these is in
+ * flight, and a model call on `/v1` does not enter it unless it is traced (decision 0037): its
+ * code passes the request id and address along itself (the routing layer's `CallContext`).
+ */
+let inContext = 0;
+
+function leaveContext(): void {
+  if (--inContext === 0) storage.disable();
+}
+
+/** Whether a request's code runs in the async context: all but untraced model calls and health checks. */
+function needsContext(req: RequestLike, url: string): boolean {
+  if (req[TRACE] !== undefined) return true;
+  return !url.startsWith('/v1/') && !url.startsWith('/api/v1/health');
+}
+
+/** Whether any request runs in the async context now (tests: the storage is off between them). */
+export function requestContextInUse(): boolean {
+  return inContext > 0;
+}
+
+/**
  * The request id and client address of the HTTP request this code runs for, if any: services
- * deep in a call (auth, the key vault) record activity with them without every signature
- * passing them along.
+ * deep in a management call (auth, the key vault) record activity with them without every
+ * signature passing them along. Empty for a model call on `/v1` (see `inContext`).
  */
 export function currentRequestContext(): { requestId?: string; ip?: string } {
   const req = storage.getStore();
@@ -56,8 +80,9 @@ export function currentRequestTrace<T extends RequestTrace = RequestTrace>(): T 
 }
 
 /**
- * pino `mixin`: a line logged while serving a request carries `req.id` (a line that already has
- * `req` keeps its own) and, when the request is traced, `trace_id`, with no child logger per request.
+ * pino `mixin`: a line logged while serving a request in the async context carries `req.id` (a
+ * line that already has `req` keeps its own) and, when the request is traced, `trace_id`, with
+ * no child logger per request. A model call's own lines name their request themselves.
  */
 export function requestLogMixin(merge: object): object {
   const req = storage.getStore();
@@ -131,8 +156,8 @@ export interface RequestContextOptions {
 
 /**
  * The first middleware of every request: gives it its id (echoed as `x-request-id`), carries it
- * through async work, and, with an access log, writes one line when the request ends (health
- * checks excepted).
+ * through async work (all but untraced model calls and health checks, see `inContext`), and,
+ * with an access log, writes one line when the request ends (health checks excepted).
  */
 export function requestContextMiddleware(options: RequestContextOptions = {}) {
   const counter = options.counter;
@@ -148,6 +173,12 @@ export function requestContextMiddleware(options: RequestContextOptions = {}) {
       }
       if (options.accessLog) logWhenDone(options.accessLog, req, res, url);
     }
+    if (!needsContext(req, url)) {
+      next();
+      return;
+    }
+    inContext++;
+    res.once('close', leaveContext);
     storage.run(req, next);
   };
 }
