@@ -279,6 +279,8 @@ export class ProviderKeysService {
         latency_ms: latency,
         ...(error ? { error_kind: error.kind, upstream_status: error.upstream_status } : {}),
       },
+      // Taken before the ping: the caller may have gone by now, and its context with it.
+      context,
     );
     if (failure) {
       await this.keySource.recordFailure(
@@ -593,6 +595,7 @@ export class ProviderKeysService {
     key: ProviderKeyEntity,
     description: string,
     metadata: Record<string, unknown> = {},
+    request?: { requestId?: string; ip?: string },
   ): void {
     this.activity.record({
       action,
@@ -602,6 +605,8 @@ export class ProviderKeysService {
       keyId: key.id,
       keyHint: `…${key.last4}`,
       description,
+      requestId: request?.requestId,
+      ip: request?.ip,
       metadata: { owner: key.ownerType, name: key.name, ...metadata },
     });
   }

@@ -42,7 +42,8 @@ export function writeError(
   const logger = req.log ?? fallbackLogger;
   // A call its client cancelled (an upstream error of kind `aborted`) is not a fault of ours.
   if (unexpected && (exception as { kind?: unknown } | null)?.kind !== 'aborted') {
-    logger?.error({ err: exception, requestId }, 'unhandled error');
+    // `req.id` as every line about a request has it (a model call's is not added by the log mixin).
+    logger?.error({ err: exception, requestId, req: { id: requestId } }, 'unhandled error');
   }
   noteResponseError(res, error, exception);
   const render = (res.locals as { errorRenderer?: ErrorRenderer } | undefined)?.errorRenderer;

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { requestIdFor } from './request-id.js';
 
@@ -23,14 +24,43 @@ const storage = new AsyncLocalStorage<RequestLike>();
 /**
  * The requests in flight whose code runs in the async context. While an `AsyncLocalStorage` is
  * enabled, Node 20 runs its hook for every promise and async resource made anywhere in the
- * process (a model call makes dozens), so the storage is disabled whenever none of these is in
- * flight, and a model call on `/v1` does not enter it unless it is traced (decision 0037): its
- * code passes the request id and address along itself (the routing layer's `CallContext`).
+ * process (a model call makes dozens), so the storage is disabled once none of these has been in
+ * flight for `DISABLE_AFTER_MS` (work a request left running after its answer keeps its context
+ * that long), and a model call on `/v1` does not enter it unless it is traced (decision 0037):
+ * its code passes the request id and address along itself (the routing layer's `CallContext`).
  */
 let inContext = 0;
+/** Whether the storage is enabled (by this module's `run`, until its `disable`). */
+let enabled = false;
+let disableTimer: ReturnType<typeof setTimeout> | undefined;
+export const DISABLE_AFTER_MS = 1000;
 
-function leaveContext(): void {
-  if (--inContext === 0) storage.disable();
+function enterContext(req: RequestLike, res: ServerResponse, next: () => void): void {
+  inContext++;
+  clearTimeout(disableTimer);
+  disableTimer = undefined;
+  // The response's `close`, or its socket's: a pipelined response still queued when the socket
+  // closes never emits one of its own.
+  const socket = (req as IncomingMessage).socket as Socket | null | undefined;
+  let left = false;
+  const leave = (): void => {
+    if (left) return;
+    left = true;
+    res.off('close', leave);
+    socket?.off('close', leave);
+    if (--inContext === 0) disableTimer = setTimeout(disableContext, DISABLE_AFTER_MS).unref();
+  };
+  res.once('close', leave);
+  socket?.once('close', leave);
+  enabled = true;
+  storage.run(req, next);
+}
+
+function disableContext(): void {
+  disableTimer = undefined;
+  if (inContext > 0) return;
+  enabled = false;
+  storage.disable();
 }
 
 /** Whether a request's code runs in the async context: all but untraced model calls and health checks. */
@@ -39,9 +69,9 @@ function needsContext(req: RequestLike, url: string): boolean {
   return !url.startsWith('/v1/') && !url.startsWith('/api/v1/health');
 }
 
-/** Whether any request runs in the async context now (tests: the storage is off between them). */
+/** Whether the async context's storage is enabled now (tests: it is off between requests). */
 export function requestContextInUse(): boolean {
-  return inContext > 0;
+  return enabled;
 }
 
 /**
@@ -66,7 +96,8 @@ export function currentRequestContext(): { requestId?: string; ip?: string } {
  */
 export function captureRequestContext(): <R>(fn: () => R) => R {
   const req = storage.getStore();
-  return req === undefined ? (fn) => fn() : (fn) => storage.run(req, fn);
+  // Once the storage is off (the request closed a while ago), running in it would turn it back on.
+  return req === undefined ? (fn) => fn() : (fn) => (enabled ? storage.run(req, fn) : fn());
 }
 
 /** Attaches the request's trace (set by the tracing middleware, before the request context runs). */
@@ -177,9 +208,7 @@ export function requestContextMiddleware(options: RequestContextOptions = {}) {
       next();
       return;
     }
-    inContext++;
-    res.once('close', leaveContext);
-    storage.run(req, next);
+    enterContext(req, res, next);
   };
 }
 

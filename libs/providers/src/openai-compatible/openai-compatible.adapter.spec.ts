@@ -140,6 +140,8 @@ interface TestInstructions {
   raw?: string;
   /** The start of a JSON answer, after which the upstream says nothing more. */
   hang?: string;
+  /** An answer whose connection is cut after the first part of its body. */
+  cut?: { status: number; headers?: Record<string, string>; body: string };
 }
 
 /** The fields of a ProviderError that callers read. */
@@ -175,7 +177,11 @@ describe('OpenAICompatibleAdapter over undici', () => {
         res.on('close', () => {
           if (!res.writableFinished) closedRequests.push(req.url ?? '');
         });
-        if (body.hang !== undefined) {
+        if (body.cut) {
+          res.writeHead(body.cut.status, { ...body.cut.headers, 'content-length': '1000' });
+          res.write(body.cut.body);
+          setTimeout(() => res.socket?.destroy(), 10);
+        } else if (body.hang !== undefined) {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.write(body.hang);
         } else if (body.reply) {
@@ -406,6 +412,36 @@ describe('OpenAICompatibleAdapter over undici', () => {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       expect(closedRequests).toEqual(['/v1/chat/completions']);
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it('an error answer whose body breaks off is still that error, by its status', async () => {
+    const sut = new OpenAICompatibleAdapter(testOutboundPolicy());
+    try {
+      const body = { ...hi, cut: { status: 429, headers: { 'retry-after': '2' }, body: '{"error":{"mess' } };
+      const error = await failure(() => sut.chat(body, { apiKey: key, baseUrl }, opts));
+      expect(error.kind).toBe('rate_limit');
+      expect(error.retryAfterMs).toBe(2000);
+      expect(error.upstreamStatus).toBe(429);
+      const ok = { ...hi, cut: { status: 200, body: '{"id":"x","obj' } };
+      expect((await failure(() => sut.chat(ok, { apiKey: key, baseUrl }, opts))).kind).toBe('network');
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it('a call whose signal has already fired sends nothing', async () => {
+    const sut = new OpenAICompatibleAdapter(testOutboundPolicy());
+    connections = 0;
+    try {
+      const signal = AbortSignal.abort();
+      expect((await failure(() => sut.chat(hi, { apiKey: key, baseUrl }, { ...opts, signal }))).kind).toBe(
+        'aborted',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(connections).toBe(0);
     } finally {
       await sut.close();
     }

@@ -167,19 +167,35 @@ class BufferedExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    if (this.finish()) return;
+    if (this.done) return;
     const chunks = this.chunks;
-    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    let text = bytes.toString('utf8');
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     this.chunks = [];
-    this.resolve({ status: this.status, headers: this.headers, text });
+    let text: string;
+    try {
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      text = bytes.toString('utf8');
+    } catch (error) {
+      // A body no string can hold (ERR_STRING_TOO_LONG): fails the call, as body.json() would.
+      if (!this.finish()) this.reject(error);
+      return;
+    }
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (!this.finish()) this.resolve({ status: this.status, headers: this.headers, text });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     if (this.finish()) return;
     this.chunks = [];
-    this.reject(error);
+    // An error answer whose body broke off is still that error (its status decides: a 429 is a
+    // rate limit, a 401 a bad key), with what went wrong as its text, as `responseError` does.
+    if (this.status >= 300 && !this.scope.aborted) {
+      this.resolve({ status: this.status, headers: this.headers, text: error.message });
+    } else this.reject(error);
+  }
+
+  /** True when the scope had already aborted the exchange before it was dispatched. */
+  get settled(): boolean {
+    return this.done;
   }
 
   /** True when the exchange had already settled; else marks it settled and stops listening. */
@@ -234,6 +250,8 @@ export class OpenAIHttpTransport {
     const scope = new CallScope(opts, opts.provider ?? this.defaultProvider);
     try {
       const answer = await new Promise<BufferedAnswer>((resolve, reject) => {
+        const exchange = new BufferedExchange(scope, resolve, reject);
+        if (exchange.settled) return; // aborted already: nothing is sent
         endpoint.pool.dispatch(
           {
             method: 'POST',
@@ -241,7 +259,7 @@ export class OpenAIHttpTransport {
             headers: requestHeaders(endpoint.headers, opts),
             body: JSON.stringify(body),
           },
-          new BufferedExchange(scope, resolve, reject),
+          exchange,
         );
       });
       if (!isOk(answer.status)) {
