@@ -54,6 +54,8 @@ interface TargetState {
   unsent: Map<number, Sums>;
   /** The window as every instance recorded it (Redis), refreshed every second. */
   shared?: Sums;
+  /** When a call last recorded into it (`Date.now()`): the least recent is forgotten first. */
+  usedAt: number;
 }
 
 /** What the stats endpoint and the strategies read for one target. */
@@ -228,20 +230,31 @@ export class PerformanceTracker implements OnModuleInit, OnApplicationShutdown {
   }
 
   private state(target: string): TargetState {
+    const now = Date.now();
     let state = this.targets.get(target);
     if (state) {
-      // Map order is insertion order: re-insert to mark it recently used.
-      this.targets.delete(target);
-      this.targets.set(target, state);
+      // A stamp, not a delete and re-insert: that made the map rebuild its table every few
+      // calls, a few hundred bytes of garbage per call (issue 20).
+      state.usedAt = now;
       return state;
     }
-    state = { inFlight: 0, local: new Map(), unsent: new Map() };
+    if (this.targets.size >= MAX_TARGETS) this.forgetLeastRecent();
+    state = { inFlight: 0, local: new Map(), unsent: new Map(), usedAt: now };
     this.targets.set(target, state);
-    if (this.targets.size > MAX_TARGETS) {
-      const [oldest] = this.targets.keys();
-      if (oldest !== undefined) this.targets.delete(oldest);
-    }
     return state;
+  }
+
+  /** Drops the target recorded into least recently (a scan, only when a new one comes at the cap). */
+  private forgetLeastRecent(): void {
+    let oldest: string | undefined;
+    let oldestAt = Infinity;
+    for (const [target, state] of this.targets) {
+      if (state.usedAt < oldestAt) {
+        oldest = target;
+        oldestAt = state.usedAt;
+      }
+    }
+    if (oldest !== undefined) this.targets.delete(oldest);
   }
 
   /** The sums this instance records into now: its window without Redis, its unsent delta with. */
