@@ -371,7 +371,10 @@ export class OpenAIHttpTransport {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return VIA_SDK;
     let pool = this.pools.get(url.origin);
     if (!pool) {
-      pool = new Pool(url.origin, { connect: this.connect });
+      // The call's deadline (CallScope) is the only one (decision 0038): undici's own header and
+      // body timeouts (300 s each) would cap a longer <PROVIDER>_TIMEOUT_MS, cut a stream whose
+      // consumer is slow, and cost two timers per request.
+      pool = new Pool(url.origin, { connect: this.connect, headersTimeout: 0, bodyTimeout: 0 });
       this.pools.set(url.origin, pool);
     }
     const prefix = url.pathname.replace(/\/+$/, '');
