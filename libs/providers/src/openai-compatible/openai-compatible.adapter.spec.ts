@@ -142,6 +142,8 @@ interface TestInstructions {
   hang?: string;
   /** An answer whose connection is cut after the first part of its body. */
   cut?: { status: number; headers?: Record<string, string>; body: string };
+  /** A stream that sends one chunk and `[DONE]`, then holds its body open. */
+  holdAfterDone?: boolean;
 }
 
 /** The fields of a ProviderError that callers read. */
@@ -177,7 +179,10 @@ describe('OpenAICompatibleAdapter over undici', () => {
         res.on('close', () => {
           if (!res.writableFinished) closedRequests.push(req.url ?? '');
         });
-        if (body.cut) {
+        if (body.holdAfterDone) {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          res.write(chunk('a') + 'data: [DONE]\n\n');
+        } else if (body.cut) {
           res.writeHead(body.cut.status, { ...body.cut.headers, 'content-length': '1000' });
           res.write(body.cut.body);
           setTimeout(() => res.socket?.destroy(), 10);
@@ -458,6 +463,26 @@ describe('OpenAICompatibleAdapter over undici', () => {
       expect((await call).kind).toBe('aborted');
       // The pool still works for the next call.
       expect((await sut.chat(hi, { apiKey: key, baseUrl }, opts)).object).toBe('chat.completion');
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it('a stream that holds its body open after [DONE] ends for the caller, and its connection is let go', async () => {
+    const sut = new OpenAICompatibleAdapter(testOutboundPolicy());
+    closedRequests.length = 0;
+    try {
+      const texts: string[] = [];
+      const body = { ...hi, stream: true as const, holdAfterDone: true };
+      for await (const c of sut.chatStream(body, { apiKey: key, baseUrl }, opts)) {
+        texts.push(c.choices[0]?.delta.content ?? '');
+      }
+      expect(texts).toEqual(['a']);
+      // Nothing more comes; the drain gives up after its second and closes the connection.
+      for (let i = 0; i < 300 && closedRequests.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(closedRequests).toEqual(['/v1/chat/completions']);
     } finally {
       await sut.close();
     }

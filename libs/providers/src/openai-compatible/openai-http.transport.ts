@@ -30,6 +30,12 @@ type ResponseBody = Dispatcher.ResponseData['body'];
 const USER_AGENT = 'switchyard';
 /** How much of a stream's tail, after `[DONE]`, is read to keep the connection (else it is closed). */
 const DRAIN_LIMIT_BYTES = 64 * 1024;
+/**
+ * How long that tail may take. The pools have no body timeout of their own (decision 0038), so
+ * without this an upstream that sent `[DONE]` and then held its body open would keep the
+ * connection out of its pool for good.
+ */
+const DRAIN_TIMEOUT_MS = 1000;
 
 function isOk(status: number): boolean {
   return status >= 200 && status < 300;
@@ -100,7 +106,11 @@ function classify(error: unknown, scope: CallScope, secrets: readonly string[]):
 /** Gives a response's connection back: reads a short tail when the answer is complete, else closes it. */
 function release(body: ResponseBody, complete: boolean, bytesRead: number): void {
   if (body.readableEnded || body.destroyed) return;
-  if (complete) body.dump({ limit: bytesRead + DRAIN_LIMIT_BYTES }).catch(ignore);
+  if (complete) {
+    body
+      .dump({ limit: bytesRead + DRAIN_LIMIT_BYTES, signal: AbortSignal.timeout(DRAIN_TIMEOUT_MS) })
+      .catch(ignore);
+  }
   // Destroying an unfinished body reports an abort error, which nobody is left to hear.
   else body.on('error', ignore).destroy();
 }
