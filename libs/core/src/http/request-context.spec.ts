@@ -110,6 +110,40 @@ describe('request context', () => {
     res.emit('close');
   });
 
+  it('counts a pipelined request as finished when its socket closes before its response', () => {
+    let inFlight = 0;
+    const counter = {
+      seen: 0,
+      get inFlight() {
+        return inFlight;
+      },
+      set inFlight(n: number) {
+        inFlight = n;
+      },
+      finished: () => inFlight--,
+    };
+    const socket = new EventEmitter();
+    const res = () =>
+      Object.assign(new EventEmitter(), { setHeader: () => undefined }) as unknown as ServerResponse;
+    const first = res();
+    const queued = res();
+    for (const [url, r] of [
+      ['/v1/chat/completions', first],
+      ['/v1/chat/completions', queued],
+    ] as const) {
+      const req = { url, headers: {}, socket } as unknown as IncomingMessage;
+      requestContextMiddleware({ counter })(req, r, () => undefined);
+    }
+    expect(inFlight).toBe(2);
+    first.emit('close');
+    expect(inFlight).toBe(1);
+    socket.emit('close'); // the queued response never emits its own
+    expect(inFlight).toBe(0);
+    queued.emit('close'); // and a late one does not count twice
+    expect(inFlight).toBe(0);
+    expect(socket.listenerCount('close')).toBe(0);
+  });
+
   it('generates an id for a request without a sane one, and is empty outside a request', () => {
     const { set, res } = run('/api/v1/users', { 'x-request-id': 'no spaces allowed' });
     expect(set['x-request-id']).toMatch(/^req_[0-9a-f]{32}$/);

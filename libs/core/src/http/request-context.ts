@@ -39,21 +39,43 @@ function enterContext(req: RequestLike, res: ServerResponse, next: () => void): 
   inContext++;
   clearTimeout(disableTimer);
   disableTimer = undefined;
-  // The response's `close`, or its socket's: a pipelined response still queued when the socket
-  // closes never emits one of its own.
-  const socket = (req as IncomingMessage).socket as Socket | null | undefined;
-  let left = false;
-  const leave = (): void => {
-    if (left) return;
-    left = true;
-    res.off('close', leave);
-    socket?.off('close', leave);
-    if (--inContext === 0) disableTimer = setTimeout(disableContext, DISABLE_AFTER_MS).unref();
-  };
-  res.once('close', leave);
-  socket?.once('close', leave);
+  whenDone(req as IncomingMessage, res, leaveContext);
   enabled = true;
   storage.run(req, next);
+}
+
+function leaveContext(): void {
+  if (--inContext === 0) disableTimer = setTimeout(disableContext, DISABLE_AFTER_MS).unref();
+}
+
+const PENDING = Symbol('switchyard.pendingResponses');
+type TrackedSocket = Socket & { [PENDING]?: Set<() => void> };
+
+/**
+ * Calls `fn` once, when the response closes or, for a pipelined response still queued behind
+ * another, when its socket does: such a response never emits `close` of its own (Node 20). One
+ * `close` listener per socket, however many responses wait on it.
+ */
+function whenDone(req: IncomingMessage, res: ServerResponse, fn: () => void): void {
+  const socket = req.socket as TrackedSocket | null | undefined;
+  let done = false;
+  const finish = (): void => {
+    if (done) return;
+    done = true;
+    socket?.[PENDING]?.delete(finish);
+    fn();
+  };
+  res.on('close', finish);
+  if (!socket) return;
+  let pending = socket[PENDING];
+  if (!pending) {
+    const waiting = new Set<() => void>();
+    pending = socket[PENDING] = waiting;
+    socket.once('close', () => {
+      for (const waiter of [...waiting]) waiter();
+    });
+  }
+  pending.add(finish);
 }
 
 function disableContext(): void {
@@ -200,7 +222,7 @@ export function requestContextMiddleware(options: RequestContextOptions = {}) {
       if (counter) {
         counter.seen++;
         counter.inFlight++;
-        res.on('close', counter.finished);
+        whenDone(req, res, counter.finished);
       }
       if (options.accessLog) logWhenDone(options.accessLog, req, res, url);
     }
@@ -214,9 +236,11 @@ export function requestContextMiddleware(options: RequestContextOptions = {}) {
 
 function logWhenDone(log: Pick<Logger, 'info' | 'error'>, req: Req, res: ServerResponse, url: string): void {
   const started = Date.now();
+  let logged = false;
   const done = (): void => {
+    if (logged) return;
+    logged = true;
     res.off('finish', done);
-    res.off('close', done);
     const error = (res as NotedResponse)[ERROR_NOTE];
     const trace = req[TRACE];
     const line = {
@@ -231,5 +255,5 @@ function logWhenDone(log: Pick<Logger, 'info' | 'error'>, req: Req, res: ServerR
     else log.info(line, 'request completed');
   };
   res.on('finish', done);
-  res.on('close', done);
+  whenDone(req, res, done);
 }
