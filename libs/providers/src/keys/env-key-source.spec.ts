@@ -94,12 +94,15 @@ describe('ProviderEnvironment', () => {
   it('takes timeouts from <ID>_TIMEOUT_MS, else the catalog', () => {
     const sut = new ProviderEnvironment(settings({ GROQ_TIMEOUT_MS: '1500' }), catalog);
     expect(sut.timeoutMs('groq')).toBe(1500);
+    const long = new ProviderEnvironment(settings({ GROQ_TIMEOUT_MS: '3600000' }), catalog);
+    expect(long.timeoutMs('groq')).toBe(3_600_000);
     expect(sut.timeoutMs('openai')).toBe(catalog.provider('openai')?.timeoutMs);
   });
 
   it.each([
     [{ GROQ_TIMEOUT_MS: 'soon' }, 'GROQ_TIMEOUT_MS'],
     [{ GROQ_TIMEOUT_MS: '0' }, 'GROQ_TIMEOUT_MS'],
+    [{ GROQ_TIMEOUT_MS: '3600001' }, 'GROQ_TIMEOUT_MS'],
     [{ OLLAMA_BASE_URL: 'localhost:11434' }, 'OLLAMA_BASE_URL'],
   ])('fails boot on %j, naming %s', (env, variable) => {
     expect(() => new ProviderEnvironment(settings(env), catalog)).toThrow(ProvidersConfigError);

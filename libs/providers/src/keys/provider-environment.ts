@@ -17,6 +17,8 @@ export interface ProviderEndpoint {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/** The longest `<ID>_TIMEOUT_MS` accepted: one hour. */
+const MAX_TIMEOUT_MS = 3_600_000;
 const HTTP_URL = /^https?:\/\/[^\s]+$/;
 
 function value(settings: ProvidersSettings, name: string): string | undefined {
@@ -70,6 +72,10 @@ export class ProviderEnvironment {
       }
       const timeoutMs = timeout === undefined ? provider.timeoutMs : Number(timeout);
       if (timeoutMs < 1) throw new ProvidersConfigError(provider.env.timeoutMs, 'must be at least 1');
+      // An hour at most, as for a runtime provider: past 2^31 - 1 ms a timer would fire at once.
+      if (timeoutMs > MAX_TIMEOUT_MS) {
+        throw new ProvidersConfigError(provider.env.timeoutMs, `must be at most ${MAX_TIMEOUT_MS} (an hour)`);
+      }
       const apiKey = value(settings, provider.env.apiKey);
       this.endpoints.set(provider.id, {
         providerId: provider.id,

@@ -382,8 +382,8 @@ export class OpenAIHttpTransport {
     let pool = this.pools.get(url.origin);
     if (!pool) {
       // The call's deadline (CallScope) is the only one (decision 0038): undici's own header and
-      // body timeouts (300 s each) would cap a longer <PROVIDER>_TIMEOUT_MS, cut a stream whose
-      // consumer is slow, and cost two timers per request.
+      // body timeouts (300 s each) would cap a longer <PROVIDER>_TIMEOUT_MS and cost a timer
+      // armed twice per request.
       pool = new Pool(url.origin, { connect: this.connect, headersTimeout: 0, bodyTimeout: 0 });
       this.pools.set(url.origin, pool);
     }

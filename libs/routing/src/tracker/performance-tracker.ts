@@ -54,7 +54,7 @@ interface TargetState {
   unsent: Map<number, Sums>;
   /** The window as every instance recorded it (Redis), refreshed every second. */
   shared?: Sums;
-  /** When a call last recorded into it (`Date.now()`): the least recent is forgotten first. */
+  /** The tracker's record count when a call last recorded into it: the least recent is forgotten first. */
   usedAt: number;
 }
 
@@ -88,6 +88,8 @@ export interface TargetStats {
 export class PerformanceTracker implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PerformanceTracker.name);
   private readonly targets = new Map<string, TargetState>();
+  /** Records so far: a target's recency stamp (exact where milliseconds would tie). */
+  private records = 0;
   private timer?: NodeJS.Timeout;
 
   constructor(private readonly redis: RedisService) {}
@@ -230,7 +232,7 @@ export class PerformanceTracker implements OnModuleInit, OnApplicationShutdown {
   }
 
   private state(target: string): TargetState {
-    const now = Date.now();
+    const now = ++this.records;
     let state = this.targets.get(target);
     if (state) {
       // A stamp, not a delete and re-insert: that made the map rebuild its table every few
