@@ -195,7 +195,7 @@ export default function OverviewPage() {
                 dataKey="label"
                 series={[{ name: 'spend', label: 'Credits', color: 'indigo.6' }]}
                 valueFormatter={compact}
-                yAxisProps={{ width: 56 }}
+                yAxisProps={{ width: 68 }}
                 curveType="monotone"
                 withDots={false}
               />
@@ -215,7 +215,7 @@ export default function OverviewPage() {
                 dataKey="label"
                 series={[{ name: 'tokens', label: 'Tokens', color: 'grape.6' }]}
                 valueFormatter={compact}
-                yAxisProps={{ width: 56 }}
+                yAxisProps={{ width: 68 }}
                 curveType="monotone"
                 withDots={false}
               />
