@@ -223,10 +223,11 @@ function abortReason(reason: unknown): Error {
 }
 
 /**
- * The OpenAI wire format over undici, for the hot endpoints (chat, completions, embeddings, responses): one
- * keep-alive pool per upstream origin, created on first use and reused by every key; URLs and fixed
- * headers computed once per credentials; a whole answer collected by a dispatch handler, a stream
- * read as a Node stream (no fetch, no WHATWG streams, no Headers objects). Errors classify exactly as the SDK path's (see openai.errors.ts).
+ * The OpenAI wire format over undici, for the hot endpoints (chat, completions, embeddings,
+ * responses): one keep-alive pool per upstream origin, created on first use and reused by every
+ * key; URLs and fixed headers computed once per credentials; a whole answer collected by a
+ * dispatch handler, a stream read as a Node stream (no fetch, no WHATWG streams, no Headers
+ * objects). Errors classify exactly as the SDK path's (see openai.errors.ts).
  */
 export class OpenAIHttpTransport {
   private readonly pools = new Map<string, Pool>();

@@ -232,16 +232,16 @@ export class PerformanceTracker implements OnModuleInit, OnApplicationShutdown {
   }
 
   private state(target: string): TargetState {
-    const now = ++this.records;
+    const stamp = ++this.records;
     let state = this.targets.get(target);
     if (state) {
       // A stamp, not a delete and re-insert: that made the map rebuild its table every few
       // calls, a few hundred bytes of garbage per call (issue 20).
-      state.usedAt = now;
+      state.usedAt = stamp;
       return state;
     }
     if (this.targets.size >= MAX_TARGETS) this.forgetLeastRecent();
-    state = { inFlight: 0, local: new Map(), unsent: new Map(), usedAt: now };
+    state = { inFlight: 0, local: new Map(), unsent: new Map(), usedAt: stamp };
     this.targets.set(target, state);
     return state;
   }
