@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
 import { MODEL_NAME_SCHEMA, callContextFor, compileValidator } from '@switchyard/chat';
-import { formatCredits, InvalidRequestError, type AbortSource } from '@switchyard/core';
+import { drained, formatCredits, InvalidRequestError, type AbortSource } from '@switchyard/core';
 import { MediaMetering } from '@switchyard/images';
 import { ProviderError, type ResolvedModel } from '@switchyard/providers';
 import type { SpeechAudio, TranscriptionResult } from '@switchyard/providers/provider.port.js';
@@ -153,7 +153,7 @@ export class AudioService {
       // Relayed chunk for chunk; the caller is charged for the characters whatever happens next.
       try {
         for (let next = await rest.next(); !next.done; next = await rest.next()) {
-          if (!res.write(next.value)) await new Promise((r) => res.once('drain', r));
+          if (!res.write(next.value)) await drained(res);
           if (res.destroyed) break;
         }
       } catch {

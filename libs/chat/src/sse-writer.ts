@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { ErrorEnvelope } from '@switchyard/core';
+import { drained, type ErrorEnvelope } from '@switchyard/core';
 
 /** Sets an event stream's status and headers (every dialect's stream sink starts this way). */
 export function startEventStream(res: Response, headers: Record<string, string>): void {
@@ -11,23 +11,14 @@ export function startEventStream(res: Response, headers: Record<string, string>)
   // No flushHeaders(): the first event follows at once and carries the headers in its packet.
 }
 
-/** Writes `text`; resolves when the socket can take more (or closed), never buffering ahead. */
+/**
+ * Writes `text`; resolves when the socket can take more (or closed), never buffering ahead. A
+ * client that takes nothing for CLIENT_SEND_TIMEOUT_MS is cut off (`drained`).
+ */
 export async function writeEvents(res: Response, text: string): Promise<void> {
+  if (res.destroyed || res.writableEnded) return;
   if (res.write(text)) return;
   await drained(res);
-}
-
-/** Resolves when the response can take more (`drain`) or is gone (`close`). */
-function drained(res: Response): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
 
 /** What `send` returns when the socket took the event at once (most events): no promise per event. */

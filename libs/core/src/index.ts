@@ -9,6 +9,7 @@ export { SwitchyardExpressAdapter } from './http/express-adapter.js';
 export { createValidationPipe } from './http/validation.pipe.js';
 export { requestIdFor } from './http/request-id.js';
 export { jsonBodyGuard } from './http/json-body.js';
+export { drained } from './http/client-send.js';
 export { heapLimitWarning, heapNeededForBodies } from './http/body-budget.js';
 export {
   currentRequestContext,

@@ -29,6 +29,7 @@ export class AppConfig {
       /** Quiet time after which V8's memory-reducing collection runs; 0: never. */
       idleGcReduceMs: number;
       shutdownTimeoutMs: number;
+      clientSendTimeoutMs: number;
       trustProxy: boolean | number | string;
       swagger: boolean;
     },
@@ -372,6 +373,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       idleGcMs: env.IDLE_GC_MS,
       idleGcReduceMs: env.IDLE_GC_REDUCE_MS,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      clientSendTimeoutMs: env.CLIENT_SEND_TIMEOUT_MS,
       trustProxy: parseTrustProxy(env.TRUST_PROXY),
       swagger: env.SWAGGER_ENABLED,
     },

@@ -139,6 +139,16 @@ export class EnvironmentVariables {
   @IsInt({ message: 'must be an integer number of milliseconds' })
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
+  /**
+   * How long a streamed answer waits for a client that takes no bytes before cutting it off, as
+   * nginx's send_timeout (0: without limit).
+   */
+  @Transform(toInt)
+  @Min(0)
+  @Max(3_600_000)
+  @IsInt({ message: 'must be an integer number of milliseconds (0: without limit)' })
+  CLIENT_SEND_TIMEOUT_MS = 60_000;
+
   @IsString()
   TRUST_PROXY = 'false';
 

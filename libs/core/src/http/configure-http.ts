@@ -8,6 +8,7 @@ import { AppConfig } from '../config/app-config.js';
 import { OpenAiExceptionFilter, writeError, type ErrorRenderer } from '../errors/openai-exception.filter.js';
 import { AppLogger } from '../logging/app-logger.js';
 import { BodyBudget, heapLimitWarning } from './body-budget.js';
+import { setClientSendTimeout } from './client-send.js';
 import { exposedGc, IdleGc, memoryReducingGc } from './idle-gc.js';
 import { jsonBodyGuard } from './json-body.js';
 import { leanJsonBody } from './lean-json.js';
@@ -61,6 +62,13 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
       ).start()
     : undefined;
   if (idleGc) (app.getHttpServer() as Server).once('close', () => idleGc.stop());
+  // A stream whose client stops reading is cut off after CLIENT_SEND_TIMEOUT_MS (see drained()).
+  setClientSendTimeout(config.http.clientSendTimeoutMs, (res, waitedMs) =>
+    logger.pino.warn(
+      { req: { id: res.getHeader('x-request-id') }, waitedMs },
+      'client took no bytes for CLIENT_SEND_TIMEOUT_MS: response cut off',
+    ),
+  );
   expressApp.use(
     requestContextMiddleware({ accessLog: config.log.requests ? logger.pino : undefined, counter: idleGc }),
   );

@@ -1,0 +1,109 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { drained, setClientSendTimeout } from './client-send.js';
+
+const CHUNK = Buffer.alloc(64 * 1024, 'x');
+
+/**
+ * A real server and a raw client that sends one request and then reads nothing: the server
+ * writes until its socket stops taking bytes, then waits in `drained`.
+ */
+async function stuckClient(): Promise<{
+  server: Server;
+  client: Socket;
+  res: ServerResponse;
+  written: number;
+}> {
+  let written = 0;
+  const server = createServer();
+  const ready = new Promise<ServerResponse>((resolve) => {
+    server.on('request', (_req, res: ServerResponse) => {
+      const fill = (): void => {
+        // Past the kernel's buffers the socket keeps what it cannot send: stop once it waits.
+        while (res.write(CHUNK)) written += CHUNK.length;
+        written += CHUNK.length;
+        const check = setTimeout(() => resolve(res), 300);
+        res.once('drain', () => {
+          clearTimeout(check);
+          fill();
+        });
+      };
+      fill();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+  client.on('connect', () => {
+    client.write('GET / HTTP/1.1\r\nhost: test\r\n\r\n');
+    client.pause();
+  });
+  client.on('error', () => undefined);
+  const res = await ready;
+  return { server, client, res, written };
+}
+
+describe('drained (a response waiting for its client)', () => {
+  let open: Awaited<ReturnType<typeof stuckClient>> | undefined;
+  afterEach(async () => {
+    setClientSendTimeout(60_000);
+    open?.client.destroy();
+    await new Promise((r) => open?.server.close(r) ?? r(undefined));
+    open = undefined;
+  });
+
+  it('cuts off a client that takes no bytes for the send timeout, and says so once', async () => {
+    const cut: number[] = [];
+    setClientSendTimeout(400, (_res, waitedMs) => cut.push(waitedMs));
+    open = await stuckClient();
+    expect(open.res.writableNeedDrain).toBe(true);
+    const started = Date.now();
+    await drained(open.res);
+    expect(open.res.destroyed).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    expect(cut).toHaveLength(1);
+    expect(cut[0]).toBeGreaterThanOrEqual(350);
+  });
+
+  it('resolves on drain when the client reads again within the timeout, and cuts nothing', async () => {
+    const cut: number[] = [];
+    setClientSendTimeout(2_000, () => cut.push(1));
+    open = await stuckClient();
+    const waiting = drained(open.res);
+    open.client.resume();
+    await waiting;
+    expect(open.res.destroyed).toBe(false);
+    expect(cut).toHaveLength(0);
+  });
+
+  it('resolves when the client goes away while the response waits', async () => {
+    setClientSendTimeout(0);
+    open = await stuckClient();
+    const waiting = drained(open.res);
+    open.client.destroy();
+    await waiting;
+    expect(open.res.destroyed).toBe(true);
+  });
+
+  it('does not wait (nor arm a timer) when nothing is buffered or the response is over', async () => {
+    setClientSendTimeout(50, () => {
+      throw new Error('no cut-off expected');
+    });
+    open = await stuckClient();
+    open.res.destroy();
+    await drained(open.res);
+    const idle = { destroyed: false, writableEnded: false, writableNeedDrain: false } as ServerResponse;
+    await drained(idle);
+    await new Promise((r) => setTimeout(r, 100));
+  });
+
+  it('with the timeout off (0), a client that reads nothing is waited for', async () => {
+    setClientSendTimeout(0);
+    open = await stuckClient();
+    let settled = false;
+    void drained(open.res).then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(settled).toBe(false);
+    expect(open.res.destroyed).toBe(false);
+  });
+});

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+import { UsageRecorder, verifyLedger } from '@switchyard/credits';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { startLlmGateway, type LlmGateway } from './support/llm-gateway.js';
+
+/** Words of 640 KB: the simulator echoes them one per chunk, so the stream is ~5 MB. */
+const BIG_WORDS = Array.from({ length: 8 }, (_, i) => String.fromCharCode(97 + i).repeat(640 * 1024)).join(
+  ' ',
+);
+
+/**
+ * A client that sends a streamed call and then reads nothing, without closing: past the kernel's
+ * buffers the gateway waits for it to take more. CLIENT_SEND_TIMEOUT_MS bounds that wait; before
+ * it, such a client held its call (and its upstream connection) for good.
+ */
+describe('a streaming client that stops reading (CLIENT_SEND_TIMEOUT_MS)', () => {
+  let t: LlmGateway;
+  beforeAll(async () => {
+    t = await startLlmGateway({ env: { CLIENT_SEND_TIMEOUT_MS: '1000' } });
+    // A 5 MB prompt costs more than the signup credits.
+    await request(t.gw.url)
+      .post('/api/v1/credits/grants')
+      .auth(t.adminToken, { type: 'bearer' })
+      .set('idempotency-key', randomUUID())
+      .send({ user_id: t.member.id, amount: '100000', reason: 'test funding' })
+      .expect(201);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('is cut off after the timeout: the call ends as aborted, charged for what was delivered, the books balance', async () => {
+    const requestId = `stuck-${randomUUID()}`;
+    const url = new URL(t.gw.url);
+    const body = JSON.stringify({
+      model: 'simulator/sim-gpt',
+      stream: true,
+      messages: [{ role: 'user', content: BIG_WORDS }],
+    });
+    const socket: Socket = connect(Number(url.port), url.hostname);
+    await new Promise((r) => socket.once('connect', r));
+    socket.write(
+      `POST /v1/chat/completions HTTP/1.1\r\nhost: ${url.host}\r\nauthorization: Bearer ${t.key}\r\n` +
+        `content-type: application/json\r\nx-request-id: ${requestId}\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    socket.pause();
+    const started = Date.now();
+
+    // The call is metered once it ends; with the client stuck, only the cut-off can end it.
+    const db = t.gw.app.get(DataSource);
+    type Row = { status: string; cost: string; output_tokens: number };
+    let rows: Row[] = [];
+    while (rows.length === 0 && Date.now() - started < 15_000) {
+      await new Promise((r) => setTimeout(r, 250));
+      await t.gw.app.get(UsageRecorder).flush();
+      rows = await db.query<Row[]>(
+        'SELECT status, cost::text AS cost, output_tokens FROM usage_records WHERE request_id = $1',
+        [requestId],
+      );
+    }
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.status).toBe('aborted');
+    expect(BigInt(rows[0]!.cost)).toBeGreaterThan(0n);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+
+    // The client, reading again, finds a connection that ends before the stream's end.
+    let received = '';
+    const ended = new Promise<void>((resolve) => {
+      socket.on('data', (c: Buffer) => (received += c.toString('latin1')));
+      socket.on('close', () => resolve());
+      socket.on('error', () => resolve());
+    });
+    socket.resume();
+    await ended;
+    expect(received.startsWith('HTTP/1.1 200')).toBe(true);
+    expect(received).not.toContain('[DONE]');
+
+    // The books still add up: balance == sum(ledger entries) on every account.
+    const report = await verifyLedger((sql, params) => db.query(sql, params));
+    expect(report.ok).toBe(true);
+  }, 30_000);
+});
