@@ -1,3 +1,5 @@
+// First: V8 settings take effect before any other module allocates (decision 0040).
+import './v8-tuning.js';
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { BootstrapService } from '@switchyard/auth';
