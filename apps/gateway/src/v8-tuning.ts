@@ -1,6 +1,14 @@
 import { setFlagsFromString } from 'node:v8';
 
 /**
+ * Whether the command line sets allocation-site pretenuring itself, either way and in either
+ * spelling V8 accepts (`--allocation-site-pretenuring`, `--no-allocation_site_pretenuring`, ...).
+ */
+export function setsPretenuring(execArgv: readonly string[]): boolean {
+  return execArgv.some((arg) => arg.replace(/_/g, '-').includes('allocation-site-pretenuring'));
+}
+
+/**
  * V8 settings the gateway makes for itself, so that they hold however it is started (the image,
  * `npm start`, an operator's own `node` command) and without flags that NODE_OPTIONS refuses.
  * Imported first by main.ts, before any other module allocates.
@@ -11,6 +19,4 @@ import { setFlagsFromString } from 'node:v8';
  * generation is small, for objects that live for one call. Old-space garbage then costs
  * mark-compacts. An operator who wants V8's default back passes `--allocation-site-pretenuring`.
  */
-if (!process.execArgv.some((arg) => arg.includes('allocation-site-pretenuring'))) {
-  setFlagsFromString('--no-allocation-site-pretenuring');
-}
+if (!setsPretenuring(process.execArgv)) setFlagsFromString('--no-allocation-site-pretenuring');

@@ -16,6 +16,9 @@ export const VAULT_INVALID_TTL_MS = 3_600_000;
  */
 const REDIS_REFRESH_MS = 1_000;
 
+/** What `unusable` answers when no key is blocked (nearly every call): one set, not one per call. */
+const NONE_BLOCKED: ReadonlySet<string> = new Set();
+
 /**
  * Which keys must not be used right now: cooling down (until a time) or invalid. With REDIS_URL
  * the marks live in Redis and every instance skips a key as soon as any instance marks it: a
@@ -102,9 +105,9 @@ export class KeyHealthStore {
    * The ids among these that must be skipped now. With REDIS_URL, one Redis round trip when some
    * of them were not read for REDIS_REFRESH_MS; otherwise none.
    */
-  async unusable(ids: readonly string[]): Promise<Set<string>> {
+  async unusable(ids: readonly string[]): Promise<ReadonlySet<string>> {
     const now = Date.now();
-    const blocked = new Set<string>();
+    let blocked: Set<string> | undefined;
     const client = this.redis.client;
     const stale = client ? ids.filter((id) => now - (this.readAt.get(id) ?? 0) >= REDIS_REFRESH_MS) : [];
     if (client && stale.length > 0) {
@@ -126,9 +129,10 @@ export class KeyHealthStore {
       }
     }
     for (const id of ids) {
-      if ((this.cooldowns.get(id) ?? 0) > now || (this.invalid.get(id) ?? 0) > now) blocked.add(id);
+      if ((this.cooldowns.get(id) ?? 0) > now || (this.invalid.get(id) ?? 0) > now)
+        (blocked ??= new Set()).add(id);
     }
-    return blocked;
+    return blocked ?? NONE_BLOCKED;
   }
 
   /** How many rate limits in a row this key has hit (for the exponential default cooldown). */

@@ -108,19 +108,27 @@ export class VaultIndex implements OnModuleInit, OnApplicationShutdown {
    * with its selected key first, then the rest in creation order.
    */
   ordered(provider: string, scope: KeyScope): IndexedKey[] {
-    const owners = [
-      ...(scope.userId ? [`user:${scope.userId}`] : []),
-      ...(scope.tenantId ? [`tenant:${scope.tenantId}`] : []),
-      'platform',
-    ];
+    // Runs twice per model call (availability, then the keys): no arrays but the answer.
     const out: IndexedKey[] = [];
-    for (const owner of owners) {
-      const keys = this.keys(owner, provider);
-      const selected = keys.find((k) => k.selected);
-      if (selected) out.push(selected);
-      for (const k of keys) if (k !== selected) out.push(k);
-    }
+    if (scope.userId) this.appendPool(out, `user:${scope.userId}`, provider);
+    if (scope.tenantId) this.appendPool(out, `tenant:${scope.tenantId}`, provider);
+    this.appendPool(out, 'platform', provider);
     return out;
+  }
+
+  /** Appends one owner's pool for a provider: its selected key, then the rest in creation order. */
+  private appendPool(out: IndexedKey[], owner: string, provider: string): void {
+    const keys = this.pools.get(owner)?.get(provider);
+    if (!keys) return;
+    let selected: IndexedKey | undefined;
+    for (const k of keys) {
+      if (k.selected) {
+        selected = k;
+        break;
+      }
+    }
+    if (selected) out.push(selected);
+    for (const k of keys) if (k !== selected) out.push(k);
   }
 
   /**

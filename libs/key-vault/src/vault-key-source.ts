@@ -86,22 +86,32 @@ export class VaultKeySource
   async keysFor(providerId: string, scope: KeyScope): Promise<ProviderCredentials[]> {
     if (!this.catalog.provider(providerId, scope.tenantId)) return [];
     const fromEnv = await this.env.keysFor(providerId, scope);
-    const request = fromEnv.filter((c) => c.keyId === REQUEST_KEY_ID);
-    const environment = fromEnv.filter((c) => c.keyId !== REQUEST_KEY_ID);
-    const vault = this.index
-      .ordered(providerId, scope)
-      .map((k) => this.credentialsOf(k))
-      .filter((c): c is ProviderCredentials => c !== undefined);
-    const candidates = [...vault, ...environment];
-    const blocked = await this.health.unusable(candidates.map((c) => healthId(c.keyId!, providerId)));
-    const seen = new Set<string>();
-    const out: ProviderCredentials[] = [];
-    for (const c of [...request, ...candidates]) {
-      if (c.keyId !== REQUEST_KEY_ID && blocked.has(healthId(c.keyId!, providerId))) continue;
-      if (seen.has(c.apiKey)) continue;
-      seen.add(c.apiKey);
-      out.push(c);
+    // One pass each, no intermediate arrays: this runs for every model call (issue 20).
+    const candidates: ProviderCredentials[] = [];
+    const ids: string[] = [];
+    for (const key of this.index.ordered(providerId, scope)) {
+      const c = this.credentialsOf(key);
+      if (c === undefined) continue;
+      candidates.push(c);
+      ids.push(healthId(c.keyId!, providerId));
     }
+    for (const c of fromEnv) {
+      if (c.keyId === REQUEST_KEY_ID) continue;
+      candidates.push(c);
+      ids.push(healthId(c.keyId!, providerId));
+    }
+    const blocked = await this.health.unusable(ids);
+    // The request's own key first, then the usable candidates; a secret listed twice once.
+    const out: ProviderCredentials[] = [];
+    // A pool of many keys checks its secrets in a set; a few keys (nearly every call) in the list.
+    const seen = candidates.length > 8 ? new Set<string>() : undefined;
+    const add = (c: ProviderCredentials): void => {
+      if (seen ? seen.has(c.apiKey) : out.some((o) => o.apiKey === c.apiKey)) return;
+      seen?.add(c.apiKey);
+      out.push(c);
+    };
+    for (const c of fromEnv) if (c.keyId === REQUEST_KEY_ID) add(c);
+    for (let i = 0; i < candidates.length; i++) if (!blocked.has(ids[i]!)) add(candidates[i]!);
     return out;
   }
 
