@@ -6,10 +6,12 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { startLlmGateway, type LlmGateway } from './support/llm-gateway.js';
 
-/** Words of 640 KB: the simulator echoes them one per chunk, so the stream is ~5 MB. */
-const BIG_WORDS = Array.from({ length: 8 }, (_, i) => String.fromCharCode(97 + i).repeat(640 * 1024)).join(
-  ' ',
-);
+/**
+ * 250,000 one-letter words: the simulator echoes them one per chunk, and each becomes an SSE
+ * event of ~170 bytes, so the stream is ~40 MB: more than the kernel's buffers on both ends can
+ * hold here (net.ipv4.tcp_wmem and tcp_rmem at most 4 MB and 32 MB), whatever their tuning.
+ */
+const MANY_WORDS = 'a '.repeat(250_000);
 
 /**
  * A client that sends a streamed call and then reads nothing, without closing: past the kernel's
@@ -20,7 +22,7 @@ describe('a streaming client that stops reading (CLIENT_SEND_TIMEOUT_MS)', () =>
   let t: LlmGateway;
   beforeAll(async () => {
     t = await startLlmGateway({ env: { CLIENT_SEND_TIMEOUT_MS: '1000' } });
-    // A 5 MB prompt costs more than the signup credits.
+    // A 250,000-token answer costs more than the signup credits.
     await request(t.gw.url)
       .post('/api/v1/credits/grants')
       .auth(t.adminToken, { type: 'bearer' })
@@ -32,13 +34,13 @@ describe('a streaming client that stops reading (CLIENT_SEND_TIMEOUT_MS)', () =>
     await t?.close();
   });
 
-  it('is cut off after the timeout: the call ends as aborted, charged for what was delivered, the books balance', async () => {
+  it('is cut off after the timeout: the call ends as aborted, charged for what was written to the connection, the books balance', async () => {
     const requestId = `stuck-${randomUUID()}`;
     const url = new URL(t.gw.url);
     const body = JSON.stringify({
       model: 'simulator/sim-gpt',
       stream: true,
-      messages: [{ role: 'user', content: BIG_WORDS }],
+      messages: [{ role: 'user', content: MANY_WORDS }],
     });
     const socket: Socket = connect(Number(url.port), url.hostname);
     await new Promise((r) => socket.once('connect', r));

@@ -44,6 +44,8 @@ describe('V8 settings of the gateway process', () => {
         JWT_SECRET: 'v8-tuning-test-secret-at-least-32-chars',
         SIGNUP_CREDITS: '5',
         LOG_REQUESTS: 'false',
+        // The first-log-line search below reads the pretty format's `[Context] ` tag.
+        LOG_FORMAT: 'pretty',
       },
       60_000,
       ['--trace-pretenuring-statistics', ...nodeArgs],

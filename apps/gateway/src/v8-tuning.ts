@@ -1,12 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
-
-/**
- * Whether the command line sets allocation-site pretenuring itself, either way and in either
- * spelling V8 accepts (`--allocation-site-pretenuring`, `--no-allocation_site_pretenuring`, ...).
- */
-export function setsPretenuring(execArgv: readonly string[]): boolean {
-  return execArgv.some((arg) => arg.replace(/_/g, '-').includes('allocation-site-pretenuring'));
-}
+import { setsPretenuring } from './v8-flags.js';
 
 /**
  * V8 settings the gateway makes for itself, so that they hold however it is started (the image,

@@ -110,7 +110,8 @@ function choiceDeltas(plan: PersonaPlan): JsonObject[] {
   const deltas: JsonObject[] = thinking.map((word) => ({ content: null, reasoning_content: word }));
   const words = splitWords(plan.text);
   if (words.length === 0) deltas.push({ content: '' });
-  else deltas.push(...words.map((word) => ({ content: word })));
+  // A loop, not push(...spread): an answer of 100,000+ words would overflow the call stack.
+  else for (const word of words) deltas.push({ content: word });
   deltas[0] = { role: 'assistant', ...deltas[0] };
   return deltas;
 }

@@ -16,7 +16,10 @@ export const VAULT_INVALID_TTL_MS = 3_600_000;
  */
 const REDIS_REFRESH_MS = 1_000;
 
-/** What `unusable` answers when no key is blocked (nearly every call): one set, not one per call. */
+/**
+ * What `unusable` answers when no key is blocked (nearly every call): one set, not one per call,
+ * shared by every caller, so never mutated (the type says so).
+ */
 const NONE_BLOCKED: ReadonlySet<string> = new Set();
 
 /**

@@ -19,6 +19,7 @@ import {
   type ProviderError,
 } from '@switchyard/providers';
 import { KeyHealthStore, VAULT_INVALID_TTL_MS } from './key-health.store.js';
+import { orderKeys } from './key-order.js';
 import { ProviderKeyRepository } from './provider-key.repository.js';
 import { VaultIndex, type IndexedKey } from './vault-index.js';
 
@@ -100,19 +101,7 @@ export class VaultKeySource
       candidates.push(c);
       ids.push(healthId(c.keyId!, providerId));
     }
-    const blocked = await this.health.unusable(ids);
-    // The request's own key first, then the usable candidates; a secret listed twice once.
-    const out: ProviderCredentials[] = [];
-    // A pool of many keys checks its secrets in a set; a few keys (nearly every call) in the list.
-    const seen = candidates.length > 8 ? new Set<string>() : undefined;
-    const add = (c: ProviderCredentials): void => {
-      if (seen ? seen.has(c.apiKey) : out.some((o) => o.apiKey === c.apiKey)) return;
-      seen?.add(c.apiKey);
-      out.push(c);
-    };
-    for (const c of fromEnv) if (c.keyId === REQUEST_KEY_ID) add(c);
-    for (let i = 0; i < candidates.length; i++) if (!blocked.has(ids[i]!)) add(candidates[i]!);
-    return out;
+    return orderKeys(fromEnv, candidates, ids, await this.health.unusable(ids));
   }
 
   async reportFailure(

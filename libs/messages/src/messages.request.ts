@@ -121,7 +121,7 @@ function userMessages(content: MessageParam['content'], param: string, origins: 
     const before = parts.length;
     if (block.type === 'text') parts.push(textPart(block));
     else if (block.type === 'image') parts.push(imagePart(block, at));
-    else if (block.type === 'document') parts.push(...documentParts(block, at));
+    else if (block.type === 'document') for (const part of documentParts(block, at)) parts.push(part);
     else if (block.type === 'tool_result') {
       tools.push(toolMessage(block));
       const texts = Array.isArray(block.content) ? block.content.map((_, k) => `${at}.content[${k}]`) : [];
@@ -229,7 +229,8 @@ export function internalPrompt(body: CountTokensRequest): {
   }
   body.messages.forEach((message, i) => {
     const param = `messages[${i}].content`;
-    if (message.role === 'user') messages.push(...userMessages(message.content, param, origins));
+    if (message.role === 'user')
+      for (const m of userMessages(message.content, param, origins)) messages.push(m);
     else {
       messages.push(assistantMessage(message.content, param));
       origins.push({ path: `messages[${i}]`, parts: [] });

@@ -76,6 +76,66 @@ describe('drained (a response waiting for its client)', () => {
     expect(cut).toHaveLength(0);
   });
 
+  it('does not cut off a client that reads slowly, even inside one write larger than the limit lets through', async () => {
+    const cut: number[] = [];
+    setClientSendTimeout(400, (_res, waitedMs) => cut.push(waitedMs));
+    const server = createServer();
+    const ready = new Promise<ServerResponse>((resolve) => {
+      server.on('request', (_req, res: ServerResponse) => {
+        // One event far larger than the socket takes in 400 ms at the pace below.
+        res.write(Buffer.alloc(32 * 1024 * 1024, 'x'));
+        resolve(res);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    client.on('error', () => undefined);
+    client.on('connect', () => {
+      client.write('GET / HTTP/1.1\r\nhost: test\r\n\r\n');
+      client.pause();
+    });
+    open = { server, client, res: undefined as unknown as ServerResponse, written: 0 };
+    const res = await ready;
+    open.res = res;
+    expect(res.writableNeedDrain).toBe(true);
+    // Reads a little every 150 ms: slow, but never still for the 400 ms limit.
+    const sip = setInterval(() => {
+      client.resume();
+      setTimeout(() => client.pause(), 3);
+    }, 150);
+    const waiting = drained(res);
+    await new Promise((r) => setTimeout(r, 1_500));
+    clearInterval(sip);
+    expect(res.destroyed).toBe(false);
+    expect(cut).toHaveLength(0);
+    client.resume();
+    await waiting;
+    expect(res.destroyed).toBe(false);
+    expect(cut).toHaveLength(0);
+  });
+
+  it('cuts off a client that read for a while and then stopped, counting from its last read', async () => {
+    const cut: number[] = [];
+    setClientSendTimeout(400, (_res, waitedMs) => cut.push(waitedMs));
+    open = await stuckClient();
+    // Enough waiting behind the full socket that the sips below never drain it.
+    open.res.write(Buffer.alloc(32 * 1024 * 1024, 'x'));
+    const waiting = drained(open.res);
+    const client = open.client;
+    const sip = setInterval(() => {
+      client.resume();
+      setTimeout(() => client.pause(), 3);
+    }, 150);
+    await new Promise((r) => setTimeout(r, 700));
+    clearInterval(sip);
+    client.pause();
+    expect(open.res.destroyed).toBe(false);
+    await waiting;
+    expect(open.res.destroyed).toBe(true);
+    expect(cut).toHaveLength(1);
+    expect(cut[0]).toBeGreaterThanOrEqual(350);
+  });
+
   it('resolves when the client goes away while the response waits', async () => {
     setClientSendTimeout(0);
     open = await stuckClient();

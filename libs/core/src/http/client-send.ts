@@ -17,25 +17,54 @@ export function setClientSendTimeout(
 
 const NOW: Promise<void> = Promise.resolve();
 
+/** Bytes the response still holds: its own buffer, and what the socket has yet to hand to the kernel. */
+interface Pending {
+  buffered: number;
+  queued: number;
+}
+
+/**
+ * `writableLength` only drops when a whole write completes; libuv's write queue (the handle's
+ * `writeQueueSize`, read by Node itself for `bufferSize`) drops as the kernel takes part of one.
+ * Either dropping means the client took bytes. A handle without it (none seen) counts 0.
+ */
+function pending(res: ServerResponse): Pending {
+  const handle = (res.socket as unknown as { _handle?: { writeQueueSize?: number } } | null)?._handle;
+  return { buffered: res.writableLength, queued: handle?.writeQueueSize ?? 0 };
+}
+
 /**
  * Resolves when the response can take more (`drain`) or is gone (`close`). A client that takes
- * nothing for `CLIENT_SEND_TIMEOUT_MS` while the response waits is cut off: the response is
+ * no bytes for `CLIENT_SEND_TIMEOUT_MS` while the response waits is cut off: the response is
  * destroyed, which ends the call as a client's disconnect does (the upstream call stops, what
- * was delivered is charged). Without it, a client that stops reading without closing held its
- * stream, its upstream connection and its place in flight for good: the call's own deadline is
- * paused while a chunk waits for the client (its pace is not the upstream's).
+ * was written to the connection is charged). A client that reads, however slowly, is not: the
+ * limit is on a time without progress, as nginx's `send_timeout` is, not on the whole wait.
+ * Without it, a client that stops reading without closing held its stream, its upstream
+ * connection and its place in flight for good: the call's own deadline is paused while a chunk
+ * waits for the client (its pace is not the upstream's).
  */
 export function drained(res: ServerResponse): Promise<void> {
   if (res.destroyed || res.writableEnded || !res.writableNeedDrain) return NOW;
   return new Promise<void>((resolve) => {
-    const started = Date.now();
-    const timer =
-      sendTimeoutMs > 0
-        ? setTimeout(() => {
-            onCutOff?.(res, Date.now() - started);
-            res.destroy();
-          }, sendTimeoutMs)
-        : undefined;
+    let since = Date.now();
+    let last = pending(res);
+    let timer: NodeJS.Timeout | undefined;
+    const check = (): void => {
+      const now = pending(res);
+      if (now.buffered < last.buffered || now.queued < last.queued) {
+        since = Date.now();
+        last = now;
+        timer = setTimeout(check, sendTimeoutMs);
+        return;
+      }
+      res.destroy();
+      try {
+        onCutOff?.(res, Date.now() - since);
+      } catch {
+        // The report is a log line; the cut-off has happened either way.
+      }
+    };
+    if (sendTimeoutMs > 0) timer = setTimeout(check, sendTimeoutMs);
     const done = (): void => {
       clearTimeout(timer);
       res.off('drain', done);

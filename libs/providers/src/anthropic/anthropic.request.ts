@@ -197,14 +197,16 @@ function messagesOf(
   const push = (role: 'user' | 'assistant', blocks: ContentBlockParam[]): void => {
     if (blocks.length === 0) return;
     const last = messages.at(-1);
-    if (last?.role === role && Array.isArray(last.content)) last.content.push(...blocks);
-    else messages.push({ role, content: blocks });
+    if (last?.role === role && Array.isArray(last.content)) {
+      for (const block of blocks) last.content.push(block);
+    } else messages.push({ role, content: blocks });
   };
   body.messages.forEach((message, i) => {
     switch (message.role) {
       case 'system':
       case 'developer':
-        system.push(...systemBlocks(message.content, provider, `messages[${i}].content`));
+        for (const block of systemBlocks(message.content, provider, `messages[${i}].content`))
+          system.push(block);
         break;
       case 'user':
         push(

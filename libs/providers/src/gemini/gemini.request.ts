@@ -122,7 +122,7 @@ function contentsOf(
     const last = contents.at(-1);
     // Parallel tool results become one turn, as Gemini expects all responses together.
     if (mergeResults && last?.role === 'user' && last.parts.every((p) => p.functionResponse)) {
-      last.parts.push(...parts);
+      for (const part of parts) last.parts.push(part);
     } else if (parts.length > 0) {
       contents.push({ role, parts });
     }

@@ -1,4 +1,4 @@
-import { setsPretenuring } from './v8-tuning.js';
+import { setsPretenuring } from './v8-flags.js';
 
 describe('setsPretenuring (decision 0040)', () => {
   it('sees the operator set pretenuring either way, in either spelling', () => {
