@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { UsageRecorder, verifyLedger } from '@switchyard/credits';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { startLlmGateway, type LlmGateway } from './support/llm-gateway.js';
+import { fundMember, startLlmGateway, type LlmGateway } from './support/llm-gateway.js';
 
 /**
  * 250,000 one-letter words: the simulator echoes them one per chunk, and each becomes an SSE
@@ -23,12 +22,7 @@ describe('a streaming client that stops reading (CLIENT_SEND_TIMEOUT_MS)', () =>
   beforeAll(async () => {
     t = await startLlmGateway({ env: { CLIENT_SEND_TIMEOUT_MS: '1000' } });
     // A 250,000-token answer costs more than the signup credits.
-    await request(t.gw.url)
-      .post('/api/v1/credits/grants')
-      .auth(t.adminToken, { type: 'bearer' })
-      .set('idempotency-key', randomUUID())
-      .send({ user_id: t.member.id, amount: '100000', reason: 'test funding' })
-      .expect(201);
+    await fundMember(t, '100000');
   });
   afterAll(async () => {
     await t?.close();

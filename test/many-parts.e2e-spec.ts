@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { startLlmGateway, type LlmGateway } from './support/llm-gateway.js';
+import { fundMember, startLlmGateway, type LlmGateway } from './support/llm-gateway.js';
 
 /**
  * More parts than a JavaScript spread takes as arguments (~125,000 here): a mapping that pushed
@@ -15,12 +14,7 @@ describe('a message of 150,000 content parts', () => {
   beforeAll(async () => {
     t = await startLlmGateway();
     // 150,000 input tokens cost more than the signup credits.
-    await request(t.gw.url)
-      .post('/api/v1/credits/grants')
-      .auth(t.adminToken, { type: 'bearer' })
-      .set('idempotency-key', randomUUID())
-      .send({ user_id: t.member.id, amount: '100000', reason: 'test funding' })
-      .expect(201);
+    await fundMember(t, '100000');
   });
   afterAll(async () => {
     await t?.close();

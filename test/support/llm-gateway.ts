@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { startSimulator, type Simulator } from '../../apps/simulator/src/index.js';
@@ -71,4 +72,14 @@ export async function startMeteredGateway(options: LlmGatewayOptions = {}): Prom
     .send({ pricing: { inputPerMTok: '0.000001', outputPerMTok: '1000000' } })
     .expect(200);
   return t;
+}
+
+/** Grants the member `amount` credits (an admin grant with its own idempotency key). */
+export async function fundMember(t: LlmGateway, amount: string, reason = 'test funding'): Promise<void> {
+  await request(t.gw.url)
+    .post('/api/v1/credits/grants')
+    .auth(t.adminToken, { type: 'bearer' })
+    .set('idempotency-key', randomUUID())
+    .send({ user_id: t.member.id, amount, reason })
+    .expect(201);
 }
