@@ -7,8 +7,9 @@ import { fundMember, startLlmGateway, type LlmGateway } from './support/llm-gate
 
 /**
  * 250,000 one-letter words: the simulator echoes them one per chunk, and each becomes an SSE
- * event of ~170 bytes, so the stream is ~40 MB: more than the kernel's buffers on both ends can
- * hold here (net.ipv4.tcp_wmem and tcp_rmem at most 4 MB and 32 MB), whatever their tuning.
+ * event of ~170 bytes, so the stream is ~42 MB: more than the kernel's buffers on both ends can
+ * hold on these machines (net.ipv4.tcp_wmem and tcp_rmem at most 4 MB and 32 MB; a host whose
+ * tcp_rmem allows 40 MB or more would need a longer stream).
  */
 const MANY_WORDS = 'a '.repeat(250_000);
 
