@@ -76,6 +76,39 @@ describe('drained (a response waiting for its client)', () => {
     expect(cut).toHaveLength(0);
   });
 
+  // A client "sips": every 100 ms it reads 1.5 MB, then stops. Against a 1 s limit that is ten
+  // reads per window, each one large enough that a few of them free the third of the sender's
+  // socket buffer (4 MB here) the kernel waits for before it takes more; reading a byte budget,
+  // not for a time, keeps the pace the same on a contended host (CI runs suites in parallel on
+  // two cores), where a 3 ms read every 150 ms against a 400 ms limit failed once.
+  const SIP_EVERY_MS = 100;
+  const SIP_BYTES = 1.5 * 1024 * 1024;
+  const LIMIT_MS = 1_000;
+  const BIG = 96 * 1024 * 1024;
+  const sipping = (client: Socket): { stop(): void; readAll(): void } => {
+    let budget = 0;
+    client.on('data', (chunk: Buffer) => {
+      budget -= chunk.length;
+      if (budget <= 0) client.pause();
+    });
+    const timer = setInterval(() => {
+      budget = SIP_BYTES;
+      client.resume();
+    }, SIP_EVERY_MS);
+    return {
+      stop: () => {
+        clearInterval(timer);
+        budget = 0;
+        client.pause();
+      },
+      readAll: () => {
+        clearInterval(timer);
+        budget = Infinity;
+        client.resume();
+      },
+    };
+  };
+
   // The wait may start in the same tick as the write (the SSE writer's case: Node hands a chunked
   // response's write to libuv only on the next tick) or after the write reached the socket.
   it.each([
@@ -85,13 +118,13 @@ describe('drained (a response waiting for its client)', () => {
     'does not cut off a client that reads one write larger than the limit lets through slowly (wait %s)',
     async (_when, sameTick) => {
       const cut: number[] = [];
-      setClientSendTimeout(400, (_res, waitedMs) => cut.push(waitedMs));
+      setClientSendTimeout(LIMIT_MS, (_res, waitedMs) => cut.push(waitedMs));
       const server = createServer();
       let waiting: Promise<void> | undefined;
       const ready = new Promise<ServerResponse>((resolve) => {
         server.on('request', (_req, res: ServerResponse) => {
-          // One event far larger than the socket takes in 400 ms at the pace below.
-          res.write(Buffer.alloc(32 * 1024 * 1024, 'x'));
+          // One event far larger than the socket takes in the time below at the pace below.
+          res.write(Buffer.alloc(BIG, 'x'));
           if (sameTick) waiting = drained(res);
           resolve(res);
         });
@@ -103,48 +136,49 @@ describe('drained (a response waiting for its client)', () => {
         client.write('GET / HTTP/1.1\r\nhost: test\r\n\r\n');
         client.pause();
       });
-      // Reads a little every 150 ms: slow, but never still for the 400 ms limit.
-      const sip = setInterval(() => {
-        client.resume();
-        setTimeout(() => client.pause(), 3);
-      }, 150);
+      const sip = sipping(client);
       open = { server, client, res: undefined as unknown as ServerResponse, written: 0 };
       const res = await ready;
       open.res = res;
       expect(res.writableNeedDrain).toBe(true);
       waiting ??= drained(res);
-      await new Promise((r) => setTimeout(r, 1_500));
-      clearInterval(sip);
+      let settled = false;
+      void waiting.then(() => (settled = true));
+      // Two and a half limits: a wait counted from its start (the old code) is cut off by then.
+      await new Promise((r) => setTimeout(r, 2.5 * LIMIT_MS));
+      sip.stop();
+      // Still waiting (the sips never drained the write), and not cut off.
+      expect(settled).toBe(false);
       expect(res.destroyed).toBe(false);
       expect(cut).toHaveLength(0);
-      client.resume();
+      sip.readAll();
       await waiting;
       expect(res.destroyed).toBe(false);
       expect(cut).toHaveLength(0);
     },
+    15_000,
   );
 
   it('cuts off a client that read for a while and then stopped, counting from its last read', async () => {
     const cut: number[] = [];
-    setClientSendTimeout(400, (_res, waitedMs) => cut.push(waitedMs));
+    setClientSendTimeout(LIMIT_MS, (_res, waitedMs) => cut.push(waitedMs));
     open = await stuckClient();
     // Enough waiting behind the full socket that the sips below never drain it.
-    open.res.write(Buffer.alloc(32 * 1024 * 1024, 'x'));
+    open.res.write(Buffer.alloc(BIG, 'x'));
     const waiting = drained(open.res);
     const client = open.client;
-    const sip = setInterval(() => {
-      client.resume();
-      setTimeout(() => client.pause(), 3);
-    }, 150);
-    await new Promise((r) => setTimeout(r, 700));
-    clearInterval(sip);
-    client.pause();
+    const sip = sipping(client);
+    await new Promise((r) => setTimeout(r, 1.5 * LIMIT_MS));
+    sip.stop();
+    const stopped = Date.now();
     expect(open.res.destroyed).toBe(false);
     await waiting;
     expect(open.res.destroyed).toBe(true);
     expect(cut).toHaveLength(1);
-    expect(cut[0]).toBeGreaterThanOrEqual(350);
-  });
+    expect(cut[0]).toBeGreaterThanOrEqual(LIMIT_MS - 50);
+    // Between one and two limits after its last read.
+    expect(Date.now() - stopped).toBeLessThan(2 * LIMIT_MS + 200);
+  }, 15_000);
 
   it('resolves when the client goes away while the response waits', async () => {
     setClientSendTimeout(0);
