@@ -1,4 +1,4 @@
-import type { Conversation, ToolChoice, ToolSpec } from './conversation.types.js';
+import { trailingResults, type Conversation, type ToolChoice, type ToolSpec } from './conversation.types.js';
 import { openaiContentText } from './openai-chat.parser.js';
 import { asArray, asNumber, asRecord, asString, asStringList, type JsonObject } from './json.util.js';
 
@@ -37,11 +37,11 @@ export function parseCohereChat(body: JsonObject): Conversation {
   for (const message of messages) {
     if (message.role === 'user') lastUserText = openaiContentText(message.content);
   }
-  const trailing: string[] = [];
-  for (const message of [...messages].reverse()) {
-    if (message.role !== 'tool') break;
-    trailing.unshift(openaiContentText(message.content));
-  }
+  const trailing = trailingResults(
+    messages,
+    (message) => message.role === 'tool',
+    (message) => openaiContentText(message.content),
+  );
   return {
     messageTexts: messages.map(messageText),
     lastUserText,

@@ -51,3 +51,17 @@ export interface ReplyPlan {
   /** Tokens of one choice. */
   completionTokens: number;
 }
+
+/**
+ * The texts of the run of tool results a conversation ends on, in order (empty when its last item
+ * is not one): `Conversation.toolResult` joins them. One pass from the end, then one slice.
+ */
+export function trailingResults<T>(
+  items: T[],
+  isResult: (item: T) => boolean,
+  text: (item: T) => string,
+): string[] {
+  let first = items.length;
+  while (first > 0 && isResult(items[first - 1]!)) first--;
+  return items.slice(first).map(text);
+}

@@ -1,4 +1,4 @@
-import type { Conversation, ToolChoice, ToolSpec } from './conversation.types.js';
+import { trailingResults, type Conversation, type ToolChoice, type ToolSpec } from './conversation.types.js';
 import { asArray, asNumber, asRecord, asString, isRecord, type JsonObject } from './json.util.js';
 
 function contentText(content: unknown): string {
@@ -43,11 +43,11 @@ export function parseGigaChat(body: JsonObject): Conversation {
   for (const message of messages) {
     if (message.role === 'user') lastUserText = contentText(message.content);
   }
-  const trailing: string[] = [];
-  for (const message of [...messages].reverse()) {
-    if (message.role !== 'function') break;
-    trailing.unshift(contentText(message.content));
-  }
+  const trailing = trailingResults(
+    messages,
+    (message) => message.role === 'function',
+    (message) => contentText(message.content),
+  );
   return {
     messageTexts: messages.map(messageText),
     lastUserText,

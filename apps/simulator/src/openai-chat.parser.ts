@@ -1,4 +1,4 @@
-import type { Conversation, ToolChoice, ToolSpec } from './conversation.types.js';
+import { trailingResults, type Conversation, type ToolChoice, type ToolSpec } from './conversation.types.js';
 import {
   asArray,
   asNumber,
@@ -87,11 +87,11 @@ export function parseOpenaiChat(body: JsonObject): Conversation {
     if (message.role === 'user') lastUserText = openaiContentText(message.content);
   }
   // Parallel tool calls end in a run of tool messages; their contents together are the result.
-  const trailing: string[] = [];
-  for (const message of [...messages].reverse()) {
-    if (message.role !== 'tool' && message.role !== 'function') break;
-    trailing.unshift(openaiContentText(message.content));
-  }
+  const trailing = trailingResults(
+    messages,
+    (message) => message.role === 'tool' || message.role === 'function',
+    (message) => openaiContentText(message.content),
+  );
   const format = asRecord(body.response_format).type;
   return {
     messageTexts: messages.map(messageText),

@@ -1,4 +1,4 @@
-import type { Conversation, ToolChoice, ToolSpec } from './conversation.types.js';
+import { trailingResults, type Conversation, type ToolChoice, type ToolSpec } from './conversation.types.js';
 import type { Exchange } from './exchange.types.js';
 import { sendResult } from './http.util.js';
 import { asArray, asNumber, asRecord, asString, type JsonObject } from './json.util.js';
@@ -55,11 +55,7 @@ export function parseResponsesRequest(body: JsonObject): Conversation {
   const records = items.map(asRecord);
   let lastUserText = '';
   for (const item of records) if (item.role === 'user') lastUserText = openaiContentText(item.content);
-  const trailing: string[] = [];
-  for (const item of [...records].reverse()) {
-    if (item.type !== 'function_call_output') break;
-    trailing.unshift(itemText(item));
-  }
+  const trailing = trailingResults(records, (item) => item.type === 'function_call_output', itemText);
   const instructions = asString(body.instructions);
   const format = asRecord(asRecord(body.text).format).type;
   return {

@@ -118,13 +118,17 @@ function contentsOf(
   const names = toolNamesById(body.messages);
   const contents: GeminiContent[] = [];
   const system: string[] = [];
+  // Whether the last turn holds tool results only, kept as turns are added: asking its parts each
+  // time made a run of n tool results cost n² (150,000 results held the event loop for half a minute).
+  let lastIsResults = false;
   const push = (role: 'user' | 'model', parts: GeminiPart[], mergeResults = false): void => {
     const last = contents.at(-1);
     // Parallel tool results become one turn, as Gemini expects all responses together.
-    if (mergeResults && last?.role === 'user' && last.parts.every((p) => p.functionResponse)) {
+    if (mergeResults && last?.role === 'user' && lastIsResults) {
       for (const part of parts) last.parts.push(part);
     } else if (parts.length > 0) {
       contents.push({ role, parts });
+      lastIsResults = mergeResults || parts.every((p) => p.functionResponse);
     }
   };
   body.messages.forEach((message, i) => {
