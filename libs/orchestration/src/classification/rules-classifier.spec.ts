@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { runInNewContext } from 'node:vm';
 import type { Complexity, Intent, Output } from './classification.types.js';
-import { classifyByRules } from './rules-classifier.js';
+import { classifyByRules, RULES } from './rules-classifier.js';
 
 type Row = [prompt: string, intent: Intent, complexity: Complexity, outputs: Output[], web?: boolean];
 
@@ -127,5 +128,51 @@ describe('classifyByRules', () => {
     const input = { text: 'Prove that there are infinitely many primes', hasImages: false, hasTools: false };
     expect(classifyByRules(input)).toEqual(classifyByRules(input));
     expect(classifyByRules(input).signals).toEqual(['intent:math', 'complexity:marker']);
+  });
+
+  // The last user message is the caller's, up to MAX_BODY_BYTES long. Two patterns backtracked
+  // over runs of letters, digits or `a(`: 40,000 digits took 2 s, a megabyte would take twenty
+  // minutes of the event loop. Each family below is a megabyte; every pattern must get through
+  // it inside a 5 s budget that interrupts it (`vm`'s timeout stops a running regex, which jest's
+  // timeout cannot): linear patterns take milliseconds, the old ones ran into the budget.
+  const MB = 1024 * 1024;
+  it.each([
+    ['letters', 'a'.repeat(MB)],
+    ['digits', '1'.repeat(MB)],
+    ['calls without a closing parenthesis', 'a('.repeat(MB / 2)],
+    ['calls without a body', 'f(x) '.repeat(MB / 5)],
+    ['spaces after a name', 'x' + ' '.repeat(MB)],
+    ['digits and spaces', '1 '.repeat(MB / 2)],
+    ['punctuation', '.,;:!? '.repeat(MB / 7)],
+    ['words', 'read the news today '.repeat(MB / 20)],
+  ])('tests every pattern on a megabyte of %s in linear time', (_family, text) => {
+    for (const patterns of Object.values(RULES)) {
+      for (const pattern of patterns) {
+        expect(() =>
+          runInNewContext('pattern.test(text)', { pattern, text }, { timeout: 5_000 }),
+        ).not.toThrow();
+      }
+    }
+    expect(classifyByRules({ text, hasImages: false, hasTools: false }).source).toBe('rules');
+  });
+
+  it('still finds code and arithmetic after the patterns were bounded', () => {
+    const intent = (text: string) => classifyByRules({ text, hasImages: false, hasTools: false }).intent;
+    expect(intent('fix this: main(argc, argv) { return 0 }')).toBe('code');
+    expect(intent('x.push_back(value);')).toBe('code');
+    expect(intent('what is 1234 * 5678')).toBe('math');
+    expect(intent('add 3+4')).toBe('math');
+  });
+
+  it('reads the ask at either end of a long message, and counts its size whole', () => {
+    const pasted = 'lorem ipsum dolor sit amet '.repeat(20_000);
+    const at = (text: string) => classifyByRules({ text, hasImages: false, hasTools: false });
+    expect(at(`Write a haiku about this:\n${pasted}`).intent).toBe('creative');
+    expect(at(`${pasted}\nWrite a haiku about the above.`).intent).toBe('creative');
+    // In the middle, past both windows, the ask is not read: a long message is about its ends.
+    expect(at(`${pasted}\nWrite a haiku.\n${pasted}`).intent).toBe('chat');
+    expect(at(`Summarise:\n${pasted}`).signals).toContain(
+      'complexity:size(100001 words, 2 lines, 0 questions)',
+    );
   });
 });

@@ -2,7 +2,9 @@ import type { Classification, ClassifierInput, Complexity, Intent, Output } from
 
 /**
  * The rules: word patterns per signal, kept as data so they can be read (and printed) in one
- * place. Each pattern is tested on the lower-cased last user message.
+ * place. Each pattern is tested on the lower-cased last user message, which the caller writes
+ * and may make megabytes long: every pattern must cost time linear in it (bounded repeats after
+ * an unanchored start; an unbounded one only where a lookbehind makes it start once per run).
  */
 export const RULES = {
   /** Asking for a picture as the task itself. */
@@ -26,11 +28,13 @@ export const RULES = {
     /```/,
     /\b(code|coding|function|method|class|script|program|compile|compiler|debug|bug|stack ?trace|exception|refactor|unit tests?|regex|regular expression|sql|query|api endpoint|typescript|javascript|python|java|rust|golang|c\+\+|c#|bash|shell|dockerfile|kubernetes|react|node\.?js|npm|git)\b/,
     /\b(implement|write)\b.{0,30}\b(algorithm|parser|server|cli|endpoint)\b/,
-    /[a-z_]+\([^)]*\)\s*[{;]/,
+    // Starts only where a name starts, and the arguments are bounded: each is tried once per
+    // name, so a long run of letters or of `a(` costs its length, not its square.
+    /(?<![a-z_])[a-z_]+\([^)]{0,256}\)\s*[{;]/,
   ],
   math: [
     /\b(solve|equation|integral|integrate|derivative|differentiate|prove|proof|theorem|lemma|probability|calculate|compute|factor(ize|ise)?|simplify|matrix|eigen\w*|logarithm|sum of|how many ways|expected value|arithmetic|algebra|geometry|calculus)\b/,
-    /\d+\s*[-+*/^×÷]\s*\d+/,
+    /(?<!\d)\d+\s*[-+*/^×÷]\s*\d/,
     /\b(what is|what's)\s+\d+(\.\d+)?\s*(percent|%)\s+of\b/,
     /\bx\s*[=+^]\s*|\bx\^2\b|\bsqrt\b/,
   ],
@@ -69,6 +73,19 @@ export const RULES = {
   explanation: [/\b(explain|describe|teach me|tell me about|how (does|do|did|can|would) (?!you\b)\w+)/],
 } as const;
 
+/** How much of each end of a long message the patterns read (sizes count the whole of it). */
+export const PATTERN_WINDOW = 8 * 1024;
+
+/**
+ * What the patterns are tested on: the message, or for a long one (a pasted document) its first
+ * and last 8 KB, where the ask is. The patterns are linear, but a megabyte of some shapes still
+ * costs them most of a second of the event loop.
+ */
+function patternText(raw: string): string {
+  if (raw.length <= 2 * PATTERN_WINDOW) return raw;
+  return `${raw.slice(0, PATTERN_WINDOW)}\n${raw.slice(-PATTERN_WINDOW)}`;
+}
+
 const any = (patterns: readonly RegExp[], text: string) => patterns.some((p) => p.test(text));
 
 function words(text: string): number {
@@ -76,9 +93,9 @@ function words(text: string): number {
 }
 
 function complexityOf(text: string, raw: string, signals: string[]): Complexity {
-  const count = words(text);
+  const count = words(raw);
   const lines = raw.split('\n').length;
-  const questions = (text.match(/\?/g) ?? []).length;
+  const questions = (raw.match(/\?/g) ?? []).length;
   if (any(RULES.complex, text)) {
     signals.push('complexity:marker');
     return 'complex';
@@ -103,7 +120,7 @@ function complexityOf(text: string, raw: string, signals: string[]): Complexity 
  */
 export function classifyByRules(input: ClassifierInput): Classification {
   const raw = input.text;
-  const text = raw.toLowerCase();
+  const text = patternText(raw).toLowerCase();
   const signals: string[] = [];
   const outputs = new Set<Output>(['text']);
   const drawing = any(RULES.imageGeneration, text);
