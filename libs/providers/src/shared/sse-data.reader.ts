@@ -8,30 +8,45 @@
 export async function* readSseFrames(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder();
   const reader = body.getReader();
-  let buffer = '';
+  // The frame not yet ended, as the pieces it arrived in: joined once, when it ends. Appending to
+  // one string and searching it from the start on every read cost a large event's square (an
+  // 8 MB event in 16 KB reads: 5.6 s); each read is now searched once, from where it starts.
+  let pending: string[] = [];
+  let pendingEndsWithLf = false;
   let carry = '';
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      const text = carry + (done ? decoder.decode() : decoder.decode(value, { stream: true }));
+      const raw = carry + (done ? decoder.decode() : decoder.decode(value, { stream: true }));
       // A CR at the very end may be the first half of a CRLF split across reads.
-      carry = !done && text.endsWith('\r') ? '\r' : '';
-      buffer += (carry ? text.slice(0, -1) : text).replace(/\r\n?/g, '\n');
-      let end = buffer.indexOf('\n\n');
-      while (end >= 0) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = frame
-          .split('\n')
-          .filter((line) => line.startsWith('data:'))
-          .map((line) => line.slice(line.startsWith('data: ') ? 6 : 5))
-          .join('\n');
+      carry = !done && raw.endsWith('\r') ? '\r' : '';
+      const text = (carry ? raw.slice(0, -1) : raw).replace(/\r\n?/g, '\n');
+      let from = 0;
+      // A frame's blank line may straddle two reads.
+      if (pendingEndsWithLf && text.startsWith('\n')) {
+        const data = dataOf(pending.join('').slice(0, -1));
+        pending = [];
+        from = 1;
         if (data !== '') yield data;
-        end = buffer.indexOf('\n\n');
+      }
+      let end = text.indexOf('\n\n', from);
+      while (end >= 0) {
+        pending.push(text.slice(from, end));
+        const data = dataOf(pending.join(''));
+        pending = [];
+        from = end + 2;
+        if (data !== '') yield data;
+        end = text.indexOf('\n\n', from);
+      }
+      if (from < text.length) {
+        pending.push(from === 0 ? text : text.slice(from));
+        pendingEndsWithLf = text.endsWith('\n');
+      } else if (text.length > 0) {
+        pendingEndsWithLf = false;
       }
       if (done) break;
     }
-    const rest = buffer.trim();
+    const rest = pending.join('').trim();
     if (rest !== '') {
       const data = rest
         .split('\n')
@@ -44,4 +59,13 @@ export async function* readSseFrames(body: ReadableStream<Uint8Array>): AsyncGen
     reader.releaseLock();
     await body.cancel().catch(() => undefined);
   }
+}
+
+/** A frame's `data` lines, joined by LF ("" when it has none: a comment, a bare `event:`). */
+function dataOf(frame: string): string {
+  return frame
+    .split('\n')
+    .filter((line) => line.startsWith('data:'))
+    .map((line) => line.slice(line.startsWith('data: ') ? 6 : 5))
+    .join('\n');
 }
