@@ -15,8 +15,10 @@ function upstreamText(t: LlmGateway): string {
 
 describe('files in chat', () => {
   let t: LlmGateway;
+  // Small, so that a few parts of one file pass it; the default is 64 MiB.
+  const MAX_ATTACHED_BYTES = 200_000;
   beforeAll(async () => {
-    t = await startLlmGateway();
+    t = await startLlmGateway({ env: { MAX_ATTACHED_BYTES: String(MAX_ATTACHED_BYTES) } });
   });
   afterAll(async () => {
     await t?.close();
@@ -122,5 +124,61 @@ describe('files in chat', () => {
       expect(error?.param).toBe('messages[0].content[0].file.file_id');
     }
     expect(t.sim.requests).toHaveLength(0);
+  });
+
+  it('puts a file named by several parts at each of them', async () => {
+    const notes = await t.client.files.create({
+      file: await toFile(Buffer.from('The password is persimmon.'), 'p.txt'),
+      purpose: 'user_data',
+    });
+    t.sim.clearRequests();
+    const part = { type: 'file', file: { file_id: notes.id } } as const;
+    await t.client.chat.completions.create({
+      model: 'simulator/sim-gpt',
+      messages: [
+        { role: 'user', content: [part, { type: 'text', text: 'and again:' }, part] },
+        { role: 'assistant', content: 'noted' },
+        { role: 'user', content: [part] },
+      ],
+    });
+    expect(upstreamText(t).split('The password is persimmon.')).toHaveLength(4);
+  });
+
+  it('refuses parts whose files would add more than MAX_ATTACHED_BYTES, naming the part that passes it, and charges nothing', async () => {
+    const page = await t.client.files.create({
+      file: await toFile(Buffer.from('a quick brown fox '.repeat(2_500)), 'fox.txt'),
+      purpose: 'user_data',
+    });
+    const balance = async () =>
+      (
+        await request(t.gw.url)
+          .get('/api/v1/credits/balance')
+          .auth(t.member.token, { type: 'bearer' })
+          .expect(200)
+      ).body as unknown;
+    const before = await balance();
+    t.sim.clearRequests();
+    // 45,000 bytes each: four fit under 200,000, the fifth passes it.
+    const content = Array.from({ length: 6 }, () => ({ type: 'file', file: { file_id: page.id } }));
+    const res = await request(t.gw.url)
+      .post('/v1/chat/completions')
+      .auth(t.key, { type: 'bearer' })
+      .send({ model: 'simulator/sim-gpt', messages: [{ role: 'user', content }] });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      error: {
+        type: 'invalid_request_error',
+        code: 'attachments_too_large',
+        param: 'messages[0].content[4].file.file_id',
+      },
+    });
+    expect((res.body as { error: { message: string } }).error.message).toContain('MAX_ATTACHED_BYTES');
+    expect(t.sim.requests).toHaveLength(0);
+    expect(await balance()).toEqual(before);
+    // Four are served.
+    await t.client.chat.completions.create({
+      model: 'simulator/sim-gpt',
+      messages: [{ role: 'user', content: content.slice(0, 4) as Parts }],
+    });
   });
 });

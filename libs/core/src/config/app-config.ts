@@ -84,6 +84,8 @@ export interface MediaConfig {
   filesDir: string;
   /** The largest file one upload may be. */
   maxFileBytes: number;
+  /** The most bytes the stored files a chat request names may add to it, all parts together. */
+  maxAttachedBytes: number;
   /** The most bytes of files one tenant may keep. */
   tenantQuotaBytes: number;
   /** How long a signed image URL stays valid. */
@@ -450,6 +452,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
           : resolve(process.cwd(), env.FILES_DIR)
         : join(dataDir, 'files'),
       maxFileBytes: env.MAX_FILE_BYTES,
+      maxAttachedBytes: env.MAX_ATTACHED_BYTES,
       tenantQuotaBytes: env.TENANT_FILE_QUOTA_BYTES,
       imageUrlTtlSeconds: env.IMAGE_URL_TTL_SECONDS,
       visionBridgeModel: env.VISION_BRIDGE_MODEL,

@@ -457,6 +457,11 @@ export class EnvironmentVariables {
   @Transform(toInt)
   @Min(1)
   @IsInt({ message: 'must be an integer number of bytes' })
+  MAX_ATTACHED_BYTES = 64 * 1024 * 1024;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt({ message: 'must be an integer number of bytes' })
   TENANT_FILE_QUOTA_BYTES = 1024 * 1024 * 1024;
 
   @Transform(toInt)
