@@ -42,10 +42,16 @@ export class PromptCacheStore {
     const ends: number[] = [];
     let total = 0;
     for (const text of pieces) ends.push((total += countTokens(text) + TOKENS_PER_MESSAGE));
-    const key = (index: number) =>
-      createHash('sha256')
-        .update(`${model}\0${JSON.stringify(pieces.slice(0, index + 1))}`)
-        .digest('base64url');
+    // The key of a breakpoint hashes everything up to it: one running hash, read at each
+    // breakpoint (hashing each prefix anew cost breakpoints x prompt).
+    const keys = new Map<number, string>();
+    const wanted = new Set(points.map((p) => p.index));
+    const hash = createHash('sha256').update(`${model}\0`);
+    for (let i = 0; i < pieces.length && keys.size < wanted.size; i++) {
+      hash.update(`${JSON.stringify(pieces[i])}\0`);
+      if (wanted.has(i)) keys.set(i, hash.copy().digest('base64url'));
+    }
+    const key = (index: number) => keys.get(index)!;
     const now = this.now();
     let hit = -1;
     for (let i = points.length - 1; i >= 0; i--) {
