@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { runInNewContext } from 'node:vm';
 import { startSimulator, type Simulator } from '../../../../apps/simulator/src/index.js';
 import type { ProviderCredentials } from '../provider.port.js';
 import {
@@ -135,6 +136,61 @@ describe('GeminiAdapter translation', () => {
         ],
       },
     ]);
+  });
+
+  it('merges a run of tool results into one turn, and a turn after it starts afresh', () => {
+    const call = (id: string) => ({ id, type: 'function' as const, function: { name: id, arguments: '{}' } });
+    const request = toGeminiRequest(
+      {
+        model: 'm',
+        messages: [
+          { role: 'user', content: 'go' },
+          { role: 'assistant', content: '', tool_calls: [call('a'), call('b')] },
+          { role: 'tool', tool_call_id: 'a', content: '1' },
+          { role: 'tool', tool_call_id: 'b', content: '2' },
+          { role: 'user', content: 'and now?' },
+          { role: 'assistant', content: '', tool_calls: [call('c')] },
+          { role: 'tool', tool_call_id: 'c', content: '3' },
+        ],
+      },
+      'gemini',
+    );
+    expect(request.contents.map((c) => [c.role, c.parts.length])).toEqual([
+      ['user', 1],
+      ['model', 2],
+      ['user', 2],
+      ['user', 1],
+      ['model', 1],
+      ['user', 1],
+    ]);
+  });
+
+  // Each merge used to ask every part of the turn so far whether it was a tool result: 150,000
+  // results took ~36 s of the event loop. Inside a 5 s budget that can stop it (`vm`'s timeout;
+  // jest's cannot stop synchronous code), linear takes well under a second.
+  it('maps 150,000 tool results in linear time', () => {
+    const ids = Array.from({ length: 150_000 }, (_, i) => `c${i}`);
+    const body = {
+      model: 'm',
+      messages: [
+        { role: 'user', content: 'go' },
+        {
+          role: 'assistant',
+          content: '',
+          tool_calls: ids.map((id) => ({ id, type: 'function', function: { name: 'f', arguments: '{}' } })),
+        },
+        ...ids.map((id) => ({ role: 'tool', tool_call_id: id, content: 'ok' })),
+      ],
+    };
+    const request = runInNewContext(
+      'toGeminiRequest(body, "gemini")',
+      { toGeminiRequest, body },
+      {
+        timeout: 5_000,
+      },
+    ) as ReturnType<typeof toGeminiRequest>;
+    expect(request.contents).toHaveLength(3);
+    expect(request.contents[2]!.parts).toHaveLength(150_000);
   });
 
   it('refuses image links: Gemini needs inline images', async () => {
