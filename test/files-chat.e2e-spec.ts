@@ -181,4 +181,54 @@ describe('files in chat', () => {
       messages: [{ role: 'user', content: content.slice(0, 4) as Parts }],
     });
   });
+
+  it("counts the bound in the parts' order, images and text alike", async () => {
+    const page = await t.client.files.create({
+      file: await toFile(Buffer.from('a quick brown fox '.repeat(2_500)), 'fox.txt'),
+      purpose: 'user_data',
+    });
+    // A PNG (as sniffed) of 120,000 bytes: a 160,000-byte data URL.
+    const png = Buffer.alloc(120_000);
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(png);
+    const picture = await t.client.files.create({ file: await toFile(png, 'p.png'), purpose: 'user_data' });
+    t.sim.clearRequests();
+    const res = await request(t.gw.url)
+      .post('/v1/chat/completions')
+      .auth(t.key, { type: 'bearer' })
+      .send({
+        model: 'simulator/sim-gpt',
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'file', file: { file_id: page.id } },
+              { type: 'file', file: { file_id: picture.id } },
+            ],
+          },
+        ],
+      });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      error: { code: 'attachments_too_large', param: 'messages[0].content[1].file.file_id' },
+    });
+    expect(t.sim.requests).toHaveLength(0);
+  });
+
+  it('past the context window, each further part of a file is only the marker', async () => {
+    const page = await t.client.files.create({
+      file: await toFile(Buffer.from('a quick brown fox '.repeat(2_500)), 'fox.txt'),
+      purpose: 'user_data',
+    });
+    t.sim.clearRequests();
+    // sim-text has an 8192-token window; the file alone is ~10,000 tokens.
+    const content = Array.from({ length: 50 }, () => ({ type: 'file', file: { file_id: page.id } }));
+    await request(t.gw.url)
+      .post('/v1/chat/completions')
+      .auth(t.key, { type: 'bearer' })
+      .send({ model: 'simulator/sim-text', max_tokens: 16, messages: [{ role: 'user', content }] })
+      .expect(200);
+    const sent = upstreamText(t);
+    expect(sent.match(/fox\.txt truncated: 0 of \d+ tokens shown/g)).toHaveLength(49);
+    expect(sent.match(/fox\.txt truncated: [1-9]\d* of \d+ tokens shown/g)).toHaveLength(1);
+  });
 });

@@ -139,21 +139,10 @@ export class ChatAttachments implements OnModuleInit {
         }),
       });
     }
-    // What the files add to the request, all parts together, is bounded: each part of a file is
-    // its whole text or image, so a body of small parts naming one large file could otherwise
-    // grow into gigabytes before anything measured it.
-    const limit = this.config.media.maxAttachedBytes;
-    let attached = 0;
-    const attach = (slot: FileSlot, bytes: number): void => {
-      attached += bytes;
-      if (attached > limit) {
-        throw new InvalidRequestError(
-          `The files this request names would add more than ${limit} bytes to it (MAX_ATTACHED_BYTES); name fewer or smaller files.`,
-          { param: `${slot.path}.file.file_id`, code: 'attachments_too_large' },
-        );
-      }
-    };
     // Images become image parts (the model's vision decides); text files are measured below.
+    // What each part adds is noted, and each file's data URL, token count and cut text are made
+    // once, so a file named by many parts costs its size once, not once per part.
+    const added = new Map<FileSlot, number>();
     const images = new Map<string, string>();
     const texts = [];
     for (const { slot, row } of loaded) {
@@ -164,7 +153,7 @@ export class ChatAttachments implements OnModuleInit {
           url = `data:${row.mime};base64,${bytes.toString('base64')}`;
           images.set(row.id, url);
         }
-        attach(slot, url.length);
+        added.set(slot, url.length);
         slot.message.content[slot.index] = { type: 'image_url', image_url: { url } } as Part;
         continue;
       }
@@ -180,6 +169,8 @@ export class ChatAttachments implements OnModuleInit {
     }
     let budget = await this.budget(caller, body, req);
     const counted = new Map<string, number>();
+    // By file and tokens kept: the text shown and its size in bytes.
+    const cut = new Map<string, { shown: string; bytes: number }>();
     for (const { slot, row, text } of texts) {
       const header = `[file ${row.filename} (${row.id}, ${row.mime})]\n`;
       let tokens = counted.get(row.id);
@@ -187,16 +178,35 @@ export class ChatAttachments implements OnModuleInit {
         tokens = await countTextTokens(text);
         counted.set(row.id, tokens);
       }
-      let shown = text;
-      if (budget !== null && tokens > budget) {
-        const keep = Math.max(0, budget);
-        shown =
-          (await truncateTokens(text, keep)) +
-          `\n[… file ${row.filename} truncated: ${keep} of ${tokens} tokens shown to fit the model's context window]`;
+      const keep = budget === null || tokens <= budget ? tokens : Math.max(0, budget);
+      const key = `${row.id}\0${keep}`;
+      let shown = cut.get(key);
+      if (!shown) {
+        const kept =
+          keep === tokens
+            ? text
+            : (keep > 0 ? await truncateTokens(text, keep) : '') +
+              `\n[… file ${row.filename} truncated: ${keep} of ${tokens} tokens shown to fit the model's context window]`;
+        shown = { shown: kept, bytes: Buffer.byteLength(kept) };
+        cut.set(key, shown);
       }
-      if (budget !== null) budget -= Math.min(tokens, Math.max(0, budget));
-      attach(slot, Buffer.byteLength(header) + Buffer.byteLength(shown));
-      slot.message.content[slot.index] = { type: 'text', text: header + shown };
+      if (budget !== null) budget -= keep;
+      added.set(slot, Buffer.byteLength(header) + shown.bytes);
+      slot.message.content[slot.index] = { type: 'text', text: header + shown.shown };
+    }
+    // What the files add to the request, all parts together, is bounded: each part of a file is
+    // its whole text or image, so a body of small parts naming one large file could otherwise
+    // grow into gigabytes. Counted in the parts' order, to name the part that passes the bound.
+    const limit = this.config.media.maxAttachedBytes;
+    let attached = 0;
+    for (const slot of slots) {
+      attached += added.get(slot) ?? 0;
+      if (attached > limit) {
+        throw new InvalidRequestError(
+          `The files this request names would add more than ${limit} bytes to it (MAX_ATTACHED_BYTES); name fewer or smaller files.`,
+          { param: `${slot.path}.file.file_id`, code: 'attachments_too_large' },
+        );
+      }
     }
   }
 

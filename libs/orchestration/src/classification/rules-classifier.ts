@@ -73,12 +73,12 @@ export const RULES = {
   explanation: [/\b(explain|describe|teach me|tell me about|how (does|do|did|can|would) (?!you\b)\w+)/],
 } as const;
 
-/** How much of each end of a long message the patterns read (sizes count the whole of it). */
+/** How much of each end of a long message the patterns read, in UTF-16 code units (sizes count the whole of it). */
 export const PATTERN_WINDOW = 8 * 1024;
 
 /**
  * What the patterns are tested on: the message, or for a long one (a pasted document) its first
- * and last 8 KB, where the ask is. The patterns are linear, but a megabyte of some shapes still
+ * and last 8,192 characters, where the ask is. The patterns are linear, but a megabyte of some shapes still
  * costs them most of a second of the event loop.
  */
 function patternText(raw: string): string {

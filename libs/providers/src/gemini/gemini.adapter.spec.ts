@@ -149,16 +149,19 @@ describe('GeminiAdapter translation', () => {
           { role: 'tool', tool_call_id: 'a', content: '1' },
           { role: 'tool', tool_call_id: 'b', content: '2' },
           { role: 'user', content: 'and now?' },
+          { role: 'tool', tool_call_id: 'b', content: '4' },
           { role: 'assistant', content: '', tool_calls: [call('c')] },
           { role: 'tool', tool_call_id: 'c', content: '3' },
         ],
       },
       'gemini',
     );
+    // A user turn between results ends the run: the result after it is a turn of its own.
     expect(request.contents.map((c) => [c.role, c.parts.length])).toEqual([
       ['user', 1],
       ['model', 2],
       ['user', 2],
+      ['user', 1],
       ['user', 1],
       ['model', 1],
       ['user', 1],
