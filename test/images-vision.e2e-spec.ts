@@ -82,6 +82,34 @@ describe('vision bridge', () => {
     );
   });
 
+  it('describes an image sent more than once once, and charges it once', async () => {
+    // A second, different image: a 1x1 PNG of another colour.
+    const other =
+      'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    t.sim.clearRequests();
+    const before = await balanceOf(t.gw.url, t.member.token);
+    const image = (url: string) => ({ type: 'image_url', image_url: { url } }) as const;
+    const { response } = await t.client.chat.completions
+      .create({
+        model: 'simulator/sim-text',
+        messages: [
+          {
+            role: 'user',
+            content: [{ type: 'text', text: 'Compare:' }, image(PIXEL), image(other), image(PIXEL)] as Parts,
+          },
+        ],
+      })
+      .withResponse();
+    const calls = t.sim.requests.filter((r) => r.path.endsWith('/chat/completions'));
+    expect(calls.map((c) => c.model)).toEqual(['sim-gpt', 'sim-gpt', 'sim-text']);
+    const last = JSON.stringify(calls[2]!.body);
+    for (const k of [1, 2, 3]) expect(last).toContain(`[image ${k}, described by simulator/sim-gpt`);
+    const bridgeCost = Number(response.headers.get('x-switchyard-vision-bridge-cost'));
+    const mainCost = Number(response.headers.get('x-switchyard-cost'));
+    const after = await balanceOf(t.gw.url, t.member.token);
+    expect(before - after).toBeCloseTo(bridgeCost + mainCost, 6);
+  });
+
   it('leaves images alone for a model that can see', async () => {
     t.sim.clearRequests();
     await t.client.chat.completions.create({ model: 'simulator/sim-gpt', messages: withImage(PIXEL) });

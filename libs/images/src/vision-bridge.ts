@@ -84,7 +84,17 @@ export class VisionBridge {
 
     let total = 0n;
     let model = bridge;
+    // An image sent more than once (the same URL) is described, and charged, once.
+    const described = new Map<string, { model: string; description: string }>();
     for (const [k, slot] of slots.entries()) {
+      const seen = described.get(slot.url);
+      if (seen) {
+        slot.parts[slot.index] = {
+          type: 'text',
+          text: `[image ${k + 1}, described by ${seen.model}: ${seen.description}]`,
+        };
+        continue;
+      }
       const image = await this.inlined(slot);
       const messages: ChatCompletionMessageParam[] = [
         { role: 'user', content: [{ type: 'text', text: PROMPT }, image] },
@@ -130,6 +140,7 @@ export class VisionBridge {
       total += cost;
       model = served.target.id;
       const description = answer.choices[0]?.message.content?.trim() || '(no description)';
+      described.set(slot.url, { model, description });
       slot.parts[slot.index] = {
         type: 'text',
         text: `[image ${k + 1}, described by ${model}: ${description}]`,
