@@ -120,8 +120,8 @@ function contentsOf(
   const names = toolNamesById(body.messages);
   const contents: GeminiContent[] = [];
   const system: string[] = [];
-  // Whether the last turn holds tool results only, kept as turns are added: asking its parts each
-  // time made a run of n tool results cost n² (150,000 results held the event loop for half a minute).
+  // Whether the last turn is a run of tool results (only merged pushes make one), kept as turns are
+  // added: asking its parts each time made a run of n results cost n² (150,000: half a minute).
   let lastIsResults = false;
   const push = (role: 'user' | 'model', parts: GeminiPart[], mergeResults = false): void => {
     const last = contents.at(-1);
@@ -130,7 +130,7 @@ function contentsOf(
       for (const part of parts) last.parts.push(part);
     } else if (parts.length > 0) {
       contents.push({ role, parts });
-      lastIsResults = mergeResults || parts.every((p) => p.functionResponse);
+      lastIsResults = mergeResults;
     }
   };
   body.messages.forEach((message, i) => {
