@@ -23,6 +23,25 @@ describe('files in chat', () => {
   afterAll(async () => {
     await t?.close();
   });
+  const balance = async () =>
+    (
+      await request(t.gw.url)
+        .get('/api/v1/credits/balance')
+        .auth(t.member.token, { type: 'bearer' })
+        .expect(200)
+    ).body as unknown;
+  const chat = (body: object) =>
+    request(t.gw.url).post('/v1/chat/completions').auth(t.key, { type: 'bearer' }).send(body);
+
+  /** A 400 attachments_too_large at this part, whose message says this, with nothing called. */
+  const expectTooLarge = (res: request.Response, param: string, message: string) => {
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      error: { type: 'invalid_request_error', code: 'attachments_too_large', param },
+    });
+    expect((res.body as { error: { message: string } }).error.message).toContain(message);
+    expect(t.sim.requests).toHaveLength(0);
+  };
 
   it("puts an uploaded PDF's text into the upstream prompt, counted in usage", async () => {
     const pdf = await t.client.files.create({
@@ -149,31 +168,12 @@ describe('files in chat', () => {
       file: await toFile(Buffer.from('a quick brown fox '.repeat(2_500)), 'fox.txt'),
       purpose: 'user_data',
     });
-    const balance = async () =>
-      (
-        await request(t.gw.url)
-          .get('/api/v1/credits/balance')
-          .auth(t.member.token, { type: 'bearer' })
-          .expect(200)
-      ).body as unknown;
     const before = await balance();
     t.sim.clearRequests();
     // 45,000 bytes each: four fit under 200,000, the fifth passes it.
     const content = Array.from({ length: 6 }, () => ({ type: 'file', file: { file_id: page.id } }));
-    const res = await request(t.gw.url)
-      .post('/v1/chat/completions')
-      .auth(t.key, { type: 'bearer' })
-      .send({ model: 'simulator/sim-gpt', messages: [{ role: 'user', content }] });
-    expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({
-      error: {
-        type: 'invalid_request_error',
-        code: 'attachments_too_large',
-        param: 'messages[0].content[4].file.file_id',
-      },
-    });
-    expect((res.body as { error: { message: string } }).error.message).toContain('MAX_ATTACHED_BYTES');
-    expect(t.sim.requests).toHaveLength(0);
+    const res = await chat({ model: 'simulator/sim-gpt', messages: [{ role: 'user', content }] });
+    expectTooLarge(res, 'messages[0].content[4].file.file_id', 'MAX_ATTACHED_BYTES');
     expect(await balance()).toEqual(before);
     // Four are served.
     await t.client.chat.completions.create({
@@ -192,26 +192,84 @@ describe('files in chat', () => {
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(png);
     const picture = await t.client.files.create({ file: await toFile(png, 'p.png'), purpose: 'user_data' });
     t.sim.clearRequests();
-    const res = await request(t.gw.url)
-      .post('/v1/chat/completions')
-      .auth(t.key, { type: 'bearer' })
-      .send({
-        model: 'simulator/sim-gpt',
-        messages: [
-          {
-            role: 'user',
-            content: [
-              { type: 'file', file: { file_id: page.id } },
-              { type: 'file', file: { file_id: picture.id } },
-            ],
-          },
-        ],
-      });
+    const res = await chat({
+      model: 'simulator/sim-gpt',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'file', file: { file_id: page.id } },
+            { type: 'file', file: { file_id: picture.id } },
+          ],
+        },
+      ],
+    });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({
       error: { code: 'attachments_too_large', param: 'messages[0].content[1].file.file_id' },
     });
     expect(t.sim.requests).toHaveLength(0);
+  });
+
+  it('refuses files that hold more than MAX_ATTACHED_BYTES together before reading them, even when the window would cut them to fit', async () => {
+    // Three distinct files of 90,000 bytes each: the window (sim-text, 8,192 tokens) would cut
+    // them to one part's worth, well under the bound, but the gateway would have to read 270,000.
+    const ids: string[] = [];
+    for (const word of ['alpha', 'bravo', 'charlie']) {
+      const file = await t.client.files.create({
+        file: await toFile(Buffer.from(`${word} `.repeat(90_000 / (word.length + 1))), `${word}.txt`),
+        purpose: 'user_data',
+      });
+      ids.push(file.id);
+    }
+    const parts = (n: number) => ids.slice(0, n).map((id) => ({ type: 'file', file: { file_id: id } }));
+    const before = await balance();
+    t.sim.clearRequests();
+    const res = await chat({
+      model: 'simulator/sim-text',
+      max_tokens: 16,
+      messages: [{ role: 'user', content: parts(3) }],
+    });
+    expectTooLarge(res, 'messages[0].content[2].file.file_id', 'hold more than 200000 bytes');
+    expect(await balance()).toEqual(before);
+    // Two of them (180,000 bytes) are read, cut to the window and served.
+    await chat({
+      model: 'simulator/sim-text',
+      max_tokens: 16,
+      messages: [{ role: 'user', content: parts(2) }],
+    }).expect(200);
+    expect(upstreamText(t)).toMatch(/bravo\.txt truncated: \d+ of \d+ tokens shown/);
+  });
+
+  it('lists and describes files without their text, and a deleted file named in chat is a 404 for its part', async () => {
+    const file = await t.client.files.create({
+      file: await toFile(Buffer.from('The password is kumquat.'), 'secret.txt'),
+      purpose: 'user_data',
+    });
+    const listed = await t.client.files.list({ limit: 10_000 });
+    expect(listed.data.find((f) => f.id === file.id)).toMatchObject({ filename: 'secret.txt', bytes: 24 });
+    expect(JSON.stringify(listed.data)).not.toContain('kumquat');
+    expect(await t.client.files.retrieve(file.id)).toMatchObject({ id: file.id, bytes: 24 });
+    await t.client.chat.completions.create({
+      model: 'simulator/sim-gpt',
+      messages: [{ role: 'user', content: [{ type: 'file', file: { file_id: file.id } }] as Parts }],
+    });
+    expect(upstreamText(t)).toContain('kumquat');
+    await t.client.files.delete(file.id);
+    const res = await chat({
+      model: 'simulator/sim-gpt',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'hi' },
+            { type: 'file', file: { file_id: file.id } },
+          ],
+        },
+      ],
+    });
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ error: { param: 'messages[0].content[1].file.file_id' } });
   });
 
   it('past the context window, each further part of a file is only the marker', async () => {
@@ -222,11 +280,9 @@ describe('files in chat', () => {
     t.sim.clearRequests();
     // sim-text has an 8192-token window; the file alone is ~10,000 tokens.
     const content = Array.from({ length: 50 }, () => ({ type: 'file', file: { file_id: page.id } }));
-    await request(t.gw.url)
-      .post('/v1/chat/completions')
-      .auth(t.key, { type: 'bearer' })
-      .send({ model: 'simulator/sim-text', max_tokens: 16, messages: [{ role: 'user', content }] })
-      .expect(200);
+    await chat({ model: 'simulator/sim-text', max_tokens: 16, messages: [{ role: 'user', content }] }).expect(
+      200,
+    );
     const sent = upstreamText(t);
     expect(sent.match(/fox\.txt truncated: 0 of \d+ tokens shown/g)).toHaveLength(49);
     expect(sent.match(/fox\.txt truncated: [1-9]\d* of \d+ tokens shown/g)).toHaveLength(1);

@@ -73,8 +73,9 @@ describe('/v1/files through the official openai SDK', () => {
     });
     expect((created as unknown as { mime_type: string }).mime_type).toBe('application/pdf');
     const caller = { tenantId: t.member.tenantId, userId: t.member.id, role: 'member' } as Caller;
-    const row = await t.gw.app.get(FilesService).get(caller, created.id);
-    expect(row.extractedText).toContain('The secret word is marmalade.');
+    expect(await t.gw.app.get(FilesService).text(caller, created.id)).toContain(
+      'The secret word is marmalade.',
+    );
     const html = await t.client.files.create({
       file: await toFile(
         Buffer.from('<html><body><script>x()</script><p>Hi &amp; bye</p></body></html>'),

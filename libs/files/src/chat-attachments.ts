@@ -69,6 +69,35 @@ function fileSlots(messages: unknown[]): FileSlot[] {
   return slots;
 }
 
+/** The length of a data URL holding `bytes` bytes of this type. */
+function dataUrlLength(mime: string, bytes: number): number {
+  return `data:${mime};base64,`.length + 4 * Math.ceil(bytes / 3);
+}
+
+function tooLarge(slot: FileSlot, message: string): InvalidRequestError {
+  return new InvalidRequestError(message, {
+    param: `${slot.path}.file.file_id`,
+    code: 'attachments_too_large',
+  });
+}
+
+function noText(slot: FileSlot, row: FileEntity): InvalidRequestError {
+  return new InvalidRequestError(
+    `File '${row.id}' (${row.mime}) has no text to put into a prompt; attach PDF, text, Markdown, CSV, JSON or HTML.`,
+    { param: `${slot.path}.file.file_id` },
+  );
+}
+
+/** A file gone since it was described (deleted meanwhile) is a 404 naming its part. */
+function notFoundAt(slot: FileSlot): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof NotFoundError) {
+      throw new NotFoundError(`No such file: '${slot.fileId}'.`, { param: `${slot.path}.file.file_id` });
+    }
+    throw error;
+  };
+}
+
 /** `text` cut to at most `tokens` tokens. */
 async function truncateTokens(text: string, tokens: number): Promise<string> {
   // Loaded when a file is first cut (the tokenizer's tables are ~20 MB of heap).
@@ -117,39 +146,49 @@ export class ChatAttachments implements OnModuleInit {
     if (!body || !Array.isArray(body.messages)) return;
     const slots = fileSlots(body.messages);
     if (slots.length === 0) return;
-    // A file named by many parts is loaded, encoded and measured once: each of its parts used to
-    // cost a query and a token count (200 parts of one 108 KB file: 0.3 s).
-    const rows = new Map<string, Promise<FileEntity>>();
-    const loaded = [];
+    // Every named row first, without its text (one query), so that nothing is read before the
+    // request is known to fit: a body naming a tenant's files could otherwise load up to its
+    // whole quota (1 GiB by default) into memory before the bound below refused it.
+    const described = await this.files.describe(caller, [...new Set(slots.map((slot) => slot.fileId))]);
     for (const slot of slots) {
-      let row = rows.get(slot.fileId);
-      if (!row) {
-        row = this.files.get(caller, slot.fileId);
-        rows.set(slot.fileId, row);
+      if (!described.has(slot.fileId)) {
+        throw new NotFoundError(`No such file: '${slot.fileId}'.`, { param: `${slot.path}.file.file_id` });
       }
-      loaded.push({
-        slot,
-        row: await row.catch((error: unknown) => {
-          if (error instanceof NotFoundError) {
-            throw new NotFoundError(`No such file: '${slot.fileId}'.`, {
-              param: `${slot.path}.file.file_id`,
-            });
-          }
-          throw error;
-        }),
-      });
+    }
+    for (const slot of slots) {
+      const { row, textBytes } = described.get(slot.fileId)!;
+      if (!row.mime.startsWith('image/') && textBytes === null) throw noText(slot, row);
+    }
+    // What the request makes the gateway read is bounded as what it adds is (below): each file
+    // once, its text or its image's data URL, counted in the order the parts first name them.
+    const limit = this.config.media.maxAttachedBytes;
+    let read = 0;
+    const counted = new Set<string>();
+    for (const slot of slots) {
+      if (counted.has(slot.fileId)) continue;
+      counted.add(slot.fileId);
+      const { row, textBytes } = described.get(slot.fileId)!;
+      read += row.mime.startsWith('image/') ? dataUrlLength(row.mime, row.bytes) : textBytes!;
+      if (read > limit) {
+        throw tooLarge(
+          slot,
+          `The files this request names hold more than ${limit} bytes together (MAX_ATTACHED_BYTES); name fewer or smaller files.`,
+        );
+      }
     }
     // Images become image parts (the model's vision decides); text files are measured below.
-    // What each part adds is noted, and each file's data URL, token count and cut text are made
-    // once, so a file named by many parts costs its size once, not once per part.
+    // What each part adds is noted, and each file's data URL, text, token count and cut text are
+    // made once, so a file named by many parts costs its size once, not once per part.
     const added = new Map<FileSlot, number>();
     const images = new Map<string, string>();
+    const fileTexts = new Map<string, string>();
     const texts = [];
-    for (const { slot, row } of loaded) {
+    for (const slot of slots) {
+      const { row } = described.get(slot.fileId)!;
       if (row.mime.startsWith('image/')) {
         let url = images.get(row.id);
         if (url === undefined) {
-          const { bytes } = await this.files.content(caller, row.id);
+          const { bytes } = await this.files.content(caller, row.id).catch(notFoundAt(slot));
           url = `data:${row.mime};base64,${bytes.toString('base64')}`;
           images.set(row.id, url);
         }
@@ -157,26 +196,27 @@ export class ChatAttachments implements OnModuleInit {
         slot.message.content[slot.index] = { type: 'image_url', image_url: { url } } as Part;
         continue;
       }
-      if (row.extractedText === null) {
-        throw new InvalidRequestError(
-          `File '${row.id}' (${row.mime}) has no text to put into a prompt; attach PDF, text, Markdown, CSV, JSON or HTML.`,
-          { param: `${slot.path}.file.file_id` },
-        );
+      let text = fileTexts.get(row.id);
+      if (text === undefined) {
+        const stored = await this.files.text(caller, row.id).catch(notFoundAt(slot));
+        if (stored === null) throw noText(slot, row);
+        text = stored;
+        fileTexts.set(row.id, text);
       }
       // Placeholder now, so the rest of the prompt can be measured without the files.
       slot.message.content[slot.index] = { type: 'text', text: '' };
-      texts.push({ slot, row, text: row.extractedText });
+      texts.push({ slot, row, text });
     }
     let budget = await this.budget(caller, body, req);
-    const counted = new Map<string, number>();
+    const tokenCounts = new Map<string, number>();
     // By file and tokens kept: the text shown and its size in bytes.
     const cut = new Map<string, { shown: string; bytes: number }>();
     for (const { slot, row, text } of texts) {
       const header = `[file ${row.filename} (${row.id}, ${row.mime})]\n`;
-      let tokens = counted.get(row.id);
+      let tokens = tokenCounts.get(row.id);
       if (tokens === undefined) {
         tokens = await countTextTokens(text);
-        counted.set(row.id, tokens);
+        tokenCounts.set(row.id, tokens);
       }
       const keep = budget === null || tokens <= budget ? tokens : Math.max(0, budget);
       const key = `${row.id}\0${keep}`;
@@ -197,14 +237,13 @@ export class ChatAttachments implements OnModuleInit {
     // What the files add to the request, all parts together, is bounded: each part of a file is
     // its whole text or image, so a body of small parts naming one large file could otherwise
     // grow into gigabytes. Counted in the parts' order, to name the part that passes the bound.
-    const limit = this.config.media.maxAttachedBytes;
     let attached = 0;
     for (const slot of slots) {
       attached += added.get(slot) ?? 0;
       if (attached > limit) {
-        throw new InvalidRequestError(
+        throw tooLarge(
+          slot,
           `The files this request names would add more than ${limit} bytes to it (MAX_ATTACHED_BYTES); name fewer or smaller files.`,
-          { param: `${slot.path}.file.file_id`, code: 'attachments_too_large' },
         );
       }
     }

@@ -35,8 +35,12 @@ export class FileEntity {
   @Column({ name: 'storage_key', type: 'text' })
   storageKey!: string;
 
-  /** Text extracted at upload (PDF, text, Markdown, CSV, JSON, HTML); null for other types. */
-  @Column({ name: 'extracted_text', type: 'text', nullable: true })
+  /**
+   * Text extracted at upload (PDF, text, Markdown, CSV, JSON, HTML); null for other types. Not
+   * loaded with the row (up to MAX_FILE_BYTES each, and a listing reads up to 10,000 rows): only
+   * `FilesService.text` reads it, once a request has been found to fit MAX_ATTACHED_BYTES.
+   */
+  @Column({ name: 'extracted_text', type: 'text', nullable: true, select: false })
   extractedText!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

@@ -206,6 +206,45 @@ export class FilesService {
     return { id: row.id, object: 'file', deleted: true };
   }
 
+  /**
+   * The rows of these ids the caller may see (without their text), by id, each with the size of
+   * its extracted text in bytes (null: none). One query whatever the number of ids: chat decides
+   * from this whether a request's files fit before reading any of them.
+   */
+  async describe(
+    caller: Caller,
+    ids: readonly string[],
+  ): Promise<Map<string, { row: FileEntity; textBytes: number | null }>> {
+    const found = new Map<string, { row: FileEntity; textBytes: number | null }>();
+    const valid = ids.filter((id) => ID.test(id));
+    if (valid.length === 0) return found;
+    const qb = this.files
+      .createQueryBuilder('f')
+      .addSelect('octet_length(f.extracted_text)', 'text_bytes')
+      .where('f.id = ANY(:ids)', { ids: valid });
+    this.scope(qb, caller);
+    const { entities, raw } = await qb.getRawAndEntities<{
+      f_id: string;
+      text_bytes: number | string | null;
+    }>();
+    const sizes = new Map(raw.map((r) => [r.f_id, r.text_bytes === null ? null : Number(r.text_bytes)]));
+    for (const row of entities) found.set(row.id, { row, textBytes: sizes.get(row.id) ?? null });
+    return found;
+  }
+
+  /** A visible file's extracted text (null: none), or 404 when it is gone or not the caller's. */
+  async text(caller: Caller, id: string): Promise<string | null> {
+    if (!ID.test(id)) throw new NotFoundError(`No such file: '${id}'.`, { param: 'file_id' });
+    const qb = this.files
+      .createQueryBuilder('f')
+      .select('f.extracted_text', 'text')
+      .where('f.id = :id', { id });
+    this.scope(qb, caller);
+    const row = await qb.getRawOne<{ text: string | null }>();
+    if (!row) throw new NotFoundError(`No such file: '${id}'.`, { param: 'file_id' });
+    return row.text;
+  }
+
   private async visible(caller: Caller, id: string): Promise<FileEntity | null> {
     if (!ID.test(id)) return null;
     const qb = this.files.createQueryBuilder('f').where('f.id = :id', { id });
