@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { drained, setClientSendTimeout } from './client-send.js';
@@ -80,34 +81,77 @@ describe('drained (a response waiting for its client)', () => {
   // reads per window, each one large enough that a few of them free the third of the sender's
   // socket buffer (4 MB here) the kernel waits for before it takes more; reading a byte budget,
   // not for a time, keeps the pace the same on a contended host (CI runs suites in parallel on
-  // two cores), where a 3 ms read every 150 ms against a 400 ms limit failed once.
+  // two cores), where a 3 ms read every 150 ms against a 400 ms limit failed once. The client is
+  // its own process: in this one, a pause of the event loop as long as the limit (a busy host, a
+  // collection) would stop the reader and the server's timer alike and fake a still client.
   const SIP_EVERY_MS = 100;
   const SIP_BYTES = 1.5 * 1024 * 1024;
   const LIMIT_MS = 1_000;
   // More than 25 sips take (~38 MB), and not so much that draining the rest is slow on a busy host.
   const BIG = 64 * 1024 * 1024;
-  const sipping = (client: Socket): { stop(): void; readAll(): void } => {
+  const SIPPER = `
+    const [port, sipBytes, everyMs] = process.argv.slice(1).map(Number);
+    const client = require('node:net').connect(port, '127.0.0.1', () => {
+      client.write('GET / HTTP/1.1\\r\\nhost: test\\r\\n\\r\\n');
+      client.pause();
+    });
+    client.on('error', () => undefined);
+    client.on('close', () => process.exit(0));
     let budget = 0;
-    client.on('data', (chunk: Buffer) => {
+    client.on('data', (chunk) => {
       budget -= chunk.length;
       if (budget <= 0) client.pause();
     });
     const timer = setInterval(() => {
-      budget = SIP_BYTES;
+      budget = sipBytes;
       client.resume();
-    }, SIP_EVERY_MS);
-    return {
-      stop: () => {
-        clearInterval(timer);
-        budget = 0;
-        client.pause();
+    }, everyMs);
+    process.on('message', (m) => {
+      clearInterval(timer);
+      budget = m === 'stop' ? 0 : Infinity;
+      if (m === 'stop') client.pause();
+      else client.resume();
+      process.send(m);
+    });
+  `;
+  /** A server whose one response writes BIG at once, and a sipping client in another process. */
+  const sippedServer = async (
+    onResponse: (res: ServerResponse) => void,
+  ): Promise<{ res: ServerResponse; stop(): Promise<void>; readAll(): Promise<void> }> => {
+    const server = createServer();
+    const ready = new Promise<ServerResponse>((resolve) => {
+      server.on('request', (_req, res: ServerResponse) => {
+        // One event far larger than the socket takes in the time below at the pace below.
+        res.write(Buffer.alloc(BIG, 'x'));
+        onResponse(res);
+        resolve(res);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const child = spawn(
+      process.execPath,
+      ['-e', SIPPER, String(port), String(SIP_BYTES), String(SIP_EVERY_MS)],
+      {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       },
-      readAll: () => {
-        clearInterval(timer);
-        budget = Infinity;
-        client.resume();
-      },
+    );
+    const tell = (m: 'stop' | 'readAll') =>
+      new Promise<void>((r) => {
+        // A client the server cut off has exited (it leaves when its socket closes).
+        if (!child.connected) return r();
+        child.once('message', () => r());
+        child.once('exit', () => r());
+        child.send(m);
+      });
+    const res = await ready;
+    open = {
+      server,
+      client: { destroy: () => child.kill() } as unknown as Socket,
+      res,
+      written: 0,
     };
+    return { res, stop: () => tell('stop'), readAll: () => tell('readAll') };
   };
 
   // The wait may start in the same tick as the write (the SSE writer's case: Node hands a chunked
@@ -120,39 +164,22 @@ describe('drained (a response waiting for its client)', () => {
     async (_when, sameTick) => {
       const cut: number[] = [];
       setClientSendTimeout(LIMIT_MS, (_res, waitedMs) => cut.push(waitedMs));
-      const server = createServer();
       let waiting: Promise<void> | undefined;
-      const ready = new Promise<ServerResponse>((resolve) => {
-        server.on('request', (_req, res: ServerResponse) => {
-          // One event far larger than the socket takes in the time below at the pace below.
-          res.write(Buffer.alloc(BIG, 'x'));
-          if (sameTick) waiting = drained(res);
-          resolve(res);
-        });
+      const { res, stop, readAll } = await sippedServer((res) => {
+        if (sameTick) waiting = drained(res);
       });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
-      client.on('error', () => undefined);
-      client.on('connect', () => {
-        client.write('GET / HTTP/1.1\r\nhost: test\r\n\r\n');
-        client.pause();
-      });
-      const sip = sipping(client);
-      open = { server, client, res: undefined as unknown as ServerResponse, written: 0 };
-      const res = await ready;
-      open.res = res;
       expect(res.writableNeedDrain).toBe(true);
       waiting ??= drained(res);
       let settled = false;
       void waiting.then(() => (settled = true));
       // Two and a half limits: a wait counted from its start (the old code) is cut off by then.
       await new Promise((r) => setTimeout(r, 2.5 * LIMIT_MS));
-      sip.stop();
+      await stop();
       // Still waiting (the sips never drained the write), and not cut off.
       expect(settled).toBe(false);
       expect(res.destroyed).toBe(false);
       expect(cut).toHaveLength(0);
-      sip.readAll();
+      await readAll();
       await waiting;
       expect(res.destroyed).toBe(false);
       expect(cut).toHaveLength(0);
@@ -163,18 +190,14 @@ describe('drained (a response waiting for its client)', () => {
   it('cuts off a client that read for a while and then stopped, counting from its last read', async () => {
     const cut: number[] = [];
     setClientSendTimeout(LIMIT_MS, (_res, waitedMs) => cut.push(waitedMs));
-    open = await stuckClient();
-    // Enough waiting behind the full socket that the sips below never drain it.
-    open.res.write(Buffer.alloc(BIG, 'x'));
-    const waiting = drained(open.res);
-    const client = open.client;
-    const sip = sipping(client);
+    const { res, stop } = await sippedServer(() => undefined);
+    const waiting = drained(res);
     await new Promise((r) => setTimeout(r, 1.5 * LIMIT_MS));
-    sip.stop();
+    await stop();
     const stopped = Date.now();
-    expect(open.res.destroyed).toBe(false);
+    expect(res.destroyed).toBe(false);
     await waiting;
-    expect(open.res.destroyed).toBe(true);
+    expect(res.destroyed).toBe(true);
     expect(cut).toHaveLength(1);
     expect(cut[0]).toBeGreaterThanOrEqual(LIMIT_MS - 50);
     // Between one and two limits after its last read (and a second of slack for a busy host's timers).
