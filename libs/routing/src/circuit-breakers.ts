@@ -13,6 +13,11 @@ import {
 import { isTransient } from './provider-error.mapping.js';
 
 const CHANNEL = 'sy:breaker:open';
+/**
+ * Breakers kept at once. Providers that take any model name (Ollama, vLLM, runtime providers)
+ * let a caller mint one per name; past this the least recently used closed one is forgotten.
+ */
+export const MAX_BREAKERS = 2_000;
 
 /** What a breaker guards: one model at one endpoint. */
 export interface BreakerTarget {
@@ -35,6 +40,8 @@ interface Entry {
   openedAt: Date | null;
   /** Isolated because another instance opened its circuit: that instance logs, not this one. */
   peerIsolated: boolean;
+  /** When it was last asked for, in the order of this instance's uses (for forgetting). */
+  usedAt: number;
 }
 
 function stateName(state: CircuitState): BreakerView['state'] {
@@ -62,6 +69,7 @@ function stateName(state: CircuitState): BreakerView['state'] {
 @Injectable()
 export class CircuitBreakers implements OnModuleInit {
   private readonly breakers = new Map<string, Entry>();
+  private uses = 0;
 
   constructor(
     private readonly config: AppConfig,
@@ -107,7 +115,11 @@ export class CircuitBreakers implements OnModuleInit {
 
   private entry(id: string, target: BreakerTarget): Entry {
     const entry = this.breakers.get(id);
-    if (entry) return entry;
+    if (entry) {
+      entry.usedAt = ++this.uses;
+      return entry;
+    }
+    if (this.breakers.size >= MAX_BREAKERS) this.forgetLeastRecent();
     const policy = circuitBreaker(
       handleWhen((err) => err instanceof ProviderError && isTransient(err)),
       {
@@ -115,7 +127,7 @@ export class CircuitBreakers implements OnModuleInit {
         breaker: new ConsecutiveBreaker(this.config.routing.breakerThreshold),
       },
     );
-    const created: Entry = { target, policy, openedAt: null, peerIsolated: false };
+    const created: Entry = { target, policy, openedAt: null, peerIsolated: false, usedAt: ++this.uses };
     policy.onBreak(() => {
       if (created.peerIsolated) return;
       created.openedAt = new Date();
@@ -135,6 +147,24 @@ export class CircuitBreakers implements OnModuleInit {
     });
     this.breakers.set(id, created);
     return created;
+  }
+
+  /**
+   * Drops the closed breaker asked for least recently (a scan, only when a new one comes at the
+   * cap). One that is open, half open or isolated stays: forgetting it would let calls through
+   * to a failing model early. Should every one be (a cap's worth of failing models), the map
+   * goes past the cap rather than forget a circuit.
+   */
+  private forgetLeastRecent(): void {
+    let oldest: string | undefined;
+    let oldestAt = Infinity;
+    for (const [id, entry] of this.breakers) {
+      if (entry.policy.state === CircuitState.Closed && entry.usedAt < oldestAt) {
+        oldest = id;
+        oldestAt = entry.usedAt;
+      }
+    }
+    if (oldest !== undefined) this.breakers.delete(oldest);
   }
 
   private record(

@@ -1,0 +1,56 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ActivityLogService } from '@switchyard/activity-log';
+import { loadConfig, RedisService } from '@switchyard/core';
+import { ProviderError, type ProviderCredentials, type ResolvedModel } from '@switchyard/providers';
+import { CircuitBreakers, MAX_BREAKERS } from './circuit-breakers.js';
+
+const config = loadConfig({ NODE_ENV: 'test', CIRCUIT_BREAKER_THRESHOLD: '2' });
+const creds = { apiKey: 'k', baseUrl: 'http://ollama.local/v1' } as ProviderCredentials;
+const model = (id: string) => ({ provider: { id: 'ollama' }, model: { id } }) as unknown as ResolvedModel;
+
+/** Breakers on one instance (no REDIS_URL), with the activity log's records kept. */
+function sut(): { breakers: CircuitBreakers; records: unknown[] } {
+  const records: unknown[] = [];
+  const activity = { record: (r: unknown) => records.push(r) } as unknown as ActivityLogService;
+  return { breakers: new CircuitBreakers(config, new RedisService(config), activity), records };
+}
+
+async function fail(breakers: CircuitBreakers, id: string): Promise<void> {
+  const down = new ProviderError('server', 'upstream 500', { provider: 'ollama', upstreamStatus: 500 });
+  await breakers
+    .for(model(id), creds)
+    .execute(() => Promise.reject(down))
+    .catch(() => undefined);
+}
+
+describe('CircuitBreakers', () => {
+  it('keeps at most MAX_BREAKERS, however many model names callers send', () => {
+    const { breakers } = sut();
+    for (let i = 0; i < MAX_BREAKERS + 500; i++) breakers.for(model(`name-${i}`), creds);
+    const views = breakers.views();
+    expect(views).toHaveLength(MAX_BREAKERS);
+    // The oldest went first.
+    expect(views.some((v) => v.model === 'name-0')).toBe(false);
+    expect(views.some((v) => v.model === `name-${MAX_BREAKERS + 499}`)).toBe(true);
+  });
+
+  it('forgets the least recently used closed breaker, never an open one', async () => {
+    const { breakers, records } = sut();
+    await fail(breakers, 'failing');
+    await fail(breakers, 'failing');
+    expect(records).toHaveLength(1); // CIRCUIT_OPEN
+    const hot = breakers.for(model('hot'), creds);
+    for (let i = 0; i < MAX_BREAKERS * 2; i++) {
+      breakers.for(model(`name-${i}`), creds);
+      // Asked for between the new names: always among the most recent.
+      expect(breakers.for(model('hot'), creds)).toBe(hot);
+    }
+    const views = breakers.views();
+    expect(views).toHaveLength(MAX_BREAKERS);
+    expect(views.find((v) => v.model === 'failing')).toMatchObject({ state: 'open' });
+    // The same breaker, still open: a call is refused without reaching the model.
+    await expect(breakers.for(model('failing'), creds).execute(() => Promise.resolve(1))).rejects.toThrow(
+      /circuit/i,
+    );
+  });
+});
