@@ -21,6 +21,7 @@ import { UsageRollupCompact1796800000000 } from './1796800000000-UsageRollupComp
 import { CreditsHolds1796900000000 } from './1796900000000-CreditsHolds.js';
 import { CreditsApplyOnce1797000000000 } from './1797000000000-CreditsApplyOnce.js';
 import { CreditsChargeWithoutHold1797100000000 } from './1797100000000-CreditsChargeWithoutHold.js';
+import { ResponsesMessagesBytes1797200000000 } from './1797200000000-ResponsesMessagesBytes.js';
 
 export const migrations = [
   Settings1795298300000,
@@ -45,4 +46,5 @@ export const migrations = [
   CreditsHolds1796900000000,
   CreditsApplyOnce1797000000000,
   CreditsChargeWithoutHold1797100000000,
+  ResponsesMessagesBytes1797200000000,
 ];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import OpenAI, { toFile } from 'openai';
 import request from 'supertest';
-import { startLlmGateway, type LlmGateway } from './support/llm-gateway.js';
+import { memberBalance, startLlmGateway, type LlmGateway } from './support/llm-gateway.js';
 import { minimalPdf } from './support/pdf.js';
 import { createApiKey, seedTenant } from './support/session.js';
 
@@ -23,13 +23,7 @@ describe('files in chat', () => {
   afterAll(async () => {
     await t?.close();
   });
-  const balance = async () =>
-    (
-      await request(t.gw.url)
-        .get('/api/v1/credits/balance')
-        .auth(t.member.token, { type: 'bearer' })
-        .expect(200)
-    ).body as unknown;
+  const balance = () => memberBalance(t);
   const chat = (body: object) =>
     request(t.gw.url).post('/v1/chat/completions').auth(t.key, { type: 'bearer' }).send(body);
 

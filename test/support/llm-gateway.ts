@@ -83,3 +83,12 @@ export async function fundMember(t: LlmGateway, amount: string, reason = 'test f
     .send({ user_id: t.member.id, amount, reason })
     .expect(201);
 }
+
+/** The member's credit balance as `GET /api/v1/credits/balance` answers it (to compare whole). */
+export async function memberBalance(t: LlmGateway): Promise<unknown> {
+  const res = await request(t.gw.url)
+    .get('/api/v1/credits/balance')
+    .auth(t.member.token, { type: 'bearer' })
+    .expect(200);
+  return res.body as unknown;
+}

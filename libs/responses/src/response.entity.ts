@@ -38,6 +38,13 @@ export class ResponseEntity {
   @Column({ type: 'jsonb' })
   messages!: InternalMessage[];
 
+  /**
+   * The size of `messages` as JSON, in bytes: a continuation checks it before it loads them
+   * (a conversation may hold no more than one request could carry, MAX_BODY_BYTES).
+   */
+  @Column({ name: 'messages_bytes', type: 'integer', default: 0 })
+  messagesBytes!: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, MoreThanOrEqual, type Repository } from 'typeorm';
+import { LessThan, type Repository } from 'typeorm';
 import { ResponseEntity } from './response.entity.js';
+import type { InternalMessage, ResponseObject } from './responses.types.js';
 
 /** Whose responses a call may see: one user of one tenant. Every method takes it first. */
 export interface ResponseOwner {
@@ -16,12 +17,13 @@ export class ResponsesRepository {
 
   async insert(
     owner: ResponseOwner,
-    row: Omit<ResponseEntity, 'tenantId' | 'userId' | 'createdAt'>,
+    row: Omit<ResponseEntity, 'tenantId' | 'userId' | 'createdAt' | 'messagesBytes'>,
   ): Promise<void> {
+    const messages = JSON.stringify(row.messages);
     // One INSERT (save() would read the row first); TypeORM's insert types reject loose JSON columns.
     await this.rows.query(
-      `INSERT INTO responses (id, tenant_id, user_id, status, response, input_items, messages)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb)`,
+      `INSERT INTO responses (id, tenant_id, user_id, status, response, input_items, messages, messages_bytes)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8)`,
       [
         row.id,
         owner.tenantId,
@@ -29,19 +31,60 @@ export class ResponsesRepository {
         row.status,
         JSON.stringify(row.response),
         JSON.stringify(row.inputItems),
-        JSON.stringify(row.messages),
+        messages,
+        Buffer.byteLength(messages),
       ],
     );
   }
 
-  /** The owner's response created at or after `since`, or null (another caller's id is null too). */
-  find(owner: ResponseOwner, id: string, since: Date): Promise<ResponseEntity | null> {
-    return this.rows.findOneBy({
+  /**
+   * The owner's response created at or after `since` (another caller's id is none too): only the
+   * Response object, not the conversation behind it.
+   */
+  async response(owner: ResponseOwner, id: string, since: Date): Promise<ResponseObject | null> {
+    const row = await this.column<{ response: ResponseObject }>('response', owner, id, since);
+    return row?.response ?? null;
+  }
+
+  /** That response's input items only, or null. */
+  async inputItems(
+    owner: ResponseOwner,
+    id: string,
+    since: Date,
+  ): Promise<ResponseEntity['inputItems'] | null> {
+    const row = await this.column<{ inputItems: ResponseEntity['inputItems'] }>(
+      'input_items AS "inputItems"',
+      owner,
       id,
-      tenantId: owner.tenantId,
-      userId: owner.userId,
-      createdAt: MoreThanOrEqual(since),
-    });
+      since,
+    );
+    return row?.inputItems ?? null;
+  }
+
+  /**
+   * The conversation to continue from that response, or null when there is none; past
+   * `maxBytes` (as JSON) only its size, without reading it.
+   */
+  async conversation(
+    owner: ResponseOwner,
+    id: string,
+    since: Date,
+    maxBytes: number,
+  ): Promise<{ messages: InternalMessage[] | null; bytes: number } | null> {
+    const rows = await this.rows.query<Array<{ messages: InternalMessage[] | null; bytes: number }>>(
+      `SELECT messages_bytes AS bytes, CASE WHEN messages_bytes <= $5 THEN messages END AS messages
+       FROM responses WHERE id = $1 AND tenant_id = $2 AND user_id = $3 AND created_at >= $4`,
+      [id, owner.tenantId, owner.userId, since, maxBytes],
+    );
+    return rows[0] ?? null;
+  }
+
+  private async column<T>(select: string, owner: ResponseOwner, id: string, since: Date): Promise<T | null> {
+    const rows = await this.rows.query<T[]>(
+      `SELECT ${select} FROM responses WHERE id = $1 AND tenant_id = $2 AND user_id = $3 AND created_at >= $4`,
+      [id, owner.tenantId, owner.userId, since],
+    );
+    return rows[0] ?? null;
   }
 
   /** True when the owner had it. */

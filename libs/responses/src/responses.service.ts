@@ -145,12 +145,25 @@ export class ResponsesService implements OnModuleInit, OnApplicationShutdown {
     const owner = ownerOf(caller);
     let history: InternalMessage[] = [];
     if (body.previous_response_id) {
-      const previous = await this.repository.find(owner, body.previous_response_id, this.oldest());
+      // A conversation holds at most what one request could carry: each turn's body is bounded,
+      // but a chain of them was not, and every continuation loaded, mapped and sent it whole.
+      const maxBytes = this.config.http.maxBodyBytes;
+      const previous = await this.repository.conversation(
+        owner,
+        body.previous_response_id,
+        this.oldest(),
+        maxBytes,
+      );
       if (!previous)
         throw new NotFoundError(`Previous response with id '${body.previous_response_id}' not found.`, {
           param: 'previous_response_id',
           code: 'previous_response_not_found',
         });
+      if (!previous.messages)
+        throw new InvalidRequestError(
+          `The conversation behind '${body.previous_response_id}' holds ${previous.bytes} bytes, more than one request may carry (MAX_BODY_BYTES, ${maxBytes}); start a new conversation, with what it needs from this one as input.`,
+          { param: 'previous_response_id', code: 'conversation_too_large' },
+        );
       history = previous.messages;
     }
     const mapped = mapRequest(body, history, { native: true });
@@ -210,7 +223,9 @@ export class ResponsesService implements OnModuleInit, OnApplicationShutdown {
 
   /** GET /v1/responses/{id} */
   async get(caller: Caller, id: string): Promise<ResponseObject> {
-    return (await this.stored(caller, id)).response;
+    const response = await this.repository.response(ownerOf(caller), id, this.oldest());
+    if (!response) throw this.notFound(id);
+    return response;
   }
 
   /** DELETE /v1/responses/{id} */
@@ -221,9 +236,10 @@ export class ResponsesService implements OnModuleInit, OnApplicationShutdown {
 
   /** GET /v1/responses/{id}/input_items */
   async inputItems(caller: Caller, id: string, query: InputItemsQuery): Promise<InputItemsPage> {
-    const row = await this.stored(caller, id);
+    const items = await this.repository.inputItems(ownerOf(caller), id, this.oldest());
+    if (!items) throw this.notFound(id);
     const limit = query.limit ?? 20;
-    const ordered = query.order === 'asc' ? row.inputItems : [...row.inputItems].reverse();
+    const ordered = query.order === 'asc' ? items : [...items].reverse();
     let start = 0;
     if (query.after !== undefined) {
       const at = ordered.findIndex((item) => item.id === query.after);
@@ -245,17 +261,11 @@ export class ResponsesService implements OnModuleInit, OnApplicationShutdown {
 
   /** POST /v1/responses/{id}/cancel: only background responses can be cancelled, and there are none. */
   async cancel(caller: Caller, id: string): Promise<never> {
-    await this.stored(caller, id);
+    await this.get(caller, id);
     throw new InvalidRequestError(
       'Only background responses can be cancelled, and Switchyard does not run responses in the background: this one has already finished.',
       { param: 'response_id', code: 'not_background' },
     );
-  }
-
-  private async stored(caller: Caller, id: string) {
-    const row = await this.repository.find(ownerOf(caller), id, this.oldest());
-    if (!row) throw this.notFound(id);
-    return row;
   }
 
   private notFound(id: string): NotFoundError {
