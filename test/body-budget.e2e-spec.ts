@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { loadConfig } from '@switchyard/core';
@@ -18,12 +19,25 @@ describe('request-body bytes in flight (real HTTP)', () => {
   let t: LlmGateway;
   let host: string;
   let port: number;
+  // Serves a 450,000-byte PNG for the vision bridge to fetch: it holds ~1,050,000 bytes (the
+  // bytes and their data URL), which fit beside one big body but not beside two.
+  const images = http.createServer((_req, res) => {
+    const png = Buffer.alloc(450_000);
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(png);
+    res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length }).end(png);
+  });
+  let imageUrl: string;
   beforeAll(async () => {
+    await new Promise<void>((r) => images.listen(0, '127.0.0.1', r));
+    const origin = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
+    imageUrl = `${origin}/big.png`;
     t = await startLlmGateway({
       env: {
         MAX_BODY_BYTES: String(MiB),
         MAX_FILE_BYTES: String(MiB),
         MAX_BODY_BYTES_IN_FLIGHT: String(2.5 * MiB),
+        VISION_BRIDGE_MODEL: 'simulator/sim-gpt',
+        OUTBOUND_ALLOWLIST: origin,
       },
     });
     const url = new URL(t.gw.url);
@@ -32,6 +46,7 @@ describe('request-body bytes in flight (real HTTP)', () => {
   });
   afterAll(async () => {
     await t?.close();
+    await new Promise((r) => images.close(r));
   });
 
   /** A chat whose prompt pads its JSON body to exactly `bytes`. */
@@ -148,6 +163,49 @@ describe('request-body bytes in flight (real HTTP)', () => {
     ]);
     expect(x.choices[0]?.message.content).toBeTruthy();
     expect(y.choices[0]?.message.content).toBeTruthy();
+  });
+
+  it('counts an image the vision bridge fetched until it is described: 503 past the bound, nothing charged, and given back', async () => {
+    const bridged = () =>
+      request(t.gw.url)
+        .post('/v1/chat/completions')
+        .auth(t.key, { type: 'bearer' })
+        .send({
+          model: 'simulator/sim-text',
+          max_tokens: 4,
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'What is this?' },
+                { type: 'image_url', image_url: { url: imageUrl } },
+              ],
+            },
+          ],
+        });
+    const body = chatBody(BIG);
+    const a = started('/v1/chat/completions', BIG, body.slice(0, 1000));
+    const b = started('/v1/chat/completions', BIG, body.slice(0, 1000));
+    await settle();
+    const before = await balance();
+    t.sim.clearRequests();
+    const refused = await bridged();
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.body).toMatchObject({ error: { type: 'server_error', code: 'server_busy' } });
+    expect(t.sim.requests).toHaveLength(0);
+    expect(await balance()).toBe(before);
+    b.req.destroy();
+    await b.answer;
+    await settle();
+    // Beside one big body it fits, twice in a row: the first gave its bytes back.
+    for (let i = 0; i < 2; i++) {
+      const served = await bridged();
+      expect(served.status).toBe(200);
+      expect(served.headers['x-switchyard-vision-bridge']).toBe('simulator/sim-gpt');
+    }
+    a.req.destroy();
+    await a.answer;
   });
 
   it('counts a chunked body (no Content-Length) as the largest a request may carry', async () => {

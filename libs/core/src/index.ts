@@ -10,7 +10,7 @@ export { createValidationPipe } from './http/validation.pipe.js';
 export { requestIdFor } from './http/request-id.js';
 export { jsonBodyGuard } from './http/json-body.js';
 export { drained } from './http/client-send.js';
-export { heapLimitWarning, heapNeededForBodies } from './http/body-budget.js';
+export { bodyBudgetOf, heapLimitWarning, heapNeededForBodies } from './http/body-budget.js';
 export {
   currentRequestContext,
   currentRequestTrace,

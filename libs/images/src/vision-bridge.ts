@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
 import { countPromptTokens } from '@switchyard/chat';
-import { AppConfig, formatCredits, InvalidRequestError, OutboundPolicy } from '@switchyard/core';
+import {
+  AppConfig,
+  bodyBudgetOf,
+  formatCredits,
+  InvalidRequestError,
+  OutboundPolicy,
+} from '@switchyard/core';
 import { ModelResolver, ProviderError } from '@switchyard/providers';
 import { TargetPlanner, UpstreamExecutor, scopeFor, type CallContext } from '@switchyard/routing';
 import type {
@@ -95,65 +101,91 @@ export class VisionBridge {
         };
         continue;
       }
-      const image = await this.inlined(slot);
-      const messages: ChatCompletionMessageParam[] = [
-        { role: 'user', content: [{ type: 'text', text: PROMPT }, image] },
-      ];
-      const targets = this.planner.plan(caller, [bridge], { operation: 'chat', body: { messages } }, scope);
-      const started = Date.now();
-      const promptTokens = await countPromptTokens(messages);
-      const meter = await this.metering.reserve({
-        caller,
-        requestId: context.requestId,
-        endpoint: 'chat.completions.vision_bridge',
-        targets,
-        worst: { promptTokens, maxOutputTokens: MAX_DESCRIPTION_TOKENS },
-      });
-      let served;
+      const { image, held } = await this.inlined(slot);
       try {
-        served = await this.executor.execute(targets, context, (a) =>
-          a.adapter.chat(
-            { model: a.target.upstreamModel, messages, max_tokens: MAX_DESCRIPTION_TOKENS },
-            a.credentials,
-            {
-              signal: a.signal,
-              timeoutMs: a.target.timeoutMs,
-              requestId: context.requestId,
-              provider: a.target.provider.id,
-              headers: context.upstreamHeaders,
-            },
-          ),
-        );
-      } catch (err) {
-        await meter.release(err instanceof ProviderError ? err.kind : 'failed');
-        throw err;
+        const description = await this.describe(caller, context, scope, bridge, image);
+        total += description.cost;
+        model = description.model;
+        described.set(slot.url, description);
+        slot.parts[slot.index] = {
+          type: 'text',
+          text: `[image ${k + 1}, described by ${model}: ${description.description}]`,
+        };
+      } finally {
+        bodyBudgetOf(this.config)?.give(held);
       }
-      const answer = served.value;
-      const cost = await meter.settle(
-        served.target,
-        {
-          inputTokens: answer.usage?.prompt_tokens ?? promptTokens,
-          outputTokens: answer.usage?.completion_tokens ?? 0,
-        },
-        Date.now() - started,
-      );
-      total += cost;
-      model = served.target.id;
-      const description = answer.choices[0]?.message.content?.trim() || '(no description)';
-      described.set(slot.url, { model, description });
-      slot.parts[slot.index] = {
-        type: 'text',
-        text: `[image ${k + 1}, described by ${model}: ${description}]`,
-      };
     }
     res.setHeader('x-switchyard-vision-bridge', model);
     res.setHeader('x-switchyard-vision-bridge-cost', formatCredits(total));
   }
 
-  /** The image as a data URL the bridge model can take: validated, and fetched if remote. */
-  private async inlined(slot: ImageSlot): Promise<ChatCompletionContentPartImage> {
+  /** One image described by the bridge model, charged. */
+  private async describe(
+    caller: Caller,
+    context: CallContext,
+    scope: ReturnType<typeof scopeFor>,
+    bridge: string,
+    image: ChatCompletionContentPartImage,
+  ): Promise<{ model: string; description: string; cost: bigint }> {
+    const messages: ChatCompletionMessageParam[] = [
+      { role: 'user', content: [{ type: 'text', text: PROMPT }, image] },
+    ];
+    const targets = this.planner.plan(caller, [bridge], { operation: 'chat', body: { messages } }, scope);
+    const started = Date.now();
+    const promptTokens = await countPromptTokens(messages);
+    const meter = await this.metering.reserve({
+      caller,
+      requestId: context.requestId,
+      endpoint: 'chat.completions.vision_bridge',
+      targets,
+      worst: { promptTokens, maxOutputTokens: MAX_DESCRIPTION_TOKENS },
+    });
+    let served;
+    try {
+      served = await this.executor.execute(targets, context, (a) =>
+        a.adapter.chat(
+          { model: a.target.upstreamModel, messages, max_tokens: MAX_DESCRIPTION_TOKENS },
+          a.credentials,
+          {
+            signal: a.signal,
+            timeoutMs: a.target.timeoutMs,
+            requestId: context.requestId,
+            provider: a.target.provider.id,
+            headers: context.upstreamHeaders,
+          },
+        ),
+      );
+    } catch (err) {
+      await meter.release(err instanceof ProviderError ? err.kind : 'failed');
+      throw err;
+    }
+    const answer = served.value;
+    const cost = await meter.settle(
+      served.target,
+      {
+        inputTokens: answer.usage?.prompt_tokens ?? promptTokens,
+        outputTokens: answer.usage?.completion_tokens ?? 0,
+      },
+      Date.now() - started,
+    );
+    return {
+      model: served.target.id,
+      description: answer.choices[0]?.message.content?.trim() || '(no description)',
+      cost,
+    };
+  }
+
+  /**
+   * The image as a data URL the bridge model can take: validated, and fetched if remote. A fetched
+   * image is counted in the instance's MAX_BODY_BYTES_IN_FLIGHT (its bytes and its data URL, as
+   * `held`) until its description is back: a request names it in a few bytes, so without that
+   * concurrent requests could make the gateway hold any number of them (503 past the bound).
+   */
+  private async inlined(slot: ImageSlot): Promise<{ image: ChatCompletionContentPartImage; held: number }> {
     const param = `${slot.path}.image_url.url`;
-    if (slot.url.startsWith('data:')) return { type: 'image_url', image_url: { url: slot.url } };
+    // An inline image is in the body, which the bound counted already.
+    if (slot.url.startsWith('data:'))
+      return { image: { type: 'image_url', image_url: { url: slot.url } }, held: 0 };
     const { bytes } = await safeFetch(slot.url, this.outbound, {
       maxBytes: this.config.media.maxFileBytes,
       timeoutMs: FETCH_TIMEOUT_MS,
@@ -166,6 +198,9 @@ export class VisionBridge {
         code: 'invalid_image_url',
       });
     }
-    return { type: 'image_url', image_url: { url: `data:${type};base64,${bytes.toString('base64')}` } };
+    const url = `data:${type};base64,${bytes.toString('base64')}`;
+    const held = bytes.length + url.length;
+    bodyBudgetOf(this.config)?.take(held);
+    return { image: { type: 'image_url', image_url: { url } }, held };
   }
 }

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { AppConfig } from '../config/app-config.js';
 import { ServerBusyError } from '../errors/api-error.js';
 
 const DIGITS = /^[0-9]{1,15}$/;
@@ -52,25 +53,38 @@ export class BodyBudget {
     private readonly largest: number,
   ) {}
 
+  /**
+   * Counts `bytes` a call holds besides its body (an image the vision bridge fetched for it) until
+   * `give` hands them back; a 503 with `Retry-After`, counting nothing, when they would take the
+   * total over the bound.
+   */
+  take(bytes: number): void {
+    if (this.inFlight + bytes > this.budget) {
+      throw new ServerBusyError(
+        'The gateway is holding as many request bytes as it may; retry shortly.',
+        RETRY_AFTER_SECONDS,
+      );
+    }
+    this.inFlight += bytes;
+  }
+
+  give(bytes: number): void {
+    this.inFlight -= bytes;
+  }
+
   /** The middleware; mount it on `/v1` before any body reader. */
   middleware(): RequestHandler {
     return (req: Request, res: Response, next: NextFunction): void => {
       const bytes = this.bytesOf(req);
       if (bytes === 0) return next();
-      if (this.inFlight + bytes > this.budget) {
-        next(
-          new ServerBusyError(
-            'The gateway is holding as many request bytes as it may; retry shortly.',
-            RETRY_AFTER_SECONDS,
-          ),
-        );
+      try {
+        this.take(bytes);
+      } catch (error) {
+        next(error);
         return;
       }
-      this.inFlight += bytes;
       // 'close' comes once per response, after its end or when its client is gone.
-      res.once('close', () => {
-        this.inFlight -= bytes;
-      });
+      res.once('close', () => this.give(bytes));
       next();
     };
   }
@@ -84,4 +98,22 @@ export class BodyBudget {
     }
     return req.headers['transfer-encoding'] !== undefined ? this.largest : 0;
   }
+}
+
+const budgets = new WeakMap<AppConfig, BodyBudget | null>();
+
+/**
+ * The instance's one budget for this configuration (null: MAX_BODY_BYTES_IN_FLIGHT is 0, no
+ * bound): the /v1 middleware and whatever else holds request bytes for a call count in it.
+ */
+export function bodyBudgetOf(config: AppConfig): BodyBudget | null {
+  let budget = budgets.get(config);
+  if (budget === undefined) {
+    budget =
+      config.http.maxBodyBytesInFlight > 0
+        ? new BodyBudget(config.http.maxBodyBytesInFlight, config.http.largestBodyBytes)
+        : null;
+    budgets.set(config, budget);
+  }
+  return budget;
 }

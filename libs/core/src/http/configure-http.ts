@@ -7,7 +7,7 @@ import helmet from 'helmet';
 import { AppConfig } from '../config/app-config.js';
 import { OpenAiExceptionFilter, writeError, type ErrorRenderer } from '../errors/openai-exception.filter.js';
 import { AppLogger } from '../logging/app-logger.js';
-import { BodyBudget, heapLimitWarning } from './body-budget.js';
+import { bodyBudgetOf, heapLimitWarning } from './body-budget.js';
 import { setClientSendTimeout } from './client-send.js';
 import { exposedGc, IdleGc, memoryReducingGc } from './idle-gc.js';
 import { jsonBodyGuard } from './json-body.js';
@@ -132,10 +132,7 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
     if (!v1Dialects.some((d) => d.path === path)) expressApp.use(path, setRenderer(render));
   }
   // Bounds the body bytes held at once (issue 20): past it, a 503 before the body is read.
-  const budget =
-    config.http.maxBodyBytesInFlight > 0
-      ? new BodyBudget(config.http.maxBodyBytesInFlight, config.http.largestBodyBytes)
-      : undefined;
+  const budget = bodyBudgetOf(config);
   // The bound is what makes a heap cap safe (decision 0031): say so when the cap is below it.
   const heapWarning = heapLimitWarning(config.http.maxBodyBytesInFlight, getHeapStatistics().heap_size_limit);
   if (heapWarning) logger.warn(heapWarning, 'Memory');
