@@ -175,6 +175,27 @@ describe('the OpenAI-compatible API through the official openai SDK', () => {
     expect(tokens.usage.prompt_tokens).toBe(3);
   });
 
+  it('sends a large embeddings answer an embedding at a time, the same JSON the SDK reads', async () => {
+    const input = Array.from({ length: 300 }, (_, i) => `text ${i}`);
+    // 300 x 3,072 floats: ~18 MB of JSON, written in pieces (chunked, no Content-Length).
+    const { data: floats, response } = await t.client.embeddings
+      .create({ model: 'sim-embed', input, encoding_format: 'float', dimensions: 3_072 })
+      .withResponse();
+    expect(response.headers.get('transfer-encoding')).toBe('chunked');
+    expect(response.headers.get('x-switchyard-cost')).toBeTruthy();
+    expect(floats.data.map((d) => d.index)).toEqual(input.map((_, i) => i));
+    expect(floats.data.every((d) => d.embedding.length === 3_072)).toBe(true);
+    expect(floats.usage.prompt_tokens).toBeGreaterThan(0);
+    // The SDK's default (base64 decoded by the gateway) gives the same vectors.
+    const decoded = await t.client.embeddings.create({ model: 'sim-embed', input, dimensions: 3_072 });
+    expect(decoded.data[299]!.embedding[3_071]).toBeCloseTo(floats.data[299]!.embedding[3_071]!, 6);
+    // A small answer is one write with its length.
+    const small = await t.client.embeddings
+      .create({ model: 'sim-embed', input: 'one', encoding_format: 'float', dimensions: 8 })
+      .withResponse();
+    expect(small.response.headers.get('content-length')).toBeTruthy();
+  });
+
   it('serves legacy completions', async () => {
     const res = await t.client.completions.create({ model: 'sim-gpt', prompt: 'Say hi' });
     expect(res.object).toBe('text_completion');

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
 import { MODEL_NAME_SCHEMA, compileValidator, countTextTokens } from '@switchyard/chat';
-import { formatCredits, InvalidRequestError } from '@switchyard/core';
+import { formatCredits, InvalidRequestError, sendJsonList } from '@switchyard/core';
 import type { Request, Response } from 'express';
 import type { EmbeddingCreateParams } from 'openai/resources/embeddings';
 import { MeteredUpstreamService } from './metered-upstream.service.js';
@@ -38,6 +38,21 @@ async function inputTokens(input: EmbeddingCreateParams['input']): Promise<numbe
   return total;
 }
 
+/** Answers whose embeddings are about this much JSON or more are written one embedding at a time. */
+const STREAM_ABOVE_BYTES = 1024 * 1024;
+
+/** About how much JSON the embeddings make: ~20 characters a float, a base64 string as it is. */
+function approximateJsonBytes(data: unknown): number {
+  if (!Array.isArray(data)) return 0;
+  let bytes = 0;
+  for (const item of data as Array<{ embedding?: unknown } | null>) {
+    const embedding = item?.embedding;
+    if (Array.isArray(embedding)) bytes += embedding.length * 20;
+    else if (typeof embedding === 'string') bytes += embedding.length;
+  }
+  return bytes;
+}
+
 /** POST /v1/embeddings: strings, arrays of strings, token arrays; `dimensions`, `encoding_format`. */
 @Injectable()
 export class EmbeddingsService {
@@ -60,6 +75,10 @@ export class EmbeddingsService {
     });
     answer.model = target.id;
     const reported = answer.usage ?? { prompt_tokens: tokens, total_tokens: tokens };
-    res.status(200).json({ ...answer, usage: { ...reported, cost: formatCredits(cost) } });
+    const sent = { ...answer, usage: { ...reported, cost: formatCredits(cost) } };
+    // A large answer goes out an embedding at a time (up to 2,048 of 65,536 floats each could be
+    // gigabytes of JSON as one string); a small one in one write, with its Content-Length.
+    if (approximateJsonBytes(answer.data) > STREAM_ABOVE_BYTES) await sendJsonList(res, sent, 'data');
+    else res.status(200).json(sent);
   }
 }
