@@ -13,6 +13,12 @@ export interface FaultSpec {
   /** Stream: after N frames send nothing more, keeping the socket open (a stall). */
   stallAfter: number | null;
   malformed: boolean;
+  /**
+   * Bytes of white space added to a successful answer: before a non-stream JSON body's last
+   * character, and at the start of a stream's first event's data. The answer stays valid, only
+   * large (an upstream that sends more than a gateway should read).
+   */
+  pad: number | null;
 }
 
 export const NO_FAULT: Readonly<FaultSpec> = Object.freeze({
@@ -25,6 +31,7 @@ export const NO_FAULT: Readonly<FaultSpec> = Object.freeze({
   dropAfter: null,
   stallAfter: null,
   malformed: false,
+  pad: null,
 });
 
 /** Chunks a `-drop` model preset lets through before the socket dies. */
@@ -40,7 +47,7 @@ function errorStatus(value: number | null): number | null {
   return value !== null && value >= 400 && value <= 599 ? value : null;
 }
 
-/** Parses `x-sim-fault: status=503; retry_after=2; latency=200; chunk_delay=50; hang; drop_after=3; malformed` (`hang=0` cancels a preset). */
+/** Parses `x-sim-fault: status=503; retry_after=2; latency=200; chunk_delay=50; hang; drop_after=3; malformed; pad=2000000` (`hang=0` cancels a preset). */
 export function parseFaultHeader(header: string | undefined): Partial<FaultSpec> {
   const fault: Partial<FaultSpec> = {};
   if (!header) return fault;
@@ -73,6 +80,9 @@ export function parseFaultHeader(header: string | undefined): Partial<FaultSpec>
         break;
       case 'malformed':
         fault.malformed = true;
+        break;
+      case 'pad':
+        fault.pad = nonNegativeInt(value);
         break;
       case 'context_length':
       case 'context_length_exceeded':

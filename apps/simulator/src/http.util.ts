@@ -60,8 +60,8 @@ export function sendJson(
 
 /**
  * Sends a successful non-stream body, honouring the request's `malformed` (half the body, declared
- * as complete, so JSON parsing fails) and `drop_after` (declares the full length, sends half, then
- * kills the socket) faults.
+ * as complete, so JSON parsing fails), `drop_after` (declares the full length, sends half, then
+ * kills the socket) and `pad` (white space before the body's last character) faults.
  */
 export function sendPayload(
   ex: Exchange,
@@ -69,8 +69,12 @@ export function sendPayload(
   payload: Buffer | string,
   headers: Record<string, string> = {},
 ): void {
-  const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
   const { res, fault } = ex;
+  let bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
+  if (fault.pad && bytes.length > 0) {
+    const last = bytes.length - 1;
+    bytes = Buffer.concat([bytes.subarray(0, last), Buffer.alloc(fault.pad, ' '), bytes.subarray(last)]);
+  }
   if (fault.dropAfter !== null) {
     res.writeHead(200, { 'content-type': contentType, 'content-length': String(bytes.length), ...headers });
     res.write(bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2))), () => res.destroy());

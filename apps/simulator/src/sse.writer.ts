@@ -18,6 +18,7 @@ function encodeFrame(frame: SseFrame, eol: SseLineEnd): string {
 /**
  * Streams frames one write per frame, `chunk_delay` apart (the per-request fault or the simulator default), applying the stream faults:
  * `malformed` inserts a truncated copy of a middle frame (invalid JSON) and carries on;
+ * `pad=N` starts the first frame's data with N spaces (one event of that size, still valid JSON);
  * `drop_after=N` destroys the socket after N frames, or before the last frame if the stream is shorter,
  * so a client never sees a clean end.
  */
@@ -41,7 +42,9 @@ export async function sendSse(
   let flushed: Promise<void> = Promise.resolve();
   let written = 0;
   const write = (frame: SseFrame): boolean => {
-    const text = encodeFrame(frame, eol);
+    const padded =
+      written === 0 && fault.pad ? { ...frame, data: ' '.repeat(fault.pad) + frame.data } : frame;
+    const text = encodeFrame(padded, eol);
     if (dropAfter === null) res.write(text);
     else flushed = new Promise((resolve) => res.write(text, () => resolve()));
     written++;

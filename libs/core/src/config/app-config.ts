@@ -187,6 +187,8 @@ export interface RoutingConfig {
    * ranges the outbound policy admits beyond public https.
    */
   outboundAllowlist: string[];
+  /** UPSTREAM_MAX_ANSWER_BYTES: the most of an upstream's answer (or one streamed event) read. */
+  upstreamMaxAnswerBytes: number;
 }
 
 const PROVIDER_VARIABLE = /^[A-Z][A-Z0-9_]*_(API_KEY|BASE_URL|TIMEOUT_MS)$/;
@@ -434,6 +436,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       autoClassifierTimeoutMs: env.AUTO_CLASSIFIER_TIMEOUT_MS,
       search,
       outboundAllowlist,
+      upstreamMaxAnswerBytes: env.UPSTREAM_MAX_ANSWER_BYTES,
     },
     vault,
     activityLogConfig(env),

@@ -38,7 +38,12 @@ export class CoreConfigModule {
       providers: [
         { provide: AppConfig, useValue: config },
         // The one outbound policy every caller-directed URL goes through (libs/core/src/outbound).
-        { provide: OutboundPolicy, useValue: new OutboundPolicy(config.routing.outboundAllowlist) },
+        {
+          provide: OutboundPolicy,
+          useValue: new OutboundPolicy(config.routing.outboundAllowlist, {
+            maxAnswerBytes: config.routing.upstreamMaxAnswerBytes,
+          }),
+        },
       ],
       exports: [AppConfig, OutboundPolicy],
     };

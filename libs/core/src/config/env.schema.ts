@@ -484,6 +484,12 @@ export class EnvironmentVariables {
   @IsString()
   OUTBOUND_ALLOWLIST = '';
 
+  /** The most bytes of an upstream's answer read (a whole JSON answer, or one streamed event). */
+  @Transform(toInt)
+  @Min(1024 * 1024)
+  @IsInt({ message: 'must be an integer number of bytes (at least 1048576)' })
+  UPSTREAM_MAX_ANSWER_BYTES = 256 * 1024 * 1024;
+
   @Transform(toBool)
   @IsBoolean({ message: 'must be true or false' })
   TENANT_BASE_URLS = false;

@@ -88,6 +88,12 @@ type LookupCallback = (
 
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' };
 
+/** UPSTREAM_MAX_ANSWER_BYTES's default: above the largest legitimate answer (2,048 float embeddings of 3,072: ~134 MB). */
+export const DEFAULT_MAX_ANSWER_BYTES = 256 * 1024 * 1024;
+
+/** How much of an upstream's error answer is read: its message is shown cut to a few hundred characters. */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
 /**
  * The one outbound policy: every URL the gateway calls on a caller's behalf (provider and key
  * base URLs, fetched images and files, search results) must be https and resolve to public
@@ -105,8 +111,15 @@ export class OutboundPolicy {
   private readonly suffixes: string[] = [];
   private readonly ranges = new AddressRanges();
   private agent?: Agent;
+  /**
+   * The most bytes of an upstream's answer the gateway reads: a whole buffered answer, or one
+   * streamed event (UPSTREAM_MAX_ANSWER_BYTES). An upstream is not trusted to be small: a base
+   * URL a tenant admin set, or a broken server, could otherwise fill the instance's memory.
+   */
+  readonly maxAnswerBytes: number;
 
-  constructor(allowlist: readonly string[] = []) {
+  constructor(allowlist: readonly string[] = [], options: { maxAnswerBytes?: number } = {}) {
+    this.maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
     for (const raw of allowlist) {
       if (raw.trim() === '') continue;
       const entry = parseAllowEntry(raw);

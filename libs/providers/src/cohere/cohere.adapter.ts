@@ -78,7 +78,7 @@ export class CohereAdapter implements ProviderAdapter {
         call.provider,
         body.stream_options?.include_usage === true,
       );
-      yield* call.relay(readSseFrames(response.body), (data) =>
+      yield* call.relay(readSseFrames(response.body, call.frameLimit), (data) =>
         mapper.map(JSON.parse(data) as CohereStreamEvent),
       );
       if (!mapper.complete) throw new SyntaxError('the stream ended without message-end');

@@ -87,7 +87,7 @@ export class GeminiAdapter implements ProviderAdapter {
         call.provider,
         body.stream_options?.include_usage === true,
       );
-      yield* call.relay(readSseData(response.body), (frame) => {
+      yield* call.relay(readSseData(response.body, call.frameLimit), (frame) => {
         const data = frame as GeminiGenerateResponse;
         if (data.error)
           throw geminiHttpError(undefined, { error: data.error }, undefined, call.provider, call.secrets);

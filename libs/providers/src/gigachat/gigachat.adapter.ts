@@ -9,6 +9,7 @@ import type {
 import type { CatalogService } from '../catalog/catalog.service.js';
 import type { CallOptions, ProviderAdapter, ProviderCredentials } from '../provider.port.js';
 import { CallScope } from '../shared/call-scope.js';
+import { answerTooLarge, cappedText } from '../shared/capped-read.js';
 import { readSseFrames } from '../shared/sse-data.reader.js';
 import { classifyGigaChatError, gigachatResponseError } from './gigachat.errors.js';
 import { toGigaChatRequest } from './gigachat.request.js';
@@ -64,7 +65,11 @@ export class GigaChatAdapter implements ProviderAdapter {
       const request = toGigaChatRequest(body, scope.provider);
       const response = await this.send(scope, creds, opts, request, secrets);
       return toChatCompletion(
-        JSON.parse(await response.text()) as GigaChatResponse,
+        JSON.parse(
+          await cappedText(response, this.outbound.maxAnswerBytes, () =>
+            answerTooLarge('answer', this.outbound.maxAnswerBytes, scope.provider, response.status),
+          ),
+        ) as GigaChatResponse,
         body.model,
         scope.provider,
       );
@@ -93,7 +98,8 @@ export class GigaChatAdapter implements ProviderAdapter {
       );
       let done = false;
       scope.arm();
-      for await (const data of readSseFrames(response.body)) {
+      const limit = { maxBytes: this.outbound.maxAnswerBytes, provider: scope.provider };
+      for await (const data of readSseFrames(response.body, limit)) {
         if (data.trim() === '[DONE]') {
           done = true;
           break;

@@ -144,6 +144,8 @@ interface TestInstructions {
   cut?: { status: number; headers?: Record<string, string>; body: string };
   /** A stream that sends one chunk and `[DONE]`, then holds its body open. */
   holdAfterDone?: boolean;
+  /** A 500 whose body is an error object followed by this many bytes of white space. */
+  bigError?: number;
 }
 
 /** The fields of a ProviderError that callers read. */
@@ -179,7 +181,20 @@ describe('OpenAICompatibleAdapter over undici', () => {
         res.on('close', () => {
           if (!res.writableFinished) closedRequests.push(req.url ?? '');
         });
-        if (body.holdAfterDone) {
+        if (body.bigError !== undefined) {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.write('{"error":{"message":"disk full","type":"server_error"}');
+          const block = Buffer.alloc(64 * 1024, ' ');
+          let left = body.bigError;
+          const more = (): void => {
+            while (left > 0 && !res.destroyed) {
+              left -= block.length;
+              if (!res.write(block)) return void res.once('drain', more);
+            }
+            if (!res.destroyed) res.end('}');
+          };
+          more();
+        } else if (body.holdAfterDone) {
           res.writeHead(200, { 'content-type': 'text/event-stream' });
           res.write(chunk('a') + 'data: [DONE]\n\n');
         } else if (body.cut) {
@@ -364,6 +379,31 @@ describe('OpenAICompatibleAdapter over undici', () => {
         for await (const _c of sut.chatStream({ ...hi, stream: true }, creds, opts));
       }
       expect(connections).toBeLessThanOrEqual(2);
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it('reads at most 64 KiB of an error answer, plain and streamed, and closes its connection', async () => {
+    const sut = new OpenAICompatibleAdapter(testOutboundPolicy());
+    const creds = { apiKey: key, baseUrl };
+    try {
+      for (const stream of [false, true]) {
+        closedRequests.length = 0;
+        // 50 MB after the error object: what reached the gateway is cut, so it is no JSON.
+        const body = { ...hi, stream, bigError: 50 * 1024 * 1024 };
+        const error = await failure(async () => {
+          if (stream)
+            for await (const _c of sut.chatStream(body as typeof hi & { stream: true }, creds, opts));
+          else await sut.chat(body, creds, opts);
+        });
+        expect(error).toMatchObject({ kind: 'server', upstreamStatus: 500 });
+        expect(error.message.length).toBeLessThan(1_000);
+        for (let i = 0; i < 100 && closedRequests.length === 0; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        expect(closedRequests).toEqual(['/v1/chat/completions']);
+      }
     } finally {
       await sut.close();
     }

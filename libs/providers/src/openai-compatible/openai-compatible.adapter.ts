@@ -74,7 +74,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   /** Every connection, SDK or undici, goes through the outbound policy. */
   constructor(outbound: OutboundPolicy) {
     this.clients = new ClientCache((creds) => createOpenAIClient(creds, outbound.fetch));
-    this.http = new OpenAIHttpTransport(this.format, outbound.connector());
+    this.http = new OpenAIHttpTransport(this.format, outbound.connector(), outbound.maxAnswerBytes);
   }
 
   chat(

@@ -2,9 +2,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 import { createParser } from 'eventsource-parser';
 import { Pool, type Dispatcher, type buildConnector } from 'undici';
-import { copyFields } from '@switchyard/core';
+import { copyFields, DEFAULT_MAX_ANSWER_BYTES, MAX_ERROR_BODY_BYTES } from '@switchyard/core';
 import { ProviderError, type CallOptions, type ProviderCredentials } from '../provider.port.js';
 import type { AbortSource } from '@switchyard/core';
+import { answerTooLarge } from '../shared/capped-read.js';
 import { CallScope } from '../shared/call-scope.js';
 import { ClientCache } from '../shared/client-cache.js';
 import { transportError } from '../shared/transport-error.js';
@@ -69,11 +70,23 @@ async function responseError(
 ): Promise<ProviderError> {
   let text: string;
   try {
-    text = await response.body.text();
+    text = await errorText(response.body);
   } catch (error) {
     text = error instanceof Error ? error.message : String(error);
   }
   return errorFromText(response.statusCode, response.headers, text, provider, secrets);
+}
+
+/** An error answer's first MAX_ERROR_BODY_BYTES as text (its message is shown cut short anyway). */
+async function errorText(body: ResponseBody): Promise<string> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of body.iterator({ destroyOnReturn: true }) as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    bytes += chunk.length;
+    if (bytes >= MAX_ERROR_BODY_BYTES) break;
+  }
+  return Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8');
 }
 
 /** A non-2xx answer's status, headers and body text as the error the SDK path would throw. */
@@ -139,6 +152,9 @@ class BufferedExchange implements Dispatcher.DispatchHandler {
   private status = 0;
   private headers: IncomingHttpHeaders = {};
   private chunks: Buffer[] = [];
+  private bytes = 0;
+  /** An error answer past MAX_ERROR_BODY_BYTES, aborted after what it had: that is its text. */
+  private cut = false;
   private done = false;
   private readonly onAbort = (): void => {
     const reason = abortReason(this.scope.reason);
@@ -152,6 +168,8 @@ class BufferedExchange implements Dispatcher.DispatchHandler {
     private readonly scope: AbortSource,
     private readonly resolve: (answer: BufferedAnswer) => void,
     private readonly reject: (error: unknown) => void,
+    private readonly provider: string,
+    private readonly maxBytes: number,
   ) {
     if (scope.aborted) this.onAbort();
     else scope.addEventListener('abort', this.onAbort, { once: true });
@@ -172,12 +190,33 @@ class BufferedExchange implements Dispatcher.DispatchHandler {
     this.headers = headers;
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.bytes += chunk.length;
+    if (this.status >= 300) {
+      if (this.cut) return;
+      this.chunks.push(chunk);
+      if (this.bytes >= MAX_ERROR_BODY_BYTES) {
+        this.cut = true;
+        controller.abort(new Error('error answer read far enough'));
+      }
+      return;
+    }
+    if (this.bytes > this.maxBytes) {
+      this.chunks = [];
+      if (!this.finish()) this.reject(answerTooLarge('answer', this.maxBytes, this.provider, this.status));
+      controller.abort(new Error('answer too large'));
+      return;
+    }
     this.chunks.push(chunk);
   }
 
   onResponseEnd(): void {
     if (this.done) return;
+    this.settleWithText();
+  }
+
+  /** Resolves with the bytes collected, as text. */
+  private settleWithText(): void {
     const chunks = this.chunks;
     this.chunks = [];
     let text: string;
@@ -194,6 +233,11 @@ class BufferedExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.done) return;
+    if (this.cut) {
+      this.settleWithText();
+      return;
+    }
     if (this.finish()) return;
     this.chunks = [];
     // An error answer whose body broke off is still that error (its status decides: a 429 is a
@@ -237,6 +281,8 @@ export class OpenAIHttpTransport {
   constructor(
     private readonly defaultProvider: string,
     private readonly connect: buildConnector.connector,
+    /** UPSTREAM_MAX_ANSWER_BYTES: a whole answer, or one streamed event. */
+    private readonly maxAnswerBytes: number = DEFAULT_MAX_ANSWER_BYTES,
   ) {}
 
   /** The endpoint for these credentials, or null when the SDK must make the call (Azure's deployment API). */
@@ -261,7 +307,7 @@ export class OpenAIHttpTransport {
     const scope = new CallScope(opts, opts.provider ?? this.defaultProvider);
     try {
       const answer = await new Promise<BufferedAnswer>((resolve, reject) => {
-        const exchange = new BufferedExchange(scope, resolve, reject);
+        const exchange = new BufferedExchange(scope, resolve, reject, scope.provider, this.maxAnswerBytes);
         if (exchange.settled) return; // aborted already: nothing is sent
         endpoint.pool.dispatch(
           {
@@ -309,9 +355,16 @@ export class OpenAIHttpTransport {
       const decoder = new StringDecoder('utf8');
       scope.arm();
       // Not destroyed on return: after [DONE] the rest of the body is drained so the socket is kept.
+      // Bytes read since the last complete event: one event may not pass the answer bound.
+      let pendingBytes = 0;
       for await (const bytes of response.body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
         bytesRead += bytes.length;
+        pendingBytes += bytes.length;
         parser.feed(decoder.write(bytes));
+        if (events.length > 0) pendingBytes = 0;
+        else if (pendingBytes > this.maxAnswerBytes) {
+          throw answerTooLarge('event', this.maxAnswerBytes, scope.provider, response.statusCode);
+        }
         for (let i = 0; i < events.length; i++) {
           const data = events[i]!;
           if (data.startsWith('[DONE]')) {

@@ -1,6 +1,7 @@
-import { OUTBOUND_POLICY_CODE } from '@switchyard/core';
+import { MAX_ERROR_BODY_BYTES, OUTBOUND_POLICY_CODE } from '@switchyard/core';
 import { ProviderError, type ProviderErrorKind } from '../provider.port.js';
 import type { CallScope } from './call-scope.js';
+import { cappedText } from './capped-read.js';
 import { sanitize } from './sanitize.js';
 
 const TIMEOUT_CODES = new Set([
@@ -94,7 +95,7 @@ export function classifyFetchError(
 /** A failed response's JSON body, or null when it is not JSON (a proxy's HTML page, say). */
 export async function errorBodyOf<T>(response: Response): Promise<T | null> {
   try {
-    return JSON.parse(await response.text()) as T;
+    return JSON.parse(await cappedText(response, MAX_ERROR_BODY_BYTES)) as T;
   } catch {
     return null;
   }
