@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { toFile } from 'openai';
 import request from 'supertest';
 import { loadConfig } from '@switchyard/core';
 import { startLlmGateway, type LlmGateway } from './support/llm-gateway.js';
@@ -21,10 +22,15 @@ describe('request-body bytes in flight (real HTTP)', () => {
   let port: number;
   // Serves a 450,000-byte PNG for the vision bridge to fetch: it holds ~1,050,000 bytes (the
   // bytes and their data URL), which fit beside one big body but not beside two.
-  const images = http.createServer((_req, res) => {
+  // /slow.png sends its headers and first bytes, and the rest only when `finishSlow` is called.
+  let finishSlow: () => void = () => undefined;
+  const images = http.createServer((req, res) => {
     const png = Buffer.alloc(450_000);
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(png);
-    res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length }).end(png);
+    res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length });
+    if (req.url !== '/slow.png') return void res.end(png);
+    res.write(png.subarray(0, 1000));
+    finishSlow = () => res.end(png.subarray(1000));
   });
   let imageUrl: string;
   beforeAll(async () => {
@@ -204,6 +210,70 @@ describe('request-body bytes in flight (real HTTP)', () => {
       expect(served.status).toBe(200);
       expect(served.headers['x-switchyard-vision-bridge']).toBe('simulator/sim-gpt');
     }
+    a.req.destroy();
+    await a.answer;
+  });
+
+  it('counts a fetched image from its Content-Length, before its body is read', async () => {
+    const a = started('/v1/chat/completions', BIG, chatBody(BIG).slice(0, 1000));
+    await settle();
+    // The image's headers are in, its body is not: its ~1,050,000 bytes already count.
+    const bridged = request(t.gw.url)
+      .post('/v1/chat/completions')
+      .auth(t.key, { type: 'bearer' })
+      .send({
+        model: 'simulator/sim-text',
+        max_tokens: 4,
+        messages: [
+          {
+            role: 'user',
+            content: [{ type: 'image_url', image_url: { url: imageUrl.replace('big', 'slow') } }],
+          },
+        ],
+      })
+      .then((res) => res);
+    await settle();
+    const b = started('/v1/chat/completions', BIG, '');
+    const refused = await b.answer;
+    b.req.destroy();
+    expect(refused !== 'gone' && refused.status).toBe(503);
+    finishSlow();
+    expect((await bridged).status).toBe(200);
+    a.req.destroy();
+    await a.answer;
+  });
+
+  it('counts the stored files a chat names while its call runs: 503 past the bound, nothing charged', async () => {
+    const notes = await t.client.files.create({
+      file: await toFile(Buffer.from('note '.repeat(180_000)), 'notes.txt'),
+      purpose: 'user_data',
+    });
+    const named = () =>
+      request(t.gw.url)
+        .post('/v1/chat/completions')
+        .auth(t.key, { type: 'bearer' })
+        .send({
+          model: 'simulator/sim-gpt',
+          max_tokens: 4,
+          messages: [{ role: 'user', content: [{ type: 'file', file: { file_id: notes.id } }] }],
+        });
+    const body = chatBody(BIG);
+    const a = started('/v1/chat/completions', BIG, body.slice(0, 1000));
+    const b = started('/v1/chat/completions', BIG, body.slice(0, 1000));
+    await settle();
+    const before = await balance();
+    t.sim.clearRequests();
+    // 900,000 bytes of text beside two big bodies: past the 2.5 MiB bound.
+    const refused = await named();
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ error: { code: 'server_busy' } });
+    expect(t.sim.requests).toHaveLength(0);
+    expect(await balance()).toBe(before);
+    b.req.destroy();
+    await b.answer;
+    await settle();
+    // Beside one, twice in a row: the first call's bytes came back when its response closed.
+    for (let i = 0; i < 2; i++) expect((await named()).status).toBe(200);
     a.req.destroy();
     await a.answer;
   });

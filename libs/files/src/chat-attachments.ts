@@ -1,7 +1,14 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
 import { VisionBridge } from '@switchyard/images';
-import { AppConfig, InvalidRequestError, NotFoundError, tokenizerChunks } from '@switchyard/core';
+import {
+  AppConfig,
+  bodyBudgetOf,
+  InvalidRequestError,
+  NotFoundError,
+  tokenizerChunks,
+  type BodyBudget,
+} from '@switchyard/core';
 import { ModelResolver, requestKeysOf } from '@switchyard/providers';
 import { scopeFor } from '@switchyard/routing';
 import { ChatService, callContextFor, countPromptTokens, countTextTokens } from '@switchyard/chat';
@@ -98,6 +105,14 @@ function notFoundAt(slot: FileSlot): (error: unknown) => never {
   };
 }
 
+/** Counts `bytes` in the bytes in flight until the response closes (none when it already has). */
+function holdForCall(budget: BodyBudget | null, bytes: number, res: Response): void {
+  if (!budget || bytes <= 0 || res.destroyed) return;
+  const counted = Math.min(bytes, budget.limit);
+  budget.take(counted);
+  res.once('close', () => budget.give(counted));
+}
+
 /** `text` cut to at most `tokens` tokens. */
 async function truncateTokens(text: string, tokens: number): Promise<string> {
   // Loaded when a file is first cut (the tokenizer's tables are ~20 MB of heap).
@@ -137,12 +152,12 @@ export class ChatAttachments implements OnModuleInit {
   /** Runs before a /v1/chat/completions body is validated; plain-text prompts pass untouched. */
   async prepare(caller: Caller, body: ChatBody, req: Request, res: Response): Promise<void> {
     if (!hasParts(body)) return;
-    await this.inline(caller, body, req);
+    await this.inline(caller, body, req, res);
     // After the files: an attached image is bridged like an inline one.
     await this.bridge.apply(caller, body, callContextFor(caller, req, res), res);
   }
 
-  private async inline(caller: Caller, body: ChatBody, req: Request): Promise<void> {
+  private async inline(caller: Caller, body: ChatBody, req: Request, res: Response): Promise<void> {
     if (!body || !Array.isArray(body.messages)) return;
     const slots = fileSlots(body.messages);
     if (slots.length === 0) return;
@@ -176,6 +191,9 @@ export class ChatAttachments implements OnModuleInit {
         );
       }
     }
+    // What is read is held for the call like body bytes: it counts in MAX_BODY_BYTES_IN_FLIGHT
+    // until the response closes (at most the whole bound; past it a 503, as for a body).
+    holdForCall(bodyBudgetOf(this.config), read, res);
     // Images become image parts (the model's vision decides); text files are measured below.
     // What each part adds is noted, and each file's data URL, text, token count and cut text are
     // made once, so a file named by many parts costs its size once, not once per part.

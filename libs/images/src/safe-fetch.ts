@@ -1,10 +1,16 @@
-import { InvalidRequestError, OUTBOUND_POLICY_CODE, type OutboundPolicy } from '@switchyard/core';
+import { ApiError, InvalidRequestError, OUTBOUND_POLICY_CODE, type OutboundPolicy } from '@switchyard/core';
 
 export interface SafeFetchOptions {
   maxBytes: number;
   timeoutMs: number;
   /** The request parameter to blame in errors. */
   param: string;
+  /**
+   * Told, before the body is read, how many bytes it may hold: its Content-Length, else
+   * `maxBytes`. May throw (an ApiError, e.g. a 503 when that would pass the bytes in flight):
+   * the body is then not read and the error goes to the caller as it is.
+   */
+  onSize?: (bytes: number) => void;
 }
 
 function refusedByPolicy(error: unknown): boolean {
@@ -46,6 +52,14 @@ export async function safeFetch(
       await response.body?.cancel();
       throw fail(`The image at the URL is larger than ${options.maxBytes} bytes.`);
     }
+    if (options.onSize) {
+      try {
+        options.onSize(declared > 0 ? declared : options.maxBytes);
+      } catch (error) {
+        await response.body?.cancel();
+        throw error;
+      }
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of response.body ?? []) {
@@ -58,7 +72,7 @@ export async function safeFetch(
     }
     return { bytes: Buffer.concat(chunks), type: response.headers.get('content-type') ?? '' };
   } catch (error) {
-    if (error instanceof InvalidRequestError) throw error;
+    if (error instanceof ApiError) throw error;
     if (refusedByPolicy(error))
       throw fail('The image URL is refused by the outbound policy: the address is not public.');
     if (controller.signal.aborted) throw fail('Fetching the image URL timed out.');

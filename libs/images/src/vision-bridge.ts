@@ -178,29 +178,49 @@ export class VisionBridge {
   /**
    * The image as a data URL the bridge model can take: validated, and fetched if remote. A fetched
    * image is counted in the instance's MAX_BODY_BYTES_IN_FLIGHT (its bytes and its data URL, as
-   * `held`) until its description is back: a request names it in a few bytes, so without that
-   * concurrent requests could make the gateway hold any number of them (503 past the bound).
+   * `held`, at most the whole bound) from when its size is known, before its body is read, until
+   * its description is back: a request names it in a few bytes, so without that concurrent
+   * requests could make the gateway hold any number of them (503 past the bound).
    */
   private async inlined(slot: ImageSlot): Promise<{ image: ChatCompletionContentPartImage; held: number }> {
     const param = `${slot.path}.image_url.url`;
-    // An inline image is in the body, which the bound counted already.
+    // A data URL came in the body or from a stored file: the bound counted it (the body's bytes,
+    // or the files' when ChatAttachments read them).
     if (slot.url.startsWith('data:'))
       return { image: { type: 'image_url', image_url: { url: slot.url } }, held: 0 };
-    const { bytes } = await safeFetch(slot.url, this.outbound, {
-      maxBytes: this.config.media.maxFileBytes,
-      timeoutMs: FETCH_TIMEOUT_MS,
-      param,
-    });
-    const type = imageTypeOf(bytes);
-    if (!type) {
-      throw new InvalidRequestError('The image URL does not point at an image (PNG, JPEG, GIF or WebP).', {
+    const budget = bodyBudgetOf(this.config);
+    let held = 0;
+    try {
+      const { bytes } = await safeFetch(slot.url, this.outbound, {
+        maxBytes: this.config.media.maxFileBytes,
+        timeoutMs: FETCH_TIMEOUT_MS,
         param,
-        code: 'invalid_image_url',
+        onSize: (size) => {
+          if (!budget) return;
+          const wanted = Math.min(budget.limit, heldFor(size));
+          budget.take(wanted);
+          held = wanted;
+        },
       });
+      const type = imageTypeOf(bytes);
+      if (!type) {
+        throw new InvalidRequestError('The image URL does not point at an image (PNG, JPEG, GIF or WebP).', {
+          param,
+          code: 'invalid_image_url',
+        });
+      }
+      return {
+        image: { type: 'image_url', image_url: { url: `data:${type};base64,${bytes.toString('base64')}` } },
+        held,
+      };
+    } catch (error) {
+      budget?.give(held);
+      throw error;
     }
-    const url = `data:${type};base64,${bytes.toString('base64')}`;
-    const held = bytes.length + url.length;
-    bodyBudgetOf(this.config)?.take(held);
-    return { image: { type: 'image_url', image_url: { url } }, held };
   }
+}
+
+/** What a fetched image of `size` bytes holds: its bytes and its data URL (the longest type's). */
+function heldFor(size: number): number {
+  return size + 'data:image/webp;base64,'.length + 4 * Math.ceil(size / 3);
 }

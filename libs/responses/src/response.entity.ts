@@ -40,10 +40,11 @@ export class ResponseEntity {
 
   /**
    * The size of `messages` as JSON, in bytes: a continuation checks it before it loads them
-   * (a conversation may hold no more than one request could carry, MAX_BODY_BYTES).
+   * (a conversation may hold no more than one request could carry, MAX_BODY_BYTES). Null on rows
+   * stored before it existed: those are measured from their jsonb.
    */
-  @Column({ name: 'messages_bytes', type: 'integer', default: 0 })
-  messagesBytes!: number;
+  @Column({ name: 'messages_bytes', type: 'integer', nullable: true })
+  messagesBytes!: number | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -72,8 +72,10 @@ export class ResponsesRepository {
     maxBytes: number,
   ): Promise<{ messages: InternalMessage[] | null; bytes: number } | null> {
     const rows = await this.rows.query<Array<{ messages: InternalMessage[] | null; bytes: number }>>(
-      `SELECT messages_bytes AS bytes, CASE WHEN messages_bytes <= $5 THEN messages END AS messages
-       FROM responses WHERE id = $1 AND tenant_id = $2 AND user_id = $3 AND created_at >= $4`,
+      `SELECT sized.bytes, CASE WHEN sized.bytes <= $5::bigint THEN r.messages END AS messages
+       FROM responses r
+       CROSS JOIN LATERAL (SELECT COALESCE(r.messages_bytes, octet_length(r.messages::text)) AS bytes) sized
+       WHERE r.id = $1 AND r.tenant_id = $2 AND r.user_id = $3 AND r.created_at >= $4`,
       [id, owner.tenantId, owner.userId, since, maxBytes],
     );
     return rows[0] ?? null;

@@ -28,6 +28,8 @@ export function isPolicyRefusal(err: ProviderError): boolean {
 /** Errors worth retrying on the same key after a backoff. */
 export function isTransient(err: ProviderError): boolean {
   if (isPolicyRefusal(err)) return false;
+  // An answer past UPSTREAM_MAX_ANSWER_BYTES would be as large again: the next target is tried.
+  if (err.upstreamCode === 'answer_too_large' || err.upstreamCode === 'event_too_large') return false;
   return err.kind === 'server' || err.kind === 'timeout' || err.kind === 'network';
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { cacheDirectives } from './cache-directives.js';
 import { cacheKey, stableJson } from './cache-key.js';
@@ -41,6 +42,29 @@ describe('cacheKey', () => {
 
   it('writes JSON with sorted keys', () => {
     expect(stableJson({ b: 1, a: [{ d: 2, c: undefined, b: null }] })).toBe('{"a":[{"b":null,"d":2}],"b":1}');
+  });
+
+  it("is the SHA-256 of stableJson's text, whatever the body's size and shape (keys stay valid)", () => {
+    const big = 'x'.repeat(200_000);
+    const bodies: Record<string, unknown>[] = [
+      body,
+      { messages: [{ role: 'user', content: big }], tools: [{ b: [1, undefined, { z: 'é', a: null }] }] },
+      {
+        messages: Array.from({ length: 3_000 }, (_, i) => ({
+          role: 'user',
+          content: `m${i} ${big.slice(0, i)}`,
+        })),
+      },
+      { n: 1, nested: { deep: { deeper: [[big], { k: '\u2028"' }] } } },
+    ];
+    for (const b of bodies) {
+      const request = Object.fromEntries(Object.entries(b).filter(([k]) => k !== 'model'));
+      if (request.n === 1) delete request.n;
+      const text = stableJson({ v: 1, tenant: 't1', model: 'simulator/sim-gpt', request });
+      expect(cacheKey('t1', 'simulator/sim-gpt', b)).toBe(
+        createHash('sha256').update(text).digest('base64url'),
+      );
+    }
   });
 });
 

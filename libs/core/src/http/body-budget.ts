@@ -72,6 +72,11 @@ export class BodyBudget {
     this.inFlight -= bytes;
   }
 
+  /** The bound itself: what one holder may count at most (more would never fit). */
+  get limit(): number {
+    return this.budget;
+  }
+
   /** The middleware; mount it on `/v1` before any body reader. */
   middleware(): RequestHandler {
     return (req: Request, res: Response, next: NextFunction): void => {

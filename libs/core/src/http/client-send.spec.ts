@@ -82,8 +82,9 @@ describe('drained (a response waiting for its client)', () => {
   // socket buffer (4 MB here) the kernel waits for before it takes more; reading a byte budget,
   // not for a time, keeps the pace the same on a contended host (CI runs suites in parallel on
   // two cores), where a 3 ms read every 150 ms against a 400 ms limit failed once. The client is
-  // its own process: in this one, a pause of the event loop as long as the limit (a busy host, a
-  // collection) would stop the reader and the server's timer alike and fake a still client.
+  // its own process, so the server's work in this one (the 64 MB write, a collection) does not
+  // hold up its reads; a pause of this process as long as the limit can still look like a still
+  // client to the server's timer, as it would in production.
   const SIP_EVERY_MS = 100;
   const SIP_BYTES = 1.5 * 1024 * 1024;
   const LIMIT_MS = 1_000;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OutboundPolicy } from '@switchyard/core';
+import { MAX_ERROR_BODY_BYTES, OutboundPolicy } from '@switchyard/core';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -22,6 +22,7 @@ import { cohereRerankRequest, toRerankResponse, type CohereRerankResponse } from
 import { toCohereRequest } from './cohere.request.js';
 import { CohereStreamMapper, toChatCompletion } from './cohere.response.js';
 import type { CohereChatResponse, CohereEmbedResponse, CohereStreamEvent } from './cohere.types.js';
+import { cappedText } from '../shared/capped-read.js';
 
 /** The API root without a version segment: `https://api.cohere.com` (a trailing `/v1` or `/v2` is dropped). */
 export function cohereApiRoot(baseUrl: string): string {
@@ -113,7 +114,7 @@ export class CohereAdapter implements ProviderAdapter {
 
   ping(creds: ProviderCredentials, opts: CallOptions): Promise<void> {
     return this.calls.run(creds, opts, async (call) => {
-      await (await call.send('/v1/models?page_size=1')).arrayBuffer();
+      await cappedText(await call.send('/v1/models?page_size=1'), MAX_ERROR_BODY_BYTES);
     });
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OutboundPolicy } from '@switchyard/core';
+import { MAX_ERROR_BODY_BYTES, OutboundPolicy } from '@switchyard/core';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -19,6 +19,7 @@ import type {
   GeminiEmbedResponse,
   GeminiGenerateResponse,
 } from './gemini.types.js';
+import { cappedText } from '../shared/capped-read.js';
 
 const DEFAULT_API_VERSION = 'v1beta';
 
@@ -126,7 +127,7 @@ export class GeminiAdapter implements ProviderAdapter {
 
   ping(creds: ProviderCredentials, opts: CallOptions): Promise<void> {
     return this.calls.run(creds, opts, async (call) => {
-      await (await call.send('models?pageSize=1')).arrayBuffer();
+      await cappedText(await call.send('models?pageSize=1'), MAX_ERROR_BODY_BYTES);
     });
   }
 }

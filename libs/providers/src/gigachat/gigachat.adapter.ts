@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OutboundPolicy } from '@switchyard/core';
+import { MAX_ERROR_BODY_BYTES, OutboundPolicy } from '@switchyard/core';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -124,7 +124,7 @@ export class GigaChatAdapter implements ProviderAdapter {
     const secrets = [creds.apiKey];
     try {
       const response = await this.send(scope, creds, opts, null, secrets);
-      await response.arrayBuffer();
+      await cappedText(response, MAX_ERROR_BODY_BYTES);
     } catch (error) {
       throw classifyGigaChatError(error, scope, secrets);
     } finally {
@@ -162,7 +162,7 @@ export class GigaChatAdapter implements ProviderAdapter {
         signal: scope.signal,
       });
       if (response.status === 401 && attempt === 0) {
-        await response.arrayBuffer().catch(() => undefined);
+        await cappedText(response, MAX_ERROR_BODY_BYTES).catch(() => undefined);
         this.tokens.invalidate(tokenUrl, creds.apiKey, scope.provider, token);
         continue;
       }

@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { SingleFlight, type OutboundPolicy } from '@switchyard/core';
+import { MAX_ERROR_BODY_BYTES, SingleFlight, type OutboundPolicy } from '@switchyard/core';
 import { LRUCache } from 'lru-cache';
 import type { CallScope } from '../shared/call-scope.js';
 import { gigachatResponseError } from './gigachat.errors.js';
 import type { GigaChatToken } from './gigachat.types.js';
+import { cappedText } from '../shared/capped-read.js';
 
 /** Sber's token endpoint, for the public GigaChat API host. */
 export const GIGACHAT_TOKEN_URL = 'https://ngw.devices.sberbank.ru:9443/api/v2/oauth';
@@ -107,7 +108,7 @@ export class GigaChatTokens {
       signal: AbortSignal.timeout(timeoutMs),
     });
     if (!response.ok) throw await gigachatResponseError(response, provider, [authKey]);
-    const body = JSON.parse(await response.text()) as GigaChatToken;
+    const body = JSON.parse(await cappedText(response, MAX_ERROR_BODY_BYTES)) as GigaChatToken;
     if (typeof body.access_token !== 'string' || body.access_token === '') {
       throw new SyntaxError('the token answer has no access_token');
     }

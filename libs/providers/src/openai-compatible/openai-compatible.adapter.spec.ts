@@ -391,11 +391,11 @@ describe('OpenAICompatibleAdapter over undici', () => {
       for (const stream of [false, true]) {
         closedRequests.length = 0;
         // 50 MB after the error object: what reached the gateway is cut, so it is no JSON.
-        const body = { ...hi, stream, bigError: 50 * 1024 * 1024 };
+        const plain = { ...hi, bigError: 50 * 1024 * 1024 };
+        const streamed = { ...plain, stream: true as const };
         const error = await failure(async () => {
-          if (stream)
-            for await (const _c of sut.chatStream(body as typeof hi & { stream: true }, creds, opts));
-          else await sut.chat(body, creds, opts);
+          if (stream) for await (const _c of sut.chatStream(streamed, creds, opts));
+          else await sut.chat(plain, creds, opts);
         });
         expect(error).toMatchObject({ kind: 'server', upstreamStatus: 500 });
         expect(error.message.length).toBeLessThan(1_000);

@@ -221,7 +221,9 @@ class BufferedExchange implements Dispatcher.DispatchHandler {
     this.chunks = [];
     let text: string;
     try {
-      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      // An error answer cut short is its first MAX_ERROR_BODY_BYTES, as `errorText` reads it.
+      const bytes = this.cut ? whole.subarray(0, MAX_ERROR_BODY_BYTES) : whole;
       text = bytes.toString('utf8');
     } catch (error) {
       // A body no string can hold (ERR_STRING_TOO_LONG): fails the call, as body.json() would.

@@ -16,7 +16,8 @@ export async function* readSseFrames(
   },
 ): AsyncGenerator<string> {
   const decoder = new TextDecoder();
-  // Characters held for the frame not yet ended: one frame may not pass UPSTREAM_MAX_ANSWER_BYTES.
+  // Characters held for the frame not yet ended (bytes, for the ASCII of JSON events): one frame
+  // may not pass UPSTREAM_MAX_ANSWER_BYTES.
   let pendingLength = 0;
   const reader = body.getReader();
   // The frame not yet ended, as the pieces it arrived in: joined once, when it ends. Appending to
