@@ -171,31 +171,29 @@ describe('request-body bytes in flight (real HTTP)', () => {
     expect(y.choices[0]?.message.content).toBeTruthy();
   });
 
-  it('counts an image the vision bridge fetched until it is described: 503 past the bound, nothing charged, and given back', async () => {
-    const bridged = () =>
-      request(t.gw.url)
-        .post('/v1/chat/completions')
-        .auth(t.key, { type: 'bearer' })
-        .send({
-          model: 'simulator/sim-text',
-          max_tokens: 4,
-          messages: [
-            {
-              role: 'user',
-              content: [
-                { type: 'text', text: 'What is this?' },
-                { type: 'image_url', image_url: { url: imageUrl } },
-              ],
-            },
-          ],
-        });
+  /** A chat whose one user message is these parts. */
+  const chatParts = (model: string, content: unknown[]) =>
+    request(t.gw.url)
+      .post('/v1/chat/completions')
+      .auth(t.key, { type: 'bearer' })
+      .send({ model, max_tokens: 4, messages: [{ role: 'user', content }] });
+
+  /**
+   * A call that holds bytes besides its body: beside two big bodies it is a 503 with Retry-After,
+   * nothing called or charged; beside one it is served, twice in a row (the first gave its bytes
+   * back).
+   */
+  const refusedThenServed = async (
+    call: () => Promise<request.Response>,
+    served: (res: request.Response) => void,
+  ) => {
     const body = chatBody(BIG);
     const a = started('/v1/chat/completions', BIG, body.slice(0, 1000));
     const b = started('/v1/chat/completions', BIG, body.slice(0, 1000));
     await settle();
     const before = await balance();
     t.sim.clearRequests();
-    const refused = await bridged();
+    const refused = await call();
     expect(refused.status).toBe(503);
     expect(refused.headers['retry-after']).toBe('1');
     expect(refused.body).toMatchObject({ error: { type: 'server_error', code: 'server_busy' } });
@@ -204,34 +202,32 @@ describe('request-body bytes in flight (real HTTP)', () => {
     b.req.destroy();
     await b.answer;
     await settle();
-    // Beside one big body it fits, twice in a row: the first gave its bytes back.
-    for (let i = 0; i < 2; i++) {
-      const served = await bridged();
-      expect(served.status).toBe(200);
-      expect(served.headers['x-switchyard-vision-bridge']).toBe('simulator/sim-gpt');
-    }
+    for (let i = 0; i < 2; i++) served(await call());
     a.req.destroy();
     await a.answer;
+  };
+
+  it('counts an image the vision bridge fetched until it is described: 503 past the bound, nothing charged, and given back', async () => {
+    await refusedThenServed(
+      () =>
+        chatParts('simulator/sim-text', [
+          { type: 'text', text: 'What is this?' },
+          { type: 'image_url', image_url: { url: imageUrl } },
+        ]),
+      (res) => {
+        expect(res.status).toBe(200);
+        expect(res.headers['x-switchyard-vision-bridge']).toBe('simulator/sim-gpt');
+      },
+    );
   });
 
   it('counts a fetched image from its Content-Length, before its body is read', async () => {
     const a = started('/v1/chat/completions', BIG, chatBody(BIG).slice(0, 1000));
     await settle();
     // The image's headers are in, its body is not: its ~1,050,000 bytes already count.
-    const bridged = request(t.gw.url)
-      .post('/v1/chat/completions')
-      .auth(t.key, { type: 'bearer' })
-      .send({
-        model: 'simulator/sim-text',
-        max_tokens: 4,
-        messages: [
-          {
-            role: 'user',
-            content: [{ type: 'image_url', image_url: { url: imageUrl.replace('big', 'slow') } }],
-          },
-        ],
-      })
-      .then((res) => res);
+    const bridged = chatParts('simulator/sim-text', [
+      { type: 'image_url', image_url: { url: imageUrl.replace('big', 'slow') } },
+    ]).then((res) => res);
     await settle();
     const b = started('/v1/chat/completions', BIG, '');
     const refused = await b.answer;
@@ -248,34 +244,11 @@ describe('request-body bytes in flight (real HTTP)', () => {
       file: await toFile(Buffer.from('note '.repeat(180_000)), 'notes.txt'),
       purpose: 'user_data',
     });
-    const named = () =>
-      request(t.gw.url)
-        .post('/v1/chat/completions')
-        .auth(t.key, { type: 'bearer' })
-        .send({
-          model: 'simulator/sim-gpt',
-          max_tokens: 4,
-          messages: [{ role: 'user', content: [{ type: 'file', file: { file_id: notes.id } }] }],
-        });
-    const body = chatBody(BIG);
-    const a = started('/v1/chat/completions', BIG, body.slice(0, 1000));
-    const b = started('/v1/chat/completions', BIG, body.slice(0, 1000));
-    await settle();
-    const before = await balance();
-    t.sim.clearRequests();
-    // 900,000 bytes of text beside two big bodies: past the 2.5 MiB bound.
-    const refused = await named();
-    expect(refused.status).toBe(503);
-    expect(refused.body).toMatchObject({ error: { code: 'server_busy' } });
-    expect(t.sim.requests).toHaveLength(0);
-    expect(await balance()).toBe(before);
-    b.req.destroy();
-    await b.answer;
-    await settle();
-    // Beside one, twice in a row: the first call's bytes came back when its response closed.
-    for (let i = 0; i < 2; i++) expect((await named()).status).toBe(200);
-    a.req.destroy();
-    await a.answer;
+    // 900,000 bytes of text: past the 2.5 MiB bound beside two big bodies, not beside one.
+    await refusedThenServed(
+      () => chatParts('simulator/sim-gpt', [{ type: 'file', file: { file_id: notes.id } }]),
+      (res) => expect(res.status).toBe(200),
+    );
   });
 
   it('counts a chunked body (no Content-Length) as the largest a request may carry', async () => {
