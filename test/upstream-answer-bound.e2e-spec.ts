@@ -28,6 +28,9 @@ describe('upstream answer bound', () => {
     ['OpenAI wire format, one streamed event', 'simulator/sim-gpt', true],
     ['Gemini, whole answer', 'simulator-gemini/sim-gemini', false],
     ['Gemini, one streamed event', 'simulator-gemini/sim-gemini', true],
+    // Read by Anthropic's SDK: the bound is on the policy's connections (a stream counts whole).
+    ['Anthropic (its SDK), whole answer', 'simulator-anthropic/sim-claude', false],
+    ['Anthropic (its SDK), a stream', 'simulator-anthropic/sim-claude', true],
   ])(
     '%s: under the bound it is served, past it refused and nothing charged',
     async (_name, model, stream) => {

@@ -55,6 +55,8 @@ export { boundedLru } from './lru.js';
 export { LoadingCache, SingleFlight } from './single-flight.js';
 export { TOKENIZER_CHUNK_CHARS, tokenizerChunks } from './tokenizer-chunks.js';
 export {
+  ANSWER_TOO_LARGE_CODE,
+  AnswerTooLargeError,
   DEFAULT_MAX_ANSWER_BYTES,
   MAX_ERROR_BODY_BYTES,
   OUTBOUND_POLICY_CODE,

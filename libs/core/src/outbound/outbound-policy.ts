@@ -1,8 +1,11 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
 import {
   Agent,
   buildConnector,
+  DecoratorHandler,
   FormData as UndiciFormData,
   fetch as undiciFetch,
   type Dispatcher,
@@ -91,6 +94,80 @@ const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' }
 /** UPSTREAM_MAX_ANSWER_BYTES's default: above the largest legitimate answer (2,048 float embeddings of 3,072: ~134 MB). */
 export const DEFAULT_MAX_ANSWER_BYTES = 256 * 1024 * 1024;
 
+/** The code of the error an answer past `maxAnswerBytes` fails with (in a fetch error's causes). */
+export const ANSWER_TOO_LARGE_CODE = 'UPSTREAM_ANSWER_TOO_LARGE';
+
+/** An answer that passed UPSTREAM_MAX_ANSWER_BYTES: the exchange was aborted there. */
+export class AnswerTooLargeError extends Error {
+  readonly code = ANSWER_TOO_LARGE_CODE;
+  constructor(readonly maxBytes: number) {
+    super(
+      `The upstream's answer is larger than UPSTREAM_MAX_ANSWER_BYTES (${maxBytes} bytes); it was not read further.`,
+    );
+  }
+}
+
+/** Aborts an exchange once its answer's body passes `maxBytes` (a stream counts whole). */
+function answerCap(maxBytes: number): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => (options, handler) => dispatch(options, new CappedAnswer(handler, maxBytes));
+}
+
+class CappedAnswer implements Dispatcher.DispatchHandler {
+  /** The caller's handler in undici's current handler shape, whichever shape it was written in. */
+  private readonly inner: Dispatcher.DispatchHandler;
+  private bytes = 0;
+  private cut = false;
+  constructor(
+    handler: Dispatcher.DispatchHandler,
+    private readonly maxBytes: number,
+  ) {
+    this.inner = new DecoratorHandler(handler);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
+    this.inner.onRequestStart?.(controller, context);
+  }
+
+  onRequestUpgrade(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+    socket: Duplex,
+  ): void {
+    this.inner.onRequestUpgrade?.(controller, statusCode, headers, socket);
+  }
+
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+    statusMessage?: string,
+  ): void {
+    this.inner.onResponseStart?.(controller, statusCode, headers, statusMessage);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    // The parser may still hand over the rest of a buffer it had: nothing more goes through.
+    if (this.cut) return;
+    this.bytes += chunk.length;
+    if (this.bytes > this.maxBytes) {
+      this.cut = true;
+      controller.abort(new AnswerTooLargeError(this.maxBytes));
+      return;
+    }
+    this.inner.onResponseData?.(controller, chunk);
+  }
+
+  onResponseEnd(controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
+    if (this.cut) return;
+    this.inner.onResponseEnd?.(controller, trailers);
+  }
+
+  onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
+    this.inner.onResponseError?.(controller, error);
+  }
+}
+
 /** How much of an upstream's error answer is read: its message is shown cut to a few hundred characters. */
 export const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
@@ -111,6 +188,7 @@ export class OutboundPolicy {
   private readonly suffixes: string[] = [];
   private readonly ranges = new AddressRanges();
   private agent?: Agent;
+  private capped?: Dispatcher;
   /**
    * The most bytes of an upstream's answer the gateway reads: a whole buffered answer, or one
    * streamed event (UPSTREAM_MAX_ANSWER_BYTES). An upstream is not trusted to be small: a base
@@ -210,10 +288,16 @@ export class OutboundPolicy {
     };
   }
 
-  /** A dispatcher (keep-alive connections per origin) whose every connection obeys the policy. */
+  /**
+   * A dispatcher (keep-alive connections per origin) whose every connection obeys the policy,
+   * and which reads no answer past {@link maxAnswerBytes} (the SDKs' reads, search, discovery).
+   */
   get dispatcher(): Dispatcher {
-    this.agent ??= new Agent({ connect: this.connector() });
-    return this.agent;
+    if (!this.agent) {
+      this.agent = new Agent({ connect: this.connector() });
+      this.capped = this.agent.compose(answerCap(this.maxAnswerBytes));
+    }
+    return this.capped!;
   }
 
   /**
@@ -232,6 +316,7 @@ export class OutboundPolicy {
   async close(): Promise<void> {
     const agent = this.agent;
     this.agent = undefined;
+    this.capped = undefined;
     await agent?.close();
   }
 

@@ -1,4 +1,4 @@
-import { MAX_ERROR_BODY_BYTES, OUTBOUND_POLICY_CODE } from '@switchyard/core';
+import { ANSWER_TOO_LARGE_CODE, MAX_ERROR_BODY_BYTES, OUTBOUND_POLICY_CODE } from '@switchyard/core';
 import { ProviderError, type ProviderErrorKind } from '../provider.port.js';
 import type { CallScope } from './call-scope.js';
 import { cappedText } from './capped-read.js';
@@ -24,9 +24,14 @@ export function errorCode(error: unknown): string | undefined {
 
 /** The outbound policy's refusal along an error's cause chain, if that is what failed. */
 function policyRefusal(error: unknown): Error | undefined {
+  return causeWithCode(error, OUTBOUND_POLICY_CODE);
+}
+
+/** The error, or one of its causes, with this `code`. */
+function causeWithCode(error: unknown, code: string): Error | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-    if ((current as { code?: unknown }).code === OUTBOUND_POLICY_CODE) return current as Error;
+    if ((current as { code?: unknown }).code === code) return current as Error;
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
@@ -57,6 +62,14 @@ export function transportError(
     return new ProviderError('network', `${provider}: the upstream URL is ${refusal.message}`, {
       provider,
       upstreamCode: OUTBOUND_POLICY_CODE,
+    });
+  }
+  const tooLarge = causeWithCode(error, ANSWER_TOO_LARGE_CODE);
+  if (tooLarge) {
+    // Not retried: the answer would be as large again (see isTransient).
+    return new ProviderError('server', `${provider}: ${tooLarge.message}`, {
+      provider,
+      upstreamCode: 'answer_too_large',
     });
   }
   const code = errorCode(error);
