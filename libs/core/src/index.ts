@@ -11,7 +11,7 @@ export { requestIdFor } from './http/request-id.js';
 export { jsonBodyGuard } from './http/json-body.js';
 export { drained } from './http/client-send.js';
 export { sendJsonList } from './http/json-list.js';
-export { bodyBudgetOf, heapLimitWarning, heapNeededForBodies, type BodyBudget } from './http/body-budget.js';
+export { bodyBudgetOf, heapLimitWarning, heapNeededForBodies } from './http/body-budget.js';
 export {
   currentRequestContext,
   currentRequestTrace,

@@ -1,13 +1,12 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
-import { VisionBridge } from '@switchyard/images';
+import { dataUrlLength, VisionBridge } from '@switchyard/images';
 import {
   AppConfig,
   bodyBudgetOf,
   InvalidRequestError,
   NotFoundError,
   tokenizerChunks,
-  type BodyBudget,
 } from '@switchyard/core';
 import { ModelResolver, requestKeysOf } from '@switchyard/providers';
 import { scopeFor } from '@switchyard/routing';
@@ -76,11 +75,6 @@ function fileSlots(messages: unknown[]): FileSlot[] {
   return slots;
 }
 
-/** The length of a data URL holding `bytes` bytes of this type. */
-function dataUrlLength(mime: string, bytes: number): number {
-  return `data:${mime};base64,`.length + 4 * Math.ceil(bytes / 3);
-}
-
 function tooLarge(slot: FileSlot, message: string): InvalidRequestError {
   return new InvalidRequestError(message, {
     param: `${slot.path}.file.file_id`,
@@ -103,14 +97,6 @@ function notFoundAt(slot: FileSlot): (error: unknown) => never {
     }
     throw error;
   };
-}
-
-/** Counts `bytes` in the bytes in flight until the response closes (none when it already has). */
-function holdForCall(budget: BodyBudget | null, bytes: number, res: Response): void {
-  if (!budget || bytes <= 0 || res.destroyed) return;
-  const counted = Math.min(bytes, budget.limit);
-  budget.take(counted);
-  res.once('close', () => budget.give(counted));
 }
 
 /** `text` cut to at most `tokens` tokens. */
@@ -193,7 +179,7 @@ export class ChatAttachments implements OnModuleInit {
     }
     // What is read is held for the call like body bytes: it counts in MAX_BODY_BYTES_IN_FLIGHT
     // until the response closes (at most the whole bound; past it a 503, as for a body).
-    holdForCall(bodyBudgetOf(this.config), read, res);
+    bodyBudgetOf(this.config)?.holdUntilClosed(res, read);
     // Images become image parts (the model's vision decides); text files are measured below.
     // What each part adds is noted, and each file's data URL, text, token count and cut text are
     // made once, so a file named by many parts costs its size once, not once per part.

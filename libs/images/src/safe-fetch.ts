@@ -117,3 +117,8 @@ export function decodeImageDataUrl(url: string, param: string): { bytes: Buffer;
   if (!type) throw fail();
   return { bytes, type };
 }
+
+/** The length of a base64 data URL holding `bytes` bytes of this type. */
+export function dataUrlLength(mime: string, bytes: number): number {
+  return `data:${mime};base64,`.length + 4 * Math.ceil(bytes / 3);
+}

@@ -16,7 +16,7 @@ import type {
 } from 'openai/resources/chat/completions';
 import type { Response } from 'express';
 import { MediaMetering } from './media-metering.js';
-import { decodeImageDataUrl, imageTypeOf, safeFetch } from './safe-fetch.js';
+import { dataUrlLength, decodeImageDataUrl, imageTypeOf, safeFetch } from './safe-fetch.js';
 
 const PROMPT =
   'Describe this image in detail for someone who cannot see it. Transcribe any text in it exactly. Answer with the description only.';
@@ -196,10 +196,8 @@ export class VisionBridge {
         timeoutMs: FETCH_TIMEOUT_MS,
         param,
         onSize: (size) => {
-          if (!budget) return;
-          const wanted = Math.min(budget.limit, heldFor(size));
-          budget.take(wanted);
-          held = wanted;
+          // Its bytes and its data URL (the longest type's).
+          if (budget) held = budget.take(size + dataUrlLength('image/webp', size));
         },
       });
       const type = imageTypeOf(bytes);
@@ -218,9 +216,4 @@ export class VisionBridge {
       throw error;
     }
   }
-}
-
-/** What a fetched image of `size` bytes holds: its bytes and its data URL (the longest type's). */
-function heldFor(size: number): number {
-  return size + 'data:image/webp;base64,'.length + 4 * Math.ceil(size / 3);
 }

@@ -55,26 +55,34 @@ export class BodyBudget {
 
   /**
    * Counts `bytes` a call holds besides its body (an image the vision bridge fetched for it) until
-   * `give` hands them back; a 503 with `Retry-After`, counting nothing, when they would take the
-   * total over the bound.
+   * `give` hands them back, at most the whole bound (a single holder larger than it is served when
+   * nothing else is in flight, not refused forever); returns what it counted. A 503 with
+   * `Retry-After`, counting nothing, when they would take the total over the bound.
    */
-  take(bytes: number): void {
-    if (this.inFlight + bytes > this.budget) {
+  take(bytes: number): number {
+    const counted = Math.min(bytes, this.budget);
+    if (this.inFlight + counted > this.budget) {
       throw new ServerBusyError(
         'The gateway is holding as many request bytes as it may; retry shortly.',
         RETRY_AFTER_SECONDS,
       );
     }
-    this.inFlight += bytes;
+    this.inFlight += counted;
+    return counted;
   }
 
   give(bytes: number): void {
     this.inFlight -= bytes;
   }
 
-  /** The bound itself: what one holder may count at most (more would never fit). */
-  get limit(): number {
-    return this.budget;
+  /**
+   * Counts `bytes` as `take` does until the response closes; nothing when it already has
+   * ('close' comes once per response, after its end or when its client is gone).
+   */
+  holdUntilClosed(res: Response, bytes: number): void {
+    if (bytes <= 0 || res.destroyed) return;
+    const counted = this.take(bytes);
+    res.once('close', () => this.give(counted));
   }
 
   /** The middleware; mount it on `/v1` before any body reader. */
@@ -83,13 +91,11 @@ export class BodyBudget {
       const bytes = this.bytesOf(req);
       if (bytes === 0) return next();
       try {
-        this.take(bytes);
+        this.holdUntilClosed(res, bytes);
       } catch (error) {
         next(error);
         return;
       }
-      // 'close' comes once per response, after its end or when its client is gone.
-      res.once('close', () => this.give(bytes));
       next();
     };
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MAX_ERROR_BODY_BYTES, OutboundPolicy } from '@switchyard/core';
+import { OutboundPolicy } from '@switchyard/core';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -79,7 +79,7 @@ export class CohereAdapter implements ProviderAdapter {
         call.provider,
         body.stream_options?.include_usage === true,
       );
-      yield* call.relay(readSseFrames(response.body, call.frameLimit), (data) =>
+      yield* call.relay(readSseFrames(response.body), (data) =>
         mapper.map(JSON.parse(data) as CohereStreamEvent),
       );
       if (!mapper.complete) throw new SyntaxError('the stream ended without message-end');
@@ -114,7 +114,7 @@ export class CohereAdapter implements ProviderAdapter {
 
   ping(creds: ProviderCredentials, opts: CallOptions): Promise<void> {
     return this.calls.run(creds, opts, async (call) => {
-      await cappedText(await call.send('/v1/models?page_size=1'), MAX_ERROR_BODY_BYTES);
+      await cappedText(await call.send('/v1/models?page_size=1'));
     });
   }
 }

@@ -5,9 +5,6 @@ import { readSseFrames } from '../shared/sse-data.reader.js';
  * is complete (no buffering beyond one frame). Gemini ends frames with CRLF pairs; both line
  * endings are accepted. Read and parse errors propagate as they are, for the caller to classify.
  */
-export async function* readSseData(
-  body: ReadableStream<Uint8Array>,
-  limit?: Parameters<typeof readSseFrames>[1],
-): AsyncGenerator<unknown> {
-  for await (const data of readSseFrames(body, limit)) yield JSON.parse(data) as unknown;
+export async function* readSseData(body: ReadableStream<Uint8Array>): AsyncGenerator<unknown> {
+  for await (const data of readSseFrames(body)) yield JSON.parse(data) as unknown;
 }

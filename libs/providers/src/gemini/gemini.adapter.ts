@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MAX_ERROR_BODY_BYTES, OutboundPolicy } from '@switchyard/core';
+import { OutboundPolicy } from '@switchyard/core';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -88,7 +88,7 @@ export class GeminiAdapter implements ProviderAdapter {
         call.provider,
         body.stream_options?.include_usage === true,
       );
-      yield* call.relay(readSseData(response.body, call.frameLimit), (frame) => {
+      yield* call.relay(readSseData(response.body), (frame) => {
         const data = frame as GeminiGenerateResponse;
         if (data.error)
           throw geminiHttpError(undefined, { error: data.error }, undefined, call.provider, call.secrets);
@@ -127,7 +127,7 @@ export class GeminiAdapter implements ProviderAdapter {
 
   ping(creds: ProviderCredentials, opts: CallOptions): Promise<void> {
     return this.calls.run(creds, opts, async (call) => {
-      await cappedText(await call.send('models?pageSize=1'), MAX_ERROR_BODY_BYTES);
+      await cappedText(await call.send('models?pageSize=1'));
     });
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MAX_ERROR_BODY_BYTES, OutboundPolicy } from '@switchyard/core';
+import { OutboundPolicy } from '@switchyard/core';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -9,7 +9,7 @@ import type {
 import type { CatalogService } from '../catalog/catalog.service.js';
 import type { CallOptions, ProviderAdapter, ProviderCredentials } from '../provider.port.js';
 import { CallScope } from '../shared/call-scope.js';
-import { answerTooLarge, cappedText } from '../shared/capped-read.js';
+import { cappedText } from '../shared/capped-read.js';
 import { readSseFrames } from '../shared/sse-data.reader.js';
 import { classifyGigaChatError, gigachatResponseError } from './gigachat.errors.js';
 import { toGigaChatRequest } from './gigachat.request.js';
@@ -65,11 +65,7 @@ export class GigaChatAdapter implements ProviderAdapter {
       const request = toGigaChatRequest(body, scope.provider);
       const response = await this.send(scope, creds, opts, request, secrets);
       return toChatCompletion(
-        JSON.parse(
-          await cappedText(response, this.outbound.maxAnswerBytes, () =>
-            answerTooLarge('answer', this.outbound.maxAnswerBytes, scope.provider, response.status),
-          ),
-        ) as GigaChatResponse,
+        JSON.parse(await response.text()) as GigaChatResponse,
         body.model,
         scope.provider,
       );
@@ -98,8 +94,7 @@ export class GigaChatAdapter implements ProviderAdapter {
       );
       let done = false;
       scope.arm();
-      const limit = { maxBytes: this.outbound.maxAnswerBytes, provider: scope.provider };
-      for await (const data of readSseFrames(response.body, limit)) {
+      for await (const data of readSseFrames(response.body)) {
         if (data.trim() === '[DONE]') {
           done = true;
           break;
@@ -124,7 +119,7 @@ export class GigaChatAdapter implements ProviderAdapter {
     const secrets = [creds.apiKey];
     try {
       const response = await this.send(scope, creds, opts, null, secrets);
-      await cappedText(response, MAX_ERROR_BODY_BYTES);
+      await cappedText(response);
     } catch (error) {
       throw classifyGigaChatError(error, scope, secrets);
     } finally {
@@ -162,7 +157,7 @@ export class GigaChatAdapter implements ProviderAdapter {
         signal: scope.signal,
       });
       if (response.status === 401 && attempt === 0) {
-        await cappedText(response, MAX_ERROR_BODY_BYTES).catch(() => undefined);
+        await cappedText(response).catch(() => undefined);
         this.tokens.invalidate(tokenUrl, creds.apiKey, scope.provider, token);
         continue;
       }

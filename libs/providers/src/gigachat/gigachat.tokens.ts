@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { MAX_ERROR_BODY_BYTES, SingleFlight, type OutboundPolicy } from '@switchyard/core';
+import { SingleFlight, type OutboundPolicy } from '@switchyard/core';
 import { LRUCache } from 'lru-cache';
 import type { CallScope } from '../shared/call-scope.js';
 import { gigachatResponseError } from './gigachat.errors.js';
@@ -108,7 +108,7 @@ export class GigaChatTokens {
       signal: AbortSignal.timeout(timeoutMs),
     });
     if (!response.ok) throw await gigachatResponseError(response, provider, [authKey]);
-    const body = JSON.parse(await cappedText(response, MAX_ERROR_BODY_BYTES)) as GigaChatToken;
+    const body = JSON.parse(await cappedText(response)) as GigaChatToken;
     if (typeof body.access_token !== 'string' || body.access_token === '') {
       throw new SyntaxError('the token answer has no access_token');
     }

@@ -1,3 +1,4 @@
+import { MAX_ERROR_BODY_BYTES } from '@switchyard/core';
 import { ProviderError } from '../provider.port.js';
 
 /** The error for an answer, or one streamed event, larger than UPSTREAM_MAX_ANSWER_BYTES. */
@@ -15,34 +16,25 @@ export function answerTooLarge(
 }
 
 /**
- * A fetch answer's body as text, read up to `maxBytes`: past it the body is cancelled and
- * `tooLarge()` is thrown, or, without `tooLarge`, the first `maxBytes` are the text (an error
- * answer, whose message is shown cut short anyway).
+ * The first MAX_ERROR_BODY_BYTES of a fetch answer's body as text, the rest cancelled: for what is
+ * read only to be shown cut short or to free the connection (an error answer, a key check, a
+ * token answer). Whole answers are bounded on the outbound policy's connections.
  */
-export async function cappedText(
-  response: Response,
-  maxBytes: number,
-  tooLarge?: () => Error,
-): Promise<string> {
+export async function cappedText(response: Response): Promise<string> {
   if (!response.body) return '';
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let bytes = 0;
   try {
-    for (;;) {
+    while (bytes < MAX_ERROR_BODY_BYTES) {
       const { done, value } = await reader.read();
       if (done) break;
-      bytes += value.length;
-      if (bytes > maxBytes) {
-        if (tooLarge) throw tooLarge();
-        chunks.push(value.subarray(0, value.length - (bytes - maxBytes)));
-        break;
-      }
       chunks.push(value);
+      bytes += value.length;
     }
   } finally {
     reader.releaseLock();
     await response.body.cancel().catch(() => undefined);
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY_BYTES));
 }

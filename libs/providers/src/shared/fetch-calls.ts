@@ -1,7 +1,6 @@
 import type { OutboundPolicy } from '@switchyard/core';
 import type { CallOptions, ProviderCredentials, ProviderError } from '../provider.port.js';
 import { CallScope } from './call-scope.js';
-import { answerTooLarge, cappedText } from './capped-read.js';
 
 /** What a REST dialect called over plain fetch (Cohere, Gemini) tells {@link FetchCalls} of itself. */
 export interface FetchApi {
@@ -25,8 +24,6 @@ export interface FetchCall {
   readonly provider: string;
   /** What must never appear in an error message (the key). */
   readonly secrets: readonly string[];
-  /** How large one streamed frame may grow (UPSTREAM_MAX_ANSWER_BYTES), for `readSseFrames`. */
-  readonly frameLimit: { maxBytes: number; provider: string };
   /** A GET of `path`, or a POST of `body` as JSON; a non-2xx answer throws its ProviderError. */
   send(path: string, body?: unknown): Promise<Response>;
   /** A POST of `body` as JSON, its answer parsed; a malformed one surfaces as SyntaxError (`network`). */
@@ -102,16 +99,8 @@ export class FetchCalls {
       scope,
       provider,
       secrets,
-      frameLimit: { maxBytes: outbound.maxAnswerBytes, provider },
       send,
-      json: async <T>(path: string, body: unknown) => {
-        const response = await send(path, body);
-        const max = outbound.maxAnswerBytes;
-        const text = await cappedText(response, max, () =>
-          answerTooLarge('answer', max, provider, response.status),
-        );
-        return JSON.parse(text) as T;
-      },
+      json: async <T>(path: string, body: unknown) => JSON.parse(await (await send(path, body)).text()) as T,
       async *relay<F, C>(frames: AsyncIterable<F>, map: (frame: F) => Iterable<C>): AsyncGenerator<C> {
         scope.arm();
         for await (const frame of frames) {

@@ -1,6 +1,3 @@
-import { DEFAULT_MAX_ANSWER_BYTES } from '@switchyard/core';
-import { answerTooLarge } from './capped-read.js';
-
 /**
  * Server-sent events from a fetch body, one raw `data` payload at a time, as soon as its frame
  * is complete (no buffering beyond one frame). Frames may end with LF or CRLF pairs (Gemini sends
@@ -8,17 +5,8 @@ import { answerTooLarge } from './capped-read.js';
  * GigaChat) repeats what matters inside the data. Read errors propagate as they are, for the
  * caller to classify; the body is cancelled when the consumer stops.
  */
-export async function* readSseFrames(
-  body: ReadableStream<Uint8Array>,
-  limit: { maxBytes: number; provider: string } = {
-    maxBytes: DEFAULT_MAX_ANSWER_BYTES,
-    provider: 'upstream',
-  },
-): AsyncGenerator<string> {
+export async function* readSseFrames(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder();
-  // Characters held for the frame not yet ended (bytes, for the ASCII of JSON events): one frame
-  // may not pass UPSTREAM_MAX_ANSWER_BYTES.
-  let pendingLength = 0;
   const reader = body.getReader();
   // The frame not yet ended, as the pieces it arrived in: joined once, when it ends. Appending to
   // one string and searching it from the start on every read cost a large event's square (an
@@ -51,13 +39,9 @@ export async function* readSseFrames(
         end = text.indexOf('\n\n', from);
       }
       if (from < text.length) {
-        if (from > 0) pendingLength = 0;
         pending.push(from === 0 ? text : text.slice(from));
-        pendingLength += text.length - from;
-        if (pendingLength > limit.maxBytes) throw answerTooLarge('event', limit.maxBytes, limit.provider);
         pendingEndsWithLf = text.endsWith('\n');
       } else if (text.length > 0) {
-        pendingLength = 0;
         pendingEndsWithLf = false;
       }
       if (done) break;

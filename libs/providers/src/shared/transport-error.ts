@@ -1,4 +1,4 @@
-import { ANSWER_TOO_LARGE_CODE, MAX_ERROR_BODY_BYTES, OUTBOUND_POLICY_CODE } from '@switchyard/core';
+import { ANSWER_TOO_LARGE_CODE, OUTBOUND_POLICY_CODE } from '@switchyard/core';
 import { ProviderError, type ProviderErrorKind } from '../provider.port.js';
 import type { CallScope } from './call-scope.js';
 import { cappedText } from './capped-read.js';
@@ -108,7 +108,7 @@ export function classifyFetchError(
 /** A failed response's JSON body, or null when it is not JSON (a proxy's HTML page, say). */
 export async function errorBodyOf<T>(response: Response): Promise<T | null> {
   try {
-    return JSON.parse(await cappedText(response, MAX_ERROR_BODY_BYTES)) as T;
+    return JSON.parse(await cappedText(response)) as T;
   } catch {
     return null;
   }
