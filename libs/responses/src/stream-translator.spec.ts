@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { exposedGc } from '@switchyard/core';
 import type { ResponseEcho } from './responses.types.js';
 import { ResponsesStreamTranslator, type ResponseEvent } from './stream-translator.js';
 
@@ -113,5 +114,62 @@ describe('ResponsesStreamTranslator', () => {
       message: 'broke',
       error: { type: 'upstream_error' },
     });
+  });
+  it('keeps each event as it was when emitted, and each message item its own text', () => {
+    const { events, response, assistant } = run([
+      chunk({
+        content: 'one',
+        tool_calls: [{ index: 0, id: 'c1', function: { name: 'f', arguments: '{}' } }],
+      }),
+      chunk({ content: 'two' }),
+      chunk({}, 'stop'),
+    ]);
+    const added = events.filter((e) => e.type === 'response.output_item.added');
+    expect(added.map((e) => e.item)).toEqual([
+      expect.objectContaining({ type: 'message', status: 'in_progress', content: [] }),
+      expect.objectContaining({ type: 'function_call', status: 'in_progress', arguments: '' }),
+      expect.objectContaining({ type: 'message', status: 'in_progress', content: [] }),
+    ]);
+    expect(events[0]!.response).toMatchObject({ status: 'in_progress', output: [] });
+    expect(events.filter((e) => e.type === 'response.output_text.done').map((e) => e.text)).toEqual([
+      'one',
+      'two',
+    ]);
+    expect(response.output.map((item) => (item.type === 'message' ? item.content : item.type))).toEqual([
+      [expect.objectContaining({ text: 'one' })],
+      'function_call',
+      [expect.objectContaining({ text: 'two' })],
+    ]);
+    expect(assistant.content).toBe('onetwo');
+  });
+
+  it('holds a long answer once until its last events are written, and four times with them', () => {
+    const gc = exposedGc()!;
+    const size = 16 * 1024 * 1024;
+    const heap = (): number => {
+      void gc();
+      void gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const base = heap();
+    const sut = new ResponsesStreamTranslator(echo, false);
+    sut.start('m');
+    // Fresh flat strings, as parsed upstream chunks are: 4 KB each.
+    for (let sent = 0; sent < size; sent += 4096)
+      sut.chunk(chunk({ content: Buffer.alloc(4096, 97 + ((sent >> 12) % 26)).toString('latin1') }));
+    const streaming = (heap() - base) / size;
+    const end = sut.end({ prompt_tokens: 1, completion_tokens: 1 });
+    const ended = (heap() - base) / size;
+    // What the sink writes: the three events that end the message item carry the whole text.
+    let written = '';
+    for (const event of end.events) written += `data: ${JSON.stringify(event)}\n\n`;
+    const atEnd = (heap() - base) / size;
+    expect(written.length).toBeGreaterThan(3 * size);
+    expect(end.assistant.content).toHaveLength(size);
+    // Before: 1.0 while streaming, 4.0 once ended (two clones and a second accumulator), 7.0
+    // with the last events written.
+    expect(streaming).toBeLessThan(1.5);
+    expect(ended).toBeLessThan(1.5);
+    expect(atEnd).toBeLessThan(5);
   });
 });

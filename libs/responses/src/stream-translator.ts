@@ -47,7 +47,8 @@ export class ResponsesStreamTranslator {
   private text = '';
   private reasoning = '';
   private refusal = '';
-  private partText = '';
+  /** Where the open item's text starts in `text` or `reasoning` (one copy of the answer, not two). */
+  private partStart = 0;
   private partIndex = -1;
   private readonly calls = new Map<number, OpenCall>();
   private readonly allCalls: OpenCall[] = [];
@@ -157,7 +158,9 @@ export class ResponsesStreamTranslator {
       status,
       error: null,
       incomplete_details: null,
-      output: this.output.map((item) => structuredClone(item)),
+      // Items are not changed once done, and the open ones are closed before a snapshot that has
+      // any: a copy of the list, not of the answer's text.
+      output: [...this.output],
       usage: null,
     };
   }
@@ -178,11 +181,14 @@ export class ResponsesStreamTranslator {
     if (this.current !== 'reasoning') {
       this.close(events, 'completed');
       this.current = 'reasoning';
-      this.partText = '';
+      this.partStart = this.reasoning.length;
       const item: OutputItem = { id: newId('rs'), type: 'reasoning', summary: [] };
       this.output.push(item);
       events.push(
-        this.event('response.output_item.added', { output_index: this.index, item: structuredClone(item) }),
+        this.event('response.output_item.added', {
+          output_index: this.index,
+          item: { ...item, summary: [] },
+        }),
       );
       events.push(
         this.event('response.content_part.added', {
@@ -193,7 +199,6 @@ export class ResponsesStreamTranslator {
         }),
       );
     }
-    this.partText += delta;
     this.reasoning += delta;
     events.push(
       this.event('response.reasoning_text.delta', {
@@ -225,7 +230,7 @@ export class ResponsesStreamTranslator {
     if (this.current !== 'message') {
       this.close(events, 'completed');
       this.current = 'message';
-      this.partText = '';
+      this.partStart = this.text.length;
       this.partIndex = 0;
       const item: OutputItem = {
         id: newId('msg'),
@@ -236,7 +241,10 @@ export class ResponsesStreamTranslator {
       };
       this.output.push(item);
       events.push(
-        this.event('response.output_item.added', { output_index: this.index, item: structuredClone(item) }),
+        this.event('response.output_item.added', {
+          output_index: this.index,
+          item: { ...item, content: [] },
+        }),
       );
       events.push(
         this.event('response.content_part.added', {
@@ -247,7 +255,6 @@ export class ResponsesStreamTranslator {
         }),
       );
     }
-    this.partText += delta;
     this.text += delta;
     events.push(
       this.event('response.output_text.delta', {
@@ -286,7 +293,7 @@ export class ResponsesStreamTranslator {
       events.push(
         this.event('response.output_item.added', {
           output_index: call.outputIndex,
-          item: structuredClone(item),
+          item: { ...item },
         }),
       );
     }
@@ -310,28 +317,26 @@ export class ResponsesStreamTranslator {
         return;
       case 'reasoning': {
         const item = this.output[this.index] as Extract<OutputItem, { type: 'reasoning' }>;
-        const part = { type: 'reasoning_text' as const, text: this.partText };
+        const text = this.reasoning.slice(this.partStart);
+        const part = { type: 'reasoning_text' as const, text };
         const at = { item_id: item.id, output_index: this.index, content_index: 0 };
-        events.push(this.event('response.reasoning_text.done', { ...at, text: this.partText }));
+        events.push(this.event('response.reasoning_text.done', { ...at, text }));
         events.push(this.event('response.content_part.done', { ...at, part }));
-        const done = reasoningItem(item.id, this.partText, this.blocks, this.encrypted);
+        const done = reasoningItem(item.id, text, this.blocks, this.encrypted);
         this.output[this.index] = done;
-        events.push(
-          this.event('response.output_item.done', { output_index: this.index, item: structuredClone(done) }),
-        );
+        events.push(this.event('response.output_item.done', { output_index: this.index, item: done }));
         break;
       }
       case 'message': {
         const item = this.output[this.index] as Extract<OutputItem, { type: 'message' }>;
-        const part = { type: 'output_text' as const, text: this.partText, annotations: [], logprobs: [] };
+        const text = this.text.slice(this.partStart);
+        const part = { type: 'output_text' as const, text, annotations: [], logprobs: [] };
         const at = { item_id: item.id, output_index: this.index, content_index: this.partIndex };
-        events.push(this.event('response.output_text.done', { ...at, text: this.partText, logprobs: [] }));
+        events.push(this.event('response.output_text.done', { ...at, text, logprobs: [] }));
         events.push(this.event('response.content_part.done', { ...at, part }));
         item.content = [part];
         item.status = status;
-        events.push(
-          this.event('response.output_item.done', { output_index: this.index, item: structuredClone(item) }),
-        );
+        events.push(this.event('response.output_item.done', { output_index: this.index, item }));
         break;
       }
       case 'calls':
@@ -353,12 +358,7 @@ export class ResponsesStreamTranslator {
             arguments: call.arguments,
           };
           this.output[call.outputIndex] = item;
-          events.push(
-            this.event('response.output_item.done', {
-              output_index: call.outputIndex,
-              item: structuredClone(item),
-            }),
-          );
+          events.push(this.event('response.output_item.done', { output_index: call.outputIndex, item }));
         }
         this.calls.clear();
         break;
@@ -379,7 +379,7 @@ export class ResponsesStreamTranslator {
     this.output.push(item);
     const at = { item_id: item.id, output_index: this.index, content_index: 0 };
     events.push(
-      this.event('response.output_item.added', { output_index: this.index, item: structuredClone(item) }),
+      this.event('response.output_item.added', { output_index: this.index, item: { ...item, content: [] } }),
     );
     events.push(this.event('response.content_part.added', { ...at, part: { type: 'refusal', refusal: '' } }));
     events.push(this.event('response.refusal.delta', { ...at, delta: this.refusal }));
@@ -387,8 +387,6 @@ export class ResponsesStreamTranslator {
     events.push(this.event('response.content_part.done', { ...at, part }));
     item.content = [part];
     item.status = 'completed';
-    events.push(
-      this.event('response.output_item.done', { output_index: this.index, item: structuredClone(item) }),
-    );
+    events.push(this.event('response.output_item.done', { output_index: this.index, item }));
   }
 }
