@@ -13,6 +13,7 @@ import {
   type RecordedImage,
 } from '../testing/adapter-contract.js';
 import { OpenAICompatibleAdapter } from './openai-compatible.adapter.js';
+import { OpenAIHttpTransport } from './openai-http.transport.js';
 import { classifyOpenAIError } from './openai.errors.js';
 
 function recordedImage(body: unknown): RecordedImage | null {
@@ -546,5 +547,34 @@ describe('OpenAICompatibleAdapter over undici', () => {
     await sut.chat(hi, creds, opts);
     expect(connections).toBe(4);
     await sut.close();
+  });
+  it('keeps a pool while a call runs on it, closes it once unused for a whole period, and opens another on the next call', async () => {
+    const transport = new OpenAIHttpTransport('openai', testOutboundPolicy().connector(), undefined, 100);
+    const creds = { apiKey: key, baseUrl };
+    const endpoint = transport.endpoint(creds)!;
+    const open = () => new Promise<number>((resolve) => server.getConnections((_e, n) => resolve(n)));
+    connections = 0;
+    try {
+      // A stream that outlives several periods (four words 200 ms apart) keeps its pool.
+      const words: string[] = [];
+      const slow = { ...hi, stream: true, slow: true };
+      for await (const c of transport.stream<ChatCompletionChunk>(endpoint, 'chat', slow, creds, opts))
+        words.push(c.choices[0]?.delta.content ?? '');
+      expect(words).toEqual(['a', 'b', 'c', 'd']);
+      await nextTurn(); // the stream's connection back in its pool
+      await transport.json(endpoint, 'chat', hi, creds, opts);
+      expect(connections).toBe(1);
+      expect(transport.pooledOrigins).toBe(1);
+      // Unused for a period: the pool and its keep-alive connection are gone.
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      expect(transport.pooledOrigins).toBe(0);
+      expect(await open()).toBe(0);
+      // The endpoint still works: a new pool, a new connection.
+      await transport.json(endpoint, 'chat', hi, creds, opts);
+      expect(transport.pooledOrigins).toBe(1);
+      expect(connections).toBe(2);
+    } finally {
+      await transport.close();
+    }
   });
 });

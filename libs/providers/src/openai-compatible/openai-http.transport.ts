@@ -14,9 +14,9 @@ import { openAIErrorMessage, openAIHttpError } from './openai.errors.js';
 /** The OpenAI endpoints this transport serves (the rest stay on the SDK). */
 export type OpenAIRoute = 'chat' | 'completions' | 'embeddings' | 'responses';
 
-/** One credentials' upstream, worked out once: its origin's pool, the request paths, the fixed headers. */
+/** One credentials' upstream, worked out once: its origin (whose pool serves it), the request paths, the fixed headers. */
 export interface OpenAIEndpoint {
-  readonly pool: Pool;
+  readonly origin: string;
   readonly paths: Readonly<Record<OpenAIRoute, string>>;
   /** Sent as they are when the call adds no header of its own (undici never modifies them). */
   readonly headers: Readonly<Record<string, string>>;
@@ -37,6 +37,9 @@ const DRAIN_LIMIT_BYTES = 64 * 1024;
  * connection out of its pool for good.
  */
 const DRAIN_TIMEOUT_MS = 1000;
+
+/** How often unused pools are closed: one unused for a whole period goes (see the constructor). */
+const POOL_IDLE_MS = 60_000;
 
 function isOk(status: number): boolean {
   return status >= 200 && status < 300;
@@ -276,8 +279,11 @@ function abortReason(reason: unknown): Error {
  * objects). Errors classify exactly as the SDK path's (see openai.errors.ts).
  */
 export class OpenAIHttpTransport {
-  private readonly pools = new Map<string, Pool>();
+  /** The pools by origin; `used` says a request went out since the last sweep. */
+  private readonly pools = new Map<string, { pool: Pool; used: boolean }>();
   private endpoints = new ClientCache<EndpointEntry>((creds) => this.createEndpoint(creds));
+  /** Runs while there are pools. */
+  private sweeper?: NodeJS.Timeout;
 
   /** `connect` opens every pooled connection (the outbound policy's connector). */
   constructor(
@@ -285,7 +291,19 @@ export class OpenAIHttpTransport {
     private readonly connect: buildConnector.connector,
     /** UPSTREAM_MAX_ANSWER_BYTES: a whole answer, or one streamed event. */
     private readonly maxAnswerBytes: number = DEFAULT_MAX_ANSWER_BYTES,
+    /**
+     * A pool on which no call has started, run or ended for between one and two of these is
+     * closed and forgotten; the next call to its origin opens a new one. Origins
+     * come from providers' base URLs, which admins change: without this every origin ever called
+     * kept its pool for the life of the process.
+     */
+    private readonly poolIdleMs = POOL_IDLE_MS,
   ) {}
+
+  /** How many origins have a pool now (for tests and diagnostics). */
+  get pooledOrigins(): number {
+    return this.pools.size;
+  }
 
   /** The endpoint for these credentials, or null when the SDK must make the call (Azure's deployment API). */
   endpoint(creds: ProviderCredentials): OpenAIEndpoint | null {
@@ -311,7 +329,7 @@ export class OpenAIHttpTransport {
       const answer = await new Promise<BufferedAnswer>((resolve, reject) => {
         const exchange = new BufferedExchange(scope, resolve, reject, scope.provider, this.maxAnswerBytes);
         if (exchange.settled) return; // aborted already: nothing is sent
-        endpoint.pool.dispatch(
+        this.pool(endpoint.origin).dispatch(
           {
             method: 'POST',
             path: endpoint.paths[route],
@@ -329,6 +347,7 @@ export class OpenAIHttpTransport {
       throw classify(error, scope, [creds.apiKey]);
     } finally {
       scope.dispose();
+      this.touch(endpoint.origin);
     }
   }
 
@@ -396,6 +415,7 @@ export class OpenAIHttpTransport {
     } finally {
       scope.dispose();
       if (response) release(response.body, complete, bytesRead);
+      this.touch(endpoint.origin);
     }
   }
 
@@ -403,8 +423,56 @@ export class OpenAIHttpTransport {
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
     this.endpoints = new ClientCache<EndpointEntry>((creds) => this.createEndpoint(creds));
-    await Promise.all(pools.map((pool) => pool.close()));
+    await Promise.all(pools.map((entry) => entry.pool.close()));
+  }
+
+  /** The origin's pool, opened on first use (or again after a sweep closed it); marked as used. */
+  private pool(origin: string): Pool {
+    let entry = this.pools.get(origin);
+    if (!entry) {
+      // The call's deadline (CallScope) is the only one (decision 0038): undici's own header and
+      // body timeouts (300 s each) would cap a longer <PROVIDER>_TIMEOUT_MS and cost a timer
+      // armed twice per request.
+      entry = {
+        pool: new Pool(origin, { connect: this.connect, headersTimeout: 0, bodyTimeout: 0 }),
+        used: true,
+      };
+      this.pools.set(origin, entry);
+      if (!this.sweeper) {
+        this.sweeper = setInterval(() => this.sweep(), this.poolIdleMs);
+        this.sweeper.unref();
+      }
+    }
+    entry.used = true;
+    return entry.pool;
+  }
+
+  /** A call on the origin's pool ended: the pool counts as used until the next sweep. */
+  private touch(origin: string): void {
+    const entry = this.pools.get(origin);
+    if (entry) entry.used = true;
+  }
+
+  /** Closes the pools on which no call started, ran or ended since the last sweep. */
+  private sweep(): void {
+    for (const [origin, entry] of this.pools) {
+      if (entry.used) {
+        entry.used = false;
+        continue;
+      }
+      // A long stream keeps its pool (and its connection) for the calls after it.
+      const { size, running } = entry.pool.stats;
+      if (size + running > 0) continue;
+      this.pools.delete(origin);
+      void entry.pool.close().catch(() => undefined);
+    }
+    if (this.pools.size === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
   }
 
   private send(
@@ -414,7 +482,7 @@ export class OpenAIHttpTransport {
     opts: CallOptions,
     signal: AbortSource,
   ): Promise<Dispatcher.ResponseData> {
-    return endpoint.pool.request({
+    return this.pool(endpoint.origin).request({
       method: 'POST',
       path: endpoint.paths[route],
       headers: requestHeaders(endpoint.headers, opts),
@@ -435,18 +503,10 @@ export class OpenAIHttpTransport {
     // Azure's deployment-style API (see openai-client.factory.ts), and URLs fetch would refuse.
     if (url.searchParams.get('api-version') || url.username || url.password) return VIA_SDK;
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return VIA_SDK;
-    let pool = this.pools.get(url.origin);
-    if (!pool) {
-      // The call's deadline (CallScope) is the only one (decision 0038): undici's own header and
-      // body timeouts (300 s each) would cap a longer <PROVIDER>_TIMEOUT_MS and cost a timer
-      // armed twice per request.
-      pool = new Pool(url.origin, { connect: this.connect, headersTimeout: 0, bodyTimeout: 0 });
-      this.pools.set(url.origin, pool);
-    }
     const prefix = url.pathname.replace(/\/+$/, '');
     const path = (name: string): string => `${prefix}/${name}${url.search}`;
     return {
-      pool,
+      origin: url.origin,
       paths: {
         chat: path('chat/completions'),
         completions: path('completions'),
