@@ -565,9 +565,15 @@ describe('OpenAICompatibleAdapter over undici', () => {
       await transport.json(endpoint, 'chat', hi, creds, opts);
       expect(connections).toBe(1);
       expect(transport.pooledOrigins).toBe(1);
-      // Unused for a period: the pool and its keep-alive connection are gone.
-      await new Promise((resolve) => setTimeout(resolve, 350));
+      // Unused for a whole period: the pool and its keep-alive connection go (within two periods;
+      // polled, so that a stalled test process cannot fail it).
+      const until = async (done: () => boolean | Promise<boolean>): Promise<void> => {
+        for (const deadline = Date.now() + 5000; !(await done()) && Date.now() < deadline;)
+          await new Promise((resolve) => setTimeout(resolve, 20));
+      };
+      await until(() => transport.pooledOrigins === 0);
       expect(transport.pooledOrigins).toBe(0);
+      await until(async () => (await open()) === 0);
       expect(await open()).toBe(0);
       // The endpoint still works: a new pool, a new connection.
       await transport.json(endpoint, 'chat', hi, creds, opts);

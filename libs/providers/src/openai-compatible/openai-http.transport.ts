@@ -464,8 +464,7 @@ export class OpenAIHttpTransport {
         continue;
       }
       // A long stream keeps its pool (and its connection) for the calls after it.
-      const { size, running } = entry.pool.stats;
-      if (size + running > 0) continue;
+      if (entry.pool.stats.size > 0) continue; // queued, pending and running requests
       this.pools.delete(origin);
       void entry.pool.close().catch(() => undefined);
     }
