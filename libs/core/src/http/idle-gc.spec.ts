@@ -7,14 +7,23 @@ import { exposedGc, IdleGc, memoryReducingGc } from './idle-gc.js';
 const MB = 1024 * 1024;
 
 describe('IdleGc', () => {
-  /** A heap of `used` committed bytes whose collection leaves `left` (or what it had). */
-  const setup = (heap: { used: number; left?: number }) => {
+  /**
+   * A heap of `used` committed bytes whose collection leaves `left` (or what it had), and a young
+   * generation of `young` bytes (1 MB, given back, unless said).
+   */
+  const setup = (heap: { used: number; left?: number; young?: number }) => {
     const runs: number[] = [];
     const collect = () => {
       runs.push(heap.used);
       heap.used = heap.left ?? heap.used;
     };
-    const idle = new IdleGc(2000, collect, () => heap.used);
+    const idle = new IdleGc(
+      2000,
+      collect,
+      () => heap.used,
+      undefined,
+      () => heap.young ?? MB,
+    );
     return { idle, runs };
   };
 
@@ -48,6 +57,40 @@ describe('IdleGc', () => {
     expect(runs).toEqual([100 * MB, 69 * MB]);
   });
 
+  it('measures growth from the least the heap held since the last collection, which V8 may have lowered', () => {
+    const heap = { used: 100 * MB, left: 100 * MB };
+    const { idle, runs } = setup(heap);
+    idle.seen++;
+    idle.tick(0);
+    expect(idle.tick(2500)).toBe(true); // left 100 MB (the young generation still grown)
+    heap.used = 80 * MB; // V8 shrinks it on its own while quiet
+    idle.tick(3000);
+    idle.seen++; // a burst grows it again, to less than the collection left
+    heap.used = 92 * MB;
+    idle.tick(4000);
+    expect(idle.tick(6500)).toBe(true); // 12 MB over the 80 MB low: collected (was skipped)
+    expect(runs).toEqual([100 * MB, 92 * MB]);
+  });
+
+  it('tries the first stage once more after another quiet spell when it left the young generation grown', () => {
+    const heap = { used: 100 * MB, left: 90 * MB, young: 32 * MB };
+    const { idle, runs } = setup(heap);
+    idle.seen++;
+    idle.tick(0);
+    expect(idle.tick(2500)).toBe(true); // left the young generation at 32 MB
+    expect(idle.tick(3000)).toBe(false);
+    heap.young = MB;
+    expect(idle.tick(4500)).toBe(true); // 4 s of quiet: once more, which gives it back
+    expect(idle.tick(9000)).toBe(false); // and no more in this quiet spell
+    // The next spell's first collection gives it back at once: no second try.
+    idle.seen++;
+    idle.tick(10_000);
+    heap.used = 100 * MB;
+    expect(idle.tick(12_500)).toBe(true);
+    expect(idle.tick(15_000)).toBe(false);
+    expect(runs).toEqual([100 * MB, 90 * MB, 100 * MB]);
+  });
+
   it('waits while a request is still being served (a long stream), then collects', () => {
     const heap = { used: 100 * MB };
     const { idle, runs } = setup(heap);
@@ -76,6 +119,8 @@ describe('IdleGc', () => {
           };
         }),
       () => heap.used,
+      undefined,
+      () => MB,
     );
     idle.seen++;
     idle.tick(0);
@@ -105,6 +150,8 @@ describe('IdleGc', () => {
         return outcome;
       },
       () => heap.used,
+      undefined,
+      () => MB,
     );
     idle.seen++;
     idle.tick(0);
@@ -139,6 +186,7 @@ describe('IdleGc', () => {
           heap.used = 60 * MB;
         },
       },
+      () => MB,
     );
     idle.seen++;
     idle.tick(0);

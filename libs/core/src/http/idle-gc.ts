@@ -1,4 +1,4 @@
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 
@@ -12,6 +12,14 @@ type Collect = (stillQuiet?: () => boolean) => void | boolean | Promise<void | b
 /** What the committed heap must have grown by since the last idle GC for another to be worth it. */
 const MIN_GROWTH_BYTES = 8 * 1024 * 1024;
 const TICK_MS = 500;
+/** A young generation (committed) above this after the first stage was not given back. */
+const YOUNG_GIVEN_BACK_BYTES = 4 * 1024 * 1024;
+
+/** V8's young generation, committed. */
+function youngGeneration(): number {
+  for (const space of getHeapSpaceStatistics()) if (space.space_name === 'new_space') return space.space_size;
+  return 0;
+}
 
 /**
  * One full garbage collection once the gateway has been quiet for `idleMs` after a burst
@@ -39,6 +47,10 @@ export class IdleGc {
   private quietSince = 0;
   private sizeAfterLast = 0;
   private collected = false;
+  /** The first stage's second try in this quiet spell is done (or not needed). */
+  private retried = false;
+  /** The young generation the first stage left (0: it did not run). */
+  private youngLeft = 0;
   private reduced = false;
   private sizeAfterReduce = 0;
   private collecting = false;
@@ -55,6 +67,8 @@ export class IdleGc {
      * per call over an 8 s c16 round that follows it), so it waits for `afterMs` of quiet.
      */
     private readonly reduce?: { afterMs: number; collect: Collect },
+    /** V8's young generation, committed (see the second try in `tick`). */
+    private readonly youngSize: () => number = youngGeneration,
   ) {}
 
   start(): this {
@@ -69,10 +83,18 @@ export class IdleGc {
 
   /** One look (exposed for tests): returns whether it asked for a GC. */
   tick(now: number): boolean {
+    // V8 gives pages back on its own too (its memory reducer, a GC while allocation is slow): a
+    // stage's baseline is the least the heap has held since that stage last ran, not what the
+    // stage left. Measured from what it left, a heap shrunk by V8 and grown again by the next
+    // burst did not count as grown, and the burst's memory stayed until the deeper stage.
+    const size = this.heapSize();
+    if (size < this.sizeAfterLast) this.sizeAfterLast = size;
+    if (size < this.sizeAfterReduce) this.sizeAfterReduce = size;
     if (this.seen !== this.counted || this.inFlight > 0) {
       this.counted = this.seen;
       this.quietSince = now;
       this.collected = false;
+      this.retried = false;
       this.reduced = false;
       return false;
     }
@@ -80,14 +102,26 @@ export class IdleGc {
     const quiet = now - this.quietSince;
     if (!this.collected && quiet >= this.idleMs) {
       this.collected = true;
-      if (this.heapSize() < this.sizeAfterLast + MIN_GROWTH_BYTES) return false;
-      // What the collection left; the next quiet spell compares with it.
-      this.run(this.collect, (size) => (this.sizeAfterLast = size));
+      this.youngLeft = 0;
+      if (size < this.sizeAfterLast + MIN_GROWTH_BYTES) return false;
+      this.run(this.collect, this.firstStageLeft);
       return true;
+    }
+    // A full GC gives the young generation back only when V8's allocation rate over its last ~5 s
+    // (counted between GCs) is low, and a GC of V8's own late in the burst or just after it can
+    // leave the burst in that window: the young generation stays at its full size (32 MB here)
+    // until the deeper stage. So when the first stage left it grown, it runs once more after
+    // another IDLE_GC_MS of quiet, when the window holds nothing but the quiet.
+    if (this.collected && !this.retried && quiet >= 2 * this.idleMs) {
+      this.retried = true;
+      if (this.youngLeft > YOUNG_GIVEN_BACK_BYTES) {
+        this.run(this.collect, this.firstStageLeft);
+        return true;
+      }
     }
     if (this.reduce && !this.reduced && this.collected && quiet >= this.reduce.afterMs) {
       this.reduced = true;
-      if (this.heapSize() < this.sizeAfterReduce + MIN_GROWTH_BYTES) return false;
+      if (size < this.sizeAfterReduce + MIN_GROWTH_BYTES) return false;
       this.run(this.reduce.collect, (size) => {
         this.sizeAfterReduce = size;
         this.sizeAfterLast = Math.min(this.sizeAfterLast, size);
@@ -96,6 +130,12 @@ export class IdleGc {
     }
     return false;
   }
+
+  /** What the first stage left: the next quiet spell compares with it. */
+  private readonly firstStageLeft = (size: number): void => {
+    this.sizeAfterLast = size;
+    this.youngLeft = this.youngSize();
+  };
 
   /** Runs a collection; `left` gets the heap it left, unless it says it did not run. */
   private run(collect: Collect, left: (size: number) => void): void {
