@@ -117,8 +117,9 @@ export class EnvironmentVariables {
   MAX_BODY_BYTES_IN_FLIGHT = 100 * 1024 * 1024;
 
   /**
-   * After this long without a request, one full GC gives back what the last burst left (0: off).
-   * Past V8's 5 s allocation-rate window, so that GC can also shrink the young generation (decision 0033).
+   * After this long without a request, a full GC gives back what the last burst left, and one more
+   * after as long again while the young generation is still grown (0: off). Past V8's 5 s
+   * allocation-rate window, so that GC can also shrink the young generation (decision 0033).
    */
   @Transform(toInt)
   @Min(0)

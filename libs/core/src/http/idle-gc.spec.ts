@@ -72,23 +72,55 @@ describe('IdleGc', () => {
     expect(runs).toEqual([100 * MB, 92 * MB]);
   });
 
-  it('tries the first stage once more after another quiet spell when it left the young generation grown', () => {
+  it('collects once more after another quiet spell while the young generation is still grown', () => {
     const heap = { used: 100 * MB, left: 90 * MB, young: 32 * MB };
     const { idle, runs } = setup(heap);
     idle.seen++;
     idle.tick(0);
     expect(idle.tick(2500)).toBe(true); // left the young generation at 32 MB
     expect(idle.tick(3000)).toBe(false);
-    heap.young = MB;
-    expect(idle.tick(4500)).toBe(true); // 4 s of quiet: once more, which gives it back
+    expect(idle.tick(4500)).toBe(true); // 4 s of quiet, still 32 MB: once more
     expect(idle.tick(9000)).toBe(false); // and no more in this quiet spell
-    // The next spell's first collection gives it back at once: no second try.
+    // The next spell's first collection gives it back: no second one.
     idle.seen++;
     idle.tick(10_000);
     heap.used = 100 * MB;
     expect(idle.tick(12_500)).toBe(true);
+    heap.young = MB;
     expect(idle.tick(15_000)).toBe(false);
-    expect(runs).toEqual([100 * MB, 90 * MB, 100 * MB]);
+    // A spell whose first stage finds no growth still gives back a grown young generation.
+    idle.seen++;
+    idle.tick(20_000);
+    heap.young = 32 * MB;
+    expect(idle.tick(22_500)).toBe(false); // 90 MB: not 8 MB over the 90 MB low
+    expect(idle.tick(24_500)).toBe(true);
+    expect(runs).toEqual([100 * MB, 90 * MB, 100 * MB, 90 * MB]);
+  });
+
+  it('does not look again when the deeper stage came first and gave the young generation back', () => {
+    const heap = { used: 100 * MB, young: 32 * MB };
+    const runs: string[] = [];
+    const idle = new IdleGc(
+      2000,
+      () => void runs.push('gc'),
+      () => heap.used,
+      {
+        afterMs: 3000,
+        collect: () => {
+          runs.push('reduce');
+          heap.used = 60 * MB;
+          heap.young = MB;
+        },
+      },
+      () => heap.young,
+    );
+    idle.seen++;
+    idle.tick(0);
+    expect(idle.tick(2500)).toBe(true); // gc: the young generation still 32 MB
+    expect(idle.tick(3000)).toBe(true); // reduce: gives it back
+    expect(idle.tick(4500)).toBe(false);
+    expect(idle.tick(6000)).toBe(false);
+    expect(runs).toEqual(['gc', 'reduce']);
   });
 
   it('waits while a request is still being served (a long stream), then collects', () => {

@@ -9,10 +9,13 @@ import { Worker } from 'node:worker_threads';
  */
 type Collect = (stillQuiet?: () => boolean) => void | boolean | Promise<void | boolean>;
 
-/** What the committed heap must have grown by since the last idle GC for another to be worth it. */
+/**
+ * What the committed heap must have grown by, over the least it held since the last idle GC, for
+ * another to be worth it.
+ */
 const MIN_GROWTH_BYTES = 8 * 1024 * 1024;
 const TICK_MS = 500;
-/** A young generation (committed) above this after the first stage was not given back. */
+/** A young generation (committed) above this has not been given back since the burst. */
 const YOUNG_GIVEN_BACK_BYTES = 4 * 1024 * 1024;
 
 /** V8's young generation, committed. */
@@ -22,7 +25,8 @@ function youngGeneration(): number {
 }
 
 /**
- * One full garbage collection once the gateway has been quiet for `idleMs` after a burst
+ * A full garbage collection once the gateway has been quiet for `idleMs` after a burst, and at
+ * most one more after another `idleMs` when V8 still holds the young generation grown
  * (decision 0033): not while any request is still being served (a long stream), and health checks
  * do not count as traffic. Under load V8 collects the old generation rarely (decision 0032 made it rarer
  * still), and once requests stop nothing allocates, so nothing triggers a GC: what the burst left
@@ -47,10 +51,8 @@ export class IdleGc {
   private quietSince = 0;
   private sizeAfterLast = 0;
   private collected = false;
-  /** The first stage's second try in this quiet spell is done (or not needed). */
+  /** The first stage's second look in this quiet spell is done. */
   private retried = false;
-  /** The young generation the first stage left (0: it did not run). */
-  private youngLeft = 0;
   private reduced = false;
   private sizeAfterReduce = 0;
   private collecting = false;
@@ -102,7 +104,6 @@ export class IdleGc {
     const quiet = now - this.quietSince;
     if (!this.collected && quiet >= this.idleMs) {
       this.collected = true;
-      this.youngLeft = 0;
       if (size < this.sizeAfterLast + MIN_GROWTH_BYTES) return false;
       this.run(this.collect, this.firstStageLeft);
       return true;
@@ -110,11 +111,12 @@ export class IdleGc {
     // A full GC gives the young generation back only when V8's allocation rate over its last ~5 s
     // (counted between GCs) is low, and a GC of V8's own late in the burst or just after it can
     // leave the burst in that window: the young generation stays at its full size (32 MB here)
-    // until the deeper stage. So when the first stage left it grown, it runs once more after
-    // another IDLE_GC_MS of quiet, when the window holds nothing but the quiet.
+    // until the deeper stage. So when it is still grown after another IDLE_GC_MS of quiet (read
+    // now: the first stage, V8 or the deeper stage may have given it back), one more full GC,
+    // when the window holds nothing but the quiet. Once per quiet spell.
     if (this.collected && !this.retried && quiet >= 2 * this.idleMs) {
       this.retried = true;
-      if (this.youngLeft > YOUNG_GIVEN_BACK_BYTES) {
+      if (this.youngSize() > YOUNG_GIVEN_BACK_BYTES) {
         this.run(this.collect, this.firstStageLeft);
         return true;
       }
@@ -134,7 +136,6 @@ export class IdleGc {
   /** What the first stage left: the next quiet spell compares with it. */
   private readonly firstStageLeft = (size: number): void => {
     this.sizeAfterLast = size;
-    this.youngLeft = this.youngSize();
   };
 
   /** Runs a collection; `left` gets the heap it left, unless it says it did not run. */
