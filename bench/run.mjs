@@ -755,10 +755,10 @@ async function scenarios(t, core) {
  * (IDLE_GC_REDUCE_MS, at least IDLE_GC_MS; docs/configuration.md), or 0 when it is off.
  */
 function reduceAfterMs() {
-  const env = { IDLE_GC_MS: '6000', IDLE_GC_REDUCE_MS: '60000', ...GATEWAY_EXTRA_ENV };
+  const env = { IDLE_GC_MS: '0', IDLE_GC_REDUCE_MS: '60000', ...GATEWAY_EXTRA_ENV };
   const idle = Number(env.IDLE_GC_MS);
   const reduce = Number(env.IDLE_GC_REDUCE_MS);
-  return idle > 0 && reduce > 0 ? Math.max(idle, reduce) : 0;
+  return reduce > 0 ? Math.max(idle, reduce) : 0;
 }
 
 async function startGateway(simUrl, databaseUrl, withRedis, extraEnv = {}) {

@@ -118,17 +118,19 @@ export class EnvironmentVariables {
 
   /**
    * After this long without a request, a full GC gives back what the last burst left, and one more
-   * after as long again while the young generation is still grown (0: off). Past V8's 5 s
-   * allocation-rate window, so that GC can also shrink the young generation (decision 0033).
+   * after as long again while the young generation is still grown (0, the default: off). Off
+   * because the next burst pays for it: its first ~3 s ran at 2-3x the CPU per call (decision
+   * 0033); IDLE_GC_REDUCE_MS gives the memory back after a longer quiet spell instead.
    */
   @Transform(toInt)
   @Min(0)
   @IsInt({ message: 'must be an integer number of milliseconds' })
-  IDLE_GC_MS = 6_000;
+  IDLE_GC_MS = 0;
 
   /**
-   * After this long without a request, V8's memory-reducing collection gives back what the idle
-   * GC left (0: off; decision 0033). Longer than IDLE_GC_MS: the next burst pays for it.
+   * After this long without a request, V8's memory-reducing collection gives back what the last
+   * burst left (0: off; decision 0033). At least IDLE_GC_MS when that is on: the next burst pays
+   * for it.
    */
   @Transform(toInt)
   @Min(0)

@@ -50,17 +50,20 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
   expressApp.disable('x-powered-by');
   // An ETag is a SHA-1 of every response body: no use on an API of POSTs and fresh answers.
   expressApp.set('etag', false);
-  // After a burst, one full GC once the gateway is quiet gives back what it left (decision 0033).
-  const collect = config.http.idleGcMs > 0 ? exposedGc() : undefined;
-  const reduce = collect && config.http.idleGcReduceMs > 0 ? memoryReducingGc(collect) : undefined;
-  const idleGc = collect
-    ? new IdleGc(
-        config.http.idleGcMs,
-        collect,
-        undefined,
-        reduce && { afterMs: Math.max(config.http.idleGcReduceMs, config.http.idleGcMs), collect: reduce },
-      ).start()
-    : undefined;
+  // Once the gateway is quiet after a burst, collections give back what it left (decision 0033):
+  // a full GC after IDLE_GC_MS (off by default), V8's memory-reducing one after IDLE_GC_REDUCE_MS.
+  const { idleGcMs, idleGcReduceMs } = config.http;
+  const collect = idleGcMs > 0 || idleGcReduceMs > 0 ? exposedGc() : undefined;
+  const reduce = collect && idleGcReduceMs > 0 ? memoryReducingGc(collect) : undefined;
+  const idleGc =
+    collect && (idleGcMs > 0 || reduce)
+      ? new IdleGc(
+          idleGcMs,
+          collect,
+          undefined,
+          reduce && { afterMs: Math.max(idleGcReduceMs, idleGcMs), collect: reduce },
+        ).start()
+      : undefined;
   if (idleGc) (app.getHttpServer() as Server).once('close', () => idleGc.stop());
   // A stream whose client stops reading is cut off after CLIENT_SEND_TIMEOUT_MS (see drained()).
   setClientSendTimeout(config.http.clientSendTimeoutMs, (res, waitedMs) =>

@@ -59,6 +59,7 @@ export class IdleGc {
   private timer?: NodeJS.Timeout;
 
   constructor(
+    /** The first stage's quiet spell; 0 leaves only the deeper stage. */
     private readonly idleMs: number,
     private readonly collect: Collect,
     /** The heap's committed size: what RSS follows (a GC under load lowers what is used, not this). */
@@ -74,7 +75,7 @@ export class IdleGc {
   ) {}
 
   start(): this {
-    this.timer = setInterval(() => this.tick(performance.now()), Math.min(TICK_MS, this.idleMs));
+    this.timer = setInterval(() => this.tick(performance.now()), Math.min(TICK_MS, this.idleMs || TICK_MS));
     this.timer.unref();
     return this;
   }
@@ -102,6 +103,7 @@ export class IdleGc {
     }
     if (this.collecting) return false;
     const quiet = now - this.quietSince;
+    if (this.idleMs === 0) this.collected = true; // the first stage is off
     if (!this.collected && quiet >= this.idleMs) {
       this.collected = true;
       if (size < this.sizeAfterLast + MIN_GROWTH_BYTES) return false;
@@ -114,7 +116,7 @@ export class IdleGc {
     // until the deeper stage. So when it is still grown after another IDLE_GC_MS of quiet (read
     // now: the first stage, V8 or the deeper stage may have given it back), one more full GC,
     // when the window holds nothing but the quiet. Once per quiet spell.
-    if (this.collected && !this.retried && quiet >= 2 * this.idleMs) {
+    if (this.idleMs > 0 && this.collected && !this.retried && quiet >= 2 * this.idleMs) {
       this.retried = true;
       if (this.youngSize() > YOUNG_GIVEN_BACK_BYTES) {
         this.run(this.collect, this.firstStageLeft);
