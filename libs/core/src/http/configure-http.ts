@@ -9,7 +9,7 @@ import { OpenAiExceptionFilter, writeError, type ErrorRenderer } from '../errors
 import { AppLogger } from '../logging/app-logger.js';
 import { bodyBudgetOf, heapLimitWarning } from './body-budget.js';
 import { setClientSendTimeout } from './client-send.js';
-import { exposedGc, IdleGc, memoryReducingGc } from './idle-gc.js';
+import { idleGcFor } from './idle-gc.js';
 import { jsonBodyGuard } from './json-body.js';
 import { leanJsonBody } from './lean-json.js';
 import { requestContextMiddleware } from './request-context.js';
@@ -50,20 +50,8 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
   expressApp.disable('x-powered-by');
   // An ETag is a SHA-1 of every response body: no use on an API of POSTs and fresh answers.
   expressApp.set('etag', false);
-  // Once the gateway is quiet after a burst, collections give back what it left (decision 0033):
-  // a full GC after IDLE_GC_MS (off by default), V8's memory-reducing one after IDLE_GC_REDUCE_MS.
-  const { idleGcMs, idleGcReduceMs } = config.http;
-  const collect = idleGcMs > 0 || idleGcReduceMs > 0 ? exposedGc() : undefined;
-  const reduce = collect && idleGcReduceMs > 0 ? memoryReducingGc(collect) : undefined;
-  const idleGc =
-    collect && (idleGcMs > 0 || reduce)
-      ? new IdleGc(
-          idleGcMs,
-          collect,
-          undefined,
-          reduce && { afterMs: Math.max(idleGcReduceMs, idleGcMs), collect: reduce },
-        ).start()
-      : undefined;
+  // Once the gateway is quiet after a burst, collections give back what it left (decision 0033).
+  const idleGc = idleGcFor(config.http)?.start();
   if (idleGc) (app.getHttpServer() as Server).once('close', () => idleGc.stop());
   // A stream whose client stops reading is cut off after CLIENT_SEND_TIMEOUT_MS (see drained()).
   setClientSendTimeout(config.http.clientSendTimeoutMs, (res, waitedMs) =>

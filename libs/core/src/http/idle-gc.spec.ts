@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { EnvironmentVariables } from '../config/env.schema.js';
-import { exposedGc, IdleGc, memoryReducingGc } from './idle-gc.js';
+import { exposedGc, IdleGc, idleGcFor, memoryReducingGc } from './idle-gc.js';
 
 const MB = 1024 * 1024;
 
@@ -152,6 +152,22 @@ describe('IdleGc', () => {
     expect(idle.tick(150_000)).toBe(false);
     expect(idle.tick(181_500)).toBe(true);
     expect(runs).toEqual(['reduce', 'reduce']);
+  });
+
+  it('is made from the settings: the deeper stage alone by default, each stage off at 0', () => {
+    const env = new EnvironmentVariables();
+    const defaults = { idleGcMs: env.IDLE_GC_MS, idleGcReduceMs: env.IDLE_GC_REDUCE_MS };
+    expect(idleGcFor(defaults)?.stages).toEqual({ firstMs: 0, deeperMs: 60_000 });
+    expect(idleGcFor({ idleGcMs: 6000, idleGcReduceMs: 60_000 })?.stages).toEqual({
+      firstMs: 6000,
+      deeperMs: 60_000,
+    });
+    expect(idleGcFor({ idleGcMs: 6000, idleGcReduceMs: 0 })?.stages).toEqual({ firstMs: 6000, deeperMs: 0 });
+    expect(idleGcFor({ idleGcMs: 10_000, idleGcReduceMs: 2000 })?.stages).toEqual({
+      firstMs: 10_000,
+      deeperMs: 10_000,
+    });
+    expect(idleGcFor({ idleGcMs: 0, idleGcReduceMs: 0 })).toBeUndefined();
   });
 
   it('waits while a request is still being served (a long stream), then collects', () => {

@@ -40,6 +40,11 @@ function youngGeneration(): number {
  * (`memoryReducingGc`), which also compacts the old generation and shrinks the new space.
  */
 export class IdleGc {
+  /** The quiet spells after which each stage runs (0: that stage is off), for diagnostics and tests. */
+  get stages(): { firstMs: number; deeperMs: number } {
+    return { firstMs: this.idleMs, deeperMs: this.reduce?.afterMs ?? 0 };
+  }
+
   /** Requests seen so far, and those not finished; kept by the HTTP edge (health checks aside). */
   seen = 0;
   inFlight = 0;
@@ -153,6 +158,25 @@ export class IdleGc {
       running.then(done, () => done(false));
     } else done(running);
   }
+}
+
+/**
+ * The idle collector the settings ask for, not started: a full GC after `idleGcMs` of quiet (0:
+ * off, the default) and V8's memory-reducing collection after `idleGcReduceMs` (at least
+ * `idleGcMs`; 0: off). Undefined when both are off, or when neither can run in this process.
+ */
+export function idleGcFor(settings: { idleGcMs: number; idleGcReduceMs: number }): IdleGc | undefined {
+  const { idleGcMs, idleGcReduceMs } = settings;
+  const collect = idleGcMs > 0 || idleGcReduceMs > 0 ? exposedGc() : undefined;
+  const reduce = idleGcReduceMs > 0 ? memoryReducingGc(collect) : undefined;
+  const first = idleGcMs > 0 ? collect : undefined;
+  if (!first && !reduce) return undefined;
+  return new IdleGc(
+    first ? idleGcMs : 0,
+    first ?? (() => false),
+    undefined,
+    reduce && { afterMs: Math.max(idleGcReduceMs, idleGcMs), collect: reduce },
+  );
 }
 
 /**
