@@ -735,7 +735,7 @@ async function scenarios(t, core) {
       mem.after30 = rssMb(pid);
       // And once the gateway's own idle policy has run: the memory-reducing collection it asks
       // for after IDLE_GC_REDUCE_MS of quiet (the 30 s reading comes before it).
-      const reduceAt = reduceAfterMs();
+      const reduceAt = await reduceAfterMs();
       if (reduceAt) {
         const at = Math.ceil((reduceAt + 10_000) / 1000);
         await sleep(Math.max(0, at * 1000 - 30_000));
@@ -754,11 +754,13 @@ async function scenarios(t, core) {
  * When the gateway's memory-reducing idle collection is due after the last request, in ms
  * (IDLE_GC_REDUCE_MS, at least IDLE_GC_MS; docs/configuration.md), or 0 when it is off.
  */
-function reduceAfterMs() {
-  const env = { IDLE_GC_MS: '0', IDLE_GC_REDUCE_MS: '60000', ...GATEWAY_EXTRA_ENV };
-  const idle = Number(env.IDLE_GC_MS);
-  const reduce = Number(env.IDLE_GC_REDUCE_MS);
-  return reduce > 0 ? Math.max(idle, reduce) : 0;
+async function reduceAfterMs() {
+  // The gateway's own defaults (the built schema), so that a changed default cannot go stale here.
+  const { EnvironmentVariables } = await import(join(ROOT, 'dist/libs/core/src/config/env.schema.js'));
+  const defaults = new EnvironmentVariables();
+  const setting = (name) => Number(GATEWAY_EXTRA_ENV[name] ?? defaults[name]);
+  const reduce = setting('IDLE_GC_REDUCE_MS');
+  return reduce > 0 ? Math.max(setting('IDLE_GC_MS'), reduce) : 0;
 }
 
 async function startGateway(simUrl, databaseUrl, withRedis, extraEnv = {}) {

@@ -24,6 +24,11 @@ export interface OpenAIEndpoint {
 
 /** Credentials whose base URL this transport leaves to the SDK (Azure deployments, odd URLs). */
 const VIA_SDK = Object.freeze({ viaSdk: true as const });
+/** An origin's pool, and whether a call started or ended on it since the last sweep. */
+interface PoolEntry {
+  readonly pool: Pool;
+  used: boolean;
+}
 type EndpointEntry = OpenAIEndpoint | typeof VIA_SDK;
 
 type ResponseBody = Dispatcher.ResponseData['body'];
@@ -279,8 +284,8 @@ function abortReason(reason: unknown): Error {
  * objects). Errors classify exactly as the SDK path's (see openai.errors.ts).
  */
 export class OpenAIHttpTransport {
-  /** The pools by origin; `used` says a request went out since the last sweep. */
-  private readonly pools = new Map<string, { pool: Pool; used: boolean }>();
+  /** The pools by origin; `used` says a call started or ended on it since the last sweep. */
+  private readonly pools = new Map<string, PoolEntry>();
   private endpoints = new ClientCache<EndpointEntry>((creds) => this.createEndpoint(creds));
   /** Runs while there are pools. */
   private sweeper?: NodeJS.Timeout;
@@ -325,11 +330,13 @@ export class OpenAIHttpTransport {
     opts: CallOptions,
   ): Promise<T> {
     const scope = new CallScope(opts, opts.provider ?? this.defaultProvider);
+    let pooled: PoolEntry | undefined;
     try {
       const answer = await new Promise<BufferedAnswer>((resolve, reject) => {
         const exchange = new BufferedExchange(scope, resolve, reject, scope.provider, this.maxAnswerBytes);
         if (exchange.settled) return; // aborted already: nothing is sent
-        this.pool(endpoint.origin).dispatch(
+        pooled = this.pooled(endpoint.origin);
+        pooled.pool.dispatch(
           {
             method: 'POST',
             path: endpoint.paths[route],
@@ -347,7 +354,8 @@ export class OpenAIHttpTransport {
       throw classify(error, scope, [creds.apiKey]);
     } finally {
       scope.dispose();
-      this.touch(endpoint.origin);
+      // The call ended: its pool counts as used until the next sweep.
+      if (pooled) pooled.used = true;
     }
   }
 
@@ -368,8 +376,10 @@ export class OpenAIHttpTransport {
     let response: Dispatcher.ResponseData | undefined;
     let complete = false;
     let bytesRead = 0;
+    let pooled: PoolEntry | undefined;
     try {
-      response = await this.send(endpoint, route, body, opts, scope);
+      pooled = this.pooled(endpoint.origin);
+      response = await this.send(pooled.pool, endpoint, route, body, opts, scope);
       if (!isOk(response.statusCode)) throw await responseError(response, scope.provider, [creds.apiKey]);
       const events: string[] = [];
       const parser = createParser({ onEvent: (event) => void events.push(event.data) });
@@ -415,7 +425,7 @@ export class OpenAIHttpTransport {
     } finally {
       scope.dispose();
       if (response) release(response.body, complete, bytesRead);
-      this.touch(endpoint.origin);
+      if (pooled) pooled.used = true;
     }
   }
 
@@ -430,7 +440,7 @@ export class OpenAIHttpTransport {
   }
 
   /** The origin's pool, opened on first use (or again after a sweep closed it); marked as used. */
-  private pool(origin: string): Pool {
+  private pooled(origin: string): PoolEntry {
     let entry = this.pools.get(origin);
     if (!entry) {
       // The call's deadline (CallScope) is the only one (decision 0038): undici's own header and
@@ -447,13 +457,7 @@ export class OpenAIHttpTransport {
       }
     }
     entry.used = true;
-    return entry.pool;
-  }
-
-  /** A call on the origin's pool ended: the pool counts as used until the next sweep. */
-  private touch(origin: string): void {
-    const entry = this.pools.get(origin);
-    if (entry) entry.used = true;
+    return entry;
   }
 
   /** Closes the pools on which no call started, ran or ended since the last sweep. */
@@ -475,13 +479,14 @@ export class OpenAIHttpTransport {
   }
 
   private send(
+    pool: Pool,
     endpoint: OpenAIEndpoint,
     route: OpenAIRoute,
     body: unknown,
     opts: CallOptions,
     signal: AbortSource,
   ): Promise<Dispatcher.ResponseData> {
-    return this.pool(endpoint.origin).request({
+    return pool.request({
       method: 'POST',
       path: endpoint.paths[route],
       headers: requestHeaders(endpoint.headers, opts),
