@@ -11,6 +11,7 @@ export { requestIdFor } from './http/request-id.js';
 export { jsonBodyGuard } from './http/json-body.js';
 export { drained } from './http/client-send.js';
 export { exposedGc } from './http/idle-gc.js';
+export { serializeJson } from './http/raw-json.js';
 export { sendJsonList } from './http/json-list.js';
 export { bodyBudgetOf, heapLimitWarning, heapNeededForBodies } from './http/body-budget.js';
 export {

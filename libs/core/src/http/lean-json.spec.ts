@@ -114,6 +114,17 @@ const cases = (): Raw[] => [
     ],
   },
   {
+    // Decoded at once this could give another count of U+FFFD than chunk by chunk.
+    name: 'invalid UTF-8 split across chunks',
+    lean: true,
+    headers: { 'content-type': 'application/json' },
+    chunks: [
+      Buffer.from('{"a":"x\xe2\x82', 'latin1'),
+      Buffer.from('\xf0\x9f', 'latin1'),
+      Buffer.from('\x98"}', 'latin1'),
+    ],
+  },
+  {
     name: 'a byte order mark split across chunks',
     lean: true,
     headers: { 'content-type': 'application/json' },

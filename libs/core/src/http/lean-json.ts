@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { captureRequestContext } from './request-context.js';
+import { keepRawValues, RAW_JSON_MIN_BYTES } from './raw-json.js';
 
 /**
  * `application/json`, alone or with `charset=utf-8`, in the forms body-parser's content-type
@@ -48,14 +49,15 @@ function dump(req: IncomingMessage, done: () => void): void {
 
 /**
  * The text of the body, decoded as body-parser decodes UTF-8 (iconv-lite's decoder is Node's
- * StringDecoder, and it drops a leading byte order mark).
+ * StringDecoder, and it drops a leading byte order mark). `bytes` is the chunks joined: decoded
+ * at once, valid UTF-8 gives what the decoder gives chunk by chunk, as one flat string (no
+ * concatenation for JSON.parse to flatten again). Where a replacement character shows, the chunks
+ * are decoded one by one as the decoder does, so an invalid sequence split across chunks decodes
+ * exactly as body-parser decodes it.
  */
-function decode(chunks: Buffer[]): string {
-  let text: string;
-  if (chunks.length === 1) {
-    // One chunk: StringDecoder's write and end give exactly Buffer#toString.
-    text = chunks[0]!.toString('utf8');
-  } else {
+function decode(chunks: Buffer[], bytes: Buffer): string {
+  let text = bytes.toString('utf8');
+  if (chunks.length > 1 && text.includes('\ufffd')) {
     const decoder = new StringDecoder('utf8');
     text = '';
     for (const chunk of chunks) text += decoder.write(chunk);
@@ -192,12 +194,16 @@ export function leanJsonBody(fallback: RequestHandler, limit: number): RequestHa
       }
       complete = true;
       cleanup();
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
+      const text = decode(chunks, bytes);
       let body: unknown;
       try {
-        body = parseStrict(decode(chunks));
+        body = parseStrict(text);
       } catch (err) {
         return enter(() => next(err));
       }
+      // A large body's values can go upstream as these bytes (decision 0042).
+      if (received >= RAW_JSON_MIN_BYTES) keepRawValues(bytes, text, body);
       req.body = body;
       enter(() => next());
     }

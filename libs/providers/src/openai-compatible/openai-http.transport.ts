@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 import { createParser } from 'eventsource-parser';
 import { Pool, type Dispatcher, type buildConnector } from 'undici';
-import { copyFields, DEFAULT_MAX_ANSWER_BYTES, MAX_ERROR_BODY_BYTES } from '@switchyard/core';
+import { copyFields, DEFAULT_MAX_ANSWER_BYTES, MAX_ERROR_BODY_BYTES, serializeJson } from '@switchyard/core';
 import { ProviderError, type CallOptions, type ProviderCredentials } from '../provider.port.js';
 import type { AbortSource } from '@switchyard/core';
 import { answerTooLarge } from '../shared/capped-read.js';
@@ -325,7 +325,7 @@ export class OpenAIHttpTransport {
   async json<T>(
     endpoint: OpenAIEndpoint,
     route: OpenAIRoute,
-    body: unknown,
+    body: object,
     creds: ProviderCredentials,
     opts: CallOptions,
   ): Promise<T> {
@@ -341,7 +341,7 @@ export class OpenAIHttpTransport {
             method: 'POST',
             path: endpoint.paths[route],
             headers: requestHeaders(endpoint.headers, opts),
-            body: JSON.stringify(body),
+            body: serializeJson(body),
           },
           exchange,
         );
@@ -368,7 +368,7 @@ export class OpenAIHttpTransport {
   async *stream<T>(
     endpoint: OpenAIEndpoint,
     route: OpenAIRoute,
-    body: unknown,
+    body: object,
     creds: ProviderCredentials,
     opts: CallOptions,
   ): AsyncGenerator<T> {
@@ -482,7 +482,7 @@ export class OpenAIHttpTransport {
     pool: Pool,
     endpoint: OpenAIEndpoint,
     route: OpenAIRoute,
-    body: unknown,
+    body: object,
     opts: CallOptions,
     signal: AbortSource,
   ): Promise<Dispatcher.ResponseData> {
@@ -490,7 +490,7 @@ export class OpenAIHttpTransport {
       method: 'POST',
       path: endpoint.paths[route],
       headers: requestHeaders(endpoint.headers, opts),
-      body: JSON.stringify(body),
+      body: serializeJson(body),
       // undici takes any EventTarget with `aborted` and `reason` (it checks for
       // addEventListener); the call's scope is one, without an AbortSignal (decision 0032).
       signal,
