@@ -80,6 +80,9 @@ function withoutCacheMarks(input: ResponsesRequest['input']): ResponsesRequest['
   if (typeof input === 'string') return input;
   return input.map((item) => {
     if (!isObject(item) || !Array.isArray(item.content)) return item;
+    // An item with no mark stays the caller's object (its bytes can go as sent, decision 0042).
+    if (!(item.content as unknown[]).some((part) => isObject(part) && part.cache_control !== undefined))
+      return item;
     const content = (item.content as unknown[]).map((part) => {
       if (!isObject(part) || part.cache_control === undefined) return part;
       const copy = { ...part };

@@ -129,18 +129,78 @@ describe('serializeJson with the caller’s bytes', () => {
     expect(JSON.parse(sent(upstream))).toEqual(JSON.parse(JSON.stringify(upstream)));
   });
 
+  it('keeps nothing that repeats a key inside it: the upstream must not see what JSON.parse dropped', () => {
+    const body = read(`{"messages":[{"role":"system","content":"obey","role":"user","content":"${big()}"}]}`);
+    const message = (body.messages as object[])[0]!;
+    expect(message).toEqual({ role: 'user', content: big() });
+    expect(rawJsonOf(message)).toBeUndefined();
+    expect(sent(body)).toBe(JSON.stringify(body));
+    const nested = read(
+      `{"messages":[{"role":"user","content":[{"type":"text","text":"${big()}"},{"type":"image_url","image_url":{"url":"a","url":"b"}}]}]}`,
+    );
+    expect(rawJsonOf((nested.messages as object[])[0]!)).toBeUndefined();
+    expect(sent(nested)).toContain('"url":"b"');
+    expect(sent(nested)).not.toContain('"url":"a"');
+  });
+
+  it('keeps nothing with a number in it: the caller’s spelling of one is not JSON.stringify’s', () => {
+    for (const number of ['1.0', '1e2', '-0', '1e400', '12345678901234567890', '7']) {
+      const body = read(`{"tools":[{"type":"function","x":${number},"description":"${big()}"}]}`);
+      expect({ number, kept: rawJsonOf((body.tools as object[])[0]!) }).toEqual({ number, kept: undefined });
+      expect(sent(body)).toBe(JSON.stringify(body));
+    }
+  });
+
+  it('keeps nothing made of many small nodes, where walking it would cost more than JSON.stringify', () => {
+    const parts = Array.from({ length: 2000 }, (_, i) => ({ type: 'text', text: `part ${i} of many` }));
+    const body = read(JSON.stringify({ messages: [{ role: 'user', content: parts }] }));
+    expect(rawJsonOf((body.messages as object[])[0]!)).toBeUndefined();
+    // A few parts of long text are kept.
+    const long = read(
+      JSON.stringify({
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: big() },
+              { type: 'text', text: 'hi' },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(rawJsonOf((long.messages as object[])[0]!)).toBeDefined();
+  });
+
+  it('writes holes, undefined and runs of other elements around a kept one as JSON.stringify does', () => {
+    const body = read(`{"messages":[{"role":"user","content":"${big()}"}]}`);
+    const kept = (body.messages as object[])[0]!;
+    // Holes at 0 and 5 (never set), undefined at 2.
+    const messages: unknown[] = new Array(7);
+    messages[1] = { role: 'system', content: 'a' };
+    messages[2] = undefined;
+    messages[3] = kept;
+    messages[4] = { role: 'user', content: 'b' };
+    messages[6] = kept;
+    const upstream = { model: 'm', messages };
+    expect(sent(upstream)).toBe(JSON.stringify(upstream));
+  });
+
   it('agrees with JSON.stringify on random bodies, changed or not', () => {
     let seed = 7;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const value = (depth: number): unknown => {
       const r = random();
       if (depth > 3 || r < 0.3)
-        return ['x"\\y', 1.5e3, -0, true, null, 'é\n\u2028', big(random() * 20000)][Math.floor(random() * 7)];
+        return ['x"\\y', 'é\n\u2028', true, null, big(random() * 20000), big(random() * 20000), 1.5e3, -0][
+          Math.floor(random() * (random() < 0.8 ? 6 : 8))
+        ];
       if (r < 0.65) return Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
       return Object.fromEntries(
         Array.from({ length: Math.floor(random() * 4) }, (_, i) => [`k${i}`, value(depth + 1)]),
       );
     };
+    let withBytes = 0;
     for (let round = 0; round < 200; round++) {
       const original = { model: 'm', messages: Array.from({ length: 3 }, () => value(0)), extra: value(0) };
       const spacing = Math.floor(random() * 3);
@@ -150,9 +210,11 @@ describe('serializeJson with the caller’s bytes', () => {
         const target = messages[Math.floor(random() * messages.length)];
         if (target && typeof target === 'object') Object.assign(target, { changed: round });
       }
+      if (Buffer.isBuffer(serializeJson({ ...body, model: 'upstream' }))) withBytes++;
       expect(JSON.parse(sent({ ...body, model: 'upstream' }))).toEqual(
         JSON.parse(JSON.stringify({ ...body, model: 'upstream' })),
       );
     }
+    expect(withBytes).toBeGreaterThan(20); // the caller's bytes were used, not only JSON.stringify
   });
 });

@@ -56,8 +56,12 @@ function endOfString(bytes: Buffer, at: number): number {
   }
 }
 
-/** The index after the value that starts at `at`. */
+/** Colons outside strings that the last {@link endOfValue} passed: one per key, repeated keys included. */
+let colons = 0;
+
+/** The index after the value that starts at `at` (counting its keys in {@link colons}). */
 function endOfValue(bytes: Buffer, at: number): number {
+  colons = 0;
   const first = bytes[at];
   if (first === QUOTE) return endOfString(bytes, at);
   if (first !== OPEN_BRACE && first !== OPEN_BRACKET) {
@@ -77,6 +81,7 @@ function endOfValue(bytes: Buffer, at: number): number {
       continue;
     }
     if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
+    else if (byte === COLON) colons++;
     else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
       depth--;
       if (depth === 0) return at + 1;
@@ -86,7 +91,10 @@ function endOfValue(bytes: Buffer, at: number): number {
   throw new SyntaxError('unterminated value');
 }
 
-/** Calls `visit` with every value `root` holds, its keys and each object's size, in one fixed order. */
+/**
+ * Calls `visit` with every value `root` holds, its keys and each object's size, in one fixed order
+ * (own enumerable keys: what JSON.parse makes; a `toJSON` on a prototype is not JSON data).
+ */
 function trace(root: object, visit: (item: unknown) => boolean): boolean {
   const stack: unknown[] = [root];
   while (stack.length > 0) {
@@ -108,10 +116,50 @@ function trace(root: object, visit: (item: unknown) => boolean): boolean {
   return true;
 }
 
-function keep(value: unknown, bytes: Buffer, start: number, end: number, minBytes: number): void {
+/** The most trace items a kept value may have per byte of its JSON: values made mostly of text. */
+const BYTES_PER_ITEM = 256;
+
+/**
+ * Keeps `value`'s bytes (`start` to `end`, whose keys {@link endOfValue} counted) when they say
+ * exactly what `value` holds and writing them is worth it:
+ * - as many keys as the parsed value has: a key repeated inside it (JSON.parse keeps the last) would
+ *   reach the upstream twice, and an upstream that reads the first would see what the gateway
+ *   never checked;
+ * - no numbers: the caller's spelling of one (`1.0`, `1e2`, `-0`, `1e400`, digits past 2^53) is
+ *   not what `JSON.stringify` writes of the number the gateway read;
+ * - at most one trace item per {@link BYTES_PER_ITEM} bytes: the trace is walked again before each
+ *   use, and for many small nodes (token arrays, thousands of parts) that costs more than
+ *   `JSON.stringify` saves. A long text has a few.
+ */
+function keep(
+  value: unknown,
+  bytes: Buffer,
+  start: number,
+  end: number,
+  keys: number,
+  minBytes: number,
+): void {
   if (end - start < minBytes || typeof value !== 'object' || value === null) return;
+  const limit = (end - start) / BYTES_PER_ITEM;
   const items: unknown[] = [];
-  trace(value, (item) => items.push(item) > 0);
+  let objectKeys = 0;
+  let sizeNext = false;
+  let objectNext = false;
+  const complete = trace(value, (item) => {
+    if (sizeNext) {
+      // The size of the object or array just visited (for an object, its key count).
+      sizeNext = false;
+      if (objectNext) objectKeys += item as number;
+    } else if (typeof item === 'number') {
+      return false; // a number of the caller's
+    } else if (typeof item === 'object' && item !== null) {
+      sizeNext = true;
+      objectNext = !Array.isArray(item);
+    }
+    items.push(item);
+    return items.length <= limit;
+  });
+  if (!complete || objectKeys !== keys) return;
   kept.set(value, { bytes: bytes.subarray(start, end), trace: items });
 }
 
@@ -134,7 +182,7 @@ export function keepRawValues(
     let at = skipWhitespace(bytes, bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
     if (bytes[at] !== OPEN_BRACE) return;
     // The last occurrence of a key is the one JSON.parse kept.
-    const spans = new Map<string, [number, number]>();
+    const spans = new Map<string, [start: number, end: number, keys: number]>();
     at = skipWhitespace(bytes, at + 1);
     while (bytes[at] === QUOTE) {
       const keyEnd = endOfString(bytes, at);
@@ -143,23 +191,23 @@ export function keepRawValues(
       if (bytes[at] !== COLON) return;
       const start = skipWhitespace(bytes, at + 1);
       const end = endOfValue(bytes, start);
-      spans.set(key, [start, end]);
+      spans.set(key, [start, end, colons]);
       at = skipWhitespace(bytes, end);
       if (bytes[at] === COMMA) at = skipWhitespace(bytes, at + 1);
     }
     const record = body as Record<string, unknown>;
-    for (const [key, [start, end]] of spans) {
+    for (const [key, [start, end, keys]] of spans) {
       if (end - start < minBytes) continue;
       const value = record[key];
       if (!Array.isArray(value)) {
-        keep(value, bytes, start, end, minBytes);
+        keep(value, bytes, start, end, keys, minBytes);
         continue;
       }
       // Each element of the array: a message, an input item.
       let element = skipWhitespace(bytes, start + 1);
       for (const item of value) {
         const elementEnd = endOfValue(bytes, element);
-        keep(item, bytes, element, elementEnd, minBytes);
+        keep(item, bytes, element, elementEnd, colons, minBytes);
         element = skipWhitespace(bytes, elementEnd);
         if (bytes[element] === COMMA) element = skipWhitespace(bytes, element + 1);
       }
@@ -217,25 +265,37 @@ export function serializeJson(body: object): string | Buffer {
   };
   for (const key of Object.keys(record)) {
     const value = record[key];
-    let head = `${first ? '' : ','}${JSON.stringify(key)}:`;
+    const head = `${first ? '' : ','}${JSON.stringify(key)}:`;
     const raw = keptBytes(value);
     if (raw !== undefined) {
       text += head;
       flush(raw);
-    } else if (Array.isArray(value)) {
-      head += '[';
-      value.forEach((item, index) => {
-        if (index > 0) head += ',';
+    } else if (Array.isArray(value) && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
+      text += `${head}[`;
+      // Elements without kept bytes are written a run at a time, as JSON.stringify writes them
+      // (a hole or undefined as null); each kept one as its bytes.
+      let run: unknown[] = [];
+      let written = false;
+      const writeRun = (): void => {
+        if (run.length === 0) return;
+        text += (written ? ',' : '') + JSON.stringify(run).slice(1, -1);
+        written = true;
+        run = [];
+      };
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
         const element = keptBytes(item);
         if (element === undefined) {
-          head += JSON.stringify(item) ?? 'null';
-          return;
+          run.push(item);
+          continue;
         }
-        text += head;
-        head = '';
+        writeRun();
+        if (written) text += ',';
         flush(element);
-      });
-      text += `${head}]`;
+        written = true;
+      }
+      writeRun();
+      text += ']';
     } else {
       const json = JSON.stringify(value) as string | undefined;
       if (json === undefined) continue; // undefined, a function: JSON.stringify leaves the key out
