@@ -373,22 +373,14 @@ describe('memoryReducingGc', () => {
     expect(after).toBeLessThan(before - 8 * MB);
   });
 
-  it('collects hundreds of times in a row without ending the process', async () => {
+  it('collects a hundred times in a row without ending the process', async () => {
     // The worker once disconnected its session just before it ended, and the process aborted
-    // (SIGABRT, this test's jest worker with it) within 3 to 63 collections.
+    // (SIGABRT, this test's jest worker with it) within 3 to 63 collections; at 100 in a row it
+    // aborted 6 times out of 6. Nothing else runs beside it: the suite's other files share the cores.
     const collect = memoryReducingGc(undefined)!;
-    let garbage: string[] = [];
-    const churn = setInterval(() => {
-      garbage.push('x'.repeat(100_000) + garbage.length);
-      if (garbage.length > 100) garbage = [];
-    }, 1);
     let collected = 0;
-    try {
-      for (let i = 0; i < 300; i++) if (await collect()) collected++;
-    } finally {
-      clearInterval(churn);
-    }
-    expect(collected).toBe(300);
+    for (let i = 0; i < 100; i++) if (await collect()) collected++;
+    expect(collected).toBe(100);
   }, 120_000);
 
   it('does not collect when traffic came back while the worker started, nor falls back', async () => {
