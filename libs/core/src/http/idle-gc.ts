@@ -253,7 +253,7 @@ export function memoryReducingGc(fallback: Collect | undefined, timeoutMs = 10_0
  * The worker's side of `memoryReducingGc`: connect to the main thread, say so, and on `collect`
  * ask its V8 for the memory-reducing collection; then exit.
  */
-const ASK_FOR_GC = `
+export const ASK_FOR_GC = `
 const { Session } = require('node:inspector');
 const { parentPort, workerData } = require('node:worker_threads');
 const session = new Session();
