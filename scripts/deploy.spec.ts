@@ -166,13 +166,17 @@ describe('deploy/k8s', () => {
   });
 
   it('caps the heap wherever the gateway runs, above what the body bound needs, with room in the pod', () => {
-    // Decision 0031: one cap, in the image (overridable NODE_OPTIONS) and in `npm run start:prod`.
+    // Decision 0031: one cap, in the image (overridable NODE_OPTIONS) and in `npm run start:prod`,
+    // each with Node's code on large pages where the kernel allows it (decision 0043).
     const MB = 1024 * 1024;
-    const image = /^ENV NODE_OPTIONS=--max-old-space-size=(\d+)$/m.exec(read('Dockerfile'));
-    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
-    const prod = /^node --max-old-space-size=(\d+) dist\/apps\/gateway\/src\/main\.js$/.exec(
-      scripts['start:prod']!,
+    const image = /^ENV NODE_OPTIONS="--max-old-space-size=(\d+) --use-largepages=silent"$/m.exec(
+      read('Dockerfile'),
     );
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    const prod =
+      /^node --max-old-space-size=(\d+) --use-largepages=silent dist\/apps\/gateway\/src\/main\.js$/.exec(
+        scripts['start:prod']!,
+      );
     expect(image?.[1]).toBeDefined();
     expect(prod?.[1]).toBe(image![1]);
     const cap = Number(image![1]) * MB;
