@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
 import { MODEL_NAME_SCHEMA, callContextFor, compileValidator } from '@switchyard/chat';
-import { drained, formatCredits, InvalidRequestError, type AbortSource } from '@switchyard/core';
+import { drained, formatCredits, InvalidRequestError } from '@switchyard/core';
 import { MediaMetering } from '@switchyard/images';
 import { ProviderError, type ResolvedModel } from '@switchyard/providers';
 import type { SpeechAudio, TranscriptionResult } from '@switchyard/providers/provider.port.js';
 import {
   TargetPlanner,
   UpstreamExecutor,
+  callOptionsFor,
   scopeFor,
   type Attempt,
   type CallContext,
@@ -129,7 +130,7 @@ export class AudioService {
       { characters },
       async (a): Promise<SpeechOpening> => {
         const upstream = { ...body, model: a.target.upstreamModel } as SpeechCreateParams;
-        const options = this.options(a, context);
+        const options = callOptionsFor(a, context);
         if (a.adapter.speechStream) {
           // The first chunk arrives inside the attempt, so a failure before any audio fails over.
           const iterator = a.adapter.speechStream(upstream, a.credentials, options)[Symbol.asyncIterator]();
@@ -206,7 +207,7 @@ export class AudioService {
           ...(fields.prompt ? { prompt: fields.prompt } : {}),
           ...(fields.temperature ? { temperature: Number(fields.temperature) } : {}),
         };
-        return a.adapter.transcription(body, a.credentials, this.options(a, context));
+        return a.adapter.transcription(body, a.credentials, callOptionsFor(a, context));
       },
       (value) => ({ audioSeconds: durationOf(value, worst) }),
     );
@@ -278,25 +279,6 @@ export class AudioService {
       Date.now() - started,
     );
     return { value, target: served.target, cost };
-  }
-
-  private options(
-    a: { target: ResolvedModel; signal: AbortSource },
-    context: CallContext,
-  ): {
-    signal: AbortSource;
-    timeoutMs: number;
-    requestId: string;
-    provider: string;
-    headers?: Record<string, string>;
-  } {
-    return {
-      signal: a.signal,
-      timeoutMs: a.target.timeoutMs,
-      requestId: context.requestId,
-      provider: a.target.provider.id,
-      headers: context.upstreamHeaders,
-    };
   }
 
   private unsupported(target: ResolvedModel, verb: string): ProviderError {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Caller } from '@switchyard/auth';
-import { ProviderError, isSimulator, type CallOptions, type ResolvedModel } from '@switchyard/providers';
+import { ProviderError, type CallOptions, type ResolvedModel } from '@switchyard/providers';
 import {
   type Attempt,
   FAILOVER_OBSERVER,
@@ -8,6 +8,7 @@ import {
   type FailoverObserver,
   TargetPlanner,
   UpstreamExecutor,
+  callOptionsFor,
   type PlannedTarget,
   requestErrorFor,
   scopeFor,
@@ -150,7 +151,8 @@ export interface NativeCall<A extends { model: string } = { model: string }, E e
 @Injectable()
 export class ChatService {
   private readonly preparers: ChatPreparer[] = [];
-  private readonly stallTimeoutMs: number;
+  /** Every upstream call's stall limit (STREAM_STALL_TIMEOUT_MS). */
+  private readonly limits: { stallTimeoutMs: number };
 
   constructor(
     private readonly planner: TargetPlanner,
@@ -162,7 +164,7 @@ export class ChatService {
     @Optional() @Inject(OrchestratedChat) private readonly orchestrated: OrchestratedChat | null = null,
     @Optional() @Inject(ResponseCache) private readonly cache: ResponseCache | null = null,
   ) {
-    this.stallTimeoutMs = config.routing.streamStallTimeoutMs;
+    this.limits = { stallTimeoutMs: config.routing.streamStallTimeoutMs };
   }
 
   /**
@@ -457,7 +459,7 @@ export class ChatService {
     let served;
     try {
       served = await this.executor.execute(targets, upstream, (a) =>
-        call(a, this.options(a.target, a.signal, upstream)),
+        call(a, callOptionsFor(a, upstream, this.limits)),
       );
     } catch (err) {
       // A refused reservation (402) is the answer, whatever it did to the upstream call.
@@ -516,7 +518,7 @@ export class ChatService {
     let served;
     try {
       served = await this.executor.execute(targets, upstream, async (a) => {
-        const iterator = open(a, this.options(a.target, a.signal, upstream))[Symbol.asyncIterator]();
+        const iterator = open(a, callOptionsFor(a, upstream, this.limits))[Symbol.asyncIterator]();
         return { iterator, first: await iterator.next() };
       });
     } catch (err) {
@@ -660,7 +662,7 @@ export class ChatService {
     let served;
     try {
       served = await this.executor.execute(remaining, context, async (a) => {
-        const source = continuation.open(delivered)(a, this.options(a.target, a.signal, context));
+        const source = continuation.open(delivered)(a, callOptionsFor(a, context, this.limits));
         const iterator = mapChunks(source, (chunk) => continuationChunk(chunk, identity, filter));
         return { iterator, first: await iterator.next() };
       });
@@ -710,17 +712,6 @@ export class ChatService {
         .then((exact) => this.metering.reserve(Object.assign({}, request, { promptTokens: exact })));
     });
     return { handle, early: first.early };
-  }
-
-  private options(target: ResolvedModel, signal: AbortSource, context: CallContext): CallOptionsLike {
-    return {
-      signal,
-      timeoutMs: target.timeoutMs,
-      requestId: context.requestId,
-      provider: target.provider.id,
-      headers: isSimulator(target.provider.id) ? context.upstreamHeaders : undefined,
-      ...(this.stallTimeoutMs > 0 ? { stallTimeoutMs: this.stallTimeoutMs } : {}),
-    };
   }
 }
 

@@ -1,4 +1,4 @@
-import { CallAbort, type AbortSource } from '@switchyard/core';
+import { CallAbort } from '@switchyard/core';
 import type {
   ImageResult,
   ImageStepCall,
@@ -11,8 +11,13 @@ import type {
   StepRunner,
   StepToolCall,
 } from '@switchyard/orchestration';
-import { ProviderError, isSimulator, type ResolvedModel } from '@switchyard/providers';
-import type { CallContext, PerformanceTracker, UpstreamExecutor } from '@switchyard/routing';
+import { ProviderError, type ResolvedModel } from '@switchyard/providers';
+import {
+  callOptionsFor,
+  type CallContext,
+  type PerformanceTracker,
+  type UpstreamExecutor,
+} from '@switchyard/routing';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -79,7 +84,10 @@ export class OrchestrationStepRunner implements StepRunner {
         a.adapter.chat(
           { ...this.bodyFor(step, a.target), stream: false } as ChatCompletionCreateParamsNonStreaming,
           a.credentials,
-          stepCallOptions(a.target, a.signal, context, this.deps.stallTimeoutMs, step.deadlineMs),
+          callOptionsFor(a, context, {
+            stallTimeoutMs: this.deps.stallTimeoutMs,
+            deadlineMs: step.deadlineMs,
+          }),
         ),
       );
     } catch (err) {
@@ -121,7 +129,10 @@ export class OrchestrationStepRunner implements StepRunner {
               stream_options: { include_usage: true },
             } as ChatCompletionCreateParamsStreaming,
             a.credentials,
-            stepCallOptions(a.target, a.signal, context, this.deps.stallTimeoutMs, step.deadlineMs),
+            callOptionsFor(a, context, {
+              stallTimeoutMs: this.deps.stallTimeoutMs,
+              deadlineMs: step.deadlineMs,
+            }),
           )
           [Symbol.asyncIterator]();
         return { iterator, first: await iterator.next() };
@@ -195,7 +206,7 @@ export class OrchestrationStepRunner implements StepRunner {
           n: 1,
           response_format: 'b64_json',
         } as ImageGenerateParamsNonStreaming;
-        return a.adapter.images(body, a.credentials, mediaCallOptions(a.target, a.signal, this.context));
+        return a.adapter.images(body, a.credentials, callOptionsFor(a, this.context));
       });
     } catch (err) {
       throw this.failed(step, started, err);
@@ -244,7 +255,7 @@ export class OrchestrationStepRunner implements StepRunner {
           voice: step.voice,
           response_format: 'wav',
         };
-        return a.adapter.speech(body, a.credentials, mediaCallOptions(a.target, a.signal, this.context));
+        return a.adapter.speech(body, a.credentials, callOptionsFor(a, this.context));
       });
     } catch (err) {
       throw this.failed(step, started, err);
@@ -362,17 +373,6 @@ function unsupported(target: ResolvedModel, what: string): ProviderError {
   });
 }
 
-/** Options of a media step's upstream call. */
-function mediaCallOptions(target: ResolvedModel, signal: AbortSource, context: CallContext) {
-  return {
-    signal,
-    timeoutMs: target.timeoutMs,
-    requestId: context.requestId,
-    provider: target.provider.id,
-    headers: isSimulator(target.provider.id) ? context.upstreamHeaders : undefined,
-  };
-}
-
 /** A message's function calls (a step offered tools). */
 function toolCallsOf(message: ChatCompletion['choices'][number]['message'] | undefined): StepToolCall[] {
   return (message?.tool_calls ?? []).flatMap((c) =>
@@ -400,22 +400,4 @@ function errorClassOf(err: unknown): string {
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/** Options of one upstream call of a step (what ChatService gives a plain call), within its deadline. */
-function stepCallOptions(
-  target: ResolvedModel,
-  signal: AbortSource,
-  context: CallContext,
-  stallTimeoutMs: number,
-  deadlineMs?: number,
-) {
-  return {
-    signal,
-    timeoutMs: deadlineMs !== undefined ? Math.min(target.timeoutMs, deadlineMs) : target.timeoutMs,
-    requestId: context.requestId,
-    provider: target.provider.id,
-    headers: isSimulator(target.provider.id) ? context.upstreamHeaders : undefined,
-    ...(stallTimeoutMs > 0 ? { stallTimeoutMs } : {}),
-  };
 }

@@ -6,6 +6,7 @@ import { ProviderError, type CallOptions } from '@switchyard/providers';
 import {
   TargetPlanner,
   UpstreamExecutor,
+  callOptionsFor,
   scopeFor,
   type Attempt,
   type PlannedTarget,
@@ -75,12 +76,7 @@ export class MeteredUpstreamService {
     let served: Served<T>;
     try {
       served = await this.executor.execute(targets, context, (a) => {
-        const answer = op.call(a, {
-          signal: a.signal,
-          timeoutMs: a.target.timeoutMs,
-          requestId: context.requestId,
-          provider: a.target.provider.id,
-        });
+        const answer = op.call(a, callOptionsFor(a, context));
         if (!answer) {
           throw new ProviderError('bad_request', `${a.target.id} ${op.unsupported}.`, {
             provider: a.target.provider.id,

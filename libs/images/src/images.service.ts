@@ -3,7 +3,7 @@ import type { Caller } from '@switchyard/auth';
 import { MODEL_NAME_SCHEMA, callContextFor, compileValidator } from '@switchyard/chat';
 import { AppConfig, formatCredits, UpstreamError } from '@switchyard/core';
 import { ProviderError } from '@switchyard/providers';
-import { TargetPlanner, UpstreamExecutor, scopeFor } from '@switchyard/routing';
+import { TargetPlanner, UpstreamExecutor, callOptionsFor, scopeFor } from '@switchyard/routing';
 import type { Request, Response } from 'express';
 import type { ImageGenerateParamsNonStreaming, ImagesResponse } from 'openai/resources/images';
 import { ImageStore } from './image-store.js';
@@ -86,13 +86,7 @@ export class ImagesService {
           n,
           response_format: 'b64_json',
         } as ImageGenerateParamsNonStreaming;
-        return a.adapter.images(upstream, a.credentials, {
-          signal: a.signal,
-          timeoutMs: a.target.timeoutMs,
-          requestId: context.requestId,
-          provider: a.target.provider.id,
-          headers: context.upstreamHeaders,
-        });
+        return a.adapter.images(upstream, a.credentials, callOptionsFor(a, context));
       });
     } catch (err) {
       await meter.release(err instanceof ProviderError ? err.kind : 'failed');

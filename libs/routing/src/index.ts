@@ -2,6 +2,7 @@ export { RoutingModule, ROUTING_ENTITIES } from './routing.module.js';
 export {
   FAILOVER_OBSERVER,
   UpstreamExecutor,
+  callOptionsFor,
   type Attempt,
   type CallContext,
   type FailoverObserver,

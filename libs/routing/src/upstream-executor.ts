@@ -6,6 +6,8 @@ import {
   ProviderError,
   ProviderRegistry,
   REQUEST_KEY_ID,
+  isSimulator,
+  type CallOptions,
   type KeyScope,
   type KeySource,
   type ProviderAdapter,
@@ -47,6 +49,28 @@ export interface CallContext {
   signal: AbortSource;
   /** Extra upstream headers (tests pass x-sim-fault through). */
   upstreamHeaders?: Record<string, string>;
+}
+
+/**
+ * The options of one upstream call for a caller, the same for every endpoint: the attempt's
+ * signal, the target's timeout (within `deadlineMs`, an orchestration step's), the request id, and
+ * the caller's fault-injection headers, which reach the simulator only.
+ */
+export function callOptionsFor(
+  attempt: { target: ResolvedModel; signal: AbortSource },
+  context: CallContext,
+  limits: { stallTimeoutMs?: number; deadlineMs?: number } = {},
+): CallOptions & { signal: AbortSource; requestId: string; provider: string } {
+  const { target } = attempt;
+  const { stallTimeoutMs, deadlineMs } = limits;
+  return {
+    signal: attempt.signal,
+    timeoutMs: deadlineMs !== undefined ? Math.min(target.timeoutMs, deadlineMs) : target.timeoutMs,
+    requestId: context.requestId,
+    provider: target.provider.id,
+    headers: isSimulator(target.provider.id) ? context.upstreamHeaders : undefined,
+    ...(stallTimeoutMs !== undefined && stallTimeoutMs > 0 ? { stallTimeoutMs } : {}),
+  };
 }
 
 /** One upstream attempt: what to call and with what. */
