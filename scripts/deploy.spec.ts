@@ -167,14 +167,15 @@ describe('deploy/k8s', () => {
 
   it('caps the heap wherever the gateway runs, above what the body bound needs, with room in the pod', () => {
     // Decision 0031: one cap, in the image (overridable NODE_OPTIONS) and in `npm run start:prod`,
-    // each with Node's code on large pages where the kernel allows it (decision 0043).
+    // each with the young generation's cap (decision 0044) and Node's code on large pages (0043).
     const MB = 1024 * 1024;
-    const image = /^ENV NODE_OPTIONS="--max-old-space-size=(\d+) --use-largepages=silent"$/m.exec(
-      read('Dockerfile'),
-    );
+    const image =
+      /^ENV NODE_OPTIONS="--max-old-space-size=(\d+) --max-semi-space-size=8 --use-largepages=silent"$/m.exec(
+        read('Dockerfile'),
+      );
     const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
     const prod =
-      /^node --max-old-space-size=(\d+) --use-largepages=silent dist\/apps\/gateway\/src\/main\.js$/.exec(
+      /^node --max-old-space-size=(\d+) --max-semi-space-size=8 --use-largepages=silent dist\/apps\/gateway\/src\/main\.js$/.exec(
         scripts['start:prod']!,
       );
     expect(image?.[1]).toBeDefined();
