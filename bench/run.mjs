@@ -14,8 +14,9 @@ import pg from 'pg';
 
 const ROOT = resolve(import.meta.dirname, '..');
 // The gateway runs with the Node flags `npm run start:prod` gives it (the heap cap of decision
-// 0031), as an operator runs it; BENCH_NODE_FLAGS replaces them (e.g. '' for none, or other heap
-// settings from docs/performance.md#memory).
+// 0031, the young generation's cap of 0044, large pages of 0043), as an operator runs it;
+// BENCH_NODE_FLAGS replaces them (e.g. '' for none, or other heap settings from
+// docs/performance.md#memory).
 const PROD_NODE_FLAGS = /\bnode ((?:--\S+\s+)*)dist\/apps\/gateway\/src\/main\.js/
   .exec(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts['start:prod'])[1]
   .trim();

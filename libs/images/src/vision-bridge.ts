@@ -9,7 +9,13 @@ import {
   OutboundPolicy,
 } from '@switchyard/core';
 import { ModelResolver, ProviderError } from '@switchyard/providers';
-import { TargetPlanner, UpstreamExecutor, scopeFor, type CallContext } from '@switchyard/routing';
+import {
+  TargetPlanner,
+  UpstreamExecutor,
+  callOptionsFor,
+  scopeFor,
+  type CallContext,
+} from '@switchyard/routing';
 import type {
   ChatCompletionContentPartImage,
   ChatCompletionMessageParam,
@@ -146,13 +152,7 @@ export class VisionBridge {
         a.adapter.chat(
           { model: a.target.upstreamModel, messages, max_tokens: MAX_DESCRIPTION_TOKENS },
           a.credentials,
-          {
-            signal: a.signal,
-            timeoutMs: a.target.timeoutMs,
-            requestId: context.requestId,
-            provider: a.target.provider.id,
-            headers: context.upstreamHeaders,
-          },
+          callOptionsFor(a, context),
         ),
       );
     } catch (err) {

@@ -13,7 +13,9 @@ describe('the heap a body bound needs (decision 0031)', () => {
     const warning = heapLimitWarning(200 * MiB, 1024 * MiB);
     expect(warning).toContain("Node's heap limit (1024 MB)");
     expect(warning).toContain('MAX_BODY_BYTES_IN_FLIGHT (200 MiB');
-    expect(warning).toContain('NODE_OPTIONS=--max-old-space-size=1550');
+    expect(warning).toContain(
+      'NODE_OPTIONS="--max-old-space-size=1550 --max-semi-space-size=8 --use-largepages=silent"',
+    );
   });
 
   it('says nothing without a bound, or at exactly what the rule needs', () => {

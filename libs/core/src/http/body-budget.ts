@@ -31,7 +31,8 @@ export function heapLimitWarning(budget: number, heapLimit: number): string | nu
     `Node's heap limit (${Math.floor(heapLimit / MB)} MB) is below what MAX_BODY_BYTES_IN_FLIGHT ` +
     `(${Math.round(budget / MB)} MiB of request bodies at once) may need (${Math.ceil(needed / MB)} MB: ` +
     `7x the bound plus 150 MB): a burst of large bodies could end the process with "heap out of memory". ` +
-    `Raise --max-old-space-size (e.g. NODE_OPTIONS=--max-old-space-size=${Math.ceil(needed / MB)}) ` +
+    `Raise --max-old-space-size to ${Math.ceil(needed / MB)} in NODE_OPTIONS, keeping its other flags (the image's: ` +
+    `NODE_OPTIONS="--max-old-space-size=${Math.ceil(needed / MB)} --max-semi-space-size=8 --use-largepages=silent") ` +
     `or lower MAX_BODY_BYTES_IN_FLIGHT; see docs/operations.md (Memory).`
   );
 }
