@@ -13,12 +13,12 @@ import {
   requestErrorFor,
   scopeFor,
   type CallContext,
+  type UpstreamCallOptions,
 } from '@switchyard/routing';
 import {
   copyFields,
   AppConfig,
   CallAbort,
-  type AbortSource,
   formatCredits,
   InsufficientCreditsError,
   InvalidRequestError,
@@ -450,7 +450,7 @@ export class ChatService {
     send: (answer: T, headers: Record<string, string>) => void,
     started: number,
     promptTokens: PromptCount,
-    call: (a: Attempt, opts: CallOptionsLike) => Promise<T>,
+    call: (a: Attempt, opts: UpstreamCallOptions) => Promise<T>,
     textOf: (value: T) => string,
     usageIn: (value: T) => UsageLike | null | undefined = chunkUsage,
   ): Promise<void> {
@@ -508,7 +508,7 @@ export class ChatService {
     started: number,
     promptTokens: PromptCount,
     wantsUsage: boolean,
-    open: (a: Attempt, opts: CallOptionsLike) => AsyncIterable<C>,
+    open: (a: Attempt, opts: UpstreamCallOptions) => AsyncIterable<C>,
     textOf: (chunk: C) => string,
     continuation?: Continuation,
     usageIn: (chunk: C) => UsageLike | null | undefined = chunkUsage,
@@ -724,7 +724,7 @@ interface Continuation {
     delivered: string,
   ): (
     a: Parameters<Parameters<UpstreamExecutor['execute']>[2]>[0],
-    opts: CallOptionsLike,
+    opts: UpstreamCallOptions,
   ) => AsyncIterable<ChatCompletionChunk>;
   /** The metering request of the call, for the continuation's own reservation. */
   request: Omit<MeteringRequest, 'targets' | 'promptTokens'>;
@@ -762,13 +762,4 @@ function cancellable(context: CallContext, reservation: Promise<unknown>): CallC
   else context.signal.addEventListener('abort', onClient, { once: true });
   reservation.catch(() => both.abort());
   return Object.assign({}, context, { signal: both });
-}
-
-interface CallOptionsLike {
-  signal: AbortSource;
-  timeoutMs: number;
-  stallTimeoutMs?: number;
-  requestId: string;
-  provider: string;
-  headers?: Record<string, string>;
 }

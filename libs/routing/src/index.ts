@@ -7,6 +7,7 @@ export {
   type CallContext,
   type FailoverObserver,
   type Served,
+  type UpstreamCallOptions,
 } from './upstream-executor.js';
 export { CircuitBreakers } from './circuit-breakers.js';
 export { assertModelAllowed, modelAllowed } from './model-access.js';

@@ -51,6 +51,9 @@ export interface CallContext {
   upstreamHeaders?: Record<string, string>;
 }
 
+/** What {@link callOptionsFor} gives: a call's options with the fields it always sets. */
+export type UpstreamCallOptions = CallOptions & { signal: AbortSource; requestId: string; provider: string };
+
 /**
  * The options of one upstream call for a caller, the same for every endpoint: the attempt's
  * signal, the target's timeout (within `deadlineMs`, an orchestration step's), the request id, and
@@ -60,7 +63,7 @@ export function callOptionsFor(
   attempt: { target: ResolvedModel; signal: AbortSource },
   context: CallContext,
   limits: { stallTimeoutMs?: number; deadlineMs?: number } = {},
-): CallOptions & { signal: AbortSource; requestId: string; provider: string } {
+): UpstreamCallOptions {
   const { target } = attempt;
   const { stallTimeoutMs, deadlineMs } = limits;
   return {
