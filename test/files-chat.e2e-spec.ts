@@ -139,6 +139,49 @@ describe('files in chat', () => {
     expect(t.sim.requests).toHaveLength(0);
   });
 
+  it("names the first part that fails in the parts' order, whatever the kind of failure", async () => {
+    // Past the bound on its own (210,000 bytes of text against 200,000).
+    const big = await t.client.files.create({
+      file: await toFile(Buffer.from('b'.repeat(210_000)), 'big.txt'),
+      purpose: 'user_data',
+    });
+    // A file with no text to put into a prompt (a WAV recording).
+    const wav = Buffer.concat([
+      Buffer.from('RIFF'),
+      Buffer.alloc(4),
+      Buffer.from('WAVEfmt '),
+      Buffer.alloc(2_000),
+    ]);
+    const recording = await t.client.files.create({ file: await toFile(wav, 'a.wav'), purpose: 'user_data' });
+    const before = await balance();
+    t.sim.clearRequests();
+    const part = (id: string) => ({ type: 'file', file: { file_id: id } });
+    const first = await chat({
+      model: 'simulator/sim-gpt',
+      messages: [{ role: 'user', content: [part(big.id), part('file-nope')] }],
+    });
+    expectTooLarge(first, 'messages[0].content[0].file.file_id', 'MAX_ATTACHED_BYTES');
+    const second = await chat({
+      model: 'simulator/sim-gpt',
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'see' }, part(recording.id), part('file-nope')] },
+      ],
+    });
+    expect(second.status).toBe(400);
+    expect(second.body).toMatchObject({
+      error: { type: 'invalid_request_error', param: 'messages[0].content[1].file.file_id' },
+    });
+    expect((second.body as { error: { message: string } }).error.message).toContain('has no text');
+    const third = await chat({
+      model: 'simulator/sim-gpt',
+      messages: [{ role: 'user', content: [part('file-nope'), part(recording.id), part(big.id)] }],
+    });
+    expect(third.status).toBe(404);
+    expect(third.body).toMatchObject({ error: { param: 'messages[0].content[0].file.file_id' } });
+    expect(t.sim.requests).toHaveLength(0);
+    expect(await balance()).toEqual(before);
+  });
+
   it('puts a file named by several parts at each of them', async () => {
     const notes = await t.client.files.create({
       file: await toFile(Buffer.from('The password is persimmon.'), 'p.txt'),

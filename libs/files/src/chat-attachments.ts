@@ -151,25 +151,24 @@ export class ChatAttachments implements OnModuleInit {
     // request is known to fit: a body naming a tenant's files could otherwise load up to its
     // whole quota (1 GiB by default) into memory before the bound below refused it.
     const described = await this.files.describe(caller, [...new Set(slots.map((slot) => slot.fileId))]);
-    for (const slot of slots) {
-      if (!described.has(slot.fileId)) {
-        throw new NotFoundError(`No such file: '${slot.fileId}'.`, { param: `${slot.path}.file.file_id` });
-      }
-    }
-    for (const slot of slots) {
-      const { row, textBytes } = described.get(slot.fileId)!;
-      if (!row.mime.startsWith('image/') && textBytes === null) throw noText(slot, row);
-    }
     // What the request makes the gateway read is bounded as what it adds is (below): each file
     // once, its text or its image's data URL, counted in the order the parts first name them.
+    // One pass in the parts' order, so the error names the first part that fails, whatever the
+    // kind: a file that does not exist, one without text, or the one that passes the bound.
     const limit = this.config.media.maxAttachedBytes;
     let read = 0;
     const counted = new Set<string>();
     for (const slot of slots) {
+      const found = described.get(slot.fileId);
+      if (!found) {
+        throw new NotFoundError(`No such file: '${slot.fileId}'.`, { param: `${slot.path}.file.file_id` });
+      }
+      const { row, textBytes } = found;
+      const image = row.mime.startsWith('image/');
+      if (!image && textBytes === null) throw noText(slot, row);
       if (counted.has(slot.fileId)) continue;
       counted.add(slot.fileId);
-      const { row, textBytes } = described.get(slot.fileId)!;
-      read += row.mime.startsWith('image/') ? dataUrlLength(row.mime, row.bytes) : textBytes!;
+      read += image ? dataUrlLength(row.mime, row.bytes) : textBytes!;
       if (read > limit) {
         throw tooLarge(
           slot,

@@ -53,4 +53,28 @@ describe('CircuitBreakers', () => {
       /circuit/i,
     );
   });
+
+  it('keeps a closed breaker that has failed calls in a row over one that has none', async () => {
+    const { breakers, records } = sut();
+    await fail(breakers, 'flaky'); // one of the two failures that open it
+    // Never asked for again while twice the cap of new names come: the least recently used.
+    for (let i = 0; i < MAX_BREAKERS * 2; i++) breakers.for(model(`name-${i}`), creds);
+    const views = breakers.views();
+    expect(views).toHaveLength(MAX_BREAKERS);
+    expect(views.find((v) => v.model === 'flaky')).toMatchObject({ state: 'closed' });
+    // Its count survived: the next failure is the second in a row and opens the circuit.
+    await fail(breakers, 'flaky');
+    expect(records).toHaveLength(1);
+    expect(breakers.views().find((v) => v.model === 'flaky')).toMatchObject({ state: 'open' });
+  });
+
+  it('forgets a breaker with failed calls only when every closed one has some', async () => {
+    const { breakers } = sut();
+    for (let i = 0; i < MAX_BREAKERS; i++) await fail(breakers, `flaky-${i}`);
+    breakers.for(model('new'), creds);
+    const views = breakers.views();
+    expect(views).toHaveLength(MAX_BREAKERS);
+    expect(views.some((v) => v.model === 'flaky-0')).toBe(false);
+    expect(views.some((v) => v.model === 'new')).toBe(true);
+  });
 });

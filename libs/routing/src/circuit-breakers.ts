@@ -37,6 +37,8 @@ export interface BreakerView extends BreakerTarget {
 interface Entry {
   target: BreakerTarget;
   policy: CircuitBreakerPolicy;
+  /** Its count of failed calls in a row (`state`), which forgetting the entry would lose. */
+  counter: ConsecutiveBreaker;
   openedAt: Date | null;
   /** Isolated because another instance opened its circuit: that instance logs, not this one. */
   peerIsolated: boolean;
@@ -120,14 +122,19 @@ export class CircuitBreakers implements OnModuleInit {
       return entry;
     }
     if (this.breakers.size >= MAX_BREAKERS) this.forgetLeastRecent();
+    const counter = new ConsecutiveBreaker(this.config.routing.breakerThreshold);
     const policy = circuitBreaker(
       handleWhen((err) => err instanceof ProviderError && isTransient(err)),
-      {
-        halfOpenAfter: this.config.routing.breakerHalfOpenMs,
-        breaker: new ConsecutiveBreaker(this.config.routing.breakerThreshold),
-      },
+      { halfOpenAfter: this.config.routing.breakerHalfOpenMs, breaker: counter },
     );
-    const created: Entry = { target, policy, openedAt: null, peerIsolated: false, usedAt: ++this.uses };
+    const created: Entry = {
+      target,
+      policy,
+      counter,
+      openedAt: null,
+      peerIsolated: false,
+      usedAt: ++this.uses,
+    };
     policy.onBreak(() => {
       if (created.peerIsolated) return;
       created.openedAt = new Date();
@@ -151,19 +158,24 @@ export class CircuitBreakers implements OnModuleInit {
 
   /**
    * Drops the closed breaker asked for least recently (a scan, only when a new one comes at the
-   * cap). One that is open, half open or isolated stays: forgetting it would let calls through
-   * to a failing model early. Should every one be (a cap's worth of failing models), the map
-   * goes past the cap rather than forget a circuit.
+   * cap), preferring one whose last call succeeded: forgetting a breaker with failed calls in a
+   * row would give its model a fresh count, so it goes only when every closed one has some. One
+   * that is open, half open or isolated stays: forgetting it would let calls through to a
+   * failing model early. Should every one be (a cap's worth of failing models), the map goes
+   * past the cap rather than forget a circuit.
    */
   private forgetLeastRecent(): void {
-    let oldest: string | undefined;
-    let oldestAt = Infinity;
+    let clean: string | undefined;
+    let cleanAt = Infinity;
+    let failing: string | undefined;
+    let failingAt = Infinity;
     for (const [id, entry] of this.breakers) {
-      if (entry.policy.state === CircuitState.Closed && entry.usedAt < oldestAt) {
-        oldest = id;
-        oldestAt = entry.usedAt;
-      }
+      if (entry.policy.state !== CircuitState.Closed) continue;
+      if (entry.counter.state === 0) {
+        if (entry.usedAt < cleanAt) [clean, cleanAt] = [id, entry.usedAt];
+      } else if (entry.usedAt < failingAt) [failing, failingAt] = [id, entry.usedAt];
     }
+    const oldest = clean ?? failing;
     if (oldest !== undefined) this.breakers.delete(oldest);
   }
 
