@@ -9,10 +9,10 @@ const creds = { apiKey: 'k', baseUrl: 'http://ollama.local/v1' } as ProviderCred
 const model = (id: string) => ({ provider: { id: 'ollama' }, model: { id } }) as unknown as ResolvedModel;
 
 /** Breakers on one instance (no REDIS_URL), with the activity log's records kept. */
-function sut(): { breakers: CircuitBreakers; records: unknown[] } {
+function sut(cfg = config): { breakers: CircuitBreakers; records: unknown[] } {
   const records: unknown[] = [];
   const activity = { record: (r: unknown) => records.push(r) } as unknown as ActivityLogService;
-  return { breakers: new CircuitBreakers(config, new RedisService(config), activity), records };
+  return { breakers: new CircuitBreakers(cfg, new RedisService(cfg), activity), records };
 }
 
 async function fail(breakers: CircuitBreakers, id: string): Promise<void> {
@@ -54,7 +54,7 @@ describe('CircuitBreakers', () => {
     );
   });
 
-  it('keeps a closed breaker that has failed calls in a row over one that has none', async () => {
+  it('keeps a closed breaker with transient failures in a row over one with none', async () => {
     const { breakers, records } = sut();
     await fail(breakers, 'flaky'); // one of the two failures that open it
     // Never asked for again while twice the cap of new names come: the least recently used.
@@ -76,5 +76,35 @@ describe('CircuitBreakers', () => {
     expect(views).toHaveLength(MAX_BREAKERS);
     expect(views.some((v) => v.model === 'flaky-0')).toBe(false);
     expect(views.some((v) => v.model === 'new')).toBe(true);
+  });
+
+  it('starts a circuit closed by a probe that ended in a non-transient error from no failures', async () => {
+    const { breakers, records } = sut(
+      loadConfig({ NODE_ENV: 'test', CIRCUIT_BREAKER_THRESHOLD: '2', CIRCUIT_BREAKER_HALF_OPEN_MS: '100' }),
+    );
+    await fail(breakers, 'm');
+    await fail(breakers, 'm');
+    expect(breakers.views()[0]).toMatchObject({ state: 'open' });
+    await new Promise((r) => setTimeout(r, 150));
+    // The probe: the model answers, with a 400 (not the breaker's kind of failure).
+    const refused = new ProviderError('bad_request', 'upstream 400', {
+      provider: 'ollama',
+      upstreamStatus: 400,
+    });
+    await breakers
+      .for(model('m'), creds)
+      .execute(() => Promise.reject(refused))
+      .catch(() => undefined);
+    expect(breakers.views()[0]).toMatchObject({ state: 'closed' });
+    // One transient failure is one of two again, not a third past the threshold.
+    await fail(breakers, 'm');
+    expect(breakers.views()[0]).toMatchObject({ state: 'closed' });
+    await fail(breakers, 'm');
+    expect(breakers.views()[0]).toMatchObject({ state: 'open' });
+    expect(records.map((r) => (r as { action: string }).action)).toEqual([
+      'CIRCUIT_OPEN',
+      'CIRCUIT_CLOSE',
+      'CIRCUIT_OPEN',
+    ]);
   });
 });

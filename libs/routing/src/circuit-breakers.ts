@@ -37,7 +37,7 @@ export interface BreakerView extends BreakerTarget {
 interface Entry {
   target: BreakerTarget;
   policy: CircuitBreakerPolicy;
-  /** Its count of failed calls in a row (`state`), which forgetting the entry would lose. */
+  /** Its count of transient failures in a row (`state`), which forgetting the entry would lose. */
   counter: ConsecutiveBreaker;
   openedAt: Date | null;
   /** Isolated because another instance opened its circuit: that instance logs, not this one. */
@@ -144,6 +144,11 @@ export class CircuitBreakers implements OnModuleInit {
       void this.redis.publish(CHANNEL, JSON.stringify({ id, target })).catch(() => undefined);
     });
     policy.onReset(() => {
+      // A closed circuit starts from no failures, however it closed: cockatiel counts none down
+      // when a probe ends in an error the breaker does not handle (a 400), nor for calls that
+      // failed while a peer held it isolated, and a count left at the threshold would reopen it
+      // on the next transient failure (and keep it from being forgotten first at the cap).
+      counter.success();
       if (created.peerIsolated) {
         created.peerIsolated = false;
         return;
@@ -158,8 +163,8 @@ export class CircuitBreakers implements OnModuleInit {
 
   /**
    * Drops the closed breaker asked for least recently (a scan, only when a new one comes at the
-   * cap), preferring one whose last call succeeded: forgetting a breaker with failed calls in a
-   * row would give its model a fresh count, so it goes only when every closed one has some. One
+   * cap), preferring one with no transient failures in a row: forgetting a breaker with some
+   * would give its model a fresh count, so it goes only when every closed one has some. One
    * that is open, half open or isolated stays: forgetting it would let calls through to a
    * failing model early. Should every one be (a cap's worth of failing models), the map goes
    * past the cap rather than forget a circuit.
