@@ -330,9 +330,16 @@ async function oneStream(url, key) {
   });
   return { ok: r.status === 200, ttfb: first, gaps, events, reads: gaps.length + 1 };
 }
+/**
+ * `workers` streams at a time for `seconds`: first bytes and chunk gaps, and each stream's last gap
+ * apart as well: that one ends the stream (`[DONE]`, which a gateway sends once the usage chunk
+ * came and the call's settlement committed), the others relay content.
+ */
 async function streams(url, key, { workers, seconds }) {
   const ttfb = [];
   const gaps = [];
+  const inner = [];
+  const last = [];
   const events = [];
   const reads = [];
   let errors = 0;
@@ -347,6 +354,10 @@ async function streams(url, key, { workers, seconds }) {
         }
         ttfb.push(s.ttfb);
         gaps.push(...s.gaps);
+        if (s.gaps.length) {
+          inner.push(...s.gaps.slice(0, -1));
+          last.push(s.gaps.at(-1));
+        }
         events.push(s.events);
         reads.push(s.reads);
       }
@@ -359,6 +370,9 @@ async function streams(url, key, { workers, seconds }) {
     ttfbP99: round(pct(ttfb, 99), 3),
     gapP50: round(pct(gaps, 50), 3),
     gapP99: round(pct(gaps, 99), 3),
+    innerGapP99: round(pct(inner, 99), 3),
+    lastGapP50: round(pct(last, 50), 3),
+    lastGapP99: round(pct(last, 99), 3),
     eventsPerStream: round(pct(events, 50), 0),
     readsPerStream: round(pct(reads, 50), 0),
   };
@@ -578,6 +592,26 @@ function median(values) {
   if (!v.length) return null;
   const sorted = [...v].sort((a, b) => a - b);
   return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+/**
+ * The floor's rows: its c1 and stream rows from its median rounds, and what it adds to the
+ * reference's, as the median of the per-round differences (the same seconds).
+ */
+function floorRows(rounds, refRounds) {
+  const added = rounds.map((r, i) => diff(r.c1fine.p50, refRounds[i].c1fine.p50));
+  const ttfb = rounds.map((r, i) => diff(r.stream.ttfbP50, refRounds[i].stream.ttfbP50));
+  return {
+    c1fine: { ...medianOf(rounds, (r) => r.c1fine.p50).c1fine, rounds: rounds.map((r) => r.c1fine.p50) },
+    stream: {
+      ...medianOf(rounds, (r) => r.stream.ttfbP50).stream,
+      rounds: rounds.map((r) => r.stream.ttfbP50),
+    },
+    addedP50c1: round(median(added), 3),
+    addedP50c1Rounds: added,
+    ttfbOverhead: round(median(ttfb), 3),
+    ttfbOverheadRounds: ttfb,
+  };
 }
 
 /** A target's core rows from its rounds: each row from its median round, with every round kept. */
@@ -1134,12 +1168,25 @@ function markdown(result) {
       L.push(
         `| c1 p50/p99 ms (fine clock), side gateway with CREDITS_SYNCHRONOUS_COMMIT=off (decision 0036; not judged) | ${nf.c1fine.p50}/${nf.c1fine.p99} | ${ref.c1fine.p50}/${ref.c1fine.p99} | ${signed(nf.addedP50c1)} ms p50 (median of ${nf.addedP50c1Rounds.map(signed).join(' / ')}) |`,
       );
+    const fl = result.floor;
+    if (fl && gw === result.gateways[0])
+      L.push(
+        `| c1 p50/p99 ms (fine clock), floor: the reference plus one durable one-row commit before the answer (not judged) | ${fl.c1fine.p50}/${fl.c1fine.p99} | ${ref.c1fine.p50}/${ref.c1fine.p99} | ${signed(fl.addedP50c1)} ms p50 (median of ${fl.addedP50c1Rounds.map(signed).join(' / ')}); the gateway adds ${signed(diff(c.addedP50c1, fl.addedP50c1))} ms over the floor |`,
+      );
     L.push(
       `| stream TTFB p50/p99 ms | ${gw.stream.ttfbP50}/${gw.stream.ttfbP99} | ${ref.stream.ttfbP50}/${ref.stream.ttfbP99} | ${signed(c.streamTtfbOverheadP50)} / ${signed(c.streamTtfbOverheadP99)} ms |`,
     );
+    if (fl && gw === result.gateways[0])
+      L.push(
+        `| stream TTFB p50/p99 ms, floor: the reference plus a hold (one row, no flush) committed before the first byte (not judged) | ${fl.stream.ttfbP50}/${fl.stream.ttfbP99} | ${ref.stream.ttfbP50}/${ref.stream.ttfbP99} | ${signed(fl.ttfbOverhead)} ms p50 (median of ${fl.ttfbOverheadRounds.map(signed).join(' / ')}); the gateway adds ${signed(diff(c.streamTtfbOverheadP50, fl.ttfbOverhead))} ms over the floor |`,
+      );
     L.push(
       `| stream chunk gap p50/p99 ms (upstream spacing ${CHUNK_DELAY_MS}) | ${gw.stream.gapP50}/${gw.stream.gapP99} | ${ref.stream.gapP50}/${ref.stream.gapP99} | p99 ${c.gapP99VsUpstream}x |`,
     );
+    if (gw.stream.lastGapP50 !== undefined)
+      L.push(
+        `| stream gaps apart: content chunks p99 / the last gap (to [DONE]) p50, p99 ms | ${gw.stream.innerGapP99} / ${gw.stream.lastGapP50}, ${gw.stream.lastGapP99} | ${ref.stream.innerGapP99} / ${ref.stream.lastGapP50}, ${ref.stream.lastGapP99} | content p99 ${ratio(gw.stream.innerGapP99, ref.stream.innerGapP99)}x; last gap p50 ${signed(diff(gw.stream.lastGapP50, ref.stream.lastGapP50))} ms${fl && gw === result.gateways[0] ? ` (floor: ${signed(diff(fl.stream.lastGapP50, ref.stream.lastGapP50))} ms)` : ''} |`,
+      );
     L.push(
       `| stream events / socket reads per stream | ${gw.stream.eventsPerStream} / ${gw.stream.readsPerStream} | ${ref.stream.eventsPerStream} / ${ref.stream.readsPerStream} | ${c.eventsOneForOne ? 'one for one' : 'DIFFERENT'} |`,
     );
@@ -1375,6 +1422,7 @@ async function main() {
   let sim;
   let refProxy;
   let noFlush = null;
+  let floor = null;
   const gateways = [];
   const result = {
     at: new Date().toISOString(),
@@ -1411,6 +1459,27 @@ async function main() {
       /listening on (http:\/\/\S+)/,
     );
     log('simulator', sim.url, 'reference', refProxy.url);
+    // The floor (bench/floor-proxy.mjs): the reference plus the money rules' least Postgres work,
+    // in a database of its own; measured in the paired c1 loop and in each round's streams.
+    {
+      const { name: dbName, url: dbUrl } = await createDatabase();
+      const proc = await start(
+        'floor',
+        [join(ROOT, 'bench/floor-proxy.mjs')],
+        { TARGET: sim.url, PG_URL: dbUrl },
+        /listening on (http:\/\/\S+)/,
+      );
+      floor = {
+        name: 'floor',
+        url: proc.url,
+        key: 'sk-floor',
+        pid: proc.child.pid,
+        proc,
+        dbName,
+        rounds: [],
+      };
+      log('floor', floor.url);
+    }
     // Every target up at once (each gateway with a database of its own), so that the judged rows
     // can run in interleaved rounds.
     const ref = {
@@ -1459,6 +1528,7 @@ async function main() {
             failoverKey: t.failover.apiKey,
           })),
           reference: refProxy.url,
+          floor: floor.url,
           simulator: sim.url,
           // The first gateway's, as before, for scripts that read one.
           gateway: gateways[0].url,
@@ -1475,16 +1545,23 @@ async function main() {
       });
       for (const t of targets) await prepare(t);
       if (noFlush) await prepare(noFlush);
+      await prepare(floor);
       const rounds = new Map(targets.map((t) => [t, []]));
       for (let i = 0; i < ROUNDS; i++) {
         // Rotate who goes first, so no target is always measured after the same one.
         const order = targets.map((_, j) => targets[(i + j) % targets.length]);
         log(`round ${i + 1} of ${ROUNDS}:`, order.map((t) => t.name).join(', '));
         for (const t of order) rounds.get(t).push(await coreRound(t));
-        const fine = await pairedC1(noFlush ? [...order, noFlush] : order, QUICK ? 0.5 : 3);
+        const stream = await streams(floor.url, floor.key, { workers: 4, seconds: QUICK ? 0.5 : 4 });
+        const side = noFlush ? [floor, noFlush] : [floor];
+        const fine = await pairedC1([...order, ...side], QUICK ? 0.5 : 3);
         for (const t of order) rounds.get(t).at(-1).c1fine = fine.get(t);
         if (noFlush) noFlush.rounds.push(fine.get(noFlush));
+        floor.rounds.push({ c1fine: fine.get(floor), stream });
       }
+      result.floor = floorRows(floor.rounds, rounds.get(ref));
+      clearInterval(floor.sampler);
+      await stop(floor.proc);
       if (noFlush) {
         clearInterval(noFlush.sampler);
         const added = noFlush.rounds.map((r, i) => diff(r.p50, rounds.get(ref)[i].c1fine.p50));
@@ -1515,6 +1592,8 @@ async function main() {
       await stop(t.gw);
       await dropDatabase(t.dbName);
     }
+    await stop(floor?.proc);
+    if (floor) await dropDatabase(floor.dbName);
     await stop(refProxy);
     await stop(sim);
     await admin.end();

@@ -32,8 +32,9 @@ describe('CREDITS_SYNCHRONOUS_COMMIT=off (real Postgres, real simulator, OpenAI 
     const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
     const sent: string[] = [];
     const spy = jest.spyOn(pool, 'query').mockImplementation((...args: unknown[]) => {
-      if (typeof args[0] === 'string' && / FROM credits_(charge|settle|apply)\(/.test(args[0]))
-        sent.push(args[0]);
+      // A text, or a named statement's config (decision 0046).
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
+      if (text && / FROM credits_(charge|settle|apply)\(/.test(text)) sent.push(text);
       return query(...args);
     });
     const { member } = await seedTenant(t.gw.url, t.adminToken);

@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       idleTimeoutSeconds: 600,
       ssl: true,
       migrate: true,
+      preparedStatements: true,
     });
     expect(sut.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(sut.http.trustProxy).toBe(1);

@@ -39,6 +39,8 @@ export class AppConfig {
       idleTimeoutSeconds: number;
       ssl: boolean;
       migrate: boolean;
+      /** DATABASE_PREPARED_STATEMENTS: the ledger statements as named prepared statements (a server only). */
+      preparedStatements: boolean;
     },
     readonly dataDir: string,
     readonly redisUrl: string | undefined,
@@ -387,6 +389,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       idleTimeoutSeconds: env.DATABASE_IDLE_TIMEOUT_SECONDS,
       ssl: env.DATABASE_SSL,
       migrate: env.DATABASE_MIGRATE,
+      preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
     },
     dataDir,
     env.REDIS_URL,

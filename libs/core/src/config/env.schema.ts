@@ -70,6 +70,15 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'must be true or false' })
   DATABASE_SSL = false;
 
+  /**
+   * The hot path's ledger statements as named prepared statements (parsed once per connection).
+   * Off behind a transaction-mode pooler that cannot keep them (PgBouncer before 1.21, or without
+   * `max_prepared_statements`). The embedded database never uses them.
+   */
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  DATABASE_PREPARED_STATEMENTS = true;
+
   /** Run pending migrations at boot (under an advisory lock). Off when a separate job runs them. */
   @Transform(toBool)
   @IsBoolean({ message: 'must be true or false' })

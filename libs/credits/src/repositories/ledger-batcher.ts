@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig, NOOP_TELEMETRY, Telemetry } from '@switchyard/core';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
@@ -77,6 +77,15 @@ const NO_FLUSH = ", set_config('synchronous_commit', 'off', true) AS r_no_flush 
 const unflushed = (statement: string): string => statement.replace(/ FROM (credits_\w+\()/, `${NO_FLUSH}$1`);
 const FLUSHED_TEXTS = { apply: APPLY, charge: CHARGE, settle: SETTLE };
 const UNFLUSHED_TEXTS = { apply: unflushed(APPLY), charge: unflushed(CHARGE), settle: unflushed(SETTLE) };
+/**
+ * The name of each statement text as a named prepared statement (DATABASE_PREPARED_STATEMENTS,
+ * decision 0046): pg parses it once per connection, and each call then only binds and executes
+ * it. One name per text: pg refuses a name reused for another text.
+ */
+const STATEMENT_NAMES = new Map<string, string>([
+  ...Object.entries(FLUSHED_TEXTS).map(([k, text]) => [text, `switchyard_ledger_${k}`] as const),
+  ...Object.entries(UNFLUSHED_TEXTS).map(([k, text]) => [text, `switchyard_ledger_${k}_no_flush`] as const),
+]);
 
 /**
  * Group commit for the hot path's reservations and settlements. Each lane sends its op at once
@@ -100,8 +109,16 @@ export class LedgerBatcher {
     const count = config.embeddedDatabase
       ? 1
       : Math.max(1, Math.min(4, Math.floor(config.database.poolSize / 2)));
+    // PGlite is one session that outlives its pg clients: a name prepared by one would clash
+    // with the next client's. A server's connections each keep their own.
+    const statements: StatementMode = {
+      named: !config.embeddedDatabase && config.database.preparedStatements,
+    };
     const pool = (db.driver as unknown as { master: Pool }).master;
-    this.lanes = Array.from({ length: count }, () => new Lane(pool, telemetry ?? NOOP_TELEMETRY, flush));
+    this.lanes = Array.from(
+      { length: count },
+      () => new Lane(pool, telemetry ?? NOOP_TELEMETRY, flush, statements),
+    );
   }
 
   /** Runs one op in the lane of `user`; resolves with its row once its statement committed. */
@@ -159,6 +176,23 @@ function sqlState(err: unknown): string | undefined {
   return e.code;
 }
 
+/** Whether the lanes name their statements; shared, so that one lane's fallback holds for all. */
+interface StatementMode {
+  named: boolean;
+}
+
+/**
+ * A named statement the server connection does not have (26000), or has from another client
+ * (42P05): what a transaction-mode pooler that does not keep prepared statements answers. The
+ * Parse or Bind failed, so nothing ran.
+ */
+function statementNotKept(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '26000' || code === '42P05';
+}
+
+const log = new Logger('LedgerBatcher');
+
 function laneOf(user: string, lanes: number): number {
   let h = 0;
   for (let i = 0; i < user.length; i++) h = (h * 31 + user.charCodeAt(i)) | 0;
@@ -173,6 +207,7 @@ class Lane {
     private readonly pool: Pool,
     private readonly telemetry: Telemetry,
     private readonly flush: boolean,
+    private readonly statements: StatementMode,
   ) {}
 
   push(user: string, op: LedgerOp): Promise<LedgerOpRow> {
@@ -229,9 +264,20 @@ class Lane {
 
   private async send(batch: Pending[]): Promise<LedgerOpRow[]> {
     const [text, values] = statementOf(batch, this.flush);
-    // Unnamed on purpose: a named statement outlives the pg client on PGlite's shared session
-    // and behind PgBouncer; the functions' own plans are cached by plpgsql anyway.
-    const result = await this.pool.query<LedgerOpRow>(text, values);
-    return result.rows;
+    if (this.statements.named) {
+      try {
+        return (await this.pool.query<LedgerOpRow>({ name: STATEMENT_NAMES.get(text), text, values })).rows;
+      } catch (err) {
+        if (!statementNotKept(err)) throw err;
+        // Nothing of it ran: send it unnamed, and every statement after it.
+        if (this.statements.named)
+          log.warn(
+            'The database connection does not keep named prepared statements (a transaction-mode pooler?): ' +
+              'the ledger statements go unnamed from now on. Set DATABASE_PREPARED_STATEMENTS=false to start that way.',
+          );
+        this.statements.named = false;
+      }
+    }
+    return (await this.pool.query<LedgerOpRow>(text, values)).rows;
   }
 }

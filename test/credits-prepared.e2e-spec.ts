@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { formatCredits } from '@switchyard/core';
+import type { Pool, PoolClient } from 'pg';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { fundMember, memberBalance, startMeteredGateway, type LlmGateway } from './support/llm-gateway.js';
+import { createApiKey } from './support/session.js';
+
+/**
+ * Decision 0046: on a Postgres server the hot path's ledger statements are named prepared
+ * statements (DATABASE_PREPARED_STATEMENTS, on by default), parsed once per connection. A
+ * connection that does not keep them (what a transaction-mode pooler without prepared-statement
+ * support does) turns them off for good, and the call that found out is still served and charged
+ * once. sim-gpt is priced at 1 credit per output token (and one micro-credit of input per call).
+ */
+const cost = (tokens: number): bigint => BigInt(tokens) * 1_000_000n + 1n;
+const LEDGER = / FROM credits_(charge|settle|apply)\(/;
+
+/** Every ledger statement the pool is asked to run, with its name (undefined: unnamed). */
+function spyLedger(pool: Pool): { sent: Array<{ name?: string; text: string }>; restore: () => void } {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  const sent: Array<{ name?: string; text: string }> = [];
+  const spy = jest.spyOn(pool, 'query').mockImplementation((...args: unknown[]) => {
+    const first = args[0] as string | { name?: string; text?: string };
+    const text = typeof first === 'string' ? first : (first?.text ?? '');
+    if (LEDGER.test(text)) sent.push({ name: typeof first === 'string' ? undefined : first.name, text });
+    return query(...args);
+  });
+  return { sent, restore: () => spy.mockRestore() };
+}
+
+const NAMES = ['switchyard_ledger_apply', 'switchyard_ledger_charge', 'switchyard_ledger_settle'];
+
+/**
+ * What a transaction-mode pooler without prepared-statement support does to a client's named
+ * statements, on every connection of the pool (it has at most `size`): a server connection that
+ * lacks the statements the client prepared (Bind fails, 26000), or one where another client
+ * prepared the same names (Parse fails, 42P05).
+ */
+async function loseStatements(pool: Pool, size: number): Promise<void> {
+  const clients: PoolClient[] = [];
+  try {
+    for (let i = 0; i < size; i++) clients.push(await pool.connect());
+    for (const c of clients) {
+      const held = await c.query<{ name: string }>('SELECT name FROM pg_prepared_statements');
+      if (held.rows.length > 0) await c.query('DEALLOCATE ALL');
+      else for (const name of NAMES) await c.query(`PREPARE ${name} AS SELECT 1`);
+    }
+  } finally {
+    for (const c of clients) c.release();
+  }
+}
+
+describe('ledger statements as named prepared statements (real Postgres, real simulator, OpenAI SDK)', () => {
+  let t: LlmGateway;
+  let pool: Pool;
+  const messages = [{ role: 'user' as const, content: 'alpha beta gamma delta' }];
+
+  beforeAll(async () => {
+    // Two connections: one ledger lane, and every connection reachable to act the pooler on.
+    t = await startMeteredGateway({ env: { DATABASE_POOL_SIZE: '2' } });
+    pool = (t.gw.app.get(DataSource).driver as unknown as { master: Pool }).master;
+    await fundMember(t, '100');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const charges = async (): Promise<string[]> =>
+    (
+      await t.gw.app
+        .get(DataSource)
+        .query<Array<{ amount: string }>>(
+          `SELECT amount::text FROM credit_ledger WHERE user_id = $1 AND kind = 'charge' ORDER BY id`,
+          [t.member.id],
+        )
+    ).map((c) => c.amount);
+
+  it('names each ledger statement, one name per text, and charges as unnamed ones do', async () => {
+    const client = t.clientWith((await createApiKey(t.gw.url, t.member.token)).key);
+    const ledger = spyLedger(pool);
+    try {
+      // The first call holds (nothing seen of the balance yet), the second is charged without a hold.
+      for (const tokens of [2, 3]) {
+        const data = await client.chat.completions.create({ model: 'sim-gpt', max_tokens: tokens, messages });
+        expect((data.usage as unknown as { cost: string }).cost).toBe(formatCredits(cost(tokens)));
+      }
+      const stream = await client.chat.completions.create({
+        model: 'sim-gpt',
+        max_tokens: 4,
+        messages,
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      let reported: string | undefined;
+      for await (const chunk of stream)
+        reported ??= (chunk.usage as unknown as { cost?: string } | null | undefined)?.cost;
+      expect(reported).toBe(formatCredits(cost(4)));
+    } finally {
+      ledger.restore();
+    }
+
+    expect(await charges()).toEqual([`-${cost(2)}`, `-${cost(3)}`, `-${cost(4)}`]);
+    expect(ledger.sent.length).toBeGreaterThanOrEqual(4);
+    const names = new Map<string, string>();
+    for (const { name, text } of ledger.sent) {
+      expect(name).toMatch(/^switchyard_ledger_(apply|charge|settle)$/);
+      expect(names.get(name!) ?? text).toBe(text);
+      names.set(name!, text);
+    }
+    expect([...names.keys()].sort()).toEqual(expect.arrayContaining(NAMES));
+  });
+
+  it('goes unnamed for good when a connection has lost its statements, and the call that found out is charged once', async () => {
+    // The first test prepared the statements on at least one of the two connections.
+    await loseStatements(pool, 2);
+    const before = (await charges()).length;
+    const client = t.clientWith((await createApiKey(t.gw.url, t.member.token)).key);
+    const ledger = spyLedger(pool);
+    try {
+      for (const tokens of [5, 6]) {
+        const data = await client.chat.completions.create({ model: 'sim-gpt', max_tokens: tokens, messages });
+        expect((data.usage as unknown as { cost: string }).cost).toBe(formatCredits(cost(tokens)));
+      }
+    } finally {
+      ledger.restore();
+    }
+
+    expect((await charges()).slice(before)).toEqual([`-${cost(5)}`, `-${cost(6)}`]);
+    // The first statement went named and failed before it ran (Bind or Parse); it and everything
+    // after it went unnamed.
+    expect(ledger.sent[0]!.name).toMatch(/^switchyard_ledger_/);
+    expect(ledger.sent.slice(1).length).toBeGreaterThanOrEqual(2);
+    for (const s of ledger.sent.slice(1)) expect(s.name).toBeUndefined();
+    const spent = cost(2) + cost(3) + cost(4) + cost(5) + cost(6);
+    expect(await memberBalance(t)).toEqual(
+      expect.objectContaining({ balance: formatCredits(100_000_000n - spent), reserved: '0' }),
+    );
+    const verify = await request(t.gw.url)
+      .get('/api/v1/credits/verify')
+      .auth(t.adminToken, { type: 'bearer' })
+      .expect(200);
+    expect({ ok: verify.body.ok, mismatches: verify.body.mismatches }).toEqual({ ok: true, mismatches: [] });
+  });
+});
