@@ -34,6 +34,8 @@ const server = http.createServer((req, res) => {
   // The bench's streams ask for `text/event-stream`; the hold goes out beside the upstream request.
   const stream = /event-stream/.test(req.headers.accept ?? '');
   const hold = stream ? db.query(HOLD) : null;
+  // Awaited below once the upstream answers; a failure before that must not go unhandled.
+  hold?.catch(() => {});
   const up = http.request(
     {
       host: target.hostname,
@@ -46,26 +48,11 @@ const server = http.createServer((req, res) => {
     (upRes) => {
       if (stream) {
         hold.then(
+          () => relay(upRes, res),
           () => {
-            res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-            // Each chunk as it comes; the one carrying [DONE] after the charge commits.
-            let charging = false;
-            upRes.on('data', (c) => {
-              const text = c.toString('utf8');
-              const at = charging ? -1 : text.indexOf(DONE);
-              if (at < 0) return void res.write(c);
-              charging = true;
-              if (at > 0) res.write(text.slice(0, at));
-              db.query(CHARGE).then(
-                () => res.end(text.slice(at)),
-                () => res.destroy(),
-              );
-            });
-            upRes.on('end', () => {
-              if (!charging) res.end();
-            });
+            upRes.resume();
+            fail(res);
           },
-          () => fail(res),
         );
         return;
       }
@@ -88,6 +75,37 @@ const server = http.createServer((req, res) => {
   up.on('error', () => fail(res));
   req.pipe(up);
 });
+
+/**
+ * A stream's chunks as they come, until the one with `[DONE]` (the simulator writes it in one
+ * piece): that one waits for the charge, then ends the response, as a gateway ends its stream
+ * without waiting for the upstream's end (anything after `[DONE]` is dropped). An upstream that
+ * ends without `[DONE]` is charged before the end all the same.
+ */
+function relay(upRes, res) {
+  res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+  let tail = null;
+  const charge = () =>
+    db.query(CHARGE).then(
+      () => res.end(tail),
+      () => res.destroy(),
+    );
+  upRes.on('data', (c) => {
+    if (tail !== null) return;
+    const text = c.toString('utf8');
+    const at = text.indexOf(DONE);
+    if (at < 0) return void res.write(c);
+    if (at > 0) res.write(text.slice(0, at));
+    tail = text.slice(at);
+    void charge();
+  });
+  upRes.on('end', () => {
+    if (tail !== null) return;
+    tail = '';
+    void charge();
+  });
+}
+
 server.keepAliveTimeout = 60_000;
 server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   const { port } = server.address();

@@ -596,7 +596,8 @@ function median(values) {
 
 /**
  * The floor's rows: its c1 and stream rows from its median rounds, and what it adds to the
- * reference's, as the median of the per-round differences (the same seconds).
+ * reference's, as the median of the per-round differences (c1: the same seconds, in the paired
+ * loop; streams: the floor's right after the reference's).
  */
 function floorRows(rounds, refRounds) {
   const added = rounds.map((r, i) => diff(r.c1fine.p50, refRounds[i].c1fine.p50));
@@ -1169,23 +1170,25 @@ function markdown(result) {
         `| c1 p50/p99 ms (fine clock), side gateway with CREDITS_SYNCHRONOUS_COMMIT=off (decision 0036; not judged) | ${nf.c1fine.p50}/${nf.c1fine.p99} | ${ref.c1fine.p50}/${ref.c1fine.p99} | ${signed(nf.addedP50c1)} ms p50 (median of ${nf.addedP50c1Rounds.map(signed).join(' / ')}) |`,
       );
     const fl = result.floor;
+    // What the gateway adds over the floor: the median of the per-round differences.
+    const overFloor = (g, f) => round(median((g ?? []).map((v, i) => diff(v ?? null, f?.[i] ?? null))), 3);
     if (fl && gw === result.gateways[0])
       L.push(
-        `| c1 p50/p99 ms (fine clock), floor: the reference plus one durable one-row commit before the answer (not judged) | ${fl.c1fine.p50}/${fl.c1fine.p99} | ${ref.c1fine.p50}/${ref.c1fine.p99} | ${signed(fl.addedP50c1)} ms p50 (median of ${fl.addedP50c1Rounds.map(signed).join(' / ')}); the gateway adds ${signed(diff(c.addedP50c1, fl.addedP50c1))} ms over the floor |`,
+        `| c1 p50/p99 ms (fine clock), floor: the reference plus one durable one-row commit before the answer (not judged) | ${fl.c1fine.p50}/${fl.c1fine.p99} | ${ref.c1fine.p50}/${ref.c1fine.p99} | ${signed(fl.addedP50c1)} ms p50 (median of ${fl.addedP50c1Rounds.map(signed).join(' / ')}); the gateway adds ${signed(overFloor(gw.c1fine.rounds, fl.c1fine.rounds))} ms over the floor (median of the rounds) |`,
       );
     L.push(
       `| stream TTFB p50/p99 ms | ${gw.stream.ttfbP50}/${gw.stream.ttfbP99} | ${ref.stream.ttfbP50}/${ref.stream.ttfbP99} | ${signed(c.streamTtfbOverheadP50)} / ${signed(c.streamTtfbOverheadP99)} ms |`,
     );
     if (fl && gw === result.gateways[0])
       L.push(
-        `| stream TTFB p50/p99 ms, floor: the reference plus a hold (one row, no flush) committed before the first byte (not judged) | ${fl.stream.ttfbP50}/${fl.stream.ttfbP99} | ${ref.stream.ttfbP50}/${ref.stream.ttfbP99} | ${signed(fl.ttfbOverhead)} ms p50 (median of ${fl.ttfbOverheadRounds.map(signed).join(' / ')}); the gateway adds ${signed(diff(c.streamTtfbOverheadP50, fl.ttfbOverhead))} ms over the floor |`,
+        `| stream TTFB p50/p99 ms, floor: the reference plus a hold (one row, no flush) committed before the first byte (not judged) | ${fl.stream.ttfbP50}/${fl.stream.ttfbP99} | ${ref.stream.ttfbP50}/${ref.stream.ttfbP99} | ${signed(fl.ttfbOverhead)} ms p50 (median of ${fl.ttfbOverheadRounds.map(signed).join(' / ')}); the gateway adds ${signed(overFloor(gw.stream.rounds, fl.stream.rounds))} ms over the floor (median of the rounds) |`,
       );
     L.push(
       `| stream chunk gap p50/p99 ms (upstream spacing ${CHUNK_DELAY_MS}) | ${gw.stream.gapP50}/${gw.stream.gapP99} | ${ref.stream.gapP50}/${ref.stream.gapP99} | p99 ${c.gapP99VsUpstream}x |`,
     );
     if (gw.stream.lastGapP50 !== undefined)
       L.push(
-        `| stream gaps apart: content chunks p99 / the last gap (to [DONE]) p50, p99 ms | ${gw.stream.innerGapP99} / ${gw.stream.lastGapP50}, ${gw.stream.lastGapP99} | ${ref.stream.innerGapP99} / ${ref.stream.lastGapP50}, ${ref.stream.lastGapP99} | content p99 ${ratio(gw.stream.innerGapP99, ref.stream.innerGapP99)}x; last gap p50 ${signed(diff(gw.stream.lastGapP50, ref.stream.lastGapP50))} ms${fl && gw === result.gateways[0] ? ` (floor: ${signed(diff(fl.stream.lastGapP50, ref.stream.lastGapP50))} ms)` : ''} |`,
+        `| stream gaps apart: content chunks p99 / the last gap (to [DONE]) p50, p99 ms | ${gw.stream.innerGapP99} / ${gw.stream.lastGapP50}, ${gw.stream.lastGapP99} | ${ref.stream.innerGapP99} / ${ref.stream.lastGapP50}, ${ref.stream.lastGapP99} | content p99 ${ratio(gw.stream.innerGapP99, ref.stream.innerGapP99) ?? 'n/a'}x; last gap p50 ${signed(diff(gw.stream.lastGapP50, ref.stream.lastGapP50))} ms${fl && gw === result.gateways[0] ? ` (floor: ${signed(diff(fl.stream.lastGapP50, ref.stream.lastGapP50))} ms)` : ''} |`,
       );
     L.push(
       `| stream events / socket reads per stream | ${gw.stream.eventsPerStream} / ${gw.stream.readsPerStream} | ${ref.stream.eventsPerStream} / ${ref.stream.readsPerStream} | ${c.eventsOneForOne ? 'one for one' : 'DIFFERENT'} |`,
@@ -1463,21 +1466,14 @@ async function main() {
     // in a database of its own; measured in the paired c1 loop and in each round's streams.
     {
       const { name: dbName, url: dbUrl } = await createDatabase();
-      const proc = await start(
+      floor = { name: 'floor', key: 'sk-floor', dbName, rounds: [] };
+      floor.proc = await start(
         'floor',
         [join(ROOT, 'bench/floor-proxy.mjs')],
         { TARGET: sim.url, PG_URL: dbUrl },
         /listening on (http:\/\/\S+)/,
       );
-      floor = {
-        name: 'floor',
-        url: proc.url,
-        key: 'sk-floor',
-        pid: proc.child.pid,
-        proc,
-        dbName,
-        rounds: [],
-      };
+      Object.assign(floor, { url: floor.proc.url, pid: floor.proc.child.pid });
       log('floor', floor.url);
     }
     // Every target up at once (each gateway with a database of its own), so that the judged rows
@@ -1551,8 +1547,13 @@ async function main() {
         // Rotate who goes first, so no target is always measured after the same one.
         const order = targets.map((_, j) => targets[(i + j) % targets.length]);
         log(`round ${i + 1} of ${ROUNDS}:`, order.map((t) => t.name).join(', '));
-        for (const t of order) rounds.get(t).push(await coreRound(t));
-        const stream = await streams(floor.url, floor.key, { workers: 4, seconds: QUICK ? 0.5 : 4 });
+        let stream;
+        for (const t of order) {
+          rounds.get(t).push(await coreRound(t));
+          // The floor's streams right after the reference's, so that the two share the host's moment.
+          if (t === ref)
+            stream = await streams(floor.url, floor.key, { workers: 4, seconds: QUICK ? 0.5 : 4 });
+        }
         const side = noFlush ? [floor, noFlush] : [floor];
         const fine = await pairedC1([...order, ...side], QUICK ? 0.5 : 3);
         for (const t of order) rounds.get(t).at(-1).c1fine = fine.get(t);

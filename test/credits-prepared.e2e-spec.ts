@@ -29,22 +29,32 @@ function spyLedger(pool: Pool): { sent: Array<{ name?: string; text: string }>; 
   return { sent, restore: () => spy.mockRestore() };
 }
 
-const NAMES = ['switchyard_ledger_apply', 'switchyard_ledger_charge', 'switchyard_ledger_settle'];
+const KIND = /^switchyard_ledger_(apply|charge|settle)_[0-9a-f]{12}$/;
+
+/** The names pg has parsed on a pooled connection (pg's own per-connection record). */
+const parsedOn = (c: PoolClient): string[] =>
+  Object.keys(
+    (c as unknown as { connection: { parsedStatements: Record<string, string> } }).connection
+      .parsedStatements,
+  );
 
 /**
  * What a transaction-mode pooler without prepared-statement support does to a client's named
- * statements, on every connection of the pool (it has at most `size`): a server connection that
- * lacks the statements the client prepared (Bind fails, 26000), or one where another client
- * prepared the same names (Parse fails, 42P05).
+ * statements, on every connection of the pool (it has at most `size`), for every ledger name any
+ * of them has parsed: where pg has parsed it, the server connection no longer has it (Bind fails,
+ * 26000); where pg has not, another client has prepared the name there (Parse fails, 42P05). So
+ * whichever connection and statement the next ledger op takes, its named statement fails.
  */
 async function loseStatements(pool: Pool, size: number): Promise<void> {
   const clients: PoolClient[] = [];
   try {
     for (let i = 0; i < size; i++) clients.push(await pool.connect());
+    const names = new Set(clients.flatMap(parsedOn).filter((n) => KIND.test(n)));
+    expect(names.size).toBe(3);
     for (const c of clients) {
-      const held = await c.query<{ name: string }>('SELECT name FROM pg_prepared_statements');
-      if (held.rows.length > 0) await c.query('DEALLOCATE ALL');
-      else for (const name of NAMES) await c.query(`PREPARE ${name} AS SELECT 1`);
+      const parsed = new Set(parsedOn(c));
+      for (const name of names)
+        await c.query(parsed.has(name) ? `DEALLOCATE ${name}` : `PREPARE ${name} AS SELECT 1`);
     }
   } finally {
     for (const c of clients) c.release();
@@ -104,11 +114,14 @@ describe('ledger statements as named prepared statements (real Postgres, real si
     expect(ledger.sent.length).toBeGreaterThanOrEqual(4);
     const names = new Map<string, string>();
     for (const { name, text } of ledger.sent) {
-      expect(name).toMatch(/^switchyard_ledger_(apply|charge|settle)$/);
+      expect(name).toMatch(KIND);
       expect(names.get(name!) ?? text).toBe(text);
       names.set(name!, text);
     }
-    expect([...names.keys()].sort()).toEqual(expect.arrayContaining(NAMES));
+    // A name each for the reservation, the lone charge and the settlement.
+    expect(new Set([...names.keys()].map((n) => KIND.exec(n)![1]))).toEqual(
+      new Set(['apply', 'charge', 'settle']),
+    );
   });
 
   it('goes unnamed for good when a connection has lost its statements, and the call that found out is charged once', async () => {
@@ -129,13 +142,82 @@ describe('ledger statements as named prepared statements (real Postgres, real si
     expect((await charges()).slice(before)).toEqual([`-${cost(5)}`, `-${cost(6)}`]);
     // The first statement went named and failed before it ran (Bind or Parse); it and everything
     // after it went unnamed.
-    expect(ledger.sent[0]!.name).toMatch(/^switchyard_ledger_/);
+    expect(ledger.sent[0]!.name).toMatch(KIND);
     expect(ledger.sent.slice(1).length).toBeGreaterThanOrEqual(2);
     for (const s of ledger.sent.slice(1)) expect(s.name).toBeUndefined();
     const spent = cost(2) + cost(3) + cost(4) + cost(5) + cost(6);
     expect(await memberBalance(t)).toEqual(
       expect.objectContaining({ balance: formatCredits(100_000_000n - spent), reserved: '0' }),
     );
+    const verify = await request(t.gw.url)
+      .get('/api/v1/credits/verify')
+      .auth(t.adminToken, { type: 'bearer' })
+      .expect(200);
+    expect({ ok: verify.body.ok, mismatches: verify.body.mismatches }).toEqual({ ok: true, mismatches: [] });
+  });
+});
+
+describe('a named ledger statement after a migration changed its function (real Postgres)', () => {
+  let t: LlmGateway;
+  let db: DataSource;
+  const messages = [{ role: 'user' as const, content: 'alpha beta gamma delta' }];
+
+  beforeAll(async () => {
+    // One connection: the statement prepared before the change is the one the next call binds.
+    t = await startMeteredGateway({ env: { DATABASE_POOL_SIZE: '1' } });
+    db = t.gw.app.get(DataSource);
+    await fundMember(t, '100');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('sends the statement again unnamed, once, charges the call once, and keeps naming the next ones', async () => {
+    const pool = (db.driver as unknown as { master: Pool }).master;
+    const client = t.clientWith((await createApiKey(t.gw.url, t.member.token)).key);
+    const call = async (tokens: number): Promise<void> => {
+      const data = await client.chat.completions.create({ model: 'sim-gpt', max_tokens: tokens, messages });
+      expect((data.usage as unknown as { cost: string }).cost).toBe(formatCredits(cost(tokens)));
+    };
+    // A hold, then a charge without one: the lone charge's statement is prepared on the connection.
+    await call(2);
+    await call(3);
+    // What a migration of another version does: credits_charge with one more result column.
+    const def = (
+      await db.query<Array<{ def: string }>>(`SELECT pg_get_functiondef('credits_charge'::regproc) AS def`)
+    )[0]!.def;
+    const changed = def
+      .replace('RETURNS TABLE(', 'RETURNS TABLE(r_extra integer, ')
+      .replaceAll('RETURN QUERY SELECT ', 'RETURN QUERY SELECT 0, ');
+    expect(changed).not.toBe(def);
+    await db.query('DROP FUNCTION credits_charge(uuid, uuid, uuid, text, bigint, bigint, jsonb, text)');
+    await db.query(changed);
+
+    const ledger = spyLedger(pool);
+    try {
+      await call(5);
+      await call(6);
+    } finally {
+      ledger.restore();
+    }
+    const charges = ledger.sent.filter((s) => / FROM credits_charge\(/.test(s.text));
+    // The third call's named charge failed before it ran and went again unnamed; the fourth, on
+    // the connection that replaced the failed one, was named again.
+    expect(charges.map((s) => (s.name === undefined ? 'unnamed' : 'named'))).toEqual([
+      'named',
+      'unnamed',
+      'named',
+    ]);
+    const entries = await db.query<Array<{ amount: string }>>(
+      `SELECT amount::text FROM credit_ledger WHERE user_id = $1 AND kind = 'charge' ORDER BY id`,
+      [t.member.id],
+    );
+    expect(entries.map((c) => c.amount)).toEqual([
+      `-${cost(2)}`,
+      `-${cost(3)}`,
+      `-${cost(5)}`,
+      `-${cost(6)}`,
+    ]);
     const verify = await request(t.gw.url)
       .get('/api/v1/credits/verify')
       .auth(t.adminToken, { type: 'bearer' })

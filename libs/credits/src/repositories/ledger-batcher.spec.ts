@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { statementOf, type LedgerOp } from './ledger-batcher.js';
+import { STATEMENT_NAMES, statementOf, unnamedRetry, type LedgerOp } from './ledger-batcher.js';
 
 const charge = (over: Partial<Extract<LedgerOp, { op: 'charge' }>> = {}): LedgerOp => ({
   op: 'charge',
@@ -100,5 +100,45 @@ describe('statementOf (what the ledger batcher sends)', () => {
     expect(statementOf([{ op: reserve }], false)[0]).toBe(
       "SELECT *, set_config('synchronous_commit', 'off', true) AS r_no_flush FROM credits_apply($1::jsonb)",
     );
+  });
+
+  it("names every text it sends with a name of its own that carries the text's hash (decision 0046)", () => {
+    const batches = [
+      [{ op: charge() }],
+      [{ op: settle }],
+      [{ op: reserve }],
+      [{ op: charge() }, { op: settle }],
+    ];
+    const texts = new Set(batches.flatMap((b) => [statementOf(b)[0], statementOf(b, false)[0]]));
+    expect(texts.size).toBe(6);
+    for (const text of texts)
+      expect(STATEMENT_NAMES.get(text)).toMatch(/^switchyard_ledger_[a-z_]+_[0-9a-f]{12}$/);
+    expect(new Set([...texts].map((t) => STATEMENT_NAMES.get(t))).size).toBe(6);
+    expect(STATEMENT_NAMES.get(statementOf([{ op: settle }], false)[0])).toMatch(
+      /^switchyard_ledger_settle_no_flush_/,
+    );
+  });
+});
+
+describe('unnamedRetry (a named ledger statement Postgres refused before it ran)', () => {
+  const pgError = (code: string, message = 'x', severity = 'ERROR') =>
+    Object.assign(new Error(message), { code, severity });
+
+  it('goes unnamed for good when the connection does not keep names (a transaction-mode pooler)', () => {
+    expect(unnamedRetry(pgError('26000', 'prepared statement "s" does not exist'))).toBe('off');
+    expect(unnamedRetry(pgError('42P05', 'prepared statement "s" already exists'))).toBe('off');
+  });
+
+  it('sends once unnamed a statement prepared before a migration changed the result columns', () => {
+    expect(unnamedRetry(pgError('0A000', 'cached plan must not change result type'))).toBe('once');
+    expect(unnamedRetry(pgError('0A000', 'some other feature is not supported'))).toBeUndefined();
+  });
+
+  it('leaves every other failure as it was: statement errors, a session that ended, a lost socket', () => {
+    expect(unnamedRetry(pgError('23505', 'duplicate key'))).toBeUndefined();
+    expect(unnamedRetry(pgError('26000', 'prepared statement "s" does not exist', 'FATAL'))).toBeUndefined();
+    expect(unnamedRetry(pgError('08P01', 'prepared statement "s" does not exist', 'FATAL'))).toBeUndefined();
+    expect(unnamedRetry(new Error('Connection terminated unexpectedly'))).toBeUndefined();
+    expect(unnamedRetry(undefined)).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig, NOOP_TELEMETRY, Telemetry } from '@switchyard/core';
@@ -80,11 +81,17 @@ const UNFLUSHED_TEXTS = { apply: unflushed(APPLY), charge: unflushed(CHARGE), se
 /**
  * The name of each statement text as a named prepared statement (DATABASE_PREPARED_STATEMENTS,
  * decision 0046): pg parses it once per connection, and each call then only binds and executes
- * it. One name per text: pg refuses a name reused for another text.
+ * it. One name per text (pg refuses a name reused for another text), and the text's hash in the
+ * name, so that another version of the gateway whose text differs never runs under the same name
+ * on a server connection a pooler shares between them.
  */
-const STATEMENT_NAMES = new Map<string, string>([
-  ...Object.entries(FLUSHED_TEXTS).map(([k, text]) => [text, `switchyard_ledger_${k}`] as const),
-  ...Object.entries(UNFLUSHED_TEXTS).map(([k, text]) => [text, `switchyard_ledger_${k}_no_flush`] as const),
+const statementName = (kind: string, text: string): string =>
+  `switchyard_ledger_${kind}_${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
+export const STATEMENT_NAMES: ReadonlyMap<string, string> = new Map<string, string>([
+  ...Object.entries(FLUSHED_TEXTS).map(([k, text]) => [text, statementName(k, text)] as const),
+  ...Object.entries(UNFLUSHED_TEXTS).map(
+    ([k, text]) => [text, statementName(`${k}_no_flush`, text)] as const,
+  ),
 ]);
 
 /**
@@ -182,13 +189,22 @@ interface StatementMode {
 }
 
 /**
- * A named statement the server connection does not have (26000), or has from another client
- * (42P05): what a transaction-mode pooler that does not keep prepared statements answers. The
- * Parse or Bind failed, so nothing ran.
+ * What a named statement's failure means for sending it again unnamed, when Postgres refused it
+ * before anything of it ran (an ERROR, so its implicit transaction rolled back):
+ * - `off`: the connection does not keep named statements, as a transaction-mode pooler without
+ *   prepared-statement support answers: the server connection lacks it (26000, Bind failed) or
+ *   another client prepared the name there (42P05, Parse failed). Unnamed from then on.
+ * - `once`: the statement was prepared before a migration changed a function's result columns
+ *   (0A000, "cached plan must not change result type"; the function did not run). pg-pool drops
+ *   that connection; the next one prepares the statement afresh.
+ * - undefined: any other failure, handled as before.
  */
-function statementNotKept(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === '26000' || code === '42P05';
+export function unnamedRetry(err: unknown): 'off' | 'once' | undefined {
+  const state = sqlState(err);
+  if (state === '26000' || state === '42P05') return 'off';
+  if (state === '0A000' && /cached plan must not change result type/.test(String((err as Error).message)))
+    return 'once';
+  return undefined;
 }
 
 const log = new Logger('LedgerBatcher');
@@ -268,14 +284,17 @@ class Lane {
       try {
         return (await this.pool.query<LedgerOpRow>({ name: STATEMENT_NAMES.get(text), text, values })).rows;
       } catch (err) {
-        if (!statementNotKept(err)) throw err;
-        // Nothing of it ran: send it unnamed, and every statement after it.
-        if (this.statements.named)
+        const retry = unnamedRetry(err);
+        if (!retry) throw err;
+        // Nothing of it ran: send it unnamed (and, for a connection that cannot keep names,
+        // every statement after it).
+        if (retry === 'off' && this.statements.named) {
           log.warn(
             'The database connection does not keep named prepared statements (a transaction-mode pooler?): ' +
               'the ledger statements go unnamed from now on. Set DATABASE_PREPARED_STATEMENTS=false to start that way.',
           );
-        this.statements.named = false;
+          this.statements.named = false;
+        }
       }
     }
     return (await this.pool.query<LedgerOpRow>(text, values)).rows;
