@@ -57,6 +57,10 @@ const server = http.createServer((req, res) => {
         return;
       }
       const parts = [];
+      // An upstream that closes mid-answer ends nothing by itself: the client must not wait.
+      upRes.on('close', () => {
+        if (!upRes.complete) res.destroy();
+      });
       upRes.on('data', (c) => parts.push(c));
       upRes.on('end', () => {
         db.query(CHARGE).then(
@@ -103,6 +107,9 @@ function relay(upRes, res) {
     if (tail !== null) return;
     tail = '';
     void charge();
+  });
+  upRes.on('close', () => {
+    if (!upRes.complete && tail === null) res.destroy();
   });
 }
 

@@ -131,6 +131,11 @@ describe('unnamedRetry (a named ledger statement Postgres refused before it ran)
 
   it('sends once unnamed a statement prepared before a migration changed the result columns', () => {
     expect(unnamedRetry(pgError('0A000', 'cached plan must not change result type'))).toBe('once');
+    // A server whose lc_messages is not English: the routine that raised it says the same.
+    const translated = Object.assign(pgError('0A000', 'gecachter Plan darf den Ergebnistyp nicht ändern'), {
+      routine: 'RevalidateCachedQuery',
+    });
+    expect(unnamedRetry(translated)).toBe('once');
     expect(unnamedRetry(pgError('0A000', 'some other feature is not supported'))).toBeUndefined();
   });
 

@@ -202,7 +202,10 @@ interface StatementMode {
 export function unnamedRetry(err: unknown): 'off' | 'once' | undefined {
   const state = sqlState(err);
   if (state === '26000' || state === '42P05') return 'off';
-  if (state === '0A000' && /cached plan must not change result type/.test(String((err as Error).message)))
+  if (state !== '0A000') return undefined;
+  // Postgres translates the message (lc_messages); the routine that raises it is not translated.
+  const { routine, message } = err as { routine?: unknown; message?: unknown };
+  if (routine === 'RevalidateCachedQuery' || /cached plan must not change result type/.test(String(message)))
     return 'once';
   return undefined;
 }
