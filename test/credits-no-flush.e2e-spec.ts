@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { formatCredits } from '@switchyard/core';
 import type { Pool } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { expectLedgerVerified, spyLedger } from './support/ledger.js';
 import { startMeteredGateway, type LlmGateway } from './support/llm-gateway.js';
 import { createApiKey, seedTenant } from './support/session.js';
 
@@ -29,14 +30,7 @@ describe('CREDITS_SYNCHRONOUS_COMMIT=off (real Postgres, real simulator, OpenAI 
 
   it('charges held calls, calls without a hold and streams as the default does, and says so to Postgres', async () => {
     const pool = (db.driver as unknown as { master: Pool }).master;
-    const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
-    const sent: string[] = [];
-    const spy = jest.spyOn(pool, 'query').mockImplementation((...args: unknown[]) => {
-      // A text, or a named statement's config (decision 0046).
-      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
-      if (text && / FROM credits_(charge|settle|apply)\(/.test(text)) sent.push(text);
-      return query(...args);
-    });
+    const ledger = spyLedger(pool);
     const { member } = await seedTenant(t.gw.url, t.adminToken);
     await request(t.gw.url)
       .post('/api/v1/credits/grants')
@@ -81,15 +75,11 @@ describe('CREDITS_SYNCHRONOUS_COMMIT=off (real Postgres, real simulator, OpenAI 
     expect(balance).toEqual(
       expect.objectContaining({ balance: formatCredits(100_000_000n - spent), reserved: '0' }),
     );
-    const verify = await request(t.gw.url)
-      .get('/api/v1/credits/verify')
-      .auth(t.adminToken, { type: 'bearer' })
-      .expect(200);
-    expect({ ok: verify.body.ok, mismatches: verify.body.mismatches }).toEqual({ ok: true, mismatches: [] });
+    await expectLedgerVerified(t.gw.url, t.adminToken);
 
     // What the ledger lanes sent (a spy that passes every query through to the pool).
-    expect(sent.length).toBeGreaterThanOrEqual(4);
-    for (const text of sent) expect(text).toContain("set_config('synchronous_commit', 'off', true)");
-    spy.mockRestore();
+    expect(ledger.sent.length).toBeGreaterThanOrEqual(4);
+    for (const s of ledger.sent) expect(s.text).toContain("set_config('synchronous_commit', 'off', true)");
+    ledger.restore();
   });
 });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { formatCredits } from '@switchyard/core';
 import type { Pool, PoolClient } from 'pg';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { expectLedgerVerified, spyLedger } from './support/ledger.js';
 import { fundMember, memberBalance, startMeteredGateway, type LlmGateway } from './support/llm-gateway.js';
 import { createApiKey } from './support/session.js';
 
@@ -14,21 +14,6 @@ import { createApiKey } from './support/session.js';
  * once. sim-gpt is priced at 1 credit per output token (and one micro-credit of input per call).
  */
 const cost = (tokens: number): bigint => BigInt(tokens) * 1_000_000n + 1n;
-const LEDGER = / FROM credits_(charge|settle|apply)\(/;
-
-/** Every ledger statement the pool is asked to run, with its name (undefined: unnamed). */
-function spyLedger(pool: Pool): { sent: Array<{ name?: string; text: string }>; restore: () => void } {
-  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
-  const sent: Array<{ name?: string; text: string }> = [];
-  const spy = jest.spyOn(pool, 'query').mockImplementation((...args: unknown[]) => {
-    const first = args[0] as string | { name?: string; text?: string };
-    const text = typeof first === 'string' ? first : (first?.text ?? '');
-    if (LEDGER.test(text)) sent.push({ name: typeof first === 'string' ? undefined : first.name, text });
-    return query(...args);
-  });
-  return { sent, restore: () => spy.mockRestore() };
-}
-
 const KIND = /^switchyard_ledger_(apply|charge|settle)_[0-9a-f]{12}$/;
 
 /** The names pg has parsed on a pooled connection (pg's own per-connection record). */
@@ -149,11 +134,7 @@ describe('ledger statements as named prepared statements (real Postgres, real si
     expect(await memberBalance(t)).toEqual(
       expect.objectContaining({ balance: formatCredits(100_000_000n - spent), reserved: '0' }),
     );
-    const verify = await request(t.gw.url)
-      .get('/api/v1/credits/verify')
-      .auth(t.adminToken, { type: 'bearer' })
-      .expect(200);
-    expect({ ok: verify.body.ok, mismatches: verify.body.mismatches }).toEqual({ ok: true, mismatches: [] });
+    await expectLedgerVerified(t.gw.url, t.adminToken);
   });
 });
 
@@ -218,10 +199,6 @@ describe('a named ledger statement after a migration changed its function (real 
       `-${cost(5)}`,
       `-${cost(6)}`,
     ]);
-    const verify = await request(t.gw.url)
-      .get('/api/v1/credits/verify')
-      .auth(t.adminToken, { type: 'bearer' })
-      .expect(200);
-    expect({ ok: verify.body.ok, mismatches: verify.body.mismatches }).toEqual({ ok: true, mismatches: [] });
+    await expectLedgerVerified(t.gw.url, t.adminToken);
   });
 });
