@@ -13,7 +13,7 @@ export function spyLedger(pool: Pool): { sent: Array<{ name?: string; text: stri
   const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
   const sent: Array<{ name?: string; text: string }> = [];
   const spy = jest.spyOn(pool, 'query').mockImplementation((...args: unknown[]) => {
-    // A text, or a query config (a named statement's).
+    // A text, or a named statement (a pg Query with its name).
     const first = args[0] as string | { name?: string; text?: string } | undefined;
     const text = typeof first === 'string' ? first : (first?.text ?? '');
     if (LEDGER.test(text)) sent.push({ name: typeof first === 'string' ? undefined : first?.name, text });

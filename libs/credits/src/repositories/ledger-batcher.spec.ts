@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { STATEMENT_NAMES, statementOf, unnamedRetry, type LedgerOp } from './ledger-batcher.js';
+import pg from 'pg';
+import { namedQuery, STATEMENT_NAMES, statementOf, unnamedRetry, type LedgerOp } from './ledger-batcher.js';
 
 const charge = (over: Partial<Extract<LedgerOp, { op: 'charge' }>> = {}): LedgerOp => ({
   op: 'charge',
@@ -145,5 +146,22 @@ describe('unnamedRetry (a named ledger statement Postgres refused before it ran)
     expect(unnamedRetry(pgError('08P01', 'prepared statement "s" does not exist', 'FATAL'))).toBeUndefined();
     expect(unnamedRetry(new Error('Connection terminated unexpectedly'))).toBeUndefined();
     expect(unnamedRetry(undefined)).toBeUndefined();
+  });
+});
+
+describe('namedQuery (a named ledger statement as pg sends it)', () => {
+  it("is pg's Query with the statement's name, text and values, so pg prepares it under that name", () => {
+    const values = ['a', 1];
+    const query = namedQuery('switchyard_ledger_charge_0123456789ab', 'SELECT $1, $2', values) as pg.Query & {
+      name?: string;
+      text?: string;
+      values?: unknown[];
+    };
+    expect(query).toBeInstanceOf(pg.Query);
+    expect({ name: query.name, text: query.text, values: query.values }).toEqual({
+      name: 'switchyard_ledger_charge_0123456789ab',
+      text: 'SELECT $1, $2',
+      values,
+    });
   });
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig, NOOP_TELEMETRY, Telemetry } from '@switchyard/core';
-import type { Pool } from 'pg';
+import pg, { type Pool, type QueryResult } from 'pg';
 import { DataSource } from 'typeorm';
 import { toJson } from './sql-errors.js';
 
@@ -93,6 +93,20 @@ export const STATEMENT_NAMES: ReadonlyMap<string, string> = new Map<string, stri
     ([k, text]) => [text, statementName(`${k}_no_flush`, text)] as const,
   ),
 ]);
+
+/**
+ * A named statement as pg's own Query, made from the text and values and named afterwards. Handed
+ * a config object (`{ name, text, values }`), pg copies it property by property before building
+ * the same Query (`cloneQueryConfig`: `Object.getOwnPropertyDescriptors` into a fresh object),
+ * which cost 17 µs of a one-at-a-time call's CPU in a profile of the bench's c1 loop, more than
+ * binding and sending the statement. pg-pool passes a Query through to the client, which sends it
+ * as it would the config's, and answers with the same Result.
+ */
+export function namedQuery(name: string, text: string, values: unknown[]): pg.Query {
+  const query = new pg.Query(text, values) as pg.Query & { name?: string };
+  query.name = name;
+  return query;
+}
 
 /**
  * Group commit for the hot path's reservations and settlements. Each lane sends its op at once
@@ -285,7 +299,10 @@ class Lane {
     const [text, values] = statementOf(batch, this.flush);
     if (this.statements.named) {
       try {
-        return (await this.pool.query<LedgerOpRow>({ name: STATEMENT_NAMES.get(text), text, values })).rows;
+        // pg-pool answers a Query with a promise of its Result, as it does a config (its typings
+        // say the Query comes back, which is what pg's Client.query does without a pool).
+        const query = namedQuery(STATEMENT_NAMES.get(text)!, text, values);
+        return (await (this.pool.query(query) as unknown as Promise<QueryResult<LedgerOpRow>>)).rows;
       } catch (err) {
         const retry = unnamedRetry(err);
         if (!retry) throw err;
