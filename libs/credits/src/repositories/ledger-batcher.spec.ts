@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { namedQuery, STATEMENT_NAMES, statementOf, unnamedRetry, type LedgerOp } from './ledger-batcher.js';
 
@@ -163,5 +164,39 @@ describe('namedQuery (a named ledger statement as pg sends it)', () => {
       text: 'SELECT $1, $2',
       values,
     });
+  });
+
+  it('comes back from pg-pool as a promise of its result, or of the error, and the connection goes back either way', async () => {
+    // pg-pool's own code over a client that answers at once (no server): what the batcher awaits.
+    let ended = 0;
+    const answers: Array<(q: { text?: string }, cb: (err: Error | null, res?: unknown) => void) => void> = [
+      (q, cb) => cb(null, { rows: [{ text: q.text }] }),
+      (_q, cb) => cb(Object.assign(new Error('prepared statement does not exist'), { code: '26000' })),
+    ];
+    class OneShotClient extends EventEmitter {
+      // What pg-pool reads to put a connection back (pg's Client sets it once connected).
+      readonly _queryable = true;
+      connect(cb: (err: Error | null) => void): void {
+        cb(null);
+      }
+      query(q: { text?: string }, _values: unknown, cb: (err: Error | null, res?: unknown) => void): void {
+        answers.shift()!(q, cb);
+      }
+      end(): void {
+        ended++;
+      }
+    }
+    const pool = new pg.Pool({
+      Client: OneShotClient as unknown as typeof pg.Client,
+      max: 1,
+      idleTimeoutMillis: 0,
+    });
+    const query = (text: string) => pool.query(namedQuery('n', text, [1])) as unknown as Promise<unknown>;
+    await expect(query('SELECT $1::int')).resolves.toEqual({ rows: [{ text: 'SELECT $1::int' }] });
+    expect({ idle: pool.idleCount, total: pool.totalCount }).toEqual({ idle: 1, total: 1 });
+    await expect(query('SELECT $1::int')).rejects.toMatchObject({ code: '26000' });
+    // A connection that failed a statement is dropped, as pg-pool does with any error.
+    expect({ idle: pool.idleCount, total: pool.totalCount, ended }).toEqual({ idle: 0, total: 0, ended: 1 });
+    await pool.end();
   });
 });

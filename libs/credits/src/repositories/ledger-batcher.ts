@@ -100,7 +100,8 @@ export const STATEMENT_NAMES: ReadonlyMap<string, string> = new Map<string, stri
  * the same Query (`cloneQueryConfig`: `Object.getOwnPropertyDescriptors` into a fresh object),
  * which cost 17 µs of a one-at-a-time call's CPU in a profile of the bench's c1 loop, more than
  * binding and sending the statement. pg-pool passes a Query through to the client, which sends it
- * as it would the config's, and answers with the same Result.
+ * as it would the config's, and answers with the same Result. No callback may be given to the
+ * Query: the client would keep it instead of pg-pool's, which releases the connection.
  */
 export function namedQuery(name: string, text: string, values: unknown[]): pg.Query {
   const query = new pg.Query(text, values) as pg.Query & { name?: string };
@@ -302,7 +303,10 @@ class Lane {
         // pg-pool answers a Query with a promise of its Result, as it does a config (its typings
         // say the Query comes back, which is what pg's Client.query does without a pool).
         const query = namedQuery(STATEMENT_NAMES.get(text)!, text, values);
-        return (await (this.pool.query(query) as unknown as Promise<QueryResult<LedgerOpRow>>)).rows;
+        const result = await (this.pool.query(query) as unknown as Promise<QueryResult<LedgerOpRow>>);
+        if (!Array.isArray(result?.rows))
+          throw new Error('pg-pool did not answer a named ledger statement with its result');
+        return result.rows;
       } catch (err) {
         const retry = unnamedRetry(err);
         if (!retry) throw err;
