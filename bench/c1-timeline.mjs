@@ -7,7 +7,7 @@
 // BENCH_GATEWAY_ENV='C1_TIMELINE_OUT=/tmp/c1.json' puts it elsewhere).
 // It listens to Node's and undici's diagnostics channels (request start, upstream request sent,
 // upstream headers and body, response finished) and times the call's first ledger statement
-// (credits_charge / credits_settle / credits_apply; for a non-streaming call charged without a
+// (credits_charge / credits_settle / credits_reserve / credits_apply; for a non-streaming call charged without a
 // hold, its settlement) from the pg call to its socket write, the first byte back and the
 // callback. One call at a time: with several in flight the steps mix. Not for production.
 import dc from 'node:diagnostics_channel';
@@ -44,7 +44,7 @@ dc.subscribe('http.server.response.finish', () => {
 // (CommonJS: the same module instance the gateway's TypeORM loads.)
 const pg = createRequire(import.meta.url)('pg');
 const query = pg.Client.prototype.query;
-const LEDGER = /credits_(charge|settle|apply)\(/;
+const LEDGER = /credits_(charge|settle|reserve|apply)\(/;
 pg.Client.prototype.query = function (config, values, callback) {
   const text = typeof config === 'string' ? config : config?.text;
   const r = cur;

@@ -14,7 +14,7 @@ import { createApiKey } from './support/session.js';
  * once. sim-gpt is priced at 1 credit per output token (and one micro-credit of input per call).
  */
 const cost = (tokens: number): bigint => BigInt(tokens) * 1_000_000n + 1n;
-const KIND = /^switchyard_ledger_(apply|charge|settle)_[0-9a-f]{12}$/;
+const KIND = /^switchyard_ledger_(apply|charge|settle|reserve)_[0-9a-f]{12}$/;
 
 /** The names pg has parsed on a pooled connection (pg's own per-connection record). */
 const parsedOn = (c: PoolClient): string[] =>
@@ -105,7 +105,7 @@ describe('ledger statements as named prepared statements (real Postgres, real si
     }
     // A name each for the reservation, the lone charge and the settlement.
     expect(new Set([...names.keys()].map((n) => KIND.exec(n)![1]))).toEqual(
-      new Set(['apply', 'charge', 'settle']),
+      new Set(['reserve', 'charge', 'settle']),
     );
   });
 

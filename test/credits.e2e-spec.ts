@@ -308,6 +308,8 @@ describe('credits: reservations and the ledger (real Postgres)', () => {
     expect(await run([charge(1_000)], false)).toMatchObject({ statuses: ['ok'], synchronous_commit: 'off' });
     const held = await run([reserve(2_000)], false);
     expect(held).toMatchObject({ statuses: ['ok'], synchronous_commit: 'off' });
+    // A reservation never waits for the flush (decision 0008), alone (credits_reserve) as in a batch.
+    expect(await run([reserve(1_000)], true)).toMatchObject({ statuses: ['ok'], synchronous_commit: 'off' });
     const settle: LedgerOp = {
       op: 'settle',
       reservation: held.rows[0]!.r_reservation,
@@ -320,9 +322,9 @@ describe('credits: reservations and the ledger (real Postgres)', () => {
       statuses: ['ok', 'ok'],
       synchronous_commit: 'off',
     });
-    // 1 credit − 3 × 1,000 charged − 500 settled; 3,000 held (micro-credits).
+    // 1 credit − 3 × 1,000 charged − 500 settled; 1,000 + 3,000 held (micro-credits).
     expect(await sumOf(user.id)).toEqual({ balance: '996500', sum: '996500' });
-    expect(await balanceOf(user)).toEqual(expect.objectContaining({ balance: '0.9935', reserved: '0.003' }));
+    expect(await balanceOf(user)).toEqual(expect.objectContaining({ balance: '0.9925', reserved: '0.004' }));
   });
 
   it('a batch whose session the server ends is not run again op by op: it may have committed', async () => {

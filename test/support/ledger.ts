@@ -2,10 +2,10 @@ import { expect, jest } from '@jest/globals';
 import type { Pool } from 'pg';
 import request from 'supertest';
 
-const LEDGER = / FROM credits_(charge|settle|apply)\(/;
+const LEDGER = / FROM credits_(charge|settle|reserve|apply)\(/;
 
 /**
- * Every ledger statement (credits_charge, credits_settle, credits_apply) the pool is asked to run,
+ * Every ledger statement (credits_charge, credits_settle, credits_reserve, credits_apply) the pool is asked to run,
  * with its name (undefined: unnamed, decision 0046), while the spy is on; every query still goes
  * through to the pool.
  */

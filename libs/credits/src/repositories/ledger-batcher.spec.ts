@@ -76,17 +76,32 @@ describe('statementOf (what the ledger batcher sends)', () => {
     expect(values).toEqual(['r-1', '7', '{"a":1}', 'settled']);
   });
 
-  it('keeps a lone reservation and every batch of two or more on credits_apply, as one jsonb array', () => {
-    const [lone, loneValues] = statementOf([{ op: reserve }]);
-    expect(lone).toBe('SELECT * FROM credits_apply($1::jsonb)');
-    expect(JSON.parse(loneValues[0] as string)).toEqual([reserve]);
+  it('sends a lone reservation to credits_reserve, committing without the WAL flush whatever the setting', () => {
+    const [lone, values] = statementOf([{ op: reserve }]);
+    expect(lone).toMatch(
+      /^SELECT s\.\*, .*set_config\('synchronous_commit', 'off', true\) AS r_no_flush FROM credits_reserve\(\$1::uuid, \$2::uuid, \$3::uuid, \$4, \$5::bigint, \$6, \$7::bigint, \$8::integer\) s$/,
+    );
+    expect(values).toEqual([
+      reserve.tenant,
+      reserve.user,
+      reserve.key,
+      reserve.request,
+      reserve.amount,
+      reserve.model,
+      reserve.signup,
+      reserve.ttl,
+    ]);
+    expect(statementOf([{ op: reserve }], false)).toEqual([lone, values]);
+  });
+
+  it('keeps every batch of two or more on credits_apply, as one jsonb array', () => {
     const [batch, batchValues] = statementOf([{ op: charge() }, { op: settle }]);
     expect(batch).toBe('SELECT * FROM credits_apply($1::jsonb)');
     expect(JSON.parse(batchValues[0] as string)).toEqual([charge(), settle]);
   });
 
   it("with CREDITS_SYNCHRONOUS_COMMIT=off, sets synchronous_commit off for the statement's own transaction, same values", () => {
-    const ops = [[{ op: charge() }], [{ op: settle }], [{ op: reserve }], [{ op: charge() }, { op: settle }]];
+    const ops = [[{ op: charge() }], [{ op: settle }], [{ op: charge() }, { op: reserve }]];
     for (const batch of ops) {
       const [flushed, values] = statementOf(batch);
       const [unflushed, same] = statementOf(batch, false);
@@ -99,7 +114,7 @@ describe('statementOf (what the ledger batcher sends)', () => {
         ),
       );
     }
-    expect(statementOf([{ op: reserve }], false)[0]).toBe(
+    expect(statementOf([{ op: reserve }, { op: reserve }], false)[0]).toBe(
       "SELECT *, set_config('synchronous_commit', 'off', true) AS r_no_flush FROM credits_apply($1::jsonb)",
     );
   });
@@ -112,10 +127,14 @@ describe('statementOf (what the ledger batcher sends)', () => {
       [{ op: charge() }, { op: settle }],
     ];
     const texts = new Set(batches.flatMap((b) => [statementOf(b)[0], statementOf(b, false)[0]]));
-    expect(texts.size).toBe(6);
+    // A charge, a settlement and a batch each with and without the flush; a reservation one way.
+    expect(texts.size).toBe(7);
     for (const text of texts)
       expect(STATEMENT_NAMES.get(text)).toMatch(/^switchyard_ledger_[a-z_]+_[0-9a-f]{12}$/);
-    expect(new Set([...texts].map((t) => STATEMENT_NAMES.get(t))).size).toBe(6);
+    expect(new Set([...texts].map((t) => STATEMENT_NAMES.get(t))).size).toBe(7);
+    expect(STATEMENT_NAMES.get(statementOf([{ op: reserve }])[0])).toMatch(
+      /^switchyard_ledger_reserve_[0-9a-f]{12}$/,
+    );
     expect(STATEMENT_NAMES.get(statementOf([{ op: settle }], false)[0])).toMatch(
       /^switchyard_ledger_settle_no_flush_/,
     );
