@@ -1331,7 +1331,7 @@ async function statementStats(admin, dbName) {
     perCall: async (calls) => {
       const n = Math.max(1, calls ?? 0);
       const { rows } = await admin.query(
-        `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 100) AS query, calls::int, total_exec_time AS ms
+        `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query, calls::int, total_exec_time AS ms
            FROM pg_stat_statements WHERE ${where} ORDER BY total_exec_time DESC`,
         [dbName],
       );

@@ -437,6 +437,23 @@ describe('credits: reservations and the ledger (real Postgres)', () => {
     expect((await balanceOf(user)).balance).toBe('0.5');
   });
 
+  it("a lone reservation over its key's budget is refused with what the key has left, and writes nothing", async () => {
+    const user = await fundedUser('1');
+    const key = await createApiKey(gw.url, user.token, { credit_budget: '0.001' });
+    const before = await ledgerOf(user.id);
+    const err = (await reserveFor(user, 2_000n, key.id).catch((e: unknown) => e)) as InsufficientCreditsError;
+    expect(err).toBeInstanceOf(InsufficientCreditsError);
+    expect(err.details).toEqual({ budget_remaining: '0.001', estimate: '0.002' });
+    const [{ spends, holds }] = await db.query(
+      `SELECT (SELECT COUNT(*) FROM credit_key_spend WHERE api_key_id = $1)::int AS spends,
+              (SELECT COUNT(*) FROM credit_reservations WHERE api_key_id = $1)::int AS holds`,
+      [key.id],
+    );
+    expect({ spends, holds }).toEqual({ spends: 0, holds: 0 });
+    expect(await ledgerOf(user.id)).toEqual(before);
+    expect(await balanceOf(user)).toEqual(expect.objectContaining({ balance: '1', reserved: '0' }));
+  });
+
   it('settles the actual cost and releases the rest; the charge never exceeds the reservation', async () => {
     const user = await fundedUser('1');
     const small = await reserveFor(user, 10_000n);

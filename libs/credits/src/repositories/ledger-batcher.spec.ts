@@ -79,7 +79,7 @@ describe('statementOf (what the ledger batcher sends)', () => {
   it('sends a lone reservation to credits_reserve, committing without the WAL flush whatever the setting', () => {
     const [lone, values] = statementOf([{ op: reserve }]);
     expect(lone).toMatch(
-      /^SELECT s\.\*, .*set_config\('synchronous_commit', 'off', true\) AS r_no_flush FROM credits_reserve\(\$1::uuid, \$2::uuid, \$3::uuid, \$4, \$5::bigint, \$6, \$7::bigint, \$8::integer\) s$/,
+      /^SELECT s\.\*, 0 AS r_index, NULL::bigint AS r_charged, set_config\('synchronous_commit', 'off', true\) AS r_no_flush FROM credits_reserve\(\$1::uuid, \$2::uuid, \$3::uuid, \$4, \$5::bigint, \$6, \$7::bigint, \$8::integer\) s$/,
     );
     expect(values).toEqual([
       reserve.tenant,

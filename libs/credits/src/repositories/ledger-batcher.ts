@@ -169,7 +169,7 @@ function serialize(value: unknown): string {
 /**
  * The statement and values of a batch: a lone charge, settlement or reservation on its own
  * function, the rest on credits_apply. `flush` false: the statement's transaction does not wait
- * for the WAL flush (a reservation's never does).
+ * for the WAL flush (a lone reservation's never does).
  */
 export function statementOf(batch: readonly { readonly op: LedgerOp }[], flush = true): [string, unknown[]] {
   const texts = flush ? FLUSHED_TEXTS : UNFLUSHED_TEXTS;
