@@ -7,9 +7,9 @@
 // BENCH_GATEWAY_ENV='C1_TIMELINE_OUT=/tmp/c1.json' puts it elsewhere).
 // It listens to Node's and undici's diagnostics channels (request start, upstream request sent,
 // upstream headers and body, response finished) and times the call's first ledger statement
-// (credits_charge / credits_settle / credits_reserve / credits_apply; for a non-streaming call charged without a
-// hold, its settlement) from the pg call to its socket write, the first byte back and the
-// callback. One call at a time: with several in flight the steps mix. Not for production.
+// (credits_charge / credits_settle / credits_reserve / credits_apply; for a non-streaming call
+// charged without a hold, its settlement) from the pg call to its socket write, the first byte
+// back and the callback. One call at a time: with several in flight the steps mix. Not for production.
 import dc from 'node:diagnostics_channel';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

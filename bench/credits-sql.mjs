@@ -1,8 +1,8 @@
 // Postgres's own CPU for the money path of one call: `credits_apply` reserving and settling N
 // calls per batch (as the group-commit batcher sends batches of two or more; a lone reservation
 // or settlement it sends to `credits_reserve` / `credits_settle` itself, so the batch of 1 here is
-// credits_apply's lone path, not the gateway's), on a scratch database migrated by a build of this repository (or of another
-// checkout: ROOT=/path/to/checkout, built).
+// credits_apply's lone path, not the gateway's), on a scratch database migrated by a build of this
+// repository (or of another checkout: ROOT=/path/to/checkout, built).
 //   node bench/credits-sql.mjs            # batches of 1, 8 and 32, 3 s each
 //   BATCHES=1,4,16 SECONDS=5 node bench/credits-sql.mjs
 // The CPU is the backend's, read from /proc/<pid>/stat (utime + stime) of the connection's own
