@@ -9,9 +9,10 @@ export { UsageRecorder, type UsageRecordInput } from './services/usage-recorder.
 export { ReservationSweeper } from './services/reservation-sweeper.service.js';
 export { UsageRetention } from './services/usage-retention.service.js';
 export { UsageService } from './services/usage.service.js';
-export { UsageRepository, type UsageSource } from './repositories/usage.repository.js';
+export { arrayLiteral, UsageRepository, type UsageSource } from './repositories/usage.repository.js';
 export { LiveReservations } from './services/live-reservations.js';
-export { statementOf, type LedgerOp } from './repositories/ledger-batcher.js';
+export { statementOf, unnamedRetry, type LedgerOp } from './repositories/ledger-batcher.js';
+export { LedgerStatement } from './repositories/ledger-statement.js';
 export { CreditAccountsService } from './services/credit-accounts.service.js';
 export {
   CACHE_WRITE_1H_MULTIPLIER,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
-import { namedQuery, STATEMENT_NAMES, statementOf, unnamedRetry, type LedgerOp } from './ledger-batcher.js';
+import { STATEMENT_NAMES, statementOf, unnamedRetry, type LedgerOp } from './ledger-batcher.js';
+import { LedgerStatement } from './ledger-statement.js';
 
 const charge = (over: Partial<Extract<LedgerOp, { op: 'charge' }>> = {}): LedgerOp => ({
   op: 'charge',
@@ -169,22 +170,7 @@ describe('unnamedRetry (a named ledger statement Postgres refused before it ran)
   });
 });
 
-describe('namedQuery (a named ledger statement as pg sends it)', () => {
-  it("is pg's Query with the statement's name, text and values, so pg prepares it under that name", () => {
-    const values = ['a', 1];
-    const query = namedQuery('switchyard_ledger_charge_0123456789ab', 'SELECT $1, $2', values) as pg.Query & {
-      name?: string;
-      text?: string;
-      values?: unknown[];
-    };
-    expect(query).toBeInstanceOf(pg.Query);
-    expect({ name: query.name, text: query.text, values: query.values }).toEqual({
-      name: 'switchyard_ledger_charge_0123456789ab',
-      text: 'SELECT $1, $2',
-      values,
-    });
-  });
-
+describe('LedgerStatement through pg-pool', () => {
   it('comes back from pg-pool as a promise of its result, or of the error, and the connection goes back either way', async () => {
     // pg-pool's own code over a client that answers at once (no server): what the batcher awaits.
     let ended = 0;
@@ -210,7 +196,8 @@ describe('namedQuery (a named ledger statement as pg sends it)', () => {
       max: 1,
       idleTimeoutMillis: 0,
     });
-    const query = (text: string) => pool.query(namedQuery('n', text, [1])) as unknown as Promise<unknown>;
+    const query = (text: string) =>
+      pool.query(new LedgerStatement('n', text, [1]) as never) as unknown as Promise<unknown>;
     await expect(query('SELECT $1::int')).resolves.toEqual({ rows: [{ text: 'SELECT $1::int' }] });
     expect({ idle: pool.idleCount, total: pool.totalCount }).toEqual({ idle: 1, total: 1 });
     await expect(query('SELECT $1::int')).rejects.toMatchObject({ code: '26000' });

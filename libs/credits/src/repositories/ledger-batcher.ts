@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig, NOOP_TELEMETRY, Telemetry } from '@switchyard/core';
-import pg, { type Pool, type QueryResult } from 'pg';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { LedgerStatement } from './ledger-statement.js';
 import { toJson } from './sql-errors.js';
 
 /** One money move of the hot path, as credits_apply takes it. */
@@ -100,21 +101,6 @@ export const STATEMENT_NAMES: ReadonlyMap<string, string> = new Map<string, stri
   ),
   [RESERVE, statementName('reserve', RESERVE)],
 ]);
-
-/**
- * A named statement as pg's own Query, made from the text and values and named afterwards. Handed
- * a config object (`{ name, text, values }`), pg copies it property by property before building
- * the same Query (`cloneQueryConfig`: `Object.getOwnPropertyDescriptors` into a fresh object),
- * which cost 17 µs of a one-at-a-time call's CPU in a profile of the bench's c1 loop, more than
- * binding and sending the statement. pg-pool passes a Query through to the client, which sends it
- * as it would the config's, and answers with the same Result. No callback may be given to the
- * Query: the client would keep it instead of pg-pool's, which releases the connection.
- */
-export function namedQuery(name: string, text: string, values: unknown[]): pg.Query {
-  const query = new pg.Query(text, values) as pg.Query & { name?: string };
-  query.name = name;
-  return query;
-}
 
 /**
  * Group commit for the hot path's reservations and settlements. Each lane sends its op at once
@@ -311,10 +297,12 @@ class Lane {
     const [text, values] = statementOf(batch, this.flush);
     if (this.statements.named) {
       try {
-        // pg-pool answers a Query with a promise of its Result, as it does a config (its typings
-        // say the Query comes back, which is what pg's Client.query does without a pool).
-        const query = namedQuery(STATEMENT_NAMES.get(text)!, text, values);
-        const result = await (this.pool.query(query) as unknown as Promise<QueryResult<LedgerOpRow>>);
+        // pg-pool answers a Submittable with a promise of what it hands pg-pool's callback (its
+        // typings say the Submittable comes back, which is what pg's Client.query does without a pool).
+        const statement = new LedgerStatement<LedgerOpRow>(STATEMENT_NAMES.get(text)!, text, values);
+        const result = await (this.pool.query(statement as never) as unknown as Promise<{
+          rows: LedgerOpRow[];
+        }>);
         if (!Array.isArray(result?.rows))
           throw new Error('pg-pool did not answer a named ledger statement with its result');
         return result.rows;

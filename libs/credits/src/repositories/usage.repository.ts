@@ -123,6 +123,27 @@ const INSERT_USAGE = `WITH ins AS (
      cached_input_tokens, cost, latency_ms, ttft_ms, created_at
  )`;
 
+type ArrayElement = string | number | null;
+
+/**
+ * A column's values as a Postgres array literal, every element quoted (`"` and `\` escaped only
+ * when present) and nulls as NULL; Postgres casts the elements to the column's type. pg would
+ * write the same literal from a JavaScript array, at about four times the CPU (a type check and
+ * two regular-expression replaces per element): with the flush at every ~50 calls it was ~22,000
+ * of a plain call's ~650,000 instructions (callgrind, the bench's c1 loop).
+ */
+export function arrayLiteral(values: readonly ArrayElement[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out += ',';
+    if (v === null || v === undefined) out += 'NULL';
+    else if (typeof v === 'number') out += String(v);
+    else out += `"${v.includes('"') || v.includes('\\') ? v.replace(/["\\]/g, '\\$&') : v}"`;
+  }
+  return `${out}}`;
+}
+
 @Injectable()
 export class UsageRepository {
   constructor(private readonly db: DataSource) {}
@@ -131,7 +152,7 @@ export class UsageRepository {
   async insertMany(rows: UsageRow[]): Promise<void> {
     if (rows.length === 0) return;
     const n = rows.length;
-    const columns: unknown[][] = Array.from({ length: 16 }, () => new Array<unknown>(n));
+    const columns: ArrayElement[][] = Array.from({ length: 16 }, () => new Array<ArrayElement>(n));
     for (let i = 0; i < n; i++) {
       const r = rows[i]!;
       columns[0]![i] = r.requestId;
@@ -154,7 +175,7 @@ export class UsageRepository {
     // The records and their daily rollups in one statement: the rollups never disagree with the
     // records, whichever instance wrote them. Rollup keys in a fixed order, so two instances
     // adding to the same rows lock them in the same order.
-    await this.db.query(`${INSERT_USAGE} ${ROLLUP_INSERT}`, columns);
+    await this.db.query(`${INSERT_USAGE} ${ROLLUP_INSERT}`, columns.map(arrayLiteral));
   }
 
   async aggregate(
