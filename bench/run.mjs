@@ -1331,16 +1331,20 @@ async function statementStats(admin, dbName) {
     perCall: async (calls) => {
       const n = Math.max(1, calls ?? 0);
       const { rows } = await admin.query(
-        `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query, calls::int, total_exec_time AS ms
+        // A ledger statement names its columns before its function: the function's name first.
+        `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query,
+                substring(query from 'FROM (credits_[a-z_]+)\\(') AS fn, calls::int, total_exec_time AS ms
            FROM pg_stat_statements WHERE ${where} ORDER BY total_exec_time DESC`,
         [dbName],
       );
       return {
         statementsPerCall: round(rows.reduce((a, r) => a + r.calls, 0) / n, 2),
         execMsPerCall: round(rows.reduce((a, r) => a + r.ms, 0) / n, 3),
-        top: rows
-          .slice(0, 4)
-          .map((r) => ({ query: r.query, perCall: round(r.calls / n, 2), msPerCall: round(r.ms / n, 3) })),
+        top: rows.slice(0, 4).map((r) => ({
+          query: r.fn ? `${r.fn}: ${r.query}` : r.query,
+          perCall: round(r.calls / n, 2),
+          msPerCall: round(r.ms / n, 3),
+        })),
       };
     },
   };

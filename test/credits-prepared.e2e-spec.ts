@@ -153,13 +153,33 @@ describe('a named ledger statement after a migration changed its function (real 
     await t?.close();
   });
 
-  it('sends the statement again unnamed, once, charges the call once, and keeps naming the next ones', async () => {
-    const pool = (db.driver as unknown as { master: Pool }).master;
+  const SIGNATURE = 'uuid, uuid, uuid, text, bigint, bigint, jsonb, text';
+  const call = async (tokens: number): Promise<void> => {
     const client = t.clientWith((await createApiKey(t.gw.url, t.member.token)).key);
-    const call = async (tokens: number): Promise<void> => {
-      const data = await client.chat.completions.create({ model: 'sim-gpt', max_tokens: tokens, messages });
-      expect((data.usage as unknown as { cost: string }).cost).toBe(formatCredits(cost(tokens)));
-    };
+    const data = await client.chat.completions.create({ model: 'sim-gpt', max_tokens: tokens, messages });
+    expect((data.usage as unknown as { cost: string }).cost).toBe(formatCredits(cost(tokens)));
+  };
+  /** The named or unnamed lone charges `calls` sent. */
+  const chargesSent = async (calls: () => Promise<void>): Promise<string[]> => {
+    const ledger = spyLedger((db.driver as unknown as { master: Pool }).master);
+    try {
+      await calls();
+    } finally {
+      ledger.restore();
+    }
+    return ledger.sent
+      .filter((s) => / FROM credits_charge\(/.test(s.text))
+      .map((s) => (s.name === undefined ? 'unnamed' : 'named'));
+  };
+  const entries = async (): Promise<string[]> =>
+    (
+      await db.query<Array<{ amount: string }>>(
+        `SELECT amount::text FROM credit_ledger WHERE user_id = $1 AND kind = 'charge' ORDER BY id`,
+        [t.member.id],
+      )
+    ).map((c) => c.amount);
+
+  it('keeps naming the statement when a migration adds a result column: it reads the columns it names', async () => {
     // A hold, then a charge without one: the lone charge's statement is prepared on the connection.
     await call(2);
     await call(3);
@@ -171,34 +191,34 @@ describe('a named ledger statement after a migration changed its function (real 
       .replace('RETURNS TABLE(', 'RETURNS TABLE(r_extra integer, ')
       .replaceAll('RETURN QUERY SELECT ', 'RETURN QUERY SELECT 0, ');
     expect(changed).not.toBe(def);
-    await db.query('DROP FUNCTION credits_charge(uuid, uuid, uuid, text, bigint, bigint, jsonb, text)');
+    await db.query(`DROP FUNCTION credits_charge(${SIGNATURE})`);
     await db.query(changed);
 
-    const ledger = spyLedger(pool);
-    try {
-      await call(5);
-      await call(6);
-    } finally {
-      ledger.restore();
-    }
-    const charges = ledger.sent.filter((s) => / FROM credits_charge\(/.test(s.text));
-    // The third call's named charge failed before it ran and went again unnamed; the fourth, on
-    // the connection that replaced the failed one, was named again.
-    expect(charges.map((s) => (s.name === undefined ? 'unnamed' : 'named'))).toEqual([
-      'named',
-      'unnamed',
-      'named',
-    ]);
-    const entries = await db.query<Array<{ amount: string }>>(
-      `SELECT amount::text FROM credit_ledger WHERE user_id = $1 AND kind = 'charge' ORDER BY id`,
-      [t.member.id],
-    );
-    expect(entries.map((c) => c.amount)).toEqual([
-      `-${cost(2)}`,
-      `-${cost(3)}`,
-      `-${cost(5)}`,
-      `-${cost(6)}`,
-    ]);
+    // The statement names its columns, so its result is what it was: nothing fails, nothing goes
+    // again, and the connection's description of it still holds.
+    expect(await chargesSent(() => call(5).then(() => call(6)))).toEqual(['named', 'named']);
+    expect(await entries()).toEqual([`-${cost(2)}`, `-${cost(3)}`, `-${cost(5)}`, `-${cost(6)}`]);
+    await expectLedgerVerified(t.gw.url, t.adminToken);
+  });
+
+  it("keeps naming the statement when a migration changes a column's type: it reads the type it casts to", async () => {
+    // What another version's migration could do: credits_charge answering the balance as numeric
+    // (the ledger itself unchanged: the new function wraps the old one).
+    await db.query(`ALTER FUNCTION credits_charge(${SIGNATURE}) RENAME TO credits_charge_before`);
+    await db.query(`
+      CREATE FUNCTION credits_charge(p_tenant uuid, p_user uuid, p_key uuid, p_request text, p_amount bigint,
+        p_signup bigint, p_metadata jsonb, p_idempotency text)
+      RETURNS TABLE (r_extra integer, r_status text, r_account uuid, r_balance numeric, r_budget_remaining bigint,
+        r_charged bigint)
+      LANGUAGE sql AS $$
+        SELECT c.r_extra, c.r_status, c.r_account, c.r_balance::numeric, c.r_budget_remaining, c.r_charged
+        FROM credits_charge_before(p_tenant, p_user, p_key, p_request, p_amount, p_signup, p_metadata, p_idempotency) c
+      $$`);
+
+    // The statement casts each column it reads, so its result is what it was: nothing is refused
+    // ("cached plan must not change result type" would be, for a text of `s.*`), nothing goes again.
+    expect(await chargesSent(() => call(4).then(() => call(3)))).toEqual(['named', 'named']);
+    expect((await entries()).slice(-2)).toEqual([`-${cost(4)}`, `-${cost(3)}`]);
     await expectLedgerVerified(t.gw.url, t.adminToken);
   });
 });

@@ -352,7 +352,7 @@ describe('credits: reservations and the ledger (real Postgres)', () => {
       for (let i = 0; i < 250; i++) {
         const [row] = await db.query(
           `SELECT pid FROM pg_stat_activity WHERE state = 'active' AND wait_event_type = 'Lock'
-              AND (query LIKE 'SELECT * FROM credits_apply%' OR query LIKE '%FROM credits_charge(%')`,
+              AND (query LIKE '%FROM credits_apply(%' OR query LIKE '%FROM credits_charge(%')`,
         );
         if (row) return db.query('SELECT pg_terminate_backend($1)', [row.pid]);
         await new Promise((r) => setTimeout(r, 20));

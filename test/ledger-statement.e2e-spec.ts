@@ -12,6 +12,8 @@ describe('LedgerStatement (real Postgres)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let client: pg.Client;
 
+  /** How many times each statement answered (it must be once). */
+  const answers = new Map<object, number>();
   /** Runs a statement on `on` (a Client, or a Pool as the batcher does) and resolves with its rows. */
   const run = <Row extends object>(
     on: pg.Client | pg.Pool,
@@ -20,17 +22,41 @@ describe('LedgerStatement (real Postgres)', () => {
     on instanceof pg.Pool
       ? (on.query(statement as never) as unknown as Promise<{ rows: Row[] }>).then((r) => r.rows)
       : new Promise((resolve, reject) => {
-          statement.callback = (err, result) => (err ? reject(err) : resolve(result!.rows));
+          statement.callback = (err, result) => {
+            answers.set(statement, (answers.get(statement) ?? 0) + 1);
+            if (err) reject(err);
+            else resolve(result!.rows);
+          };
           on.query(statement as never);
         });
+  /** How often `statement` answered, once the server's messages for it have all been handled. */
+  const answeredTimes = async (on: pg.Client, statement: object): Promise<number> => {
+    await on.query('SELECT 1');
+    return answers.get(statement) ?? 0;
+  };
+  /** Counts the Describe messages pg's connection sends (its real method, observed). */
+  const describesOn = (c: pg.Client): { count: number } => {
+    const connection = (c as unknown as { connection: { describe: (...a: unknown[]) => unknown } })
+      .connection;
+    const seen = { count: 0 };
+    const send = connection.describe.bind(connection);
+    connection.describe = (...a: unknown[]) => {
+      seen.count++;
+      return send(...a);
+    };
+    return seen;
+  };
   const parsedOn = (c: pg.Client): Record<string, string> =>
     (c as unknown as { connection: { parsedStatements: Record<string, string> } }).connection
       .parsedStatements;
+
+  let describes: { count: number };
 
   beforeAll(async () => {
     db = await createTestDatabase();
     client = new pg.Client({ connectionString: db.url });
     await client.connect();
+    describes = describesOn(client);
     await client.query(`
       CREATE TABLE spend (id uuid PRIMARY KEY, amount bigint NOT NULL);
       CREATE FUNCTION take(p_id uuid, p_amount bigint)
@@ -54,6 +80,7 @@ describe('LedgerStatement (real Postgres)', () => {
     const first = new LedgerStatement('ledger_take', TEXT, [id(1), 7]);
     const rows = await run(client, first);
     expect(first.describes).toBe(true);
+    expect(describes.count).toBe(1);
     expect(parsedOn(client)).toMatchObject({ ledger_take: TEXT });
     expect(rows).toEqual([
       {
@@ -70,8 +97,10 @@ describe('LedgerStatement (real Postgres)', () => {
     const viaPg = await client.query(TEXT, [id(2), 3]);
     const second = new LedgerStatement('ledger_take', TEXT, [id(3), 3]);
     const again = await run(client, second);
-    // No Describe this time: the connection knows the statement's columns.
+    // No Describe this time: the connection knows the statement's columns (pg's own Query above
+    // sent one).
     expect(second.describes).toBe(false);
+    expect(describes.count).toBe(2);
     expect(again).toEqual(viaPg.rows.map((r) => ({ ...r, r_account: id(3) })));
     expect(Object.keys(again[0]!)).toEqual(viaPg.fields.map((f) => f.name));
   });
@@ -104,6 +133,7 @@ describe('LedgerStatement (real Postgres)', () => {
   it("rejects with the server's error, writes nothing, and the connection serves the next statement", async () => {
     const failing = new LedgerStatement('ledger_take', TEXT, [id(20), -1]);
     await expect(run(client, failing)).rejects.toMatchObject({ code: '22023', message: 'negative amount' });
+    expect(await answeredTimes(client, failing)).toBe(1);
     expect((await client.query('SELECT count(*)::int AS n FROM spend WHERE id = $1', [id(20)])).rows).toEqual(
       [{ n: 0 }],
     );
@@ -158,5 +188,42 @@ describe('LedgerStatement (real Postgres)', () => {
     } finally {
       await other.end();
     }
+  });
+
+  it('refuses rows that do not match the columns it knows, once, and the connection goes on', async () => {
+    // What a server connection could hold under the name if it were prepared afresh for another
+    // text (the ledger's texts fix their columns so that this cannot happen to them).
+    const text = 'SELECT $1::int AS a, 2 AS b';
+    expect(await run(client, new LedgerStatement('ledger_drift', text, [1]))).toEqual([{ a: 1, b: 2 }]);
+    await client.query('DEALLOCATE ledger_drift');
+    await client.query('PREPARE ledger_drift(int) AS SELECT $1, 2, 3');
+    const drifted = new LedgerStatement('ledger_drift', text, [1]);
+    await expect(run(client, drifted)).rejects.toThrow(
+      'The ledger statement ledger_drift answered a row that does not match its columns',
+    );
+    expect(await answeredTimes(client, drifted)).toBe(1);
+  });
+
+  it('answers once when the server ends the session mid-statement', async () => {
+    const doomed = new pg.Client({ connectionString: db.url });
+    await doomed.connect();
+    doomed.on('error', () => undefined);
+    const pid = (await doomed.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const statement = new LedgerStatement('ledger_sleep', 'SELECT pg_sleep($1::int) AS r_status', [30]);
+    const pending = run(doomed, statement);
+    // Wait until the statement runs, then end its session.
+    for (let i = 0; i < 100; i++) {
+      const active = await client.query(
+        "SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active' AND query LIKE 'SELECT pg_sleep%'",
+        [pid],
+      );
+      if (active.rowCount) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await client.query('SELECT pg_terminate_backend($1)', [pid]);
+    await expect(pending).rejects.toMatchObject({ code: '57P01' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(answers.get(statement)).toBe(1);
+    await doomed.end().catch(() => undefined);
   });
 });

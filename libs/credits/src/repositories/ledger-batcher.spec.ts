@@ -80,7 +80,7 @@ describe('statementOf (what the ledger batcher sends)', () => {
   it('sends a lone reservation to credits_reserve, committing without the WAL flush whatever the setting', () => {
     const [lone, values] = statementOf([{ op: reserve }]);
     expect(lone).toMatch(
-      /^SELECT s\.\*, 0 AS r_index, NULL::bigint AS r_charged, set_config\('synchronous_commit', 'off', true\) AS r_no_flush FROM credits_reserve\(\$1::uuid, \$2::uuid, \$3::uuid, \$4, \$5::bigint, \$6, \$7::bigint, \$8::integer\) s$/,
+      /^SELECT s\.r_status::text, s\.r_reservation::uuid, s\.r_account::uuid, s\.r_balance::bigint, s\.r_budget_remaining::bigint, 0 AS r_index, NULL::bigint AS r_charged, set_config\('synchronous_commit', 'off', true\) AS r_no_flush FROM credits_reserve\(\$1::uuid, \$2::uuid, \$3::uuid, \$4, \$5::bigint, \$6, \$7::bigint, \$8::integer\) s$/,
     );
     expect(values).toEqual([
       reserve.tenant,
@@ -97,7 +97,9 @@ describe('statementOf (what the ledger batcher sends)', () => {
 
   it('keeps every batch of two or more on credits_apply, as one jsonb array', () => {
     const [batch, batchValues] = statementOf([{ op: charge() }, { op: settle }]);
-    expect(batch).toBe('SELECT * FROM credits_apply($1::jsonb)');
+    expect(batch).toBe(
+      'SELECT r_index::integer, r_status::text, r_reservation::uuid, r_account::uuid, r_balance::bigint, r_budget_remaining::bigint, r_charged::bigint FROM credits_apply($1::jsonb)',
+    );
     expect(JSON.parse(batchValues[0] as string)).toEqual([charge(), settle]);
   });
 
@@ -116,7 +118,7 @@ describe('statementOf (what the ledger batcher sends)', () => {
       );
     }
     expect(statementOf([{ op: reserve }, { op: reserve }], false)[0]).toBe(
-      "SELECT *, set_config('synchronous_commit', 'off', true) AS r_no_flush FROM credits_apply($1::jsonb)",
+      "SELECT r_index::integer, r_status::text, r_reservation::uuid, r_account::uuid, r_balance::bigint, r_budget_remaining::bigint, r_charged::bigint, set_config('synchronous_commit', 'off', true) AS r_no_flush FROM credits_apply($1::jsonb)",
     );
   });
 
@@ -170,7 +172,7 @@ describe('unnamedRetry (a named ledger statement Postgres refused before it ran)
   });
 });
 
-describe('LedgerStatement through pg-pool', () => {
+describe("pg-pool's contract for a Submittable (what the batcher awaits)", () => {
   it('comes back from pg-pool as a promise of its result, or of the error, and the connection goes back either way', async () => {
     // pg-pool's own code over a client that answers at once (no server): what the batcher awaits.
     let ended = 0;

@@ -33,20 +33,21 @@ interface Shape {
 /**
  * The shape of each named statement a connection has described, per connection (pg's Connection
  * object; gone with it). A prepared statement's result columns cannot change under it: if a
- * migration changes what it returns, Postgres refuses to run it ("cached plan must not change
+ * migration changes a column's type, Postgres refuses to run it ("cached plan must not change
  * result type", 0A000) instead of answering with other columns, and the batcher's retry takes a
- * fresh connection, which describes it again.
+ * fresh connection, which describes it again. The ledger statements name their columns in their
+ * text (decision 0047), so a statement prepared afresh under the same name (as a pooler does on
+ * another server connection) answers the same columns in the same order.
  */
 const shapes = new WeakMap<object, Map<string, Shape>>();
 
-/** Parameters as pg sends text values: null as SQL NULL, a string as it is, a number as its digits, an object as JSON. */
-function asText(value: unknown): string | null {
-  if (value == null) return null;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
-    return value.toString();
-  return JSON.stringify(value);
-}
+/**
+ * pg's own mapping of a parameter to what it sends (`utils.prepareValue`: null for null and
+ * undefined, a Buffer as binary, a Date as its timestamp, an array as an array literal, an object
+ * as JSON), so a value goes out as pg's Query would send it.
+ */
+const prepareValue = (pg as unknown as { utils: { prepareValue: (value: unknown) => unknown } }).utils
+  .prepareValue;
 
 /**
  * A named ledger statement as its own pg Submittable (the interface pg-cursor and
@@ -97,10 +98,10 @@ export class LedgerStatement<Row extends object> {
         connection.submittedNamedStatements[this.name] = this.text;
       }
       try {
-        connection.bind({ statement: this.name, values: this.values, valueMapper: asText });
+        connection.bind({ statement: this.name, values: this.values, valueMapper: prepareValue });
       } catch (err) {
-        // pg-protocol wrote nothing of the Bind. A Parse sent with it stands (the statement is
-        // valid, and pg records it as parsed); answer with the error at ReadyForQuery.
+        // pg-protocol wrote nothing of the Bind; a Parse sent with it still goes (pg records the
+        // name as parsed if the server accepts it). Answer with the error at ReadyForQuery.
         connection.sync();
         this.failure = err instanceof Error ? err : new Error(String(err));
         return null;
@@ -173,6 +174,13 @@ export class LedgerStatement<Row extends object> {
   private answer(err: Error | null, result?: { rows: Row[] }): void {
     if (this.answered) return;
     this.answered = true;
-    this.callback?.(err, result);
+    try {
+      this.callback?.(err, result);
+    } catch (thrown) {
+      // As pg's Query does: the Client must go on to its next query, so the throw surfaces later.
+      process.nextTick(() => {
+        throw thrown;
+      });
+    }
   }
 }

@@ -126,11 +126,12 @@ const INSERT_USAGE = `WITH ins AS (
 type ArrayElement = string | number | null;
 
 /**
- * A column's values as a Postgres array literal, every element quoted (`"` and `\` escaped only
- * when present) and nulls as NULL; Postgres casts the elements to the column's type. pg would
- * write the same literal from a JavaScript array, at about four times the CPU (a type check and
- * two regular-expression replaces per element): with the flush at every ~50 calls it was ~22,000
- * of a plain call's ~650,000 instructions (callgrind, the bench's c1 loop).
+ * A column's values as a Postgres array literal: strings quoted (`"` and `\` escaped only when
+ * present), numbers as their digits, nulls as NULL; Postgres casts the elements to the column's
+ * type. pg writes the literal of a JavaScript array itself at several times the CPU (a type check
+ * and two regular-expression replaces per element, every element quoted): with the flush taking
+ * ~50 calls' records it was ~22,000 of a plain call's ~650,000 instructions, this ~6,000
+ * (callgrind, the bench's c1 loop).
  */
 export function arrayLiteral(values: readonly ArrayElement[]): string {
   let out = '{';
