@@ -6,7 +6,7 @@
 // counts compare without pairing turns. It does not replace `npm run bench` (cache misses, the
 // kernel and the other processes are not in it); it says where a call's instructions go.
 //
-//   node bench/instructions.mjs [--warm 8000] [--calls 1000] [--windows 3] [--top 40]
+//   node bench/instructions.mjs [--warm 15000] [--calls 1000] [--windows 5] [--top 40]
 //       [--targets gateway,reference,floor]
 //
 // Holds the bench's services (`BENCH_HOLD=1 node bench/run.mjs`, Postgres only), starts a copy of
@@ -38,9 +38,9 @@ const args = Object.fromEntries(
     .map((a, i, all) => (a.startsWith('--') ? [a.slice(2), all[i + 1]] : null))
     .filter(Boolean),
 );
-const WARM = Number(args.warm ?? 8000);
+const WARM = Number(args.warm ?? 15000);
 const CALLS = Number(args.calls ?? 1000);
-const WINDOWS = Number(args.windows ?? 3);
+const WINDOWS = Number(args.windows ?? 5);
 const TOP = Number(args.top ?? 40);
 const TARGETS = (args.targets ?? 'gateway,reference,floor').split(',');
 const OUT = process.env.BENCH_OUTPUT_DIR ?? mkdtempSync(join(tmpdir(), 'sy-instructions-'));
