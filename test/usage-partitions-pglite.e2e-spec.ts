@@ -49,6 +49,42 @@ describe('usage partitions and rollups on PGlite', () => {
     }
   });
 
+  it("keeps each record's time to the millisecond and its texts as they were", async () => {
+    const recorder = gw.app.get(UsageRecorder);
+    const second = Math.floor(Date.now() / 1000) * 1000 - 600_000;
+    const records = [
+      { requestId: 'q"1', model: 'we"ird\\model, {x}', at: new Date(second + 1) },
+      { requestId: 'q\\2', model: 'NULL', at: new Date(second + 999) },
+      { requestId: 'q 3', model: 'modèle 模型', at: new Date(second + 500) },
+    ];
+    for (const r of records)
+      recorder.record({
+        ...r,
+        tenantId,
+        userId,
+        provider: 'simulator',
+        endpoint: 'chat.completions',
+        inputTokens: 1,
+        outputTokens: 2,
+        cost: 3n,
+        latencyMs: 4,
+        status: 'ok',
+      });
+    await recorder.flush();
+    const rows = await db.query<Array<{ requestId: string; model: string; ms: string }>>(
+      `SELECT request_id AS "requestId", model, round(extract(epoch FROM created_at) * 1000)::text AS ms
+         FROM usage_records WHERE request_id = ANY($1) ORDER BY created_at`,
+      [records.map((r) => r.requestId)],
+    );
+    expect(rows).toEqual(
+      [records[0]!, records[2]!, records[1]!].map((r) => ({
+        requestId: r.requestId,
+        model: r.model,
+        ms: String(r.at.getTime()),
+      })),
+    );
+  });
+
   it('answers the same from rollups as from records, and retention drops whole months', async () => {
     const now = Date.now();
     // Two months back: the months exist (as after an upgrade), so the rows land in them.

@@ -116,9 +116,14 @@ export const MAX_USAGE_BATCH = 4_000;
 const INSERT_USAGE = `WITH ins AS (
    INSERT INTO usage_records (request_id, tenant_id, user_id, api_key_id, provider, model, endpoint,
      input_tokens, output_tokens, cached_input_tokens, cost, latency_ms, ttft_ms, status, error_class, created_at)
-   SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[],
+   SELECT u.request_id, u.tenant_id, u.user_id, u.api_key_id, u.provider, u.model, u.endpoint, u.input_tokens,
+     u.output_tokens, u.cached_input_tokens, u.cost, u.latency_ms, u.ttft_ms, u.status, u.error_class,
+     to_timestamp(u.at_ms / 1000.0)
+   FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[],
      $8::integer[], $9::integer[], $10::integer[], $11::bigint[], $12::integer[], $13::integer[], $14::text[],
-     $15::text[], $16::timestamptz[])
+     $15::text[], $16::float8[])
+     AS u(request_id, tenant_id, user_id, api_key_id, provider, model, endpoint, input_tokens, output_tokens,
+       cached_input_tokens, cost, latency_ms, ttft_ms, status, error_class, at_ms)
    RETURNING tenant_id, user_id, api_key_id, provider, model, endpoint, status, input_tokens, output_tokens,
      cached_input_tokens, cost, latency_ms, ttft_ms, created_at
  )`;
@@ -171,7 +176,8 @@ export class UsageRepository {
       columns[12]![i] = r.ttftMs;
       columns[13]![i] = r.status;
       columns[14]![i] = r.errorClass;
-      columns[15]![i] = r.at.toISOString();
+      // Milliseconds since the epoch: V8's toISOString cost ~7,800 instructions a record.
+      columns[15]![i] = r.at.getTime();
     }
     // The records and their daily rollups in one statement: the rollups never disagree with the
     // records, whichever instance wrote them. Rollup keys in a fixed order, so two instances
