@@ -32,7 +32,10 @@ export function formatDecimal(d: Decimal): string {
   return frac ? `${whole}.${frac}` : whole;
 }
 
-export const pow10 = (n: number): bigint => 10n ** BigInt(n);
+/** 10^0 .. 10^63: every call prices with a few of them, and BigInt exponentiation is not free. */
+const POWERS: readonly bigint[] = Array.from({ length: 64 }, (_, i) => 10n ** BigInt(i));
+
+export const pow10 = (n: number): bigint => POWERS[n] ?? 10n ** BigInt(n);
 
 /** Ceiling of a / b for a >= 0, b > 0. */
 export function ceilDiv(a: bigint, b: bigint): bigint {
