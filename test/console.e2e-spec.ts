@@ -351,6 +351,16 @@ describe('the console in a browser', () => {
     await page.getByRole('option', { name: tenant.name, exact: true }).click();
     const rows = page.locator('table[aria-label="Users"] tbody tr');
     await rows.filter({ hasText: email }).waitFor();
+    // The unfiltered page stays on screen until the filtered one arrives (it has the new user too):
+    // wait for a table of that tenant's rows only, then count them.
+    await page
+      .waitForFunction(
+        `(() => { const trs = [...document.querySelectorAll('table[aria-label="Users"] tbody tr')];
+          return trs.length > 0 && trs.every((tr) => tr.children[2]?.textContent === ${JSON.stringify(tenant.name)}); })()`,
+        undefined,
+        { timeout: 10_000 },
+      )
+      .catch(() => undefined);
     await expect(rows.count()).resolves.toBe(inTenant.total);
     const tenants = await rows.evaluateAll((trs) => trs.map((tr) => tr.children[2]?.textContent));
     expect(new Set(tenants)).toEqual(new Set([tenant.name]));
