@@ -173,13 +173,17 @@ const modelName = MODEL_NAME_SCHEMA;
 export const CHAT_SCHEMA = {
   type: 'object',
   required: ['messages'],
+  // A message and a tool are each checked by a function of their own: inlined, the request's
+  // validator is past the size V8 optimizes (compileValidator). Never a branch of an anyOf, whose
+  // errors the validator tells apart by their paths.
+  $defs: { message, tool },
   anyOf: [{ required: ['model'] }, { required: ['models'] }, { required: ['route'] }],
   properties: {
     model: modelName,
     models: { type: 'array', minItems: 1, maxItems: 10, items: modelName },
     route: modelName,
     stream_failover: { type: 'boolean' },
-    messages: { type: 'array', minItems: 1, items: message },
+    messages: { type: 'array', minItems: 1, items: { $ref: '#/$defs/message' } },
     stream: { type: 'boolean' },
     stream_options: {
       anyOf: [{ type: 'null' }, { type: 'object', properties: { include_usage: { type: 'boolean' } } }],
@@ -202,7 +206,7 @@ export const CHAT_SCHEMA = {
     user: { type: 'string', maxLength: 256 },
     thinking: THINKING_SCHEMA,
     top_k: { type: 'integer', minimum: 0 },
-    tools: { type: 'array', maxItems: 128, items: tool },
+    tools: { type: 'array', maxItems: 128, items: { $ref: '#/$defs/tool' } },
     tool_choice: {
       if: { type: 'string' },
       then: { enum: ['none', 'auto', 'required'] },

@@ -129,8 +129,41 @@ function messageOf(error: ErrorObject, param: string): string {
   }
 }
 
-// verbose: each error carries the value (`data`) and its schema, which the messages quote.
-const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false, verbose: true });
+/**
+ * verbose: each error carries the value (`data`) and its schema, which the messages quote.
+ *
+ * inlineRefs off: a `$ref` gets a function of its own instead of being copied into its user. V8
+ * does not optimize a function past 60 KB of bytecode, and a request schema inlined whole is past
+ * it (the chat schema's was 76 KB): every call then ran the validator in the interpreter, about
+ * six times slower. The large schemas name their repeated parts (a message) under `$defs`, and
+ * `generatedSources` below lets a test hold every function under the limit.
+ */
+const ajv = new Ajv({
+  allErrors: false,
+  strict: false,
+  coerceTypes: false,
+  verbose: true,
+  inlineRefs: false,
+});
+
+/**
+ * The source of every function ajv generates for a schema (its own and its `$ref`s'), for the test
+ * that keeps each one small enough for V8 to optimize. Compiles the schema apart from the validators.
+ */
+export function generatedSources(schema: object): string[] {
+  const sources = new Ajv({ ...ajv.opts, code: { source: true } });
+  type Generated = ValidateFunction & {
+    source?: { validateCode: string; scopeValues: { validate?: Iterable<{ value?: { ref?: Generated } }> } };
+  };
+  const seen = new Set<Generated>();
+  const walk = (fn: Generated | undefined): void => {
+    if (!fn?.source || seen.has(fn)) return;
+    seen.add(fn);
+    for (const name of fn.source.scopeValues.validate ?? []) walk(name.value?.ref);
+  };
+  walk(sources.compile(schema) as Generated);
+  return [...seen].map((fn) => fn.source!.validateCode);
+}
 
 /**
  * Compiles a JSON schema once (at module load) into a validator that throws the OpenAI 400 with

@@ -6,6 +6,15 @@
  */
 import { MODEL_NAME_SCHEMA } from '@switchyard/chat';
 
+/**
+ * A part checked by a function of its own (one of `$defs` below): inlined, the request's validator
+ * is past the size V8 optimizes (compileValidator in @switchyard/chat). Never a branch of an anyOf,
+ * whose errors the validator tells apart by their paths.
+ */
+const ref = (name: 'message' | 'contentBlock' | 'textBlock' | 'documentSource'): { $ref: string } => ({
+  $ref: `#/$defs/${name}`,
+});
+
 /** `then` applies when the object's `type` is one of `values`. */
 const when = (values: string[], then: object) => ({
   if: { required: ['type'], properties: { type: { enum: values } } },
@@ -53,7 +62,7 @@ const documentSource = {
     type: { enum: ['base64', 'text', 'content'] },
     media_type: { type: 'string' },
     data: { type: 'string' },
-    content: { type: ['string', 'array'], items: textBlock },
+    content: { type: ['string', 'array'], items: ref('textBlock') },
   },
   allOf: [
     when(['base64'], {
@@ -67,7 +76,7 @@ const documentSource = {
 
 const toolResultContent = {
   if: { type: 'array' },
-  then: { items: textBlock },
+  then: { items: ref('textBlock') },
   else: { type: 'string' },
 };
 
@@ -81,7 +90,7 @@ const contentBlock = {
     },
   },
   allOf: [
-    when(['text'], textBlock),
+    when(['text'], ref('textBlock')),
     when(['image'], {
       required: ['source'],
       additionalProperties: false,
@@ -92,7 +101,7 @@ const contentBlock = {
       additionalProperties: false,
       properties: {
         type: {},
-        source: documentSource,
+        source: ref('documentSource'),
         title: { type: ['string', 'null'] },
         cache_control: cacheControl,
         citations: {
@@ -141,7 +150,11 @@ const message = {
   additionalProperties: false,
   properties: {
     role: { enum: ['user', 'assistant'] },
-    content: { if: { type: 'array' }, then: { items: contentBlock }, else: { type: 'string' } },
+    content: {
+      if: { type: 'array' },
+      then: { items: ref('contentBlock') },
+      else: { type: 'string' },
+    },
   },
 };
 
@@ -185,17 +198,20 @@ const thinking = {
 /** The fields both /v1/messages and /v1/messages/count_tokens take. */
 const promptProperties = {
   model: MODEL_NAME_SCHEMA,
-  messages: { type: 'array', minItems: 1, items: message },
-  system: { if: { type: 'array' }, then: { items: textBlock }, else: { type: 'string' } },
+  messages: { type: 'array', minItems: 1, items: ref('message') },
+  system: { if: { type: 'array' }, then: { items: ref('textBlock') }, else: { type: 'string' } },
   tools: { type: 'array', maxItems: 128, items: tool },
   tool_choice: toolChoice,
   thinking,
 };
 
+const $defs: Record<Parameters<typeof ref>[0], object> = { message, contentBlock, textBlock, documentSource };
+
 export const MESSAGES_SCHEMA = {
   type: 'object',
   required: ['model', 'messages', 'max_tokens'],
   additionalProperties: false,
+  $defs,
   properties: {
     ...promptProperties,
     max_tokens: { type: 'integer', minimum: 1 },
@@ -218,5 +234,6 @@ export const COUNT_TOKENS_SCHEMA = {
   type: 'object',
   required: ['model', 'messages'],
   additionalProperties: false,
+  $defs,
   properties: promptProperties,
 };
