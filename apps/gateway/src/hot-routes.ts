@@ -62,8 +62,13 @@ export function hotRoutes(app: INestApplication): HotRoute[] {
   ];
 }
 
-/** What a guard sees of an HTTP request: the handler and class carry the route's metadata. */
-class HotContext implements ExecutionContext {
+const NO_NEXT = (): undefined => undefined;
+
+/**
+ * What a guard sees of an HTTP request: the handler and class carry the route's metadata. It is
+ * its own HTTP host, so that a guard's `switchToHttp()` allocates nothing.
+ */
+class HotContext implements ExecutionContext, HttpArgumentsHost {
   constructor(
     private readonly req: Request,
     private readonly res: Response,
@@ -92,11 +97,19 @@ class HotContext implements ExecutionContext {
   }
 
   switchToHttp(): HttpArgumentsHost {
-    return {
-      getRequest: <T>() => this.req as T,
-      getResponse: <T>() => this.res as T,
-      getNext: <T>() => (() => undefined) as T,
-    };
+    return this;
+  }
+
+  getRequest<T>(): T {
+    return this.req as T;
+  }
+
+  getResponse<T>(): T {
+    return this.res as T;
+  }
+
+  getNext<T>(): T {
+    return NO_NEXT as T;
   }
 
   switchToRpc(): never {

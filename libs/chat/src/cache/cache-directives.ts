@@ -14,6 +14,8 @@ export interface CacheDirectives {
   noCache: boolean;
 }
 
+const NONE: Readonly<CacheDirectives> = Object.freeze({ noStore: false, noCache: false });
+
 function tokens(value: string | string[] | undefined): string[] {
   const text = Array.isArray(value) ? value.join(',') : (value ?? '');
   return text
@@ -27,7 +29,9 @@ function tokens(value: string | string[] | undefined): string[] {
  * `no-store`/`no-cache` directives of `Cache-Control`. A malformed `x-switchyard-cache` is a
  * 400: a caller who asked for caching should not silently get none.
  */
-export function cacheDirectives(headers: IncomingHttpHeaders): CacheDirectives {
+export function cacheDirectives(headers: IncomingHttpHeaders): Readonly<CacheDirectives> {
+  // Most calls send neither header: nothing to split (this runs for every model call, issue 20).
+  if (headers['cache-control'] === undefined && headers[CACHE_HEADER] === undefined) return NONE;
   const out: CacheDirectives = { noStore: false, noCache: false };
   for (const token of tokens(headers['cache-control'])) {
     if (token === 'no-store') out.noStore = true;
