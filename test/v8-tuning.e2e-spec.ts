@@ -1,4 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startSimulator, type Simulator } from '../apps/simulator/src/index.js';
 import { createTestDatabase } from './support/databases.js';
 import { spawnGateway, type GatewayProcess } from './support/gateway-process.js';
@@ -81,4 +84,49 @@ describe('V8 settings of the gateway process', () => {
   it('an operator can have it back with --allocation-site-pretenuring (sites are then tenured)', async () => {
     expect((await tenured(['--allocation-site-pretenuring'])).length).toBeGreaterThan(0);
   }, 90_000);
+});
+
+/**
+ * Decision 0049: importing the gateway's V8 settings raises TurboFan's inlining budget. A real
+ * Node process with V8's inlining trace optimizes a function that calls three others of ~340
+ * bytes of bytecode each: under V8's default budget (920) two of them are inlined, under the
+ * gateway's (2,400) all three; an operator's own value on the command line wins.
+ */
+describe("V8's inlining budget", () => {
+  const TUNING = pathToFileURL(resolve(import.meta.dirname, '../dist/apps/gateway/src/v8-tuning.js')).href;
+  const program = (withTuning: boolean): string => `
+    ${withTuning ? `await import(${JSON.stringify(TUNING)});` : ''}
+    const body = (k) => Array.from({ length: 30 }, (_, i) => 'x = (x * 31 + ' + (k * 100 + i) + ') | 0;').join('\\n');
+    const source = [1, 2, 3].map((k) => 'function callee' + k + '(x) {\\n' + body(k) + '\\nreturn x;\\n}').join('\\n')
+      + '\\nreturn function outer(x) { return callee1(x) + callee2(x + 1) + callee3(x + 2); };';
+    const outer = new Function(source)();
+    let total = 0;
+    for (let i = 0; i < 200000; i++) total += outer(i);
+    console.log('total', total);
+  `;
+  /** The callees TurboFan inlined into `outer`, by name. */
+  const inlined = (withTuning: boolean, nodeArgs: string[] = []): Set<string> => {
+    const out = execFileSync(
+      process.execPath,
+      ['--trace-turbo-inlining', ...nodeArgs, '--input-type=module', '-e', program(withTuning)],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    expect(out).toMatch(/^total /m);
+    return new Set(
+      [
+        ...out.matchAll(/^Inlining .*<SharedFunctionInfo (callee\d)>.* into .*<SharedFunctionInfo outer>/gm),
+      ].map((m) => m[1]!),
+    );
+  };
+
+  it("V8 alone inlines only part of the path; with the gateway's settings all of it", () => {
+    const without = inlined(false);
+    expect(without.size).toBeGreaterThan(0);
+    expect(without.size).toBeLessThan(3);
+    expect([...inlined(true)].sort()).toEqual(['callee1', 'callee2', 'callee3']);
+  });
+
+  it('an operator who sets the budget keeps it', () => {
+    expect(inlined(true, ['--max-inlined-bytecode-size-cumulative=920']).size).toBeLessThan(3);
+  });
 });
