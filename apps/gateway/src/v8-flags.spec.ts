@@ -6,6 +6,7 @@ describe('setsPretenuring (decision 0040)', () => {
     expect(setsPretenuring(['--max-old-space-size=1024', '--no-allocation-site-pretenuring'])).toBe(true);
     expect(setsPretenuring(['--allocation_site_pretenuring'])).toBe(true);
     expect(setsPretenuring(['--no-allocation_site_pretenuring'])).toBe(true);
+    expect(setsPretenuring(['--noallocation-site-pretenuring'])).toBe(true);
   });
 
   it('leaves the default to the gateway otherwise', () => {
@@ -20,9 +21,9 @@ describe('setsV8Flag (decision 0049)', () => {
   it('sees a value the operator gave, in either spelling', () => {
     expect(setsV8Flag(['--max-inlined-bytecode-size-cumulative=920'], budget)).toBe(true);
     expect(setsV8Flag(['--max_inlined_bytecode_size_cumulative=4000'], budget)).toBe(true);
-    expect(setsV8Flag(['--max-old-space-size=1024', '--max-inlined-bytecode-size-cumulative'], budget)).toBe(
-      true,
-    );
+    expect(
+      setsV8Flag(['--max-old-space-size=1024', '--max-inlined-bytecode-size-cumulative=2400'], budget),
+    ).toBe(true);
   });
 
   it('does not take another flag whose name begins or contains the same words for it', () => {

@@ -1,12 +1,12 @@
 /**
- * Whether the command line sets V8's flag `name` itself, either way and in either spelling V8
- * accepts (`--name`, `--no-name`, `--name=value`, with `_` for `-`). Kept apart from
+ * Whether the command line sets V8's flag `name` itself, either way and in the spellings V8
+ * accepts (`--name`, `--no-name`, `--noname`, `--name=value`, with `_` for `-`). Kept apart from
  * `v8-tuning.ts`, which changes V8's flags when imported.
  */
 export function setsV8Flag(execArgv: readonly string[], name: string): boolean {
   return execArgv.some((arg) => {
     const flag = arg.split('=')[0]!.replace(/_/g, '-');
-    return flag === `--${name}` || flag === `--no-${name}`;
+    return flag === `--${name}` || flag === `--no-${name}` || flag === `--no${name}`;
   });
 }
 

@@ -174,8 +174,9 @@ export const CHAT_SCHEMA = {
   type: 'object',
   required: ['messages'],
   // A message and a tool are each checked by a function of their own: inlined, the request's
-  // validator is past the size V8 optimizes (compileValidator). Never a branch of an anyOf, whose
-  // errors the validator tells apart by their paths.
+  // validator is past the size V8 optimizes (compileValidator). Never beneath an anyOf or oneOf:
+  // a referenced function's errors carry paths from its own root, and the validator tells an
+  // anyOf's branches apart by their errors' paths.
   $defs: { message, tool },
   anyOf: [{ required: ['model'] }, { required: ['models'] }, { required: ['route'] }],
   properties: {

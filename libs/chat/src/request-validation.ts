@@ -136,7 +136,9 @@ function messageOf(error: ErrorObject, param: string): string {
  * does not optimize a function past 60 KB of bytecode, and a request schema inlined whole is past
  * it (the chat schema's was 76 KB): every call then ran the validator in the interpreter, about
  * six times slower. The large schemas name their repeated parts (a message) under `$defs`, and
- * `generatedSources` below lets a test hold every function under the limit.
+ * `generatedSources` below lets a test hold every function under the limit. No `$ref` may sit
+ * anywhere beneath an `anyOf` or `oneOf`: a referenced function's errors carry schema paths from
+ * its own root (`#/...`), so `branchError` could not tell the branch they came from.
  */
 const ajv = new Ajv({
   allErrors: false,
@@ -153,13 +155,22 @@ const ajv = new Ajv({
 export function generatedSources(schema: object): string[] {
   const sources = new Ajv({ ...ajv.opts, code: { source: true } });
   type Generated = ValidateFunction & {
-    source?: { validateCode: string; scopeValues: { validate?: Iterable<{ value?: { ref?: Generated } }> } };
+    source?: {
+      validateCode: string;
+      scopeValues: {
+        validate?: Iterable<{ value?: { ref?: Generated } }>;
+        // A function still being compiled when referred to (a recursive `$ref`) is reached
+        // through its schema environment.
+        wrapper?: Iterable<{ value?: { ref?: { validate?: Generated } } }>;
+      };
+    };
   };
   const seen = new Set<Generated>();
   const walk = (fn: Generated | undefined): void => {
     if (!fn?.source || seen.has(fn)) return;
     seen.add(fn);
     for (const name of fn.source.scopeValues.validate ?? []) walk(name.value?.ref);
+    for (const name of fn.source.scopeValues.wrapper ?? []) walk(name.value?.ref?.validate);
   };
   walk(sources.compile(schema) as Generated);
   return [...seen].map((fn) => fn.source!.validateCode);

@@ -8,8 +8,9 @@ import { MODEL_NAME_SCHEMA } from '@switchyard/chat';
 
 /**
  * A part checked by a function of its own (one of `$defs` below): inlined, the request's validator
- * is past the size V8 optimizes (compileValidator in @switchyard/chat). Never a branch of an anyOf,
- * whose errors the validator tells apart by their paths.
+ * is past the size V8 optimizes (compileValidator in @switchyard/chat). Never beneath an anyOf or
+ * oneOf: a referenced function's errors carry paths from its own root, and the validator tells an
+ * anyOf's branches apart by their errors' paths.
  */
 const ref = (name: 'message' | 'contentBlock' | 'textBlock' | 'documentSource'): { $ref: string } => ({
   $ref: `#/$defs/${name}`,

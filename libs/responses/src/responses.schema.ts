@@ -5,8 +5,9 @@ const nullable = (schema: object) => ({ anyOf: [{ type: 'null' }, schema] });
 
 /**
  * The answer's format, checked by a function of its own so that the request's stays small enough
- * for V8 to optimize. Nullable inside the `$ref`: a branch of an anyOf that is a `$ref` would have
- * its errors' paths start at the reference, and the validator could not tell the branch meant.
+ * for V8 to optimize. Nullable inside the `$ref`: a `$ref` beneath an anyOf would give errors whose
+ * paths start at the referenced function's own root, and the validator could not tell the branch
+ * meant.
  */
 const text = nullable({
   type: 'object',
