@@ -14,7 +14,8 @@ import pg from 'pg';
 
 const ROOT = resolve(import.meta.dirname, '..');
 // The gateway runs with the Node flags `npm run start:prod` gives it (the heap cap of decision
-// 0031, the young generation's cap of 0044, large pages of 0043), as an operator runs it;
+// 0031, the young generation's cap of 0044, large pages of 0043, V8's memory reducer off of 0050),
+// as an operator runs it;
 // BENCH_NODE_FLAGS replaces them (e.g. '' for none, or other heap settings from
 // docs/performance.md#memory).
 const PROD_NODE_FLAGS = /\bnode ((?:--\S+\s+)*)dist\/apps\/gateway\/src\/main\.js/
@@ -804,8 +805,9 @@ async function scenarios(t, core) {
     await sleep(QUICK ? 500 : 5000);
     mem.peak = Math.max(...mem.samples.filter((x) => x !== null));
     mem.after = rssMb(pid);
-    // V8 returns an idle heap's pages only when its memory reducer runs (seconds to tens of
-    // seconds after the last allocation): read it again later, for information.
+    // V8 returns an idle heap's pages only after a collection that reduces memory (its memory
+    // reducer, which the production flags turn off since decision 0050, or the gateway's idle
+    // stage below): read it again later, for information.
     if (!QUICK) {
       await sleep(25_000);
       mem.after30 = rssMb(pid);

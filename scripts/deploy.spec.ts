@@ -175,7 +175,7 @@ describe('deploy/k8s', () => {
       );
     const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
     const prod =
-      /^node --max-old-space-size=(\d+) --max-semi-space-size=8 --use-largepages=silent dist\/apps\/gateway\/src\/main\.js$/.exec(
+      /^node --max-old-space-size=(\d+) --max-semi-space-size=8 --use-largepages=silent(?: --\S+)* dist\/apps\/gateway\/src\/main\.js$/.exec(
         scripts['start:prod']!,
       );
     expect(image?.[1]).toBeDefined();
@@ -189,6 +189,19 @@ describe('deploy/k8s', () => {
     const limitBytes = Number(limit![1]) * (limit![2] === 'Gi' ? 1024 : 1) * MB;
     expect(limitBytes).toBeGreaterThanOrEqual(250 * MB + 7 * bound);
     expect(one<{ data: Record<string, string> }>('ConfigMap').data.MAX_BODY_BYTES_IN_FLIGHT).toBeUndefined();
+  });
+
+  it("turns V8's memory reducer off on the node command line of both production starts", () => {
+    // Decision 0050: NODE_OPTIONS refuses the flag, so the image's CMD carries it; `start:prod`
+    // too (the bench reads its flags from there). `npm start`, the small-memory profile, keeps it.
+    expect(read('Dockerfile')).toMatch(
+      /^CMD \["node", "--no-memory-reducer", "dist\/apps\/gateway\/src\/main\.js"\]$/m,
+    );
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts['start:prod']).toMatch(
+      /^node (--\S+ )*--no-memory-reducer (--\S+ )*dist\/apps\/gateway\/src\/main\.js$/,
+    );
+    expect(scripts.start).not.toContain('memory-reducer');
   });
 
   it('shares the files volume between replicas', () => {
