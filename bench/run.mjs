@@ -1545,8 +1545,12 @@ async function main() {
         log('commit probe failed:', e.message);
         return null;
       });
-      for (const t of targets) await prepare(t);
-      if (noFlush) await prepare(noFlush);
+      // Each target is warmed up just before it is first measured (the first round's turn; the
+      // side gateway, before the first paired loop), not all of them up front: the last one
+      // warmed would otherwise sit quiet for the others' warm-ups and first turns, ~60 s, which is
+      // when a gateway's idle collector gives its memory back (IDLE_GC_REDUCE_MS) and lets V8
+      // drop the code it had just compiled (decision 0050; docs/performance.md, twenty-seventh
+      // session). The floor, a plain proxy, is warmed first.
       await prepare(floor);
       const rounds = new Map(targets.map((t) => [t, []]));
       for (let i = 0; i < ROUNDS; i++) {
@@ -1555,11 +1559,13 @@ async function main() {
         log(`round ${i + 1} of ${ROUNDS}:`, order.map((t) => t.name).join(', '));
         let stream;
         for (const t of order) {
+          if (i === 0) await prepare(t);
           rounds.get(t).push(await coreRound(t));
           // The floor's streams right after the reference's, so that the two share the host's moment.
           if (t === ref)
             stream = await streams(floor.url, floor.key, { workers: 4, seconds: QUICK ? 0.5 : 4 });
         }
+        if (i === 0 && noFlush) await prepare(noFlush);
         const side = noFlush ? [floor, noFlush] : [floor];
         const fine = await pairedC1([...order, ...side], QUICK ? 0.5 : 3);
         for (const t of order) rounds.get(t).at(-1).c1fine = fine.get(t);
