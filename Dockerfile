@@ -30,7 +30,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s \
   CMD NODE_OPTIONS= node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/api/v1/health/ready').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 STOPSIGNAL SIGTERM
 # V8's memory reducer off (decision 0050): its collections drop much of the optimized code, and the
-# first seconds of the next burst ran at up to twice the CPU per call. It
-# is a flag NODE_OPTIONS refuses, so it is here; the idle collector (IDLE_GC_REDUCE_MS) still
-# gives a burst's memory back after a minute of quiet.
+# first seconds of the next burst ran at up to twice the CPU per call. NODE_OPTIONS refuses the
+# flag, so it is here; the idle collector (IDLE_GC_REDUCE_MS) still gives a burst's memory back
+# after a minute of quiet.
 CMD ["node", "--no-memory-reducer", "dist/apps/gateway/src/main.js"]
