@@ -35,6 +35,9 @@ const GATEWAY_EXTRA_ENV = Object.fromEntries(
     }),
 );
 const QUICK = process.argv.includes('--quick') || /^(1|true|yes)$/i.test(process.env.BENCH_QUICK ?? '');
+/** Each target's warm-up before its first round: plain calls at c8, then streams two at a time. */
+const WARM_CALLS = QUICK ? 2_000 : 20_000;
+const WARM_STREAMS = QUICK ? 4 : 40;
 const PROFILE = process.argv.includes('--cpu-prof');
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -264,8 +267,8 @@ function cannon(
         url: `${url}${path}`,
         method: 'POST',
         connections,
-        duration: amount ? undefined : duration,
-        amount,
+        // autocannon refuses a `duration` key that is undefined: one or the other.
+        ...(amount ? { amount } : { duration }),
         headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
         requests,
@@ -336,7 +339,7 @@ async function oneStream(url, key) {
  * apart as well: that one ends the stream (`[DONE]`, which a gateway sends once the usage chunk
  * came and the call's settlement committed), the others relay content.
  */
-async function streams(url, key, { workers, seconds }) {
+async function streams(url, key, { workers, seconds, count }) {
   const ttfb = [];
   const gaps = [];
   const inner = [];
@@ -344,10 +347,11 @@ async function streams(url, key, { workers, seconds }) {
   const events = [];
   const reads = [];
   let errors = 0;
-  const until = performance.now() + seconds * 1000;
+  const until = performance.now() + (seconds ?? 0) * 1000;
+  let left = count ?? Infinity;
   await Promise.all(
     Array.from({ length: workers }, async () => {
-      while (performance.now() < until) {
+      while (count === undefined ? performance.now() < until : left-- > 0) {
         const s = await oneStream(url, key);
         if (!s.ok) {
           errors++;
@@ -653,8 +657,10 @@ async function prepare(t) {
       }, 200)
     : null;
   t.step('warm-up');
-  await cannon(t.url, t.key, { connections: 8, duration: QUICK ? 1 : 3, body: chatBody() });
-  await streams(t.url, t.key, { workers: 2, seconds: QUICK ? 0.5 : 1 });
+  // Sized in calls, the same for every target: a fresh gateway's compilers settle after ~15,000
+  // calls (3 s at c8 was 3,000-5,000, so its first round measured a gateway still compiling).
+  await cannon(t.url, t.key, { connections: 8, amount: WARM_CALLS, body: chatBody() });
+  await streams(t.url, t.key, { workers: 2, count: WARM_STREAMS });
   await sleep(500);
   if (t.pid) t.mem.idle = rssMb(t.pid);
 }

@@ -147,6 +147,8 @@ interface TestInstructions {
   holdAfterDone?: boolean;
   /** A 500 whose body is an error object followed by this many bytes of white space. */
   bigError?: number;
+  /** A stream of this many chunks of 16 KiB each, written as fast as the connection takes them. */
+  flood?: number;
 }
 
 /** The fields of a ProviderError that callers read. */
@@ -162,6 +164,8 @@ describe('OpenAICompatibleAdapter over undici', () => {
   let baseUrl: string;
   let connections = 0;
   const closedRequests: string[] = [];
+  /** The bytes of a `flood` stream its connection has taken so far. */
+  let floodTaken = 0;
   const opts = { timeoutMs: 5000 };
   const hi = { model: 'm', messages: [{ role: 'user' as const, content: 'hi' }] };
   const key = 'sk-pool-0123456789';
@@ -193,6 +197,21 @@ describe('OpenAICompatibleAdapter over undici', () => {
               if (!res.write(block)) return void res.once('drain', more);
             }
             if (!res.destroyed) res.end('}');
+          };
+          more();
+        } else if (body.flood !== undefined) {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          floodTaken = 0;
+          const event = chunk('x'.repeat(16 * 1024));
+          let left = body.flood;
+          const more = (): void => {
+            while (left > 0 && !res.destroyed) {
+              left--;
+              const taken = res.write(event);
+              floodTaken += event.length;
+              if (!taken) return void res.once('drain', more);
+            }
+            if (!res.destroyed) res.end('data: [DONE]\n\n');
           };
           more();
         } else if (body.holdAfterDone) {
@@ -423,6 +442,48 @@ describe('OpenAICompatibleAdapter over undici', () => {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       expect(closedRequests).toEqual(['/v1/chat/completions']);
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it('pauses the upstream while a slow consumer holds its events, then reads the stream to its end', async () => {
+    const sut = new OpenAICompatibleAdapter(testOutboundPolicy());
+    try {
+      // 48 MiB: without backpressure loopback takes it all in well under the consumer's pause.
+      const events = 3 * 1024;
+      const body = { ...hi, stream: true as const, flood: events };
+      let seen = 0;
+      let takenWhileHeld = 0;
+      for await (const c of sut.chatStream(body, { apiKey: key, baseUrl }, opts)) {
+        if (seen++ === 0) {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          takenWhileHeld = floodTaken;
+        }
+        expect(c.choices[0]?.delta.content).toHaveLength(16 * 1024);
+      }
+      expect(seen).toBe(events);
+      // The socket buffers on both sides and one high-water mark hold a few MiB, not 48.
+      expect(takenWhileHeld).toBeGreaterThan(0);
+      expect(takenWhileHeld).toBeLessThan(24 * 1024 * 1024);
+      expect(floodTaken).toBeGreaterThan(48 * 1024 * 1024);
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it('a stream whose signal has already fired sends nothing', async () => {
+    const sut = new OpenAICompatibleAdapter(testOutboundPolicy());
+    connections = 0;
+    try {
+      const signal = AbortSignal.abort();
+      const body = { ...hi, stream: true as const };
+      const error = await failure(async () => {
+        for await (const _c of sut.chatStream(body, { apiKey: key, baseUrl }, { ...opts, signal })) break;
+      });
+      expect(error.kind).toBe('aborted');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(connections).toBe(0);
     } finally {
       await sut.close();
     }

@@ -1,6 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { StringDecoder } from 'node:string_decoder';
-import { createParser } from 'eventsource-parser';
 import { Pool, type Dispatcher, type buildConnector } from 'undici';
 import { copyFields, DEFAULT_MAX_ANSWER_BYTES, MAX_ERROR_BODY_BYTES, serializeJson } from '@switchyard/core';
 import { ProviderError, type CallOptions, type ProviderCredentials } from '../provider.port.js';
@@ -10,6 +8,8 @@ import { CallScope } from '../shared/call-scope.js';
 import { ClientCache } from '../shared/client-cache.js';
 import { transportError } from '../shared/transport-error.js';
 import { openAIErrorMessage, openAIHttpError } from './openai.errors.js';
+import { ScopedExchange } from './scoped-exchange.js';
+import { SseExchange } from './sse-exchange.js';
 
 /** The OpenAI endpoints this transport serves (the rest stay on the SDK). */
 export type OpenAIRoute = 'chat' | 'completions' | 'embeddings' | 'responses';
@@ -31,18 +31,7 @@ interface PoolEntry {
 }
 type EndpointEntry = OpenAIEndpoint | typeof VIA_SDK;
 
-type ResponseBody = Dispatcher.ResponseData['body'];
-
 const USER_AGENT = 'switchyard';
-/** How much of a stream's tail, after `[DONE]`, is read to keep the connection (else it is closed). */
-const DRAIN_LIMIT_BYTES = 64 * 1024;
-/**
- * How long that tail may take. The pools have no body timeout of their own (decision 0038), so
- * without this an upstream that sent `[DONE]` and then held its body open would keep the
- * connection out of its pool for good.
- */
-const DRAIN_TIMEOUT_MS = 1000;
-
 /** How often unused pools are closed: one unused for a whole period goes (see the constructor). */
 const POOL_IDLE_MS = 60_000;
 
@@ -68,33 +57,6 @@ function withDefaults(
 ): Record<string, string> {
   if (defaults) for (const name of Object.keys(defaults)) own[name.toLowerCase()] = defaults[name]!;
   return own;
-}
-
-/** Reads a non-2xx answer and classifies it exactly as the SDK path does. */
-async function responseError(
-  response: Dispatcher.ResponseData,
-  provider: string,
-  secrets: readonly string[],
-): Promise<ProviderError> {
-  let text: string;
-  try {
-    text = await errorText(response.body);
-  } catch (error) {
-    text = error instanceof Error ? error.message : String(error);
-  }
-  return errorFromText(response.statusCode, response.headers, text, provider, secrets);
-}
-
-/** An error answer's first MAX_ERROR_BODY_BYTES as text (its message is shown cut short anyway). */
-async function errorText(body: ResponseBody): Promise<string> {
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  for await (const chunk of body.iterator({ destroyOnReturn: true }) as AsyncIterable<Buffer>) {
-    chunks.push(chunk);
-    bytes += chunk.length;
-    if (bytes >= MAX_ERROR_BODY_BYTES) break;
-  }
-  return Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8');
 }
 
 /** A non-2xx answer's status, headers and body text as the error the SDK path would throw. */
@@ -124,20 +86,6 @@ function classify(error: unknown, scope: CallScope, secrets: readonly string[]):
   return transportError(error, scope.provider, secrets);
 }
 
-/** Gives a response's connection back: reads a short tail when the answer is complete, else closes it. */
-function release(body: ResponseBody, complete: boolean, bytesRead: number): void {
-  if (body.readableEnded || body.destroyed) return;
-  if (complete) {
-    body
-      .dump({ limit: bytesRead + DRAIN_LIMIT_BYTES, signal: AbortSignal.timeout(DRAIN_TIMEOUT_MS) })
-      .catch(ignore);
-  }
-  // Destroying an unfinished body reports an abort error, which nobody is left to hear.
-  else body.on('error', ignore).destroy();
-}
-
-function ignore(): void {}
-
 /** A whole answer, read into memory: what a non-stream call gets back. */
 interface BufferedAnswer {
   readonly status: number;
@@ -155,47 +103,26 @@ interface BufferedAnswer {
  * `signal` would: on the caller's abort or the deadline, the exchange is aborted with the
  * scope's reason, and `classify` then reports the interruption.
  */
-class BufferedExchange implements Dispatcher.DispatchHandler {
-  private controller: Dispatcher.DispatchController | undefined = undefined;
-  private status = 0;
-  private headers: IncomingHttpHeaders = {};
+class BufferedExchange extends ScopedExchange {
   private chunks: Buffer[] = [];
   private bytes = 0;
   /** An error answer past MAX_ERROR_BODY_BYTES, aborted after what it had: that is its text. */
   private cut = false;
   private done = false;
-  private readonly onAbort = (): void => {
-    const reason = abortReason(this.scope.reason);
-    // Started: aborting reports the error through onResponseError. Still queued for a
-    // connection: the call fails now, and the request is aborted when it gets one.
-    if (this.controller) this.controller.abort(reason);
-    else if (!this.finish()) this.reject(reason);
-  };
 
   constructor(
-    private readonly scope: AbortSource,
+    scope: AbortSource,
     private readonly resolve: (answer: BufferedAnswer) => void,
     private readonly reject: (error: unknown) => void,
     private readonly provider: string,
     private readonly maxBytes: number,
   ) {
-    if (scope.aborted) this.onAbort();
-    else scope.addEventListener('abort', this.onAbort, { once: true });
+    super(scope);
+    this.listen();
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    // A retried request (the pipeline's head failed) starts again with a new controller.
-    this.controller = controller;
-    if (this.scope.aborted) controller.abort(abortReason(this.scope.reason));
-  }
-
-  onResponseStart(
-    _controller: Dispatcher.DispatchController,
-    status: number,
-    headers: IncomingHttpHeaders,
-  ): void {
-    this.status = status;
-    this.headers = headers;
+  protected failQueued(reason: Error): void {
+    if (!this.finish()) this.reject(reason);
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -271,17 +198,12 @@ class BufferedExchange implements Dispatcher.DispatchHandler {
   }
 }
 
-/** undici's `abort` wants an Error; a reason that is not one (a caller's string) becomes its cause. */
-function abortReason(reason: unknown): Error {
-  return reason instanceof Error ? reason : new Error('aborted', { cause: reason });
-}
-
 /**
  * The OpenAI wire format over undici, for the hot endpoints (chat, completions, embeddings,
  * responses): one keep-alive pool per upstream origin, created on first use and reused by every
  * key; URLs and fixed headers computed once per credentials; a whole answer collected by a
- * dispatch handler, a stream read as a Node stream (no fetch, no WHATWG streams, no Headers
- * objects). Errors classify exactly as the SDK path's (see openai.errors.ts).
+ * dispatch handler, a stream parsed by another as its bytes arrive (sse-exchange.ts; no fetch, no
+ * Node or WHATWG streams, no Headers objects). Errors classify exactly as the SDK path's (see openai.errors.ts).
  */
 export class OpenAIHttpTransport {
   /** The pools by origin; `used` says a call started or ended on it since the last sweep. */
@@ -335,16 +257,7 @@ export class OpenAIHttpTransport {
       const answer = await new Promise<BufferedAnswer>((resolve, reject) => {
         const exchange = new BufferedExchange(scope, resolve, reject, scope.provider, this.maxAnswerBytes);
         if (exchange.settled) return; // aborted already: nothing is sent
-        pooled = this.pooled(endpoint.origin);
-        pooled.pool.dispatch(
-          {
-            method: 'POST',
-            path: endpoint.paths[route],
-            headers: requestHeaders(endpoint.headers, opts),
-            body: serializeJson(body),
-          },
-          exchange,
-        );
+        pooled = this.dispatch(endpoint, route, body, opts, exchange);
       });
       if (!isOk(answer.status)) {
         throw errorFromText(answer.status, answer.headers, answer.text, scope.provider, [creds.apiKey]);
@@ -373,49 +286,41 @@ export class OpenAIHttpTransport {
     opts: CallOptions,
   ): AsyncGenerator<T> {
     const scope = new CallScope(opts, opts.provider ?? this.defaultProvider);
-    let response: Dispatcher.ResponseData | undefined;
+    const exchange = new SseExchange(scope, scope.provider, this.maxAnswerBytes);
     let complete = false;
-    let bytesRead = 0;
     let pooled: PoolEntry | undefined;
     try {
-      pooled = this.pooled(endpoint.origin);
-      response = await this.send(pooled.pool, endpoint, route, body, opts, scope);
-      if (!isOk(response.statusCode)) throw await responseError(response, scope.provider, [creds.apiKey]);
-      const events: string[] = [];
-      const parser = createParser({ onEvent: (event) => void events.push(event.data) });
-      const decoder = new StringDecoder('utf8');
+      // Aborted already: nothing is sent.
+      if (!exchange.settled) pooled = this.dispatch(endpoint, route, body, opts, exchange);
+      await exchange.response();
+      if (!isOk(exchange.status)) {
+        throw errorFromText(exchange.status, exchange.headers, exchange.errorText(), scope.provider, [
+          creds.apiKey,
+        ]);
+      }
       scope.arm();
-      // Not destroyed on return: after [DONE] the rest of the body is drained so the socket is kept.
-      // Bytes read since the last complete event: one event may not pass the answer bound.
-      let pendingBytes = 0;
-      for await (const bytes of response.body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-        bytesRead += bytes.length;
-        pendingBytes += bytes.length;
-        parser.feed(decoder.write(bytes));
-        if (events.length > 0) pendingBytes = 0;
-        else if (pendingBytes > this.maxAnswerBytes) {
-          throw answerTooLarge('event', this.maxAnswerBytes, scope.provider, response.statusCode);
+      for (;;) {
+        const data = exchange.next();
+        if (data === undefined) {
+          if (await exchange.more()) continue;
+          break;
         }
-        for (let i = 0; i < events.length; i++) {
-          const data = events[i]!;
-          if (data.startsWith('[DONE]')) {
-            complete = true;
-            return;
-          }
-          const chunk = JSON.parse(data) as { error?: unknown } | null;
-          if (chunk?.error) {
-            const message = openAIErrorMessage(undefined, chunk.error);
-            throw openAIHttpError(
-              { status: undefined, headers: response.headers, error: chunk.error, message },
-              scope.provider,
-              [creds.apiKey],
-            );
-          }
-          scope.pause();
-          yield chunk as T;
-          scope.arm();
+        if (data.startsWith('[DONE]')) {
+          complete = true;
+          return;
         }
-        events.length = 0;
+        const chunk = JSON.parse(data) as { error?: unknown } | null;
+        if (chunk?.error) {
+          const message = openAIErrorMessage(undefined, chunk.error);
+          throw openAIHttpError(
+            { status: undefined, headers: exchange.headers, error: chunk.error, message },
+            scope.provider,
+            [creds.apiKey],
+          );
+        }
+        scope.pause();
+        yield chunk as T;
+        scope.arm();
       }
       complete = true;
       const interrupted = scope.interruption();
@@ -424,7 +329,8 @@ export class OpenAIHttpTransport {
       throw classify(error, scope, [creds.apiKey]);
     } finally {
       scope.dispose();
-      if (response) release(response.body, complete, bytesRead);
+      // Not closed once complete: after [DONE] the rest of the body is drained so the socket is kept.
+      exchange.release(complete);
       if (pooled) pooled.used = true;
     }
   }
@@ -478,23 +384,25 @@ export class OpenAIHttpTransport {
     }
   }
 
-  private send(
-    pool: Pool,
+  /** Sends one call's request on its origin's pool (opened on first use), answered to `handler`. */
+  private dispatch(
     endpoint: OpenAIEndpoint,
     route: OpenAIRoute,
     body: object,
     opts: CallOptions,
-    signal: AbortSource,
-  ): Promise<Dispatcher.ResponseData> {
-    return pool.request({
-      method: 'POST',
-      path: endpoint.paths[route],
-      headers: requestHeaders(endpoint.headers, opts),
-      body: serializeJson(body),
-      // undici takes any EventTarget with `aborted` and `reason` (it checks for
-      // addEventListener); the call's scope is one, without an AbortSignal (decision 0032).
-      signal,
-    });
+    handler: Dispatcher.DispatchHandler,
+  ): PoolEntry {
+    const pooled = this.pooled(endpoint.origin);
+    pooled.pool.dispatch(
+      {
+        method: 'POST',
+        path: endpoint.paths[route],
+        headers: requestHeaders(endpoint.headers, opts),
+        body: serializeJson(body),
+      },
+      handler,
+    );
+    return pooled;
   }
 
   private createEndpoint(creds: ProviderCredentials): EndpointEntry {
