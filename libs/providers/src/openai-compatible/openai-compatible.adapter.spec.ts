@@ -149,6 +149,8 @@ interface TestInstructions {
   bigError?: number;
   /** A stream of this many chunks of 16 KiB each, written as fast as the connection takes them. */
   flood?: number;
+  /** A stream behind a 103 Early Hints answer. */
+  earlyHints?: boolean;
 }
 
 /** The fields of a ProviderError that callers read. */
@@ -199,6 +201,13 @@ describe('OpenAICompatibleAdapter over undici', () => {
             if (!res.destroyed) res.end('}');
           };
           more();
+        } else if (body.earlyHints) {
+          res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+          // The real answer in a later write, as an upstream that hints first sends it.
+          setTimeout(() => {
+            res.writeHead(200, { 'content-type': 'text/event-stream' });
+            res.end(chunk('a') + 'data: [DONE]\n\n');
+          }, 20);
         } else if (body.flood !== undefined) {
           res.writeHead(200, { 'content-type': 'text/event-stream' });
           floodTaken = 0;
@@ -467,6 +476,51 @@ describe('OpenAICompatibleAdapter over undici', () => {
       expect(takenWhileHeld).toBeGreaterThan(0);
       expect(takenWhileHeld).toBeLessThan(24 * 1024 * 1024);
       expect(floodTaken).toBeGreaterThan(48 * 1024 * 1024);
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it("a caller's abort while a slow consumer holds the stream paused ends it as aborted, and closes its connection", async () => {
+    const sut = new OpenAICompatibleAdapter(testOutboundPolicy());
+    closedRequests.length = 0;
+    try {
+      const controller = new AbortController();
+      const body = { ...hi, stream: true as const, flood: 3 * 1024 };
+      let seen = 0;
+      const error = await failure(async () => {
+        for await (const _c of sut.chatStream(
+          body,
+          { apiKey: key, baseUrl },
+          { ...opts, signal: controller.signal },
+        )) {
+          if (seen++ === 0) {
+            await new Promise((resolve) => setTimeout(resolve, 200));
+            controller.abort();
+          }
+        }
+      });
+      expect(error.kind).toBe('aborted');
+      // The events already read are not handed out after the abort.
+      expect(seen).toBe(1);
+      for (let i = 0; i < 100 && closedRequests.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(closedRequests).toEqual(['/v1/chat/completions']);
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it('a stream behind a 103 Early Hints answer is read as its 200', async () => {
+    const sut = new OpenAICompatibleAdapter(testOutboundPolicy());
+    try {
+      const texts: string[] = [];
+      const body = { ...hi, stream: true as const, earlyHints: true };
+      for await (const c of sut.chatStream(body, { apiKey: key, baseUrl }, opts)) {
+        texts.push(c.choices[0]?.delta.content ?? '');
+      }
+      expect(texts).toEqual(['a']);
     } finally {
       await sut.close();
     }

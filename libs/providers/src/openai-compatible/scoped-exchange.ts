@@ -46,7 +46,13 @@ export abstract class ScopedExchange implements Dispatcher.DispatchHandler {
     status: number,
     headers: IncomingHttpHeaders,
   ): void {
+    // An informational answer (103 Early Hints, 102) comes before the real one: not the status.
+    if (status < 200) return;
     this.status = status;
     this.headers = headers;
+    this.responded();
   }
+
+  /** The final status and headers are known. */
+  protected responded(): void {}
 }

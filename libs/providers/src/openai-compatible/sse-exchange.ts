@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 import { createParser } from 'eventsource-parser';
 import type { Dispatcher } from 'undici';
@@ -151,12 +150,7 @@ export class SseExchange extends ScopedExchange {
     }
   }
 
-  override onResponseStart(
-    controller: Dispatcher.DispatchController,
-    status: number,
-    headers: IncomingHttpHeaders,
-  ): void {
-    super.onResponseStart(controller, status, headers);
+  protected override responded(): void {
     this.started = true;
     this.signal();
   }
