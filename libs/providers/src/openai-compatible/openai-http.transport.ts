@@ -203,7 +203,8 @@ class BufferedExchange extends ScopedExchange {
  * responses): one keep-alive pool per upstream origin, created on first use and reused by every
  * key; URLs and fixed headers computed once per credentials; a whole answer collected by a
  * dispatch handler, a stream parsed by another as its bytes arrive (sse-exchange.ts; no fetch, no
- * Node or WHATWG streams, no Headers objects). Errors classify exactly as the SDK path's (see openai.errors.ts).
+ * Node or WHATWG streams, no Headers objects). Errors classify exactly as the SDK path's (see
+ * openai.errors.ts).
  */
 export class OpenAIHttpTransport {
   /** The pools by origin; `used` says a call started or ended on it since the last sweep. */

@@ -33,7 +33,7 @@ const DRAIN_TIMEOUT_MS = 1000;
  */
 export class SseExchange extends ScopedExchange {
   /** Body bytes read so far. */
-  bytesRead = 0;
+  private bytesRead = 0;
   /** The data of each complete event, in order; the first `taken` are the consumer's already. */
   private events: string[] = [];
   private taken = 0;
@@ -180,13 +180,15 @@ export class SseExchange extends ScopedExchange {
       controller.abort(abortReason(error));
       return;
     }
-    if (this.events.length > before) this.partialBytes = 0;
-    else if (this.partialBytes > this.maxEventBytes) {
-      this.fail(answerTooLarge('event', this.maxEventBytes, this.provider, this.status));
-      controller.abort(new Error('event too large'));
+    if (this.events.length === before) {
+      // No event completed: one event may not pass the bound.
+      if (this.partialBytes > this.maxEventBytes) {
+        this.fail(answerTooLarge('event', this.maxEventBytes, this.provider, this.status));
+        controller.abort(new Error('event too large'));
+      }
       return;
     }
-    if (this.events.length === before) return;
+    this.partialBytes = 0;
     this.unreadBytes += chunk.length;
     if (this.unreadBytes >= HIGH_WATER_BYTES) controller.pause();
     this.signal();
