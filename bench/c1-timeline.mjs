@@ -14,30 +14,17 @@ import dc from 'node:diagnostics_channel';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { requestMoments } from './request-moments.mjs';
 
 const OUT = process.env.C1_TIMELINE_OUT ?? join(process.cwd(), 'c1-timeline.json');
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 let on = false;
-let cur = null;
-const rows = [];
+const moments = requestMoments(now, () => on);
+const rows = moments.rows;
 
-dc.subscribe('http.server.request.start', () => {
-  if (on) cur = { start: now() };
-});
-dc.subscribe('undici:client:sendHeaders', () => {
-  if (cur && cur.sent === undefined) cur.sent = now();
-});
-dc.subscribe('undici:request:headers', () => {
-  if (cur && cur.headers === undefined) cur.headers = now();
-});
 dc.subscribe('undici:request:trailers', () => {
+  const cur = moments.current();
   if (cur && cur.body === undefined) cur.body = now();
-});
-dc.subscribe('http.server.response.finish', () => {
-  if (!cur) return;
-  cur.finish = now();
-  rows.push(cur);
-  cur = null;
 });
 
 // The gateway's pg, wrapped where its ledger statements go through.
@@ -47,7 +34,7 @@ const query = pg.Client.prototype.query;
 const LEDGER = /credits_(charge|settle|reserve|apply)\(/;
 pg.Client.prototype.query = function (config, values, callback) {
   const text = typeof config === 'string' ? config : config?.text;
-  const r = cur;
+  const r = moments.current();
   if (
     !r ||
     r.pgSent !== undefined ||
