@@ -1140,7 +1140,7 @@ function markdown(result) {
           ? 'Load generator, Postgres and Redis pinned to core 0; simulator, reference proxy and gateway to core 1.'
           : 'Load generator pinned to core 0; simulator, reference proxy and gateway to core 1; Postgres and Redis unpinned.'
         : 'Load generator shares the CPUs.'
-    }${result.commitProbe ? ` Postgres commit round trip (one-row inserts, p50): ${result.commitProbe.durableP50} ms durable, ${result.commitProbe.noFlushP50} ms without waiting for the WAL flush; a settled call's answer waits for the flush (difference of the p50s: ${result.commitProbe.flushMs} ms).` : ''}${result.gatewayNodeFlags !== undefined ? ` Gateway Node flags: ${result.gatewayNodeFlags ? `\`${result.gatewayNodeFlags}\`` : 'none'}.` : ''}${result.gatewayEnv ? ` Gateway environment added (BENCH_GATEWAY_ENV): \`${result.gatewayEnv}\`.` : ''}`,
+    }${result.commitProbe ? ` Postgres commit round trip (one-row inserts, p50): ${result.commitProbe.durableP50} ms durable, ${result.commitProbe.noFlushP50} ms without waiting for the WAL flush; a settled call's answer waits for the flush (difference of the p50s: ${result.commitProbe.flushMs} ms). The gateway's charge statement (credits_charge, p50): ${result.commitProbe.chargeDurableP50} ms durable, ${result.commitProbe.chargeNoFlushP50} ms without the flush.` : ''}${result.gatewayNodeFlags !== undefined ? ` Gateway Node flags: ${result.gatewayNodeFlags ? `\`${result.gatewayNodeFlags}\`` : 'none'}.` : ''}${result.gatewayEnv ? ` Gateway environment added (BENCH_GATEWAY_ENV): \`${result.gatewayEnv}\`.` : ''}`,
     '',
   );
   for (const gw of result.gateways) {
@@ -1302,24 +1302,55 @@ async function commitProbe(url) {
   await c.connect();
   try {
     await c.query('CREATE TABLE bench_commit_probe (id bigserial PRIMARY KEY, v int)');
-    const ms = { on: [], off: [] };
-    for (let block = 0; block < 6; block++) {
-      const mode = block % 2 === 0 ? 'on' : 'off';
-      await c.query(`SET synchronous_commit = ${mode}`);
-      for (let i = 0; i < (QUICK ? 50 : 400); i++) {
-        const t0 = performance.now();
-        await c.query('INSERT INTO bench_commit_probe (v) VALUES (1)');
-        ms[mode].push(performance.now() - t0);
-      }
-    }
-    const durable = round(pct(ms.on, 50), 3);
-    const noFlush = round(pct(ms.off, 50), 3);
+    const insert = await probeFlush(c, () => c.query('INSERT INTO bench_commit_probe (v) VALUES (1)'));
+    // The gateway's own statement for a settled call without a hold (credits_charge, named as the
+    // gateway names it), charging the bench's admin 1 micro-credit a time (its account is made,
+    // with the signup grant, on the first): what the floor's one-row commit stands in for.
+    const { statementOf, STATEMENT_NAMES } =
+      await import('../dist/libs/credits/src/repositories/ledger-batcher.js');
+    const admin = (await c.query('SELECT id, tenant_id FROM users WHERE email = $1', [ADMIN.email])).rows[0];
+    const charge = await probeFlush(c, () => {
+      const op = {
+        op: 'charge',
+        tenant: admin.tenant_id,
+        user: admin.id,
+        key: null,
+        request: `probe_${randomUUID()}`,
+        amount: '1',
+        signup: '1000000',
+        metadata: { probe: true },
+        idem: `probe:${randomUUID()}`,
+      };
+      const [text, values] = statementOf([{ op }]);
+      return c.query({ name: STATEMENT_NAMES.get(text), text, values });
+    });
     // A difference of medians: on a noisy host (or with fsync off) it can come out at or below 0.
-    return { durableP50: durable, noFlushP50: noFlush, flushMs: round(Math.max(0, durable - noFlush), 3) };
+    return {
+      durableP50: insert.on,
+      noFlushP50: insert.off,
+      flushMs: round(Math.max(0, insert.on - insert.off), 3),
+      chargeDurableP50: charge.on,
+      chargeNoFlushP50: charge.off,
+    };
   } finally {
     await c.query('DROP TABLE IF EXISTS bench_commit_probe').catch(() => null);
     await c.end();
   }
+}
+
+/** p50 round trips of `run`, with `synchronous_commit` on and off in alternating blocks. */
+async function probeFlush(c, run) {
+  const ms = { on: [], off: [] };
+  for (let block = 0; block < 6; block++) {
+    const mode = block % 2 === 0 ? 'on' : 'off';
+    await c.query(`SET synchronous_commit = ${mode}`);
+    for (let i = 0; i < (QUICK ? 50 : 400); i++) {
+      const t0 = performance.now();
+      await run();
+      ms[mode].push(performance.now() - t0);
+    }
+  }
+  return { on: round(pct(ms.on, 50), 3), off: round(pct(ms.off, 50), 3) };
 }
 
 /**
