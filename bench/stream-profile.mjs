@@ -7,11 +7,13 @@
 //   kill -USR2 <gatewayPid>   # start; send streams one at a time, a few ms apart
 //   kill -USR2 <gatewayPid>   # stop: the profile and the moments go to STREAM_PROFILE_OUT
 //   node bench/stream-profile.mjs /tmp/stream-profile.json   # the summary
-// One request at a time: with several in flight the segments mix. Sampling every 20 µs slows the
-// gateway (about twice as long per segment), so compare shares, not times, with other runs. Time
-// in a segment that no sample covers is time the main thread was not running at all (on the
-// bench's pinning, mostly the simulator, which shares its core). Not for production.
-import { readFileSync, writeFileSync } from 'node:fs';
+// One request at a time: with several in flight the segments mix. Sampling slows the gateway, so
+// compare shares, not times, with other runs. A sample counts until the next one, at most twice
+// the profile's median interval; the rest of a segment is shown as "not sampled": time the main
+// thread did not run, or ran while V8's sampling thread (on the same core, when the gateway is
+// pinned to one) did not get to interrupt it, so it is not a measure of either.
+// STREAM_PROFILE_INTERVAL_US sets the sampling interval (default 100). Not for production.
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import inspector from 'node:inspector';
 import { fileURLToPath } from 'node:url';
@@ -37,12 +39,16 @@ function record() {
   const session = new inspector.Session();
   session.connect();
   const out = process.env.STREAM_PROFILE_OUT ?? 'stream-profile.json';
+  const interval = Number(process.env.STREAM_PROFILE_INTERVAL_US ?? 100);
   process.on('SIGUSR2', () => {
     if (!on) {
-      on = true;
       rows.length = 0;
       session.post('Profiler.enable', () =>
-        session.post('Profiler.setSamplingInterval', { interval: 20 }, () => session.post('Profiler.start')),
+        session.post('Profiler.setSamplingInterval', { interval }, () =>
+          session.post('Profiler.start', () => {
+            on = true;
+          }),
+        ),
       );
       return;
     }
@@ -72,29 +78,40 @@ function summarize(file) {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   let t = profile.startTime;
   const times = profile.timeDeltas.map((d) => (t += d));
-  const median = (values) => values.sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
-  console.log(`${done.length} requests, one at a time; medians, then per request in each segment:`);
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+  const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+  // The most one sample stands for (see the header).
+  const cap = 2 * median(profile.timeDeltas.slice(1));
+  console.log(
+    `${done.length} requests, one at a time; a sample counts for at most ${cap} µs (twice the median interval)`,
+  );
   for (const [a, b, label] of SEGMENTS) {
     const byModule = new Map();
     const byFunction = new Map();
-    let sampled = 0;
+    let covered = 0;
     let r = 0;
     for (let i = 0; i < profile.samples.length; i++) {
+      // The sample stands for [at, end): its share of the segment is the overlap.
       const at = times[i];
-      while (r < done.length && done[r][b] < at) r++;
+      const end = at + Math.min((times[i + 1] ?? at) - at, cap);
+      while (r < done.length && done[r][b] <= at) r++;
       if (r === done.length) break;
-      if (at < done[r][a]) continue;
-      const dt = (times[i + 1] ?? at) - at;
+      const dt = Math.min(end, done[r][b]) - Math.max(at, done[r][a]);
+      if (dt <= 0) continue;
       const frame = nodes.get(profile.samples[i]).callFrame;
       const mod = moduleOf(frame);
       const fn = `${frame.functionName || '(anonymous)'} ${mod}:${frame.lineNumber + 1}`;
       byModule.set(mod, (byModule.get(mod) ?? 0) + dt);
       byFunction.set(fn, (byFunction.get(fn) ?? 0) + dt);
-      sampled += dt;
+      covered += dt;
     }
-    const wall = median(done.map((x) => x[b] - x[a]));
+    const walls = done.map((x) => x[b] - x[a]);
     const per = (us) => `${(us / done.length / 1000).toFixed(3)} ms`;
-    console.log(`\n${label}: median ${(wall / 1000).toFixed(3)} ms; sampled ${per(sampled)} per request`);
+    const unsampled = Math.max(0, mean(walls) * done.length - covered);
+    console.log(
+      `\n${label}: mean ${(mean(walls) / 1000).toFixed(3)} ms (median ${(median(walls) / 1000).toFixed(3)});` +
+        ` per request ${per(covered)} sampled, ${per(unsampled)} not sampled`,
+    );
     const top = (map, n) =>
       [...map]
         .sort((x, y) => y[1] - x[1])
@@ -106,5 +123,6 @@ function summarize(file) {
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) summarize(process.argv[2] ?? 'stream-profile.json');
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url))
+  summarize(process.argv[2] ?? 'stream-profile.json');
 else record();
