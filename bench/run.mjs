@@ -1059,6 +1059,11 @@ function compare(ref, gw) {
     failoverCoolingAddedP50: diff(gw.failover?.cooling?.p50 ?? null, gw.c1fine.p50),
   };
 }
+/** Whether Postgres's CPU per call is within 0.3 ms at each of c1, c16 and c64 measured (null: none was). */
+const pgCpuMet = (gw) => {
+  const measured = ['c1', 'c16', 'c64'].map((k) => gw.plain[k]?.postgresCpuMs).filter((v) => v != null);
+  return measured.length === 0 ? null : measured.every((v) => v <= 0.3);
+};
 const targets = (c, gw) => {
   const ok = (b) => (b === null ? 'n/a' : b ? 'met' : 'MISSED');
   const rps16 = c.throughput.c16?.rpsRatio ?? null;
@@ -1076,9 +1081,10 @@ const targets = (c, gw) => {
     ],
     ['added p50 at c1 <= 1 ms', `${c.addedP50c1} ms`, ok(c.addedP50c1 === null ? null : c.addedP50c1 <= 1)],
     [
+      // Judged at every concurrency measured: at c1 each call is its own transaction and commit.
       'Postgres CPU per call <= 0.3 ms (c1 / c16 / c64)',
       ['c1', 'c16', 'c64'].map((k) => gw.plain[k]?.postgresCpuMs ?? 'n/a').join(' / ') + ' ms',
-      ok(gw.plain.c16?.postgresCpuMs == null ? null : gw.plain.c16.postgresCpuMs <= 0.3),
+      ok(pgCpuMet(gw)),
     ],
     ['p99 at c16 <= 3x ref', `${c.p99c16Ratio}x`, ok(c.p99c16Ratio === null ? null : c.p99c16Ratio <= 3)],
     [
