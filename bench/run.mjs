@@ -172,7 +172,8 @@ async function withCpu(pid, fn) {
   const out = await fn();
   const n = Math.max(1, out.requests ?? out.n ?? 0);
   out.gatewayCpuMs = pid ? round(((cpuTicks(pid) - before.gw) * 10) / n, 3) : null;
-  out.postgresCpuMs = round((postgresTicksSince(before.pg) * 10) / n, 3);
+  // No local Postgres process in sight (a remote database): unknown, not zero.
+  out.postgresCpuMs = before.pg.size > 0 ? round((postgresTicksSince(before.pg) * 10) / n, 3) : null;
   return out;
 }
 function rssMb(pid) {
@@ -1172,7 +1173,7 @@ function markdown(result) {
       );
       L.push(`| non-stream ${k} errors | ${g.errors} | ${r.errors} | |`);
       L.push(
-        `| non-stream ${k} CPU per call ms: process / Postgres | ${g.gatewayCpuMs} / ${g.postgresCpuMs} | ${r.gatewayCpuMs} / ${r.postgresCpuMs} | |`,
+        `| non-stream ${k} CPU per call ms: process / Postgres | ${g.gatewayCpuMs ?? 'n/a'} / ${g.postgresCpuMs ?? 'n/a'} | ${r.gatewayCpuMs ?? 'n/a'} / ${r.postgresCpuMs ?? 'n/a'} | |`,
       );
     }
     L.push(
