@@ -523,8 +523,8 @@ async function coreRound(t) {
 }
 
 /**
- * The fine c1 latency of every target at once: autocannon reports whole ms, and the c1
- * added-latency target needs finer, so a sub-ms client loop calls the targets in turn,
+ * The fine c1 latency of every target at once: autocannon's runs last seconds apiece, so a
+ * drifting host moves one target's c1 run and not the next; a sub-ms client loop calls the targets in turn,
  * `PAIRED_BATCH` calls each (the first one rotating; the first call of each turn, which may
  * carry the previous target's after-answer work, is not counted), until each has had its share
  * of `seconds`. The targets' calls are then milliseconds apart, so a host whose speed drifts
