@@ -3,6 +3,7 @@
 // WINDOW=<from>-<to> keeps only the samples between those seconds after the profile's start
 // (e.g. WINDOW=20-30 for a load that ran then), so start-up and shutdown stay out.
 import { readFileSync } from 'node:fs';
+import { sourceOf } from './profile-source.mjs';
 
 const [file, topArg] = process.argv.slice(2);
 const profile = JSON.parse(readFileSync(file, 'utf8'));
@@ -22,15 +23,7 @@ for (const [id] of self) if (byId.get(id).callFrame.functionName === '(idle)') s
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 const frames = new Map();
 const packages = new Map();
-const where = (url) => {
-  if (!url) return '(native/gc/idle)';
-  const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (nm) return nm[1];
-  const d = /dist\/((?:libs|apps)\/[^/]+)/.exec(url);
-  if (d) return d[1];
-  if (url.startsWith('node:')) return 'node core';
-  return url;
-};
+const where = (url) => sourceOf(url) ?? '(native/gc/idle)';
 for (const [id, us] of self) {
   const n = byId.get(id);
   const cf = n.callFrame;

@@ -17,6 +17,7 @@ import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import inspector from 'node:inspector';
 import { fileURLToPath } from 'node:url';
+import { sourceOf } from './profile-source.mjs';
 import { requestMoments } from './request-moments.mjs';
 
 const SEGMENTS = [
@@ -60,15 +61,8 @@ function record() {
 }
 
 /** The package, lib or Node module a profile node's function comes from. */
-function moduleOf(frame) {
-  const url = frame.url;
-  if (!url) return `(${frame.functionName || 'native'})`;
-  const pkg = /node_modules\/(@[^/]+\/[^/]+|[^/]+)/.exec(url);
-  if (pkg) return pkg[1];
-  const lib = /dist\/(libs|apps)\/([^/]+)/.exec(url);
-  if (lib) return `${lib[1]}/${lib[2]}`;
-  return url.startsWith('node:') ? url.replace(/^node:(internal\/)?/, 'node:').replace(/\/.*$/, '') : url;
-}
+const moduleOf = (frame) =>
+  sourceOf(frame.url, { nodeModules: true }) ?? `(${frame.functionName || 'native'})`;
 
 function summarize(file) {
   const { rows, profile } = JSON.parse(readFileSync(file, 'utf8'));
